@@ -1,0 +1,15 @@
+//! lttng-tui: read LTTng (CTF 1.8) traces fast and find out why one request was slow.
+//!
+//! Layers, each importing only the ones below it:
+//!
+//! ```text
+//!             cli  (dump, info, gen, demo, the analyses, the TUI)
+//!              |
+//!           pretty           babeltrace2-compatible text output
+//!              |
+//!             ctf            TSDL metadata, decoding, packets, streams, merge
+//! ```
+//!
+//! Nothing under `ctf` knows about terminals or output formats.
+
+pub mod ctf;
