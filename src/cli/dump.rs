@@ -37,6 +37,9 @@ const FLUSH_BYTES: usize = 1 << 20;
 /// Runs `dump`. Returns whether every trace was read without error.
 pub fn run(args: &DumpArgs) -> Result<bool> {
     let session = Session::open(&args.path).context("cannot open trace")?;
+    for w in session.traces.iter().flat_map(|t| &t.warnings) {
+        eprintln!("lttng-tui: warning: {w}");
+    }
     let mut printer = PrettyPrinter::new(PrettyOptions {
         clock_gmt: args.clock_gmt,
     });

@@ -65,6 +65,8 @@ pub struct SessionInfo {
     pub traces: Vec<TraceInfo>,
     /// Problems met while reading (the counts cover what was read before them).
     pub errors: Vec<String>,
+    /// Things that look wrong but did not stop reading.
+    pub warnings: Vec<String>,
 }
 
 /// Runs `info`. Returns whether every trace was read without error.
@@ -119,6 +121,7 @@ pub fn collect(session: &Session) -> SessionInfo {
         streams: traces.iter().map(|t| t.streams).sum(),
         traces,
         errors,
+        warnings: session.traces.iter().flat_map(|t| t.warnings.clone()).collect(),
     }
 }
 
@@ -191,6 +194,9 @@ fn print_text(info: &SessionInfo) {
     if let (Some(b), Some(e)) = (info.begin_ns, info.end_ns) {
         let secs = (e - b) as f64 / 1e9;
         println!("Time range: {b} .. {e} ns since the epoch ({secs:.6} s)");
+    }
+    for w in &info.warnings {
+        println!("Warning: {w}");
     }
     for e in &info.errors {
         println!("Error: {e}");

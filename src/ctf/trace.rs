@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use memmap2::Mmap;
 
 use super::decode::CompileError;
+use super::idx::read_index_for;
 use super::ir::TraceClass;
 use super::metadata::{MetadataError, ParsedMetadata, parse_metadata_file};
 use super::packet::{PacketError, PacketInfo, PacketValues, read_packet};
@@ -162,11 +163,13 @@ impl Trace {
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
         let streams = group_streams(&meta.class, &program, &files);
+        let mut warnings = meta.warnings;
+        warnings.extend(check_indexes(&files, &streams));
         Ok(Trace {
             path,
             class: meta.class,
             program,
-            warnings: meta.warnings,
+            warnings,
             files,
             streams,
         })
@@ -302,4 +305,40 @@ fn group_streams(class: &TraceClass, program: &TraceProgram, files: &[StreamFile
         });
     }
     streams
+}
+
+/// Compares each stream file's LTTng index, when there is one, with the packet table read from
+/// the packet headers. The headers are authoritative; a disagreement is only reported.
+fn check_indexes(files: &[StreamFile], streams: &[DataStream]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let len = file.data().len() as u64;
+        let entries = match read_index_for(&file.path, len) {
+            Ok(Some(e)) => e,
+            Ok(None) => continue,
+            Err(why) => {
+                warnings.push(format!("{}: index ignored: {why}", file.path.display()));
+                continue;
+            }
+        };
+        let scanned: Vec<&PacketInfo> = streams
+            .iter()
+            .flat_map(|s| s.packets.iter())
+            .filter(|p| p.file == i)
+            .map(|p| &p.info)
+            .collect();
+        let agrees = entries.len() == scanned.len()
+            && entries.iter().zip(&scanned).all(|(e, p)| {
+                e.offset == p.offset && e.packet_bits == p.size_bits && e.content_bits == p.content_bits
+            });
+        if !agrees {
+            warnings.push(format!(
+                "{}: index disagrees with the packet headers ({} entries, {} packets); using the headers",
+                file.path.display(),
+                entries.len(),
+                scanned.len()
+            ));
+        }
+    }
+    warnings
 }
