@@ -3,4 +3,5 @@
 
 pub mod ir;
 pub mod message;
+pub mod metadata;
 pub mod value;
