@@ -37,7 +37,11 @@ fn every_good_metadata_parses() {
     for sub in ["kernel", "ust", "other", "conformance/succeed"] {
         metadata_files(&root.join(sub), &mut files);
     }
-    assert!(files.len() > 40, "only {} metadata files found", files.len());
+    assert!(
+        files.len() > 40,
+        "only {} metadata files found",
+        files.len()
+    );
     let mut failures = Vec::new();
     for f in &files {
         if let Err(e) = parse_metadata_file(f) {

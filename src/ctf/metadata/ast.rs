@@ -71,9 +71,17 @@ pub(crate) struct Block {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Entry {
     /// `key = value;` (`key` may be dotted: `model.emf.uri`).
-    Attr { key: String, key_pos: Pos, value: Expr },
+    Attr {
+        key: String,
+        key_pos: Pos,
+        value: Expr,
+    },
     /// `key := type;` (`fields := struct { ... };`).
-    TypeAssign { key: String, key_pos: Pos, specs: Specs },
+    TypeAssign {
+        key: String,
+        key_pos: Pos,
+        specs: Specs,
+    },
     Alias(Box<TypeAlias>),
     Typedef(Typedef),
 }

@@ -17,7 +17,10 @@ pub(crate) struct AttrCtx<'a> {
 
 /// The `key = value` entries of a specifier body; anything else, or a key given twice, is an
 /// error.
-pub(crate) fn attr_list<'e>(entries: &'e [Entry], what: &str) -> DResult<Vec<(&'e str, &'e Expr)>> {
+pub(crate) fn attr_list<'e>(
+    entries: &'e [Entry],
+    what: &str,
+) -> DResult<Vec<(&'e str, Pos, &'e Expr)>> {
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(entries.len());
     for entry in entries {
@@ -30,7 +33,7 @@ pub(crate) fn attr_list<'e>(entries: &'e [Entry], what: &str) -> DResult<Vec<(&'
                 if !seen.insert(key.as_str()) {
                     return Err(Diag::at(*key_pos, format!("duplicate `{key}` in {what}")));
                 }
-                out.push((key.as_str(), value));
+                out.push((key.as_str(), *key_pos, value));
             }
             Entry::TypeAssign { key_pos: pos, .. }
             | Entry::Typedef(super::ast::Typedef { pos, .. }) => {
@@ -45,14 +48,20 @@ pub(crate) fn attr_list<'e>(entries: &'e [Entry], what: &str) -> DResult<Vec<(&'
 }
 
 pub(crate) fn unknown_attr(warnings: &mut Vec<Diag>, pos: Pos, key: &str, what: &str) {
-    warnings.push(Diag::at(pos, format!("unknown attribute `{key}` in {what} (ignored)")));
+    warnings.push(Diag::at(
+        pos,
+        format!("unknown attribute `{key}` in {what} (ignored)"),
+    ));
 }
 
 /// A non-negative integer constant.
 pub(crate) fn expr_u64(e: &Expr, what: &str) -> DResult<u64> {
     match e.kind {
         ExprKind::UInt(v) => Ok(v),
-        _ => Err(Diag::at(e.pos, format!("{what} must be an unsigned integer constant"))),
+        _ => Err(Diag::at(
+            e.pos,
+            format!("{what} must be an unsigned integer constant"),
+        )),
     }
 }
 
@@ -60,9 +69,16 @@ pub(crate) fn expr_u64(e: &Expr, what: &str) -> DResult<u64> {
 pub(crate) fn expr_i64(e: &Expr, what: &str) -> DResult<i64> {
     match e.kind {
         ExprKind::SInt(v) => Ok(v),
-        ExprKind::UInt(v) => i64::try_from(v)
-            .map_err(|_| Diag::at(e.pos, format!("{what} does not fit in a signed 64-bit integer"))),
-        _ => Err(Diag::at(e.pos, format!("{what} must be an integer constant"))),
+        ExprKind::UInt(v) => i64::try_from(v).map_err(|_| {
+            Diag::at(
+                e.pos,
+                format!("{what} does not fit in a signed 64-bit integer"),
+            )
+        }),
+        _ => Err(Diag::at(
+            e.pos,
+            format!("{what} must be an integer constant"),
+        )),
     }
 }
 
@@ -75,7 +91,10 @@ pub(crate) fn expr_bool(e: &Expr, what: &str) -> DResult<bool> {
         ExprKind::Path(p) if p.len() == 1 && matches!(p[0].as_str(), "false" | "FALSE") => {
             Ok(false)
         }
-        _ => Err(Diag::at(e.pos, format!("{what} must be a boolean (true or false)"))),
+        _ => Err(Diag::at(
+            e.pos,
+            format!("{what} must be a boolean (true or false)"),
+        )),
     }
 }
 
@@ -100,7 +119,12 @@ pub(crate) fn byte_order(e: &Expr, native: ByteOrder) -> DResult<ByteOrder> {
 
 /// A UUID string `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`.
 pub(crate) fn uuid(e: &Expr) -> DResult<[u8; 16]> {
-    let bad = || Diag::at(e.pos, "invalid UUID (expecting xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+    let bad = || {
+        Diag::at(
+            e.pos,
+            "invalid UUID (expecting xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)",
+        )
+    };
     let text = match &e.kind {
         ExprKind::Str(s) => s,
         _ => return Err(bad()),
@@ -110,6 +134,9 @@ pub(crate) fn uuid(e: &Expr) -> DResult<[u8; 16]> {
         return Err(bad());
     }
     let hex: Vec<u8> = b.iter().copied().filter(|&c| c != b'-').collect();
+    if hex.len() != 32 {
+        return Err(bad());
+    }
     let mut out = [0u8; 16];
     for (i, pair) in hex.chunks(2).enumerate() {
         let s = std::str::from_utf8(pair).map_err(|_| bad())?;
@@ -123,7 +150,10 @@ fn power_of_two(e: &Expr, what: &str) -> DResult<u32> {
     let v = expr_u64(e, what)?;
     match u32::try_from(v) {
         Ok(a) if a.is_power_of_two() => Ok(a),
-        _ => Err(Diag::at(e.pos, format!("{what} must be a power of two, not {v}"))),
+        _ => Err(Diag::at(
+            e.pos,
+            format!("{what} must be a power of two, not {v}"),
+        )),
     }
 }
 
@@ -144,7 +174,7 @@ pub(crate) fn integer(
         encoding: Encoding::None,
         mapped_clock: None,
     };
-    for (key, e) in attr_list(entries, "integer")? {
+    for (key, key_pos, e) in attr_list(entries, "integer")? {
         match key {
             "size" => {
                 let v = expr_u64(e, "integer `size`")?;
@@ -160,7 +190,7 @@ pub(crate) fn integer(
             "base" => t.base = base(e)?,
             "encoding" => t.encoding = encoding(e)?,
             "map" => t.mapped_clock = mapped_clock(e, ctx.clocks, warnings)?,
-            _ => unknown_attr(warnings, e.pos, key, "integer"),
+            _ => unknown_attr(warnings, key_pos, key, "integer"),
         }
     }
     let size = size.ok_or_else(|| Diag::at(pos, "integer without `size`"))?;
@@ -189,7 +219,10 @@ fn encoding(e: &Expr) -> DResult<Encoding> {
         Some("none") => Ok(Encoding::None),
         Some("UTF8" | "utf8" | "UTF-8" | "utf-8") => Ok(Encoding::Utf8),
         Some("ASCII" | "ascii") => Ok(Encoding::Ascii),
-        _ => Err(Diag::at(e.pos, "`encoding` must be `none`, `UTF8` or `ASCII`")),
+        _ => Err(Diag::at(
+            e.pos,
+            "`encoding` must be `none`, `UTF8` or `ASCII`",
+        )),
     }
 }
 
@@ -210,7 +243,10 @@ fn mapped_clock(
     };
     match clocks.iter().position(|c| &c.name == name) {
         Some(i) => Ok(Some(i)),
-        None => Err(Diag::at(e.pos, format!("integer `map`: no clock named `{name}`"))),
+        None => Err(Diag::at(
+            e.pos,
+            format!("integer `map`: no clock named `{name}`"),
+        )),
     }
 }
 
@@ -223,17 +259,20 @@ pub(crate) fn float(
 ) -> DResult<FloatType> {
     let (mut exp, mut mant, mut align) = (None, None, None);
     let mut byte_order_ = ctx.native;
-    for (key, e) in attr_list(entries, "floating_point")? {
+    for (key, key_pos, e) in attr_list(entries, "floating_point")? {
         match key {
             "exp_dig" => exp = Some(expr_u64(e, "`exp_dig`")?),
             "mant_dig" => mant = Some(expr_u64(e, "`mant_dig`")?),
             "align" => align = Some(power_of_two(e, "floating point `align`")?),
             "byte_order" => byte_order_ = byte_order(e, ctx.native)?,
-            _ => unknown_attr(warnings, e.pos, key, "floating_point"),
+            _ => unknown_attr(warnings, key_pos, key, "floating_point"),
         }
     }
     let (Some(exp), Some(mant)) = (exp, mant) else {
-        return Err(Diag::at(pos, "floating_point needs `exp_dig` and `mant_dig`"));
+        return Err(Diag::at(
+            pos,
+            "floating_point needs `exp_dig` and `mant_dig`",
+        ));
     };
     let bits = exp.checked_add(mant).filter(|b| (2..=64).contains(b));
     let Some(bits) = bits else {
@@ -258,10 +297,10 @@ pub(crate) fn float(
 /// The body of `string { ... }`: its encoding (UTF-8 by default).
 pub(crate) fn string(entries: &[Entry], warnings: &mut Vec<Diag>) -> DResult<Encoding> {
     let mut enc = Encoding::Utf8;
-    for (key, e) in attr_list(entries, "string")? {
+    for (key, key_pos, e) in attr_list(entries, "string")? {
         match key {
             "encoding" => enc = encoding(e)?,
-            _ => unknown_attr(warnings, e.pos, key, "string"),
+            _ => unknown_attr(warnings, key_pos, key, "string"),
         }
     }
     Ok(enc)

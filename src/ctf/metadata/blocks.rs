@@ -4,7 +4,7 @@
 //! why an event may come before its stream class and why aliases may follow the blocks that
 //! use them.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::ctf::ir::{ByteOrder, ClockClass, EnvValue, TraceClass};
 
@@ -17,7 +17,10 @@ use super::typegen::Sem;
 use super::{DResult, Diag, Pos};
 
 /// Builds the trace class described by a parsed metadata stream.
-pub(crate) fn build_trace_class(decls: &[TopDecl], warnings: &mut Vec<Diag>) -> DResult<TraceClass> {
+pub(crate) fn build_trace_class(
+    decls: &[TopDecl],
+    warnings: &mut Vec<Diag>,
+) -> DResult<TraceClass> {
     let blocks = |kind: BlockKind| {
         decls.iter().filter_map(move |d| match d {
             TopDecl::Block(b) if b.kind == kind => Some(b),
@@ -45,9 +48,10 @@ pub(crate) fn build_trace_class(decls: &[TopDecl], warnings: &mut Vec<Diag>) -> 
         sem.env.iter().find(|(k, _)| k == "tracer_name"),
         Some((_, EnvValue::Str(s))) if s.starts_with("lttng")
     );
+    let mut clock_names = HashSet::new();
     for b in blocks(BlockKind::Clock) {
         let clock = visit_clock(&mut sem, b, is_lttng)?;
-        if sem.clocks.iter().any(|c| c.name == clock.name) {
+        if !clock_names.insert(clock.name.clone()) {
             return Err(Diag::at(b.pos, format!("duplicate clock `{}`", clock.name)));
         }
         sem.clocks.push(clock);
@@ -63,10 +67,10 @@ pub(crate) fn build_trace_class(decls: &[TopDecl], warnings: &mut Vec<Diag>) -> 
         }
     }
     let tb = visit_trace(&mut sem, trace)?;
-    let mut streams = Vec::new();
+    let mut streams = classes::Streams::default();
     for b in blocks(BlockKind::Stream) {
         let s = classes::visit_stream(&mut sem, b, &streams)?;
-        streams.push(s);
+        streams.add(s);
     }
     for b in blocks(BlockKind::Event) {
         classes::visit_event(&mut sem, b, &mut streams)?;
@@ -78,7 +82,12 @@ pub(crate) fn build_trace_class(decls: &[TopDecl], warnings: &mut Vec<Diag>) -> 
 fn trace_byte_order(trace: &Block) -> DResult<ByteOrder> {
     let mut found = None;
     for e in &trace.entries {
-        if let Entry::Attr { key, key_pos, value } = e {
+        if let Entry::Attr {
+            key,
+            key_pos,
+            value,
+        } = e
+        {
             if key != "byte_order" {
                 continue;
             }
@@ -113,15 +122,30 @@ pub(crate) fn first_time<'a>(
 }
 
 fn visit_env(sem: &mut Sem<'_>, block: &Block) -> DResult<()> {
+    let mut index: HashMap<String, usize> = sem
+        .env
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k.clone(), i))
+        .collect();
     for e in &block.entries {
-        let Entry::Attr { key, key_pos, value } = e else {
-            return Err(Diag::at(block.pos, "only `name = value;` entries are allowed in `env`"));
+        let Entry::Attr {
+            key,
+            key_pos,
+            value,
+        } = e
+        else {
+            return Err(Diag::at(
+                block.pos,
+                "only `name = value;` entries are allowed in `env`",
+            ));
         };
         let v = match &value.kind {
             ExprKind::UInt(u) => match i64::try_from(*u) {
                 Ok(i) => EnvValue::Int(i),
                 Err(_) => {
-                    let msg = format!("env `{key}` does not fit in a signed 64-bit integer (ignored)");
+                    let msg =
+                        format!("env `{key}` does not fit in a signed 64-bit integer (ignored)");
                     sem.warnings.push(Diag::at(value.pos, msg));
                     continue;
                 }
@@ -130,12 +154,16 @@ fn visit_env(sem: &mut Sem<'_>, block: &Block) -> DResult<()> {
             _ => EnvValue::Str(value.as_text().unwrap_or_default()),
         };
         // A key given twice keeps its first place with its last value.
-        match sem.env.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => {
-                sem.warnings.push(Diag::at(*key_pos, format!("duplicate env `{key}`")));
-                slot.1 = v;
+        match index.get(key) {
+            Some(&i) => {
+                sem.warnings
+                    .push(Diag::at(*key_pos, format!("duplicate env `{key}`")));
+                sem.env[i].1 = v;
             }
-            None => sem.env.push((key.clone(), v)),
+            None => {
+                index.insert(key.clone(), sem.env.len());
+                sem.env.push((key.clone(), v));
+            }
         }
     }
     Ok(())
@@ -154,8 +182,16 @@ fn visit_clock(sem: &mut Sem<'_>, block: &Block, is_lttng: bool) -> DResult<Cloc
     };
     let mut seen = HashSet::new();
     for e in &block.entries {
-        let Entry::Attr { key, key_pos, value } = e else {
-            return Err(Diag::at(block.pos, "only `name = value;` entries are allowed in `clock`"));
+        let Entry::Attr {
+            key,
+            key_pos,
+            value,
+        } = e
+        else {
+            return Err(Diag::at(
+                block.pos,
+                "only `name = value;` entries are allowed in `clock`",
+            ));
         };
         first_time(&mut seen, key, *key_pos, "clock block")?;
         match key.as_str() {
@@ -165,7 +201,10 @@ fn visit_clock(sem: &mut Sem<'_>, block: &Block, is_lttng: bool) -> DResult<Cloc
             "freq" => {
                 c.freq = expr_u64(value, "clock `freq`")?;
                 if c.freq == 0 || c.freq == u64::MAX {
-                    return Err(Diag::at(value.pos, format!("invalid clock frequency {}", c.freq)));
+                    return Err(Diag::at(
+                        value.pos,
+                        format!("invalid clock frequency {}", c.freq),
+                    ));
                 }
             }
             "precision" => c.precision = expr_u64(value, "clock `precision`")?,
@@ -214,7 +253,11 @@ fn visit_trace(sem: &mut Sem<'_>, block: &Block) -> DResult<TraceBuild> {
         match e {
             Entry::Alias(a) => sem.type_alias(a)?,
             Entry::Typedef(t) => sem.typedef(t)?,
-            Entry::Attr { key, key_pos, value } => {
+            Entry::Attr {
+                key,
+                key_pos,
+                value,
+            } => {
                 first_time(&mut seen, key, *key_pos, "trace block")?;
                 match key.as_str() {
                     "major" => tb.major = version(value, "major", 1)?,
@@ -224,7 +267,11 @@ fn visit_trace(sem: &mut Sem<'_>, block: &Block) -> DResult<TraceBuild> {
                     _ => attrs::unknown_attr(sem.warnings, *key_pos, key, "trace block"),
                 }
             }
-            Entry::TypeAssign { key, key_pos, specs } => {
+            Entry::TypeAssign {
+                key,
+                key_pos,
+                specs,
+            } => {
                 first_time(&mut seen, key, *key_pos, "trace block")?;
                 if key != "packet.header" {
                     attrs::unknown_attr(sem.warnings, *key_pos, key, "trace block");
@@ -257,6 +304,9 @@ fn version(value: &super::ast::Expr, key: &str, expected: u64) -> DResult<u32> {
 pub(crate) fn require_struct(ty: &super::ty::Ty, pos: Pos, key: &str) -> DResult<()> {
     match ty.kind {
         TyKind::Struct { .. } => Ok(()),
-        _ => Err(Diag::at(pos, format!("`{key}` must be a structure, not {}", ty.describe()))),
+        _ => Err(Diag::at(
+            pos,
+            format!("`{key}` must be a structure, not {}", ty.describe()),
+        )),
     }
 }

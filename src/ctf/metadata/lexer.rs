@@ -291,24 +291,25 @@ impl Lexer<'_> {
         if text.len() - body.len() > 3 {
             return Err(bad());
         }
-        let (digits, radix) = if let Some(hex) =
-            body.strip_prefix("0x").or_else(|| body.strip_prefix("0X"))
-        {
-            (hex, 16)
-        } else if body.len() > 1 && body.starts_with('0') {
-            (&body[1..], 8)
-        } else {
-            (body, 10)
-        };
+        let (digits, radix) =
+            if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+                (hex, 16)
+            } else if body.len() > 1 && body.starts_with('0') {
+                (&body[1..], 8)
+            } else {
+                (body, 10)
+            };
         if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
             return Err(bad());
         }
-        u64::from_str_radix(digits, radix).map(Tok::Int).map_err(|_| {
-            Diag::at(
-                pos,
-                format!("integer literal `{text}` does not fit in 64 bits"),
-            )
-        })
+        u64::from_str_radix(digits, radix)
+            .map(Tok::Int)
+            .map_err(|_| {
+                Diag::at(
+                    pos,
+                    format!("integer literal `{text}` does not fit in 64 bits"),
+                )
+            })
     }
 
     /// A string or character literal; returns its decoded content.

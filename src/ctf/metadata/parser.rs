@@ -56,12 +56,10 @@ impl Parser {
     }
 
     /// Consumes the current token (never moves past `Eof`).
-    pub(super) fn bump(&mut self) -> Tok {
-        let t = self.peek().clone();
+    pub(super) fn bump(&mut self) {
         if self.i + 1 < self.toks.len() {
             self.i += 1;
         }
-        t
     }
 
     pub(super) fn is(&self, p: P) -> bool {
@@ -93,7 +91,10 @@ impl Parser {
     pub(super) fn unexpected(&self, expected: &str) -> Diag {
         Diag::at(
             self.pos(),
-            format!("syntax error: unexpected {}, expected {expected}", self.peek()),
+            format!(
+                "syntax error: unexpected {}, expected {expected}",
+                self.peek()
+            ),
         )
     }
 
@@ -168,7 +169,10 @@ impl Parser {
         }
         let left = self.unary()?;
         let ExprKind::Path(segments) = left.kind else {
-            return Err(Diag::at(left.pos, "syntax error: expected an attribute name"));
+            return Err(Diag::at(
+                left.pos,
+                "syntax error: expected an attribute name",
+            ));
         };
         let key = segments.join(".");
         let key_pos = left.pos;
@@ -247,7 +251,10 @@ impl Parser {
             }),
             ExprKind::UInt(v) => {
                 let n = 0i64.checked_sub_unsigned(v).ok_or_else(|| {
-                    Diag::at(pos, format!("integer literal `-{v}` does not fit in 64 bits"))
+                    Diag::at(
+                        pos,
+                        format!("integer literal `-{v}` does not fit in 64 bits"),
+                    )
                 })?;
                 Ok(Expr {
                     kind: ExprKind::SInt(n),
@@ -323,26 +330,43 @@ mod tests {
             Entry::Attr { key, value: Expr { kind: ExprKind::UInt(1), .. }, .. } if key == "major"));
         assert!(matches!(&b.entries[2], Entry::TypeAssign { key, .. } if key == "packet.header"));
         let TopDecl::Block(env) = &d[1] else { panic!() };
-        assert!(matches!(&env.entries[0],
-            Entry::Attr { value: Expr { kind: ExprKind::SInt(-3), .. }, .. }));
+        assert!(matches!(
+            &env.entries[0],
+            Entry::Attr {
+                value: Expr {
+                    kind: ExprKind::SInt(-3),
+                    ..
+                },
+                ..
+            }
+        ));
     }
 
     #[test]
     fn keywords_as_values_and_in_paths() {
         let d = parse_str("event { name = string; x = stream.event.header.id; };").unwrap();
         let TopDecl::Block(b) = &d[0] else { panic!() };
-        let Entry::Attr { value, .. } = &b.entries[0] else { panic!() };
+        let Entry::Attr { value, .. } = &b.entries[0] else {
+            panic!()
+        };
         assert_eq!(value.as_text().as_deref(), Some("string"));
-        let Entry::Attr { value, .. } = &b.entries[1] else { panic!() };
+        let Entry::Attr { value, .. } = &b.entries[1] else {
+            panic!()
+        };
         assert_eq!(value.as_text().as_deref(), Some("stream.event.header.id"));
     }
 
     #[test]
     fn type_name_versus_field_name() {
-        let d = parse_str("struct s { uint32_t x; unsigned long y, z; my_t *p; uint8_t a[2][n]; };")
-            .unwrap();
-        let TopDecl::Specs(specs) = &d[0] else { panic!() };
-        let Spec::Struct(s) = &specs.items[0] else { panic!() };
+        let d =
+            parse_str("struct s { uint32_t x; unsigned long y, z; my_t *p; uint8_t a[2][n]; };")
+                .unwrap();
+        let TopDecl::Specs(specs) = &d[0] else {
+            panic!()
+        };
+        let Spec::Struct(s) = &specs.items[0] else {
+            panic!()
+        };
         let body = s.body.as_ref().unwrap();
         let names: Vec<_> = body
             .iter()
@@ -353,10 +377,14 @@ mod tests {
             .collect();
         let expect = ["x", "y", "z", "p", "a"].map(|s| Some(s.to_string()));
         assert_eq!(names, expect);
-        let Member::Field { specs, decls } = &body[2] else { panic!() };
+        let Member::Field { specs, decls } = &body[2] else {
+            panic!()
+        };
         assert_eq!(specs.items, vec![Spec::Name("my_t".into())]);
         assert_eq!(decls[0].pointers, vec![false]);
-        let Member::Field { decls, .. } = &body[3] else { panic!() };
+        let Member::Field { decls, .. } = &body[3] else {
+            panic!()
+        };
         assert_eq!(decls[0].dims.len(), 2);
     }
 
@@ -365,7 +393,10 @@ mod tests {
         let e = parse_str("/* CTF 1.8 */\n\ntypealias integer { size = 8; align = 8; signed = false; ] := uint8_t;")
             .unwrap_err();
         assert_eq!(e.pos, Some(Pos { line: 3, col: 58 }));
-        assert_eq!(e.msg, "syntax error: unexpected `]`, expected an attribute name or `}`");
+        assert_eq!(
+            e.msg,
+            "syntax error: unexpected `]`, expected an attribute name or `}`"
+        );
         let e = parse_str("trace { major = 1 }").unwrap_err();
         assert_eq!(e.msg, "syntax error: unexpected `}`, expected `;`");
         let e = parse_str("trace { major = 1;").unwrap_err();
@@ -385,8 +416,12 @@ mod tests {
         s.push_str("};");
         let e = parse_str(&s).unwrap_err();
         assert!(e.msg.contains("nested more than"), "{}", e.msg);
-        let e = parse_str(&format!("trace {{ x = {}1{}; }};", "(".repeat(500), ")".repeat(500)))
-            .unwrap_err();
+        let e = parse_str(&format!(
+            "trace {{ x = {}1{}; }};",
+            "(".repeat(500),
+            ")".repeat(500)
+        ))
+        .unwrap_err();
         assert!(e.msg.contains("nested more than"), "{}", e.msg);
     }
 }

@@ -138,7 +138,12 @@ impl Parser {
             let tag = self.unary()?;
             let text = match tag.kind {
                 super::ast::ExprKind::Path(p) => p.join("."),
-                _ => return Err(Diag::at(tag.pos, "syntax error: expected a variant tag name")),
+                _ => {
+                    return Err(Diag::at(
+                        tag.pos,
+                        "syntax error: expected a variant tag name",
+                    ));
+                }
             };
             self.expect(P::Gt)?;
             Some(text)

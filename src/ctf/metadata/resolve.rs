@@ -35,6 +35,7 @@ pub(crate) fn convert(scope: Scope, root: &Ty, earlier: &[(Scope, &Ty)]) -> DRes
         root,
         earlier,
         stack: Vec::new(),
+        names: HashMap::new(),
     };
     r.convert(root)
 }
@@ -57,7 +58,13 @@ struct Resolver<'a, 'e> {
     earlier: &'e [(Scope, &'a Ty)],
     /// The compound types from the scope root down to the field being converted.
     stack: Vec<Frame<'a>>,
+    /// Name to index maps of large structs, keyed by address, so that resolving many paths
+    /// in a wide structure stays linear.
+    names: HashMap<*const Ty, HashMap<&'a str, usize>>,
 }
+
+/// Structs with more children than this get a name index.
+const INDEXED_CHILDREN: usize = 16;
 
 impl<'a> Resolver<'a, '_> {
     fn convert(&mut self, ty: &'a Ty) -> DResult<FieldType> {
@@ -72,11 +79,17 @@ impl<'a> Resolver<'a, '_> {
             }),
             TyKind::Variant { tag, options, pos } => {
                 let tag = tag.as_deref().ok_or_else(|| {
-                    Diag::at(*pos, "variant without a tag (give it as `variant name <tag>`)")
+                    Diag::at(
+                        *pos,
+                        "variant without a tag (give it as `variant name <tag>`)",
+                    )
                 })?;
                 let (path, target) = self.resolve(tag, *pos)?;
                 let TyKind::Enum(tag_enum) = &target.kind else {
-                    let msg = format!("variant tag `{tag}` is {}, expected an enumeration", target.describe());
+                    let msg = format!(
+                        "variant tag `{tag}` is {}, expected an enumeration",
+                        target.describe()
+                    );
                     return Err(Diag::at(*pos, msg));
                 };
                 FieldType::Variant(VariantType {
@@ -131,7 +144,7 @@ impl<'a> Resolver<'a, '_> {
     }
 
     /// Resolves a length or tag path written at `pos` into a field path and its target type.
-    fn resolve(&self, text: &str, pos: Pos) -> DResult<(FieldPath, &'a Ty)> {
+    fn resolve(&mut self, text: &str, pos: Pos) -> DResult<(FieldPath, &'a Ty)> {
         let tokens: Vec<&str> = text.split('.').collect();
         if tokens.iter().any(|t| t.is_empty()) {
             return Err(Diag::at(pos, format!("invalid field path `{text}`")));
@@ -149,7 +162,7 @@ impl<'a> Resolver<'a, '_> {
     }
 
     fn absolute(
-        &self,
+        &mut self,
         scope: Scope,
         tokens: &[&str],
         text: &str,
@@ -162,27 +175,40 @@ impl<'a> Resolver<'a, '_> {
         let root = if scope == self.scope {
             Some(self.root)
         } else {
-            self.earlier.iter().find(|(s, _)| *s == scope).map(|(_, t)| *t)
+            self.earlier
+                .iter()
+                .find(|(s, _)| *s == scope)
+                .map(|(_, t)| *t)
         };
         let Some(root) = root else {
-            return Err(Diag::at(pos, format!("`{text}` refers to a scope that is not defined")));
+            return Err(Diag::at(
+                pos,
+                format!("`{text}` refers to a scope that is not defined"),
+            ));
         };
-        Ok(walk(root, tokens, text, pos)?.map(|(indices, ty)| (FieldPath { scope, indices }, ty)))
+        let found = self.walk(root, tokens, text, pos)?;
+        Ok(found.map(|(indices, ty)| (FieldPath { scope, indices }, ty)))
     }
 
-    fn relative(&self, tokens: &[&str], text: &str, pos: Pos) -> DResult<Option<(FieldPath, &'a Ty)>> {
-        for (k, frame) in self.stack.iter().enumerate().rev() {
-            if frame.index == ELEMENT {
+    fn relative(
+        &mut self,
+        tokens: &[&str],
+        text: &str,
+        pos: Pos,
+    ) -> DResult<Option<(FieldPath, &'a Ty)>> {
+        for k in (0..self.stack.len()).rev() {
+            let (frame_ty, frame_index) = (self.stack[k].ty, self.stack[k].index);
+            if frame_index == ELEMENT {
                 continue;
             }
             // Only members declared before (or at) the current one are candidates.
-            let Some((first, child)) = frame.ty.child(tokens[0]) else {
+            let Some((first, child)) = self.child(frame_ty, tokens[0]) else {
                 continue;
             };
-            if first > frame.index {
+            if first > frame_index {
                 continue;
             }
-            let Some((tail, ty)) = walk(child, &tokens[1..], text, pos)? else {
+            let Some((tail, ty)) = self.walk(child, &tokens[1..], text, pos)? else {
                 continue;
             };
             if self.stack[..k].iter().any(|f| f.index == ELEMENT) {
@@ -197,18 +223,56 @@ impl<'a> Resolver<'a, '_> {
             };
             return Ok(Some((path, ty)));
         }
-        let mut earlier: Vec<&(Scope, &Ty)> = self.earlier.iter().collect();
+        let mut earlier: Vec<(Scope, &'a Ty)> = self.earlier.to_vec();
         earlier.sort_by_key(|e| std::cmp::Reverse(e.0));
         for (scope, root) in earlier {
-            if let Some((indices, ty)) = walk(root, tokens, text, pos)? {
-                let path = FieldPath {
-                    scope: *scope,
-                    indices,
-                };
+            if let Some((indices, ty)) = self.walk(root, tokens, text, pos)? {
+                let path = FieldPath { scope, indices };
                 return Ok(Some((path, ty)));
             }
         }
         Ok(None)
+    }
+
+    /// Walks member names down from `from`. `None` when a name is missing.
+    fn walk(
+        &mut self,
+        from: &'a Ty,
+        tokens: &[&str],
+        text: &str,
+        pos: Pos,
+    ) -> DResult<Option<(Vec<usize>, &'a Ty)>> {
+        let mut indices = Vec::with_capacity(tokens.len());
+        let mut cur = from;
+        for token in tokens {
+            if cur.is_array_like() {
+                return Err(crosses_array(text, pos));
+            }
+            let Some((i, child)) = self.child(cur, token) else {
+                return Ok(None);
+            };
+            indices.push(i);
+            cur = child;
+        }
+        Ok(Some((indices, cur)))
+    }
+
+    /// The child of a struct or variant named `name` (as written) and its index.
+    fn child(&mut self, ty: &'a Ty, name: &str) -> Option<(usize, &'a Ty)> {
+        let children = ty.children()?;
+        if children.len() <= INDEXED_CHILDREN {
+            return ty.child(name);
+        }
+        let index = self.names.entry(ty as *const Ty).or_insert_with(|| {
+            let mut m = HashMap::with_capacity(children.len());
+            for (i, f) in children.iter().enumerate() {
+                // Names are unique within a struct or variant.
+                m.entry(f.name.as_str()).or_insert(i);
+            }
+            m
+        });
+        let i = *index.get(name)?;
+        children.get(i).map(|f| (i, &f.ty))
     }
 
     /// Same scope: the target must come before the field at their lowest common ancestor.
@@ -250,32 +314,12 @@ fn absolute_scope(tokens: &[&str]) -> Option<(Scope, usize)> {
         .map(|(p, s)| (*s, p.len()))
 }
 
-/// Walks member names down from `from`. `None` when a name is missing.
-fn walk<'a>(
-    from: &'a Ty,
-    tokens: &[&str],
-    text: &str,
-    pos: Pos,
-) -> DResult<Option<(Vec<usize>, &'a Ty)>> {
-    let mut indices = Vec::with_capacity(tokens.len());
-    let mut cur = from;
-    for token in tokens {
-        if cur.is_array_like() {
-            return Err(crosses_array(text, pos));
-        }
-        let Some((i, child)) = cur.child(token) else {
-            return Ok(None);
-        };
-        indices.push(i);
-        cur = child;
-    }
-    Ok(Some((indices, cur)))
-}
-
 fn crosses_array(text: &str, pos: Pos) -> Diag {
     Diag::at(
         pos,
-        format!("field path `{text}` goes through an array or sequence element, which is not supported"),
+        format!(
+            "field path `{text}` goes through an array or sequence element, which is not supported"
+        ),
     )
 }
 
@@ -307,12 +351,11 @@ fn selectors(tag: &EnumType, options: &[TyField]) -> Vec<VariantRange> {
     let mut out = Vec::new();
     for (option, f) in options.iter().enumerate() {
         if let Some(&m) = by_label.get(f.name.as_str()) {
-            out.extend(
-                tag.mappings[m]
-                    .ranges
-                    .iter()
-                    .map(|&(lo, hi)| VariantRange { lo, hi, option }),
-            );
+            out.extend(tag.mappings[m].ranges.iter().map(|&(lo, hi)| VariantRange {
+                lo,
+                hi,
+                option,
+            }));
         }
     }
     out

@@ -189,13 +189,19 @@ fn check_header(
     first_uuid: &mut Option<[u8; 16]>,
 ) -> Result<(), SourceError> {
     if h.magic != PACKET_MAGIC {
-        return Err(invalid(offset, &format!("bad magic number {:#010x}", h.magic)));
+        return Err(invalid(
+            offset,
+            &format!("bad magic number {:#010x}", h.magic),
+        ));
     }
     if (h.major, h.minor) != (1, 8) {
         if h.major == 2 {
             return Err(SourceError::Unsupported("CTF 2".into()));
         }
-        let what = format!("unsupported version {}.{} (expecting 1.8)", h.major, h.minor);
+        let what = format!(
+            "unsupported version {}.{} (expecting 1.8)",
+            h.major, h.minor
+        );
         return Err(invalid(offset, &what));
     }
     if h.compression != 0 {
@@ -210,12 +216,18 @@ fn check_header(
     match first_uuid {
         None => *first_uuid = Some(h.uuid),
         Some(u) if *u != h.uuid => {
-            return Err(invalid(offset, "trace UUID differs from the first packet's"));
+            return Err(invalid(
+                offset,
+                "trace UUID differs from the first packet's",
+            ));
         }
         Some(_) => {}
     }
     if (h.content_bits as usize) / 8 < HEADER_LEN {
-        let what = format!("content size {} bits is smaller than the header", h.content_bits);
+        let what = format!(
+            "content size {} bits is smaller than the header",
+            h.content_bits
+        );
         return Err(invalid(offset, &what));
     }
     if h.packet_bits < h.content_bits {

@@ -60,9 +60,10 @@ impl Ty {
     /// build deep types from shallow syntax).
     pub fn compound(kind: TyKind, pos: Pos) -> DResult<Ty> {
         let child_depth = match &kind {
-            TyKind::Struct { fields, .. } | TyKind::Variant { options: fields, .. } => {
-                fields.iter().map(|f| f.ty.depth).max().unwrap_or(0)
-            }
+            TyKind::Struct { fields, .. }
+            | TyKind::Variant {
+                options: fields, ..
+            } => fields.iter().map(|f| f.ty.depth).max().unwrap_or(0),
             TyKind::Array { elem, .. } | TyKind::Sequence { elem, .. } => elem.depth,
             _ => 0,
         };
@@ -95,9 +96,10 @@ impl Ty {
     /// The members of a struct or the options of a variant.
     pub fn children(&self) -> Option<&[TyField]> {
         match &self.kind {
-            TyKind::Struct { fields, .. } | TyKind::Variant { options: fields, .. } => {
-                Some(fields)
-            }
+            TyKind::Struct { fields, .. }
+            | TyKind::Variant {
+                options: fields, ..
+            } => Some(fields),
             _ => None,
         }
     }

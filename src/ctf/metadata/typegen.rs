@@ -37,11 +37,19 @@ impl Sem<'_> {
             Ok(())
         } else {
             let what = kind.describe(name);
-            Err(Diag::at(pos, format!("{what} is already declared in this scope")))
+            Err(Diag::at(
+                pos,
+                format!("{what} is already declared in this scope"),
+            ))
         }
     }
 
-    fn check_not_declared_here(&self, kind: DeclKind, name: &Option<String>, pos: Pos) -> DResult<()> {
+    fn check_not_declared_here(
+        &self,
+        kind: DeclKind,
+        name: &Option<String>,
+        pos: Pos,
+    ) -> DResult<()> {
         match name {
             Some(n) if self.scopes.declared_here(kind, n) => Err(Diag::at(
                 pos,
@@ -57,7 +65,10 @@ impl Sem<'_> {
             native: self.native,
             clocks: &self.clocks,
         };
-        let compound = specs.items.iter().find(|s| !matches!(s, Spec::Const | Spec::Word(_)));
+        let compound = specs
+            .items
+            .iter()
+            .find(|s| !matches!(s, Spec::Const | Spec::Word(_)));
         match compound {
             Some(Spec::Integer(body)) => {
                 let int = attrs::integer(body, specs.pos, &ctx, self.warnings)?;
@@ -186,7 +197,12 @@ impl Sem<'_> {
                 u32::try_from(v)
                     .ok()
                     .filter(|a| a.is_power_of_two())
-                    .ok_or_else(|| Diag::at(e.pos, format!("structure `align` must be a power of two, not {v}")))
+                    .ok_or_else(|| {
+                        Diag::at(
+                            e.pos,
+                            format!("structure `align` must be a power of two, not {v}"),
+                        )
+                    })
             })?,
             None => 1,
         };
@@ -245,13 +261,23 @@ impl Sem<'_> {
         self.check_not_declared_here(DeclKind::Enum, &e.name, e.pos)?;
         let container = match &e.container {
             Some(specs) => self.specs_type(specs)?,
-            None => self.scopes.lookup(DeclKind::Alias, "int").cloned().ok_or_else(|| {
-                Diag::at(e.pos, "enumeration without container type, and no `int` type declared")
-            })?,
+            None => self
+                .scopes
+                .lookup(DeclKind::Alias, "int")
+                .cloned()
+                .ok_or_else(|| {
+                    Diag::at(
+                        e.pos,
+                        "enumeration without container type, and no `int` type declared",
+                    )
+                })?,
         };
         let TyKind::Int(container) = container.kind else {
             let what = container.describe();
-            return Err(Diag::at(e.pos, format!("enumeration container must be an integer, not {what}")));
+            return Err(Diag::at(
+                e.pos,
+                format!("enumeration container must be an integer, not {what}"),
+            ));
         };
         let mappings = enum_mappings(body, container.signed, self.warnings)?;
         let ty = Ty::scalar(TyKind::Enum(EnumType {
@@ -269,11 +295,17 @@ impl Sem<'_> {
         let base = self.base_for(&a.target, std::slice::from_ref(&a.target_decl))?;
         let (name, ty) = self.declared(&a.target, base.as_ref(), &a.target_decl)?;
         if name.is_some() {
-            return Err(Diag::at(a.target_decl.pos, "typealias target must not declare a name"));
+            return Err(Diag::at(
+                a.target_decl.pos,
+                "typealias target must not declare a name",
+            ));
         }
         reject_untagged_variant(&ty, a.pos)?;
         if a.alias_decl.name.is_some() || !a.alias_decl.dims.is_empty() {
-            return Err(Diag::at(a.alias_decl.pos, "unexpected declarator in typealias name"));
+            return Err(Diag::at(
+                a.alias_decl.pos,
+                "unexpected declarator in typealias name",
+            ));
         }
         let alias = alias_name(&a.alias, &a.alias_decl.pointers)?;
         self.register(DeclKind::Alias, &alias, ty, a.alias.pos)
@@ -296,9 +328,10 @@ impl Sem<'_> {
 /// `variant name { ... }` may declare one).
 fn reject_untagged_variant(ty: &Ty, pos: Pos) -> DResult<()> {
     match ty.kind {
-        TyKind::Variant { tag: None, .. } => {
-            Err(Diag::at(pos, "a type alias of an untagged variant is not allowed"))
-        }
+        TyKind::Variant { tag: None, .. } => Err(Diag::at(
+            pos,
+            "a type alias of an untagged variant is not allowed",
+        )),
         _ => Ok(()),
     }
 }
@@ -314,7 +347,12 @@ pub(crate) fn alias_name(specs: &Specs, pointers: &[bool]) -> DResult<String> {
             Spec::Struct(StructSpec { name: Some(n), .. }) => format!("struct {n}"),
             Spec::Variant(VariantSpec { name: Some(n), .. }) => format!("variant {n}"),
             Spec::Enum(EnumSpec { name: Some(n), .. }) => format!("enum {n}"),
-            _ => return Err(Diag::at(specs.pos, "this type cannot be used as a type name")),
+            _ => {
+                return Err(Diag::at(
+                    specs.pos,
+                    "this type cannot be used as a type name",
+                ));
+            }
         };
         parts.push(part);
     }
@@ -336,9 +374,18 @@ fn enum_mappings(
     let bits = |e: &Expr| match e.kind {
         ExprKind::UInt(v) => Ok(v),
         ExprKind::SInt(v) => Ok(v as u64),
-        _ => Err(Diag::at(e.pos, "enumeration value must be an integer constant")),
+        _ => Err(Diag::at(
+            e.pos,
+            "enumeration value must be an integer constant",
+        )),
     };
-    let widen = |v: u64| if signed { i128::from(v as i64) } else { i128::from(v) };
+    let widen = |v: u64| {
+        if signed {
+            i128::from(v as i64)
+        } else {
+            i128::from(v)
+        }
+    };
     let mut mappings: Vec<EnumMapping> = Vec::with_capacity(body.len());
     let mut by_label: HashMap<&str, usize> = HashMap::new();
     let mut next = 0u64;

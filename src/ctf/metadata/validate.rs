@@ -16,7 +16,10 @@ pub(crate) fn auto_map(
     pos: Pos,
 ) -> DResult<()> {
     let fields = match &mut ty.kind {
-        TyKind::Struct { fields, .. } | TyKind::Variant { options: fields, .. } => fields,
+        TyKind::Struct { fields, .. }
+        | TyKind::Variant {
+            options: fields, ..
+        } => fields,
         _ => return Ok(()),
     };
     for f in fields {
@@ -53,7 +56,9 @@ fn only_clock(clocks: &mut Vec<ClockClass>, name: &str, pos: Pos) -> DResult<usi
         1 => Ok(0),
         _ => Err(Diag::at(
             pos,
-            format!("cannot map field `{name}` to a clock automatically: the trace has several clocks"),
+            format!(
+                "cannot map field `{name}` to a clock automatically: the trace has several clocks"
+            ),
         )),
     }
 }
@@ -92,7 +97,8 @@ pub(crate) fn packet_header(header: Option<&FieldType>, streams: usize, pos: Pos
     if let Some((index, ty)) = member(header, "magic") {
         let ok = unsigned_int(ty).is_some_and(|i| i.size_bits == 32);
         if index != 0 || !ok {
-            let msg = "`magic` must be the first field of the packet header, a 32-bit unsigned integer";
+            let msg =
+                "`magic` must be the first field of the packet header, a 32-bit unsigned integer";
             return Err(Diag::at(pos, msg));
         }
     }
@@ -106,9 +112,11 @@ pub(crate) fn packet_header(header: Option<&FieldType>, streams: usize, pos: Pos
     }
     if let Some((_, ty)) = member(header, "uuid") {
         let ok = match ty {
-            FieldType::Array(a) => a.length == 16
-                && unsigned_int(&a.element)
-                    .is_some_and(|i| i.size_bits == 8 && i.align_bits == 8),
+            FieldType::Array(a) => {
+                a.length == 16
+                    && unsigned_int(&a.element)
+                        .is_some_and(|i| i.size_bits == 8 && i.align_bits == 8)
+            }
             _ => false,
         };
         if !ok {
