@@ -13,3 +13,4 @@
 //! Nothing under `ctf` knows about terminals or output formats.
 
 pub mod ctf;
+pub mod pretty;
