@@ -27,6 +27,14 @@ pub mod tzrule;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_fields;
+#[cfg(test)]
+mod tests_lost;
+#[cfg(test)]
+mod tests_scopes;
+#[cfg(test)]
+mod tests_times;
 
 use std::path::PathBuf;
 
