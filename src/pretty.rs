@@ -51,9 +51,6 @@ use self::tz::LocalZone;
 pub struct PrettyOptions {
     /// `--clock-gmt`: times in UTC instead of the local zone (`TZ`, as glibc reads it).
     pub clock_gmt: bool,
-    /// The trace path given on the command line, when exactly one was given: babeltrace2
-    /// appends each trace's path relative to it to the trace name in discarded-items warnings.
-    pub input_root: Option<PathBuf>,
 }
 
 /// What babeltrace2 derives once per trace class.
@@ -77,7 +74,7 @@ pub struct PrettyPrinter {
     traces: Vec<TraceEntry>,
     /// Index in `traces` of the previous message's trace.
     last_trace: usize,
-    /// Text for stderr not yet taken by [`PrettyPrinter::take_stderr`].
+    /// Reused buffer for stderr text.
     stderr: Vec<u8>,
     /// Reused line buffer for warnings.
     line: Vec<u8>,
@@ -86,15 +83,14 @@ pub struct PrettyPrinter {
 impl PrettyPrinter {
     /// A printer; without `clock_gmt` it reads the local zone from the environment now.
     pub fn new(options: PrettyOptions) -> Self {
-        let zone = (!options.clock_gmt).then(LocalZone::from_env);
-        Self::with_zone(options.input_root, zone)
+        Self::with_zone((!options.clock_gmt).then(LocalZone::from_env))
     }
 
-    /// A printer with an explicit zone (`None`: UTC).
-    pub fn with_zone(input_root: Option<PathBuf>, zone: Option<LocalZone>) -> Self {
+    /// A printer with an explicit zone (`None`: UTC, as with `--clock-gmt`).
+    pub fn with_zone(zone: Option<LocalZone>) -> Self {
         PrettyPrinter {
             clock: Clock::new(zone),
-            input_root,
+            input_root: None,
             traces: Vec::new(),
             last_trace: 0,
             stderr: Vec::new(),
@@ -102,12 +98,25 @@ impl PrettyPrinter {
         }
     }
 
+    /// Sets the trace path given on the command line, when exactly one was given:
+    /// babeltrace2 appends each trace's path relative to it (when below it) to the trace name
+    /// in discarded-items warnings (`joraj-alpa/kernel` for `babeltrace2 multi-domains`).
+    pub fn set_input_root(&mut self, root: Option<PathBuf>) {
+        self.input_root = root;
+    }
+
     /// Appends the text babeltrace2 prints on stdout for this message (possibly nothing) to
-    /// `out`. Text babeltrace2 prints on stderr (discarded-items and negative-time warnings)
-    /// is kept until [`PrettyPrinter::take_stderr`].
+    /// `out`. What babeltrace2 prints on stderr (discarded-items warnings, the negative-time
+    /// warning) goes straight to this process's stderr, unbuffered, as babeltrace2 does; use
+    /// [`PrettyPrinter::write_message_to`] to capture it instead.
     pub fn write_message(&mut self, out: &mut Vec<u8>, msg: &Message<'_>) {
         let mut err = std::mem::take(&mut self.stderr);
         self.write_message_to(out, &mut err, msg);
+        if !err.is_empty() {
+            // Nothing sensible to do when stderr is gone; babeltrace2 ignores it too.
+            let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), &err);
+            err.clear();
+        }
         self.stderr = err;
     }
 
@@ -123,16 +132,6 @@ impl PrettyPrinter {
                 self.input_root.as_deref(),
             ),
         }
-    }
-
-    /// Moves the pending stderr text to the end of `into`.
-    pub fn take_stderr(&mut self, into: &mut Vec<u8>) {
-        into.append(&mut self.stderr);
-    }
-
-    /// Whether stderr text is waiting.
-    pub fn has_stderr(&self) -> bool {
-        !self.stderr.is_empty()
     }
 
     fn write_event(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, ev: &EventRecord<'_>) {

@@ -267,19 +267,29 @@ pub fn print_event_bytes(
         event_context: scope(ec.context.as_ref(), s.event_ctx, s.data),
         payload: scope(ec.payload.as_ref(), s.payload, s.data),
     };
-    let mut out = Vec::new();
-    p.write_message(&mut out, &Message::Event(record));
+    write_captured(p, &Message::Event(record))
+}
+
+thread_local! {
+    /// Stderr text of the current test's printers, read by [`stderr_of`].
+    static STDERR: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Prints `msg` and returns its stdout text; its stderr text is kept for [`stderr_of`].
+pub fn write_captured(p: &mut PrettyPrinter, msg: &Message<'_>) -> Vec<u8> {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    p.write_message_to(&mut out, &mut err, msg);
+    STDERR.with(|e| e.borrow_mut().extend_from_slice(&err));
     out
 }
 
 /// A printer in `--clock-gmt` mode.
 pub fn gmt_printer() -> PrettyPrinter {
-    PrettyPrinter::with_zone(None, None)
+    PrettyPrinter::with_zone(None)
 }
 
-/// The stderr text the printer holds.
-pub fn stderr_of(p: &mut PrettyPrinter) -> String {
-    let mut err = Vec::new();
-    p.take_stderr(&mut err);
+/// The stderr text printed (through [`p_err`]) on this thread since the last call.
+pub fn stderr_of() -> String {
+    let err = STDERR.with(|e| std::mem::take(&mut *e.borrow_mut()));
     String::from_utf8(err).expect("test lines are UTF-8")
 }

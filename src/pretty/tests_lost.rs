@@ -45,9 +45,8 @@ fn print_lost(p: &mut PrettyPrinter, tc: &TraceClass, l: &Lost<'_>) -> (String, 
         begin: l.range.map(|r| ts(r.0)),
         end: l.range.map(|r| ts(r.1)),
     };
-    let mut out = Vec::new();
-    p.write_message(&mut out, &Message::Lost(rec));
-    (String::from_utf8_lossy(&out).into_owned(), stderr_of(p))
+    let out = write_captured(p, &Message::Lost(rec));
+    (String::from_utf8_lossy(&out).into_owned(), stderr_of())
 }
 
 #[test]
@@ -140,12 +139,14 @@ fn trace_name_gets_the_path_below_the_input() {
     };
     let tail = " (UUID: 830f2129-77d5-cb4e-90cf-b0754d8ce889) within stream \"/work/shared/traces/conformance/succeed/multi-domains/kernel/kernel_channel_0\" (stream class ID: 0, stream ID: 0).\n";
     let head = "WARNING: Tracer discarded 728 events between [19:16:02.352676346] and [19:16:33.426663981] in trace";
-    let mut p = PrettyPrinter::with_zone(Some(root), None);
+    let mut p = gmt_printer();
+    p.set_input_root(Some(root));
     assert_eq!(
         print_lost(&mut p, &tc, &l).1,
         format!("{head} \"joraj-alpa/kernel\"{tail}")
     );
-    let mut p = PrettyPrinter::with_zone(Some(trace.clone()), None);
+    let mut p = gmt_printer();
+    p.set_input_root(Some(trace.clone()));
     assert_eq!(
         print_lost(&mut p, &tc, &l).1,
         format!("{head} \"joraj-alpa\"{tail}")

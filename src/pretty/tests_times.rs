@@ -90,7 +90,7 @@ fn negative_times() {
         "[-10.000000500] (+?.?????????) t: { cpu_id = 0 }, { i = 0 }\n"
     );
     assert_eq!(
-        stderr_of(&mut p),
+        stderr_of(),
         "[warning] Fallback to [sec.ns] to print negative time value. Use --clock-seconds.\n"
     );
 }
@@ -141,7 +141,7 @@ fn extreme_and_backward_times() {
             "[-9223372036.854775808] (+9223372036.854775803)",
         ]
     );
-    assert!(stderr_of(&mut p).starts_with("[warning] Fallback"));
+    assert!(stderr_of().starts_with("[warning] Fallback"));
 }
 
 #[test]
@@ -158,14 +158,14 @@ fn local_zones_from_posix_strings() {
         (LocalZone::from_tz(Some("")), "[16:00:00.999999999]"),
     ];
     for (zone, expected) in zones {
-        let mut p = PrettyPrinter::with_zone(None, Some(zone));
+        let mut p = PrettyPrinter::with_zone(Some(zone));
         assert!(
             print_times(&mut p, &[Some(base)])[0].starts_with(expected),
             "{expected}"
         );
     }
     let rule = PosixTz::parse("EST5EDT,M3.2.0,M11.1.0").expect("valid rule");
-    let mut p = PrettyPrinter::with_zone(None, Some(LocalZone::from_rule(rule)));
+    let mut p = PrettyPrinter::with_zone(Some(LocalZone::from_rule(rule)));
     assert!(print_times(&mut p, &[Some(base)])[0].starts_with("[12:00:00.999999999]"));
 }
 
@@ -214,7 +214,7 @@ fn local_zones_from_zone_files() {
         if !Path::new("/usr/share/zoneinfo").join(name).exists() {
             continue; // No tzdata on this machine.
         }
-        let mut p = PrettyPrinter::with_zone(None, Some(LocalZone::from_tz(Some(name))));
+        let mut p = PrettyPrinter::with_zone(Some(LocalZone::from_tz(Some(name))));
         let line = &print_times(&mut p, &[Some(ns)])[0];
         assert!(line.starts_with(expected), "{name}: {line}");
     }
