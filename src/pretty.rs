@@ -209,7 +209,7 @@ fn env_prefix(tc: &TraceClass) -> Vec<u8> {
     let mut out = Vec::new();
     let entries: [(&str, bool); 3] = [("hostname", false), ("procname", false), ("vpid", true)];
     for (key, parenthesized) in entries {
-        let Some(value) = tc.env(key) else {
+        let Some(value) = env_value(tc, key) else {
             continue;
         };
         if !out.is_empty() {
@@ -230,4 +230,10 @@ fn env_prefix(tc: &TraceClass) -> Vec<u8> {
         out.push(b' ');
     }
     out
+}
+
+/// The environment entry `key`; the last one when the metadata repeats it, since babeltrace2
+/// sets the entries in order and a later one replaces an earlier one.
+pub(crate) fn env_value<'a>(tc: &'a TraceClass, key: &str) -> Option<&'a EnvValue> {
+    tc.env.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
 }

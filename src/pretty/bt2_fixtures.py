@@ -269,3 +269,19 @@ event { id = 0; name = ""; fields := struct { uint8_t i; }; };
 
 for fn in (edgetime, pctx):
     fn()
+
+
+def textedge():
+    """Arrays at the edge of babeltrace2's text rule."""
+    ev = """event { id = 0; name = "te"; fields := struct {
+	integer { size = 8; align = 16; encoding = UTF8; } a16[3];
+	enum : integer { size = 8; align = 8; encoding = UTF8; } { X = 104 } etext[3];
+	integer { size = 8; align = 8; signed = true; encoding = UTF8; } stext[3];
+}; };
+"""
+    md = HEADER + CLOCK % (1000, 0) + STREAM % ("", "") + ev
+    evs = [(0, 100, b"h\0i\0!" + b"hey" + b"\xffab")]
+    write("textedge", md, {"s0": pkt(evs, 100, 100)})
+
+
+textedge()

@@ -1,7 +1,7 @@
 //! Field values as babeltrace2's `sink.text.pretty` writes them, walking a flat pre-order value
 //! list together with its field-class tree in one pass.
 
-use crate::ctf::ir::{EnumType, FieldType};
+use crate::ctf::ir::{ArrayType, Encoding, EnumType, FieldType, SequenceType};
 use crate::ctf::value::{Value, subtree_len};
 
 use super::num::{push_g, push_int, push_u64};
@@ -24,6 +24,12 @@ pub fn write_field(
         (FieldType::Enum(e), Value::UInt(u)) => write_enum(out, e, i128::from(u), u),
         (FieldType::Enum(e), Value::SInt(i)) => write_enum(out, e, i128::from(i), i as u64),
         (FieldType::Float(_), Value::Float(f)) => push_g(out, f),
+        (FieldType::Array(ArrayType { element, .. }), Value::Text { start, len })
+        | (FieldType::Sequence(SequenceType { element, .. }), Value::Text { start, len })
+            if !is_bt2_text(element) =>
+        {
+            write_byte_elements(out, element, data, start, len);
+        }
         (_, Value::Text { start, len }) => push_escaped(out, text_of(data, start, len)),
         (FieldType::Struct(s), Value::Struct) => {
             out.push(b'{');
@@ -44,11 +50,12 @@ pub fn write_field(
             out.extend_from_slice(b" }");
             return Some(at);
         }
-        (FieldType::Array(a), Value::Array { len }) => {
-            return write_elements(out, plan, &a.element, len, values, data);
-        }
-        (FieldType::Sequence(s), Value::Array { len }) => {
-            return write_elements(out, plan, &s.element, len, values, data);
+        (FieldType::Array(ArrayType { element, .. }), Value::Array { len })
+        | (FieldType::Sequence(SequenceType { element, .. }), Value::Array { len }) => {
+            if is_bt2_text(element) {
+                return write_text_elements(out, len, values);
+            }
+            return write_elements(out, plan, element, len, values, data);
         }
         (FieldType::Variant(v), Value::Variant { option }) => {
             // Only the selected option's value, without its name.
@@ -82,6 +89,69 @@ fn write_elements(
     }
     out.extend_from_slice(b" ]");
     Some(at)
+}
+
+/// Whether babeltrace2 shows an array or sequence of `element` as a string: elements are
+/// 8-bit integers or enumerations aligned on exactly 8 bits with a text encoding. The decoder
+/// may disagree at the edges (other alignments, enumerations): the printer follows bt2.
+fn is_bt2_text(element: &FieldType) -> bool {
+    let int = match element {
+        FieldType::Int(i) => i,
+        FieldType::Enum(e) => &e.container,
+        _ => return false,
+    };
+    int.size_bits == 8 && int.align_bits == 8 && int.encoding != Encoding::None
+}
+
+/// An array the decoder gave as bytes but babeltrace2 shows element by element.
+fn write_byte_elements(
+    out: &mut Vec<u8>,
+    element: &FieldType,
+    data: &[u8],
+    start: usize,
+    len: usize,
+) {
+    let bytes = start
+        .checked_add(len)
+        .and_then(|end| data.get(start..end))
+        .unwrap_or(&[]);
+    // The 64-bit two's complement of a byte element.
+    let widen = |b: u8, signed: bool| if signed { b as i8 as u64 } else { u64::from(b) };
+    out.push(b'[');
+    for (i, &b) in bytes.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
+        push_u64(out, i as u64);
+        out.extend_from_slice(b"] = ");
+        match element {
+            FieldType::Enum(e) => {
+                let bits = widen(b, e.container.signed);
+                write_enum(out, e, i128::from(bits as i64), bits);
+            }
+            FieldType::Int(int) => push_int(out, int, widen(b, int.signed)),
+            _ => {}
+        }
+    }
+    out.extend_from_slice(b" ]");
+}
+
+/// A text array the decoder gave element by element: a string up to the first NUL.
+fn write_text_elements(out: &mut Vec<u8>, len: u64, values: &[Value]) -> Option<usize> {
+    let count = usize::try_from(len).ok()?;
+    let elements = values.get(1..count.checked_add(1)?)?;
+    out.push(b'"');
+    for v in elements {
+        let byte = match *v {
+            Value::UInt(u) => u as u8,
+            Value::SInt(i) => i as u8,
+            _ => return None,
+        };
+        if byte == 0 {
+            break;
+        }
+        push_escaped_byte(out, byte);
+    }
+    out.push(b'"');
+    Some(1 + count)
 }
 
 /// Writes `( "A", "B" : container = 3 )`, or `( <unknown> : container = 3 )` when no label
@@ -136,26 +206,38 @@ fn escape_of(b: u8) -> Option<&'static [u8]> {
     })
 }
 
+fn needs_escape(b: u8) -> bool {
+    matches!(b, 0..=0x1f | 0x7f | b'\\' | b'\'' | b'"' | b'?')
+}
+
+/// Writes one byte with babeltrace2's escaping.
+fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    if !needs_escape(b) {
+        out.push(b);
+        return;
+    }
+    match escape_of(b) {
+        Some(esc) => out.extend_from_slice(esc),
+        None => out.extend_from_slice(&[
+            b'\\',
+            b'x',
+            HEX[usize::from(b >> 4)],
+            HEX[usize::from(b & 0xf)],
+        ]),
+    }
+}
+
 /// Writes `bytes` between double quotes with babeltrace2's escaping.
 pub fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push(b'"');
+    // Copy runs of plain bytes at once: most strings need no escaping at all.
     let mut plain_from = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        let special = matches!(b, 0..=0x1f | 0x7f | b'\\' | b'\'' | b'"' | b'?');
-        if !special {
-            continue;
-        }
-        out.extend_from_slice(&bytes[plain_from..i]);
-        plain_from = i + 1;
-        match escape_of(b) {
-            Some(esc) => out.extend_from_slice(esc),
-            None => out.extend_from_slice(&[
-                b'\\',
-                b'x',
-                HEX[usize::from(b >> 4)],
-                HEX[usize::from(b & 0xf)],
-            ]),
+        if needs_escape(b) {
+            out.extend_from_slice(&bytes[plain_from..i]);
+            push_escaped_byte(out, b);
+            plain_from = i + 1;
         }
     }
     out.extend_from_slice(&bytes[plain_from..]);

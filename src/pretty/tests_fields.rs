@@ -469,6 +469,46 @@ fn compound_fields() {
 }
 
 #[test]
+fn arrays_at_the_edge_of_the_text_rule() {
+    // bt2 shows as text only arrays of 8-bit integers or enumerations aligned on exactly 8
+    // bits with an encoding; the printer follows it whatever form the decoder chose.
+    let mut a16 = int_type(8, false, 10);
+    a16.align_bits = 16;
+    a16.encoding = Encoding::Utf8;
+    let mut e8 = int_type(8, false, 10);
+    e8.encoding = Encoding::Utf8;
+    let mut s8 = int_type(8, true, 10);
+    s8.encoding = Encoding::Utf8;
+    let payload = st(vec![
+        member("a16", array(FieldType::Int(a16), 3)),
+        member("etext", array(enumeration(e8, &[("X", &[(104, 104)])]), 3)),
+        member("stext", array(FieldType::Int(s8), 3)),
+    ]);
+    let data = b"hi!\xffab";
+    let values = [
+        Struct,
+        Text { start: 0, len: 3 },
+        Array { len: 3 },
+        UInt(104),
+        UInt(101),
+        UInt(121),
+        Text { start: 3, len: 3 },
+    ];
+    let tc = fixture("te", payload);
+    let packet = lttng_packet_values(0, &[]);
+    let scopes = Scopes {
+        packet: Some(&packet),
+        payload: Some(&values),
+        data,
+        ..Scopes::default()
+    };
+    let line = print_event_bytes(&mut gmt_printer(), &tc, 0, Some(ts(T0 + 100)), &scopes);
+    // Fixture `textedge`, line 1.
+    let expected = b"[00:16:40.000000100] (+?.?????????) te: { cpu_id = 0 }, { a16 = [ [0] = 104, [1] = 105, [2] = 33 ], etext = \"hey\", stext = \"\xffab\" }\n";
+    assert_eq!(line, expected);
+}
+
+#[test]
 fn mismatched_values_cut_the_scope_short() {
     // A decoder bug must not panic the printer: the line ends where the values stop matching.
     let payload = st(vec![member("a", u8t()), member("b", u8t())]);
