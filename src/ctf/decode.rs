@@ -108,3 +108,152 @@ pub enum Op {
         options: Box<[Box<[Op]>]>,
     },
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctf::ir::{
+        Encoding, EnumMapping, EnumType, Field, FieldPath, FieldType, IntType, Scope,
+        SequenceType, StreamClass, StructType, TraceClass, VariantType,
+    };
+    use crate::ctf::value::Value;
+
+    fn int(size: u32, align: u32, order: ByteOrder) -> FieldType {
+        FieldType::Int(IntType {
+            size_bits: size,
+            align_bits: align,
+            signed: false,
+            byte_order: order,
+            base: 10,
+            encoding: Encoding::None,
+            mapped_clock: None,
+        })
+    }
+
+    fn field(name: &str, ty: FieldType) -> Field {
+        Field {
+            name: name.into(),
+            display_name: name.trim_start_matches('_').into(),
+            ty,
+        }
+    }
+
+    fn payload_path(i: usize) -> FieldPath {
+        FieldPath {
+            scope: Scope::EventPayload,
+            indices: vec![i],
+        }
+    }
+
+    /// A payload `{ u8 tag(enum A=0,B=1); variant<tag> { u8 A; u32 B; } v; u8 n; u16 s[n]; }`.
+    fn payload() -> FieldType {
+        let tag = FieldType::Enum(EnumType {
+            container: IntType {
+                size_bits: 8,
+                align_bits: 8,
+                signed: false,
+                byte_order: ByteOrder::Le,
+                base: 10,
+                encoding: Encoding::None,
+                mapped_clock: None,
+            },
+            mappings: vec![
+                EnumMapping { label: "A".into(), ranges: vec![(0, 0)] },
+                EnumMapping { label: "B".into(), ranges: vec![(1, 1)] },
+            ],
+        });
+        let variant = FieldType::Variant(VariantType {
+            tag: payload_path(0),
+            options: vec![field("A", int(8, 8, ByteOrder::Le)), field("B", int(32, 32, ByteOrder::Le))],
+            selectors: vec![
+                VariantRange { lo: 0, hi: 0, option: 0 },
+                VariantRange { lo: 1, hi: 1, option: 1 },
+            ],
+        });
+        let seq = FieldType::Sequence(SequenceType {
+            element: Box::new(int(16, 8, ByteOrder::Be)),
+            length: payload_path(2),
+        });
+        FieldType::Struct(StructType {
+            fields: vec![field("tag", tag), field("v", variant), field("n", int(8, 8, ByteOrder::Le)), field("s", seq)],
+            min_align_bits: 8,
+        })
+    }
+
+    fn trace_with(payload: FieldType) -> TraceClass {
+        TraceClass {
+            major: 1,
+            minor: 8,
+            uuid: None,
+            byte_order: ByteOrder::Le,
+            packet_header: None,
+            env: vec![],
+            clocks: vec![],
+            streams: vec![StreamClass {
+                id: 0,
+                packet_context: None,
+                event_header: None,
+                event_context: None,
+                events: vec![crate::ctf::ir::EventClass {
+                    id: 0,
+                    name: "e".into(),
+                    stream_id: 0,
+                    loglevel: None,
+                    model_emf_uri: None,
+                    context: None,
+                    payload: Some(payload),
+                }],
+            }],
+        }
+    }
+
+    fn decode(bytes: &[u8]) -> Result<Vec<Value>, DecodeError> {
+        let ty = payload();
+        let trace = trace_with(ty.clone());
+        let compiler = ScopeCompiler::for_stream_class(&trace, &trace.streams[0]);
+        let op = compiler.compile(&ty, Scope::EventPayload).unwrap();
+        let mut st = ReadState::new(compiler.slot_count());
+        let mut out = Vec::new();
+        Decoder::new(bytes, 0, 0, bytes.len() as u64 * 8).run(&op, &mut st, &mut out)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn variant_selects_by_tag_and_aligns_on_the_option() {
+        // tag=1 selects the u32 option, aligned to 32 bits relative to the packet start.
+        let bytes = [1, 0, 0, 0, 0x78, 0x56, 0x34, 0x12, 2, 0x00, 0x01, 0x00, 0x02];
+        let v = decode(&bytes).unwrap();
+        assert_eq!(
+            v,
+            vec![
+                Value::Struct,
+                Value::UInt(1),
+                Value::Variant { option: 1 },
+                Value::UInt(0x1234_5678),
+                Value::UInt(2),
+                Value::Array { len: 2 },
+                Value::UInt(1),
+                Value::UInt(2),
+            ]
+        );
+    }
+
+    #[test]
+    fn sequence_longer_than_the_packet_is_an_error_not_an_allocation() {
+        let bytes = [0, 7, 255, 0, 0];
+        let err = decode(&bytes).unwrap_err();
+        assert_eq!(err.kind, DecodeErrorKind::ImpossibleLength(255));
+    }
+
+    #[test]
+    fn unknown_tag_is_an_error() {
+        let err = decode(&[9, 0, 0, 0]).unwrap_err();
+        assert_eq!(err.kind, DecodeErrorKind::BadVariantTag(9));
+    }
+
+    #[test]
+    fn reading_past_content_is_an_error() {
+        let err = decode(&[1, 0, 0, 0, 0x78]).unwrap_err();
+        assert!(matches!(err.kind, DecodeErrorKind::PastContentEnd { needed: 32, .. }));
+    }
+}
