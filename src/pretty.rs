@@ -34,6 +34,8 @@ mod tests_lost;
 #[cfg(test)]
 mod tests_scopes;
 #[cfg(test)]
+mod tests_text;
+#[cfg(test)]
 mod tests_times;
 
 use std::path::PathBuf;

@@ -1,7 +1,7 @@
 //! Which columns and scopes appear: environment columns, hidden fields, absent and empty
 //! scopes, event names; checked against fixtures and real LTTng traces.
 
-use crate::ctf::ir::{Encoding, EnvValue, FieldType, Scope};
+use crate::ctf::ir::{Encoding, EnvValue, FieldPath, FieldType, IntType, Scope};
 use crate::ctf::value::Value::{Array, SInt, Struct, Text, UInt};
 
 use super::tests::*;
@@ -144,12 +144,8 @@ fn packet_context_meanings_and_automatic_clock_mapping() {
     );
 }
 
-#[test]
-fn dependents_and_forced_variant_options() {
-    // Fixture `depends`, lines 1 to 3: a clock-mapped sequence length or variant tag stays
-    // visible; once a variant is kept, all its options are, even a clock-mapped integer (A),
-    // while a structure option keeps hiding its mapped member (B prints `{ }`).
-    use crate::ctf::ir::{FieldPath, IntType};
+/// Fixture `depends`: a clock-mapped sequence length and variant tag.
+fn depends_trace() -> crate::ctf::ir::TraceClass {
     let tag = enumeration(
         IntType {
             mapped_clock: Some(0),
@@ -176,7 +172,15 @@ fn dependents_and_forced_variant_options() {
         vec![event_class(0, "dep", Some(payload))],
     );
     sc.event_context = Some(st(vec![member("n", clk64())]));
-    let tc = trace_class(&[], sc, 1000);
+    trace_class(&[], sc, 1000)
+}
+
+#[test]
+fn dependents_and_forced_variant_options() {
+    // Fixture `depends`, lines 1 to 3: a clock-mapped sequence length or variant tag stays
+    // visible; once a variant is kept, all its options are, even a clock-mapped integer (A),
+    // while a structure option keeps hiding its mapped member (B prints `{ }`).
+    let tc = depends_trace();
     let packet = lttng_packet_values(0, &[]);
     use crate::ctf::value::Value::Variant;
     let events: [(&[_], &[_]); 3] = [
