@@ -285,3 +285,22 @@ def textedge():
 
 
 textedge()
+
+
+def depends():
+    """Clock-mapped fields kept because a sequence or variant depends on them; forced options."""
+    sctx = "event.context := struct { clk64 n; };"
+    ev = """event { id = 0; name = "dep"; fields := struct {
+	uint8_t seq[stream.event.context.n];
+	enum : integer { size = 8; align = 8; signed = false; map = clock.mono.value; } { A, B, C } tag;
+	variant <tag> { clk64 A; struct { clk64 x; } B; uint8_t C; } v;
+}; };
+"""
+    md = HEADER + CLOCK % (1000, 0) + STREAM % ("", sctx) + ev
+    evs = [(0, 100, u64(2) + u8(7) + u8(8) + u8(0) + u64(55)),
+           (0, 200, u64(0) + u8(1) + u64(66)),
+           (0, 300, u64(1) + u8(9) + u8(2) + u8(77))]
+    write("depends", md, {"s0": pkt(evs, 100, 300)})
+
+
+depends()

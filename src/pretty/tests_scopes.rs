@@ -1,7 +1,7 @@
 //! Which columns and scopes appear: environment columns, hidden fields, absent and empty
 //! scopes, event names; checked against fixtures and real LTTng traces.
 
-use crate::ctf::ir::{Encoding, EnvValue, FieldType, Scope};
+use crate::ctf::ir::{Encoding, EnvValue, FieldPath, FieldType, IntType, Scope};
 use crate::ctf::value::Value::{Array, SInt, Struct, Text, UInt};
 
 use super::tests::*;
@@ -141,6 +141,109 @@ fn packet_context_meanings_and_automatic_clock_mapping() {
     assert_eq!(
         line,
         "[00:16:40.000000100] (+?.?????????) <unknown>: { cpu_id = 0, inner = { events_discarded = 3 }, arr = [ [0] = 4 ] }, { i = 1 }\n"
+    );
+}
+
+/// Fixture `depends`: a clock-mapped sequence length and variant tag.
+fn depends_trace() -> crate::ctf::ir::TraceClass {
+    let tag = enumeration(
+        IntType {
+            mapped_clock: Some(0),
+            ..int_type(8, false, 10)
+        },
+        &[("A", &[(0, 0)]), ("B", &[(1, 1)]), ("C", &[(2, 2)])],
+    );
+    let tag_path = FieldPath {
+        scope: Scope::EventPayload,
+        indices: vec![1],
+    };
+    let options = vec![
+        member("A", clk64()),
+        member("B", st(vec![member("x", clk64())])),
+        member("C", u8t()),
+    ];
+    let payload = st(vec![
+        member("seq", sequence(u8t(), Scope::StreamEventContext, &[0])),
+        member("tag", tag),
+        member("v", variant(tag_path, options)),
+    ]);
+    let mut sc = stream_class(
+        Some(lttng_packet_context(vec![])),
+        vec![event_class(0, "dep", Some(payload))],
+    );
+    sc.event_context = Some(st(vec![member("n", clk64())]));
+    trace_class(&[], sc, 1000)
+}
+
+#[test]
+fn dependents_and_forced_variant_options() {
+    // Fixture `depends`, lines 1 to 3: a clock-mapped sequence length or variant tag stays
+    // visible; once a variant is kept, all its options are, even a clock-mapped integer (A),
+    // while a structure option keeps hiding its mapped member (B prints `{ }`).
+    let tc = depends_trace();
+    let packet = lttng_packet_values(0, &[]);
+    use crate::ctf::value::Value::Variant;
+    let events: [(&[_], &[_]); 3] = [
+        (
+            &[Struct, UInt(2)],
+            &[
+                Struct,
+                Array { len: 2 },
+                UInt(7),
+                UInt(8),
+                UInt(0),
+                Variant { option: 0 },
+                UInt(55),
+            ],
+        ),
+        (
+            &[Struct, UInt(0)],
+            &[
+                Struct,
+                Array { len: 0 },
+                UInt(1),
+                Variant { option: 1 },
+                Struct,
+                UInt(66),
+            ],
+        ),
+        (
+            &[Struct, UInt(1)],
+            &[
+                Struct,
+                Array { len: 1 },
+                UInt(9),
+                UInt(2),
+                Variant { option: 2 },
+                UInt(77),
+            ],
+        ),
+    ];
+    let mut p = gmt_printer();
+    let lines: Vec<String> = events
+        .iter()
+        .zip([100, 200, 300])
+        .map(|((ctx, payload), t)| {
+            let scopes = Scopes {
+                packet: Some(&packet),
+                stream_ctx: Some(ctx),
+                payload: Some(payload),
+                ..Scopes::default()
+            };
+            print_event(&mut p, &tc, 0, Some(ts(T0 + t)), &scopes)
+        })
+        .collect();
+    assert_eq!(
+        lines[0],
+        "[00:16:40.000000100] (+?.?????????) dep: { cpu_id = 0 }, { n = 2 }, { seq = [ [0] = 7, [1] = 8 ], tag = ( \"A\" : container = 0 ), v = { 55 } }\n"
+    );
+    assert_eq!(
+        lines[1],
+        "[00:16:40.000000200] (+0.000000100) dep: { cpu_id = 0 }, { n = 0 }, { seq = [ ], tag = ( \"B\" : container = 1 ), v = { { } } }\n"
+    );
+    assert_eq!(
+        lines[2],
+        "[00:16:40.000000300] (+0.000000100) dep: { cpu_id = 0 }, { n = 1 }, { seq = [ [0] = 9 ], tag = ( \"C\" : container = 2 ), v = { 77 } }\n"
     );
 }
 
