@@ -29,6 +29,7 @@ pub mod field;
 pub mod lost;
 pub mod num;
 pub mod plan;
+pub mod recall;
 pub mod time;
 pub mod tz;
 pub mod tzrule;
@@ -53,6 +54,7 @@ use crate::ctf::message::{EventRecord, Message};
 use crate::ctf::value::FieldsRef;
 
 use self::plan::TracePlan;
+use self::recall::StaleText;
 use self::time::Clock;
 use self::tz::LocalZone;
 
@@ -88,6 +90,8 @@ pub struct PrettyPrinter {
     stderr: Vec<u8>,
     /// Reused line buffer for warnings.
     line: Vec<u8>,
+    /// babeltrace2's stale empty strings (see `recall`).
+    stale: StaleText,
 }
 
 impl PrettyPrinter {
@@ -105,6 +109,7 @@ impl PrettyPrinter {
             last_trace: 0,
             stderr: Vec::new(),
             line: Vec::new(),
+            stale: StaleText::default(),
         }
     }
 
@@ -148,7 +153,10 @@ impl PrettyPrinter {
         if let Some(ts) = &ev.timestamp {
             self.clock.write_event_columns(out, err, ts);
         }
-        let entry = self.trace_entry(ev.stream.trace);
+        let index = self.trace_entry(ev.stream.trace);
+        let entry = &self.traces[index];
+        self.stale
+            .start_event(std::ptr::from_ref(ev.class) as usize);
         out.extend_from_slice(&entry.env_prefix);
         let name = ev.class.name.as_bytes();
         out.extend_from_slice(if name.is_empty() { b"<unknown>" } else { name });
@@ -168,13 +176,13 @@ impl PrettyPrinter {
                 out.extend_from_slice(b", ");
             }
             first = false;
-            write_scope(out, &entry.plan, scope);
+            write_scope(out, &entry.plan, scope, &mut self.stale);
         }
         out.push(b'\n');
     }
 
-    /// The cached per-trace data of `tc`, computed on first use.
-    fn trace_entry(&mut self, tc: &TraceClass) -> &TraceEntry {
+    /// Index of the cached per-trace data of `tc`, computed on first use.
+    fn trace_entry(&mut self, tc: &TraceClass) -> usize {
         let key = std::ptr::from_ref(tc) as usize;
         let fingerprint = [tc.streams.as_ptr() as usize, tc.streams.len(), tc.env.len()];
         let hit = match self.traces.get(self.last_trace) {
@@ -193,7 +201,7 @@ impl PrettyPrinter {
             }
         };
         self.last_trace = index;
-        &self.traces[index]
+        index
     }
 }
 
@@ -208,9 +216,9 @@ impl TraceEntry {
     }
 }
 
-fn write_scope(out: &mut Vec<u8>, plan: &TracePlan, scope: &FieldsRef<'_>) {
+fn write_scope(out: &mut Vec<u8>, plan: &TracePlan, scope: &FieldsRef<'_>, stale: &mut StaleText) {
     // A mismatch between values and class leaves the scope cut short; the line still ends.
-    let _ = field::write_field(out, plan, scope.ty, scope.values, scope.data);
+    let _ = field::write_field(out, plan, scope.ty, scope.values, scope.data, stale);
 }
 
 /// The environment columns: `hostname`, `procname` and `(vpid)`, those present, joined with

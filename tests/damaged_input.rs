@@ -1,6 +1,7 @@
 //! Damaged traces: copies of `kernel/many-threads` with truncated stream files, truncated
 //! metadata and flipped bytes. Every case must end with the events read so far plus a clear
 //! error or warning: never a panic, a hang, or memory growing past the input's size.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 mod common;
 
@@ -53,7 +54,10 @@ fn children_max_rss() -> u64 {
 /// Runs `dump --output-format dummy` and then `info --json`; returns a description of any
 /// misbehaviour.
 fn check(dir: &Path, case: &str) -> Option<String> {
-    for args in [&["dump", "--output-format", "dummy"][..], &["info", "--json"][..]] {
+    for args in [
+        &["dump", "--output-format", "dummy"][..],
+        &["info", "--json"][..],
+    ] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
             .args(args)
             .arg(dir)
@@ -107,7 +111,10 @@ fn damaged_copies_never_panic_hang_or_balloon() {
             0 => {
                 let len = std::fs::metadata(&stream).unwrap().len();
                 let cut = rng.below(len);
-                let f = std::fs::OpenOptions::new().write(true).open(&stream).unwrap();
+                let f = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&stream)
+                    .unwrap();
                 f.set_len(cut).unwrap();
                 format!("case {case}: {} truncated to {cut}", stream.display())
             }
@@ -135,7 +142,10 @@ fn damaged_copies_never_panic_hang_or_balloon() {
                     bytes[i] = rng.next() as u8;
                 }
                 std::fs::write(&stream, bytes).unwrap();
-                format!("case {case}: packet header bytes changed in {}", stream.display())
+                format!(
+                    "case {case}: packet header bytes changed in {}",
+                    stream.display()
+                )
             }
         };
         if let Some(f) = check(&work, &description) {
@@ -145,5 +155,8 @@ fn damaged_copies_never_panic_hang_or_balloon() {
     let rss = children_max_rss();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // Baseline process memory plus the (mapped) input: nothing proportional to forged sizes.
-    assert!(rss < 64 * 1024 * 1024 + 2 * input_bytes, "peak RSS {rss} bytes");
+    assert!(
+        rss < 64 * 1024 * 1024 + 2 * input_bytes,
+        "peak RSS {rss} bytes"
+    );
 }

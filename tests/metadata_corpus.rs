@@ -1,4 +1,5 @@
 //! The metadata parser against the real traces under `$LTTNG_TUI_TRACES`.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::path::{Path, PathBuf};
 

@@ -43,6 +43,8 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
     let mut printer = PrettyPrinter::new(PrettyOptions {
         clock_gmt: args.clock_gmt,
     });
+    // babeltrace2 names traces in its warnings relative to the path it was given.
+    printer.set_input_root(Some(args.path.clone()));
     let stdout = io::stdout();
     let mut stdout = stdout.lock();
     let mut out = Vec::with_capacity(FLUSH_BYTES * 2);

@@ -78,6 +78,9 @@ pub fn run(args: &InfoArgs) -> Result<bool> {
     } else {
         print_text(&info);
     }
+    for e in &info.errors {
+        eprintln!("lttng-tui: error: {e}");
+    }
     Ok(info.errors.is_empty())
 }
 
@@ -121,7 +124,11 @@ pub fn collect(session: &Session) -> SessionInfo {
         streams: traces.iter().map(|t| t.streams).sum(),
         traces,
         errors,
-        warnings: session.traces.iter().flat_map(|t| t.warnings.clone()).collect(),
+        warnings: session
+            .traces
+            .iter()
+            .flat_map(|t| t.warnings.clone())
+            .collect(),
     }
 }
 
@@ -190,7 +197,10 @@ fn print_text(info: &SessionInfo) {
             println!("    {count:>12}  {name}");
         }
     }
-    println!("Total: {} events, {} discarded", info.events, info.discarded_events);
+    println!(
+        "Total: {} events, {} discarded",
+        info.events, info.discarded_events
+    );
     if let (Some(b), Some(e)) = (info.begin_ns, info.end_ns) {
         let secs = (e - b) as f64 / 1e9;
         println!("Time range: {b} .. {e} ns since the epoch ({secs:.6} s)");

@@ -14,11 +14,11 @@ pub fn read_bits(data: &[u8], pos: u64, size: u32, order: ByteOrder) -> u64 {
     debug_assert!((1..=64).contains(&size));
     let byte = (pos / 8) as usize;
     let shift = (pos % 8) as u32;
-    if shift == 0 && size % 8 == 0 {
+    if shift == 0 && size.is_multiple_of(8) {
         return read_aligned(data, byte, size / 8, order);
     }
     // At most 9 bytes hold a 64-bit field that starts mid-byte.
-    let nbytes = ((shift + size + 7) / 8) as usize;
+    let nbytes = (shift + size).div_ceil(8) as usize;
     let mut acc: u128 = 0;
     match order {
         ByteOrder::Le => {

@@ -113,8 +113,8 @@ pub enum Op {
 mod tests {
     use super::*;
     use crate::ctf::ir::{
-        Encoding, EnumMapping, EnumType, Field, FieldPath, FieldType, IntType, Scope,
-        SequenceType, StreamClass, StructType, TraceClass, VariantType,
+        Encoding, EnumMapping, EnumType, Field, FieldPath, FieldType, IntType, Scope, SequenceType,
+        StreamClass, StructType, TraceClass, VariantType,
     };
     use crate::ctf::value::Value;
 
@@ -158,16 +158,33 @@ mod tests {
                 mapped_clock: None,
             },
             mappings: vec![
-                EnumMapping { label: "A".into(), ranges: vec![(0, 0)] },
-                EnumMapping { label: "B".into(), ranges: vec![(1, 1)] },
+                EnumMapping {
+                    label: "A".into(),
+                    ranges: vec![(0, 0)],
+                },
+                EnumMapping {
+                    label: "B".into(),
+                    ranges: vec![(1, 1)],
+                },
             ],
         });
         let variant = FieldType::Variant(VariantType {
             tag: payload_path(0),
-            options: vec![field("A", int(8, 8, ByteOrder::Le)), field("B", int(32, 32, ByteOrder::Le))],
+            options: vec![
+                field("A", int(8, 8, ByteOrder::Le)),
+                field("B", int(32, 32, ByteOrder::Le)),
+            ],
             selectors: vec![
-                VariantRange { lo: 0, hi: 0, option: 0 },
-                VariantRange { lo: 1, hi: 1, option: 1 },
+                VariantRange {
+                    lo: 0,
+                    hi: 0,
+                    option: 0,
+                },
+                VariantRange {
+                    lo: 1,
+                    hi: 1,
+                    option: 1,
+                },
             ],
         });
         let seq = FieldType::Sequence(SequenceType {
@@ -175,7 +192,12 @@ mod tests {
             length: payload_path(2),
         });
         FieldType::Struct(StructType {
-            fields: vec![field("tag", tag), field("v", variant), field("n", int(8, 8, ByteOrder::Le)), field("s", seq)],
+            fields: vec![
+                field("tag", tag),
+                field("v", variant),
+                field("n", int(8, 8, ByteOrder::Le)),
+                field("s", seq),
+            ],
             min_align_bits: 8,
         })
     }
@@ -221,7 +243,9 @@ mod tests {
     #[test]
     fn variant_selects_by_tag_and_aligns_on_the_option() {
         // tag=1 selects the u32 option, aligned to 32 bits relative to the packet start.
-        let bytes = [1, 0, 0, 0, 0x78, 0x56, 0x34, 0x12, 2, 0x00, 0x01, 0x00, 0x02];
+        let bytes = [
+            1, 0, 0, 0, 0x78, 0x56, 0x34, 0x12, 2, 0x00, 0x01, 0x00, 0x02,
+        ];
         let v = decode(&bytes).unwrap();
         assert_eq!(
             v,
@@ -254,6 +278,9 @@ mod tests {
     #[test]
     fn reading_past_content_is_an_error() {
         let err = decode(&[1, 0, 0, 0, 0x78]).unwrap_err();
-        assert!(matches!(err.kind, DecodeErrorKind::PastContentEnd { needed: 32, .. }));
+        assert!(matches!(
+            err.kind,
+            DecodeErrorKind::PastContentEnd { needed: 32, .. }
+        ));
     }
 }

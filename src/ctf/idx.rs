@@ -54,7 +54,7 @@ pub fn parse_index(bytes: &[u8], data_file_len: u64) -> Result<Vec<IndexEntry>, 
         return Err(format!("entry size {entry_len} is below {MIN_ENTRY_BYTES}"));
     }
     let body = &bytes[HEADER_BYTES..];
-    if body.len() % entry_len != 0 {
+    if !body.len().is_multiple_of(entry_len) {
         return Err("size is not a whole number of entries".into());
     }
     let mut entries = Vec::with_capacity(body.len() / entry_len);
@@ -73,16 +73,25 @@ pub fn parse_index(bytes: &[u8], data_file_len: u64) -> Result<Vec<IndexEntry>, 
             instance_id: extended.then(|| field(7)),
             seq_num: extended.then(|| field(8)),
         };
-        if e.packet_bits % 8 != 0 {
-            return Err(format!("packet at {} has a size in bits not a multiple of 8", e.offset));
+        if !e.packet_bits.is_multiple_of(8) {
+            return Err(format!(
+                "packet at {} has a size in bits not a multiple of 8",
+                e.offset
+            ));
         }
         if e.content_bits > e.packet_bits {
-            return Err(format!("packet at {} has content larger than the packet", e.offset));
+            return Err(format!(
+                "packet at {} has content larger than the packet",
+                e.offset
+            ));
         }
         if e.ts_end < e.ts_begin {
             return Err(format!("packet at {} ends before it begins", e.offset));
         }
-        if entries.last().is_some_and(|p: &IndexEntry| p.offset > e.offset) {
+        if entries
+            .last()
+            .is_some_and(|p: &IndexEntry| p.offset > e.offset)
+        {
             return Err("packet offsets go backwards".into());
         }
         total_bytes = total_bytes.saturating_add(e.packet_bits / 8);
@@ -97,7 +106,10 @@ pub fn parse_index(bytes: &[u8], data_file_len: u64) -> Result<Vec<IndexEntry>, 
 }
 
 /// The index of a stream file, when the trace has one: `Ok(None)` without an index file.
-pub fn read_index_for(stream_file: &Path, data_file_len: u64) -> Result<Option<Vec<IndexEntry>>, String> {
+pub fn read_index_for(
+    stream_file: &Path,
+    data_file_len: u64,
+) -> Result<Option<Vec<IndexEntry>>, String> {
     let (Some(dir), Some(name)) = (stream_file.parent(), stream_file.file_name()) else {
         return Ok(None);
     };
@@ -131,7 +143,13 @@ mod tests {
 
     #[test]
     fn valid_index_parses() {
-        let b = index(&[[0, 8192, 4000, 10, 20, 0, 0, 3, 0], [1024, 8192, 800, 20, 30, 2, 0, 3, 1]], 72);
+        let b = index(
+            &[
+                [0, 8192, 4000, 10, 20, 0, 0, 3, 0],
+                [1024, 8192, 800, 20, 30, 2, 0, 3, 1],
+            ],
+            72,
+        );
         let e = parse_index(&b, 2048).unwrap();
         assert_eq!(e.len(), 2);
         assert_eq!(e[1].offset, 1024);

@@ -130,18 +130,23 @@ pub fn read_packet(
     let mut dec = Decoder::new(data, base, base, file_bits);
     values.header.clear();
     if let Some(op) = &program.packet_header {
-        dec.run(op, &mut scratch, &mut values.header).map_err(decode_err)?;
+        dec.run(op, &mut scratch, &mut values.header)
+            .map_err(decode_err)?;
     }
     let header = trace.packet_header.as_ref().map(|ty| FieldsRef {
         ty,
         values: &values.header,
         data,
     });
-    let get = |name: &str| header.and_then(|h| h.get(name)).and_then(|f| f.head()?.as_u64());
-    if let Some(found) = get("magic") {
-        if found != PACKET_MAGIC {
-            return Err(PacketError::BadMagic { offset, found });
-        }
+    let get = |name: &str| {
+        header
+            .and_then(|h| h.get(name))
+            .and_then(|f| f.head()?.as_u64())
+    };
+    if let Some(found) = get("magic")
+        && found != PACKET_MAGIC
+    {
+        return Err(PacketError::BadMagic { offset, found });
     }
     let stream_id = get("stream_id").unwrap_or(0);
     let instance_id = get("stream_instance_id");
@@ -164,7 +169,8 @@ pub fn read_packet(
     }
     values.context.clear();
     if let Some(op) = &stream.packet_context {
-        dec.run(op, state, &mut values.context).map_err(decode_err)?;
+        dec.run(op, state, &mut values.context)
+            .map_err(decode_err)?;
     }
     let mut info = context_facts(trace, stream, data, &values.context, offset, instance_id);
     info.events_bits = dec.pos - base;
@@ -189,7 +195,10 @@ fn context_facts(
         values: context,
         data,
     });
-    let get = |name: &str| ctx.and_then(|c| c.get(name)).and_then(|f| f.head()?.as_u64());
+    let get = |name: &str| {
+        ctx.and_then(|c| c.get(name))
+            .and_then(|f| f.head()?.as_u64())
+    };
     PacketInfo {
         offset,
         size_bits: get("packet_size").unwrap_or(0),
@@ -220,7 +229,7 @@ fn check_sizes(info: &mut PacketInfo, available: u64) -> Result<(), PacketError>
     if info.content_bits == 0 {
         info.content_bits = info.size_bits;
     }
-    if info.size_bits % 8 != 0 {
+    if !info.size_bits.is_multiple_of(8) {
         return Err(bad(format!(
             "packet size {} bits is not a whole number of bytes",
             info.size_bits

@@ -75,7 +75,8 @@ impl TraceProgram {
             events: Vec::new(),
         };
         let header_compiler = ScopeCompiler::for_stream_class(trace, &header_only);
-        let packet_header = compile_opt(&header_compiler, &trace.packet_header, Scope::PacketHeader)?;
+        let packet_header =
+            compile_opt(&header_compiler, &trace.packet_header, Scope::PacketHeader)?;
         let streams = trace
             .streams
             .iter()
@@ -90,11 +91,7 @@ impl TraceProgram {
     }
 
     /// The program of the stream class with numeric id `id`, with its index.
-    pub fn stream_by_id<'a>(
-        &'a self,
-        trace: &TraceClass,
-        id: u64,
-    ) -> Option<&'a StreamProgram> {
+    pub fn stream_by_id<'a>(&'a self, trace: &TraceClass, id: u64) -> Option<&'a StreamProgram> {
         trace
             .streams
             .iter()

@@ -108,7 +108,12 @@ pub struct StreamReader<'t> {
     packet_values: PacketValues,
     event_values: EventValues,
     next_packet: usize,
-    current: Option<(PacketInfo, u64 /* pos */, u64 /* end */, usize /* file */)>,
+    current: Option<(
+        PacketInfo,
+        u64,   /* pos */
+        u64,   /* end */
+        usize, /* file */
+    )>,
     prev_packet: Option<PacketInfo>,
     pending_lost: Vec<Head>,
     head: Head,
@@ -198,10 +203,10 @@ impl<'t> StreamReader<'t> {
     }
 
     fn fail(&mut self, kind: ReadErrorKind) {
-        let path = self
-            .current
-            .as_ref()
-            .map_or_else(|| self.stream.path.clone(), |c| self.trace.files[c.3].path.clone());
+        let path = self.current.as_ref().map_or_else(
+            || self.stream.path.clone(),
+            |c| self.trace.files[c.3].path.clone(),
+        );
         self.error = Some(ReadError { path, kind });
         self.current = None;
         self.next_packet = usize::MAX;
@@ -210,13 +215,14 @@ impl<'t> StreamReader<'t> {
     /// Opens the next packet; false at the end of the stream (or on error).
     fn open_next_packet(&mut self) -> bool {
         let Some(packet) = self.stream.packets.get(self.next_packet) else {
-            if let Some(scan) = &self.stream.scan_error {
-                if self.error.is_none() && self.next_packet != usize::MAX {
-                    self.error = Some(ReadError {
-                        path: scan.path.clone(),
-                        kind: ReadErrorKind::Packet(scan.error.clone()),
-                    });
-                }
+            if let Some(scan) = &self.stream.scan_error
+                && self.error.is_none()
+                && self.next_packet != usize::MAX
+            {
+                self.error = Some(ReadError {
+                    path: scan.path.clone(),
+                    kind: ReadErrorKind::Packet(scan.error.clone()),
+                });
             }
             self.next_packet = usize::MAX;
             return false;
@@ -239,7 +245,12 @@ impl<'t> StreamReader<'t> {
         };
         self.queue_lost(&info);
         let base = info.offset * 8;
-        self.current = Some((info.clone(), base + info.events_bits, base + info.content_bits, packet.file));
+        self.current = Some((
+            info.clone(),
+            base + info.events_bits,
+            base + info.content_bits,
+            packet.file,
+        ));
         self.prev_packet = Some(info);
         true
     }
@@ -248,7 +259,9 @@ impl<'t> StreamReader<'t> {
     fn queue_lost(&mut self, info: &PacketInfo) {
         let prev = self.prev_packet.as_ref();
         // Stored in reverse: `pending_lost` is popped from the back.
-        if let (Some(p), Some(seq), Some(prev_seq)) = (prev, info.seq_num, prev.and_then(|p| p.seq_num)) {
+        if let (Some(p), Some(seq), Some(prev_seq)) =
+            (prev, info.seq_num, prev.and_then(|p| p.seq_num))
+        {
             let gap = seq.wrapping_sub(prev_seq);
             if gap > 1 {
                 self.pending_lost.push(Head::Lost {
@@ -283,7 +296,9 @@ impl<'t> StreamReader<'t> {
         };
         if *pos >= *end {
             return if info.truncated {
-                Err(ReadErrorKind::Truncated { offset: info.offset })
+                Err(ReadErrorKind::Truncated {
+                    offset: info.offset,
+                })
             } else {
                 Ok(None)
             };
@@ -291,37 +306,52 @@ impl<'t> StreamReader<'t> {
         let data = self.trace.files[*file].data();
         let base = info.offset * 8;
         let mut dec = Decoder::new(data, base, *pos, *end);
-        let state = self.state.get_or_insert_with(|| ReadState::new(self.program.slots));
+        let state = self
+            .state
+            .get_or_insert_with(|| ReadState::new(self.program.slots));
         let v = &mut self.event_values;
         let start = *pos;
         v.header.clear();
         state.event_id = None;
         if let Some(op) = &self.program.event_header {
-            dec.run(op, state, &mut v.header).map_err(ReadErrorKind::Event)?;
+            dec.run(op, state, &mut v.header)
+                .map_err(ReadErrorKind::Event)?;
         }
+        // babeltrace2 stamps an event with the clock as the header leaves it; clock-mapped
+        // fields further in only affect later events.
+        let header_clock = state.clock;
         let id = state.event_id.or(self.program.single_event_id).unwrap_or(0);
         let Some(event) = self.program.event(id) else {
-            return Err(ReadErrorKind::UnknownEventClass { id, offset: start / 8 });
+            return Err(ReadErrorKind::UnknownEventClass {
+                id,
+                offset: start / 8,
+            });
         };
         v.stream_context.clear();
         if let Some(op) = &self.program.event_context {
-            dec.run(op, state, &mut v.stream_context).map_err(ReadErrorKind::Event)?;
+            dec.run(op, state, &mut v.stream_context)
+                .map_err(ReadErrorKind::Event)?;
         }
         v.context.clear();
         if let Some(op) = &event.context {
-            dec.run(op, state, &mut v.context).map_err(ReadErrorKind::Event)?;
+            dec.run(op, state, &mut v.context)
+                .map_err(ReadErrorKind::Event)?;
         }
         v.payload.clear();
         if let Some(op) = &event.payload {
-            dec.run(op, state, &mut v.payload).map_err(ReadErrorKind::Event)?;
+            dec.run(op, state, &mut v.payload)
+                .map_err(ReadErrorKind::Event)?;
         }
         if dec.pos == start {
             // A zero-sized event would repeat forever.
-            return Err(ReadErrorKind::UnknownEventClass { id, offset: start / 8 });
+            return Err(ReadErrorKind::UnknownEventClass {
+                id,
+                offset: start / 8,
+            });
         }
         *pos = dec.pos;
         self.events_read += 1;
-        let cycles = self.clock.map(|_| state.clock);
+        let cycles = self.clock.map(|_| header_clock);
         Ok(Some(Head::Event {
             class_index: event.class_index,
             cycles,
@@ -343,7 +373,11 @@ impl<'t> StreamReader<'t> {
 
     /// The event the reader is on, when its head is an event.
     pub fn event(&self) -> Option<EventRecord<'_>> {
-        let Head::Event { class_index, cycles } = self.head else {
+        let Head::Event {
+            class_index,
+            cycles,
+        } = self.head
+        else {
             return None;
         };
         let (_, _, _, file) = self.current.as_ref()?;

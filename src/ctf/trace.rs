@@ -138,7 +138,10 @@ impl Trace {
         let best = (0..parsed.len())
             .max_by_key(|&i| {
                 let c = &parsed[i].1.class;
-                (c.streams.iter().map(|s| s.events.len()).sum::<usize>(), usize::MAX - i)
+                (
+                    c.streams.iter().map(|s| s.events.len()).sum::<usize>(),
+                    usize::MAX - i,
+                )
             })
             .unwrap_or(0);
         if parsed.is_empty() {
@@ -155,10 +158,10 @@ impl Trace {
         let mut files = Vec::new();
         for dir in &dirs {
             for p in list_stream_files(dir)? {
-                files.push(StreamFile::open(p.clone()).map_err(|error| TraceError::Io {
-                    path: p,
-                    error,
-                })?);
+                files.push(
+                    StreamFile::open(p.clone())
+                        .map_err(|error| TraceError::Io { path: p, error })?,
+                );
             }
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -244,7 +247,11 @@ fn scan_file(
 /// Groups files into data streams as babeltrace2 does (ctf.md §1.3): by (stream class,
 /// instance id) when packets have both an instance id and a begin timestamp, files ordered by
 /// their first packet's begin time; otherwise every file is its own stream.
-fn group_streams(class: &TraceClass, program: &TraceProgram, files: &[StreamFile]) -> Vec<DataStream> {
+fn group_streams(
+    class: &TraceClass,
+    program: &TraceProgram,
+    files: &[StreamFile],
+) -> Vec<DataStream> {
     struct Scanned {
         packets: Vec<StreamPacket>,
         error: Option<ScanError>,
@@ -329,7 +336,9 @@ fn check_indexes(files: &[StreamFile], streams: &[DataStream]) -> Vec<String> {
             .collect();
         let agrees = entries.len() == scanned.len()
             && entries.iter().zip(&scanned).all(|(e, p)| {
-                e.offset == p.offset && e.packet_bits == p.size_bits && e.content_bits == p.content_bits
+                e.offset == p.offset
+                    && e.packet_bits == p.size_bits
+                    && e.content_bits == p.content_bits
             });
         if !agrees {
             warnings.push(format!(

@@ -6,6 +6,7 @@ use crate::ctf::value::{Value, subtree_len};
 
 use super::num::{push_g, push_int, push_u64};
 use super::plan::TracePlan;
+use super::recall::StaleText;
 
 /// Writes one field whose subtree starts at `values[0]` and returns how many values it used.
 /// `None` means the values do not match the class (a decoder bug or a truncated decode): the
@@ -16,6 +17,7 @@ pub fn write_field(
     ty: &FieldType,
     values: &[Value],
     data: &[u8],
+    stale: &mut StaleText,
 ) -> Option<usize> {
     let head = *values.first()?;
     match (ty, head) {
@@ -30,7 +32,9 @@ pub fn write_field(
         {
             write_byte_elements(out, element, data, start, len);
         }
-        (_, Value::Text { start, len }) => push_escaped(out, text_of(data, start, len)),
+        (_, Value::Text { start, len }) => {
+            push_escaped(out, stale.resolve(text_of(data, start, len)));
+        }
         (FieldType::Struct(s), Value::Struct) => {
             out.push(b'{');
             let mut at = 1;
@@ -44,7 +48,7 @@ pub fn write_field(
                 out.extend_from_slice(if printed == 0 { b" " } else { b", " });
                 out.extend_from_slice(field.display_name.as_bytes());
                 out.extend_from_slice(b" = ");
-                at += write_field(out, plan, &field.ty, rest, data)?;
+                at += write_field(out, plan, &field.ty, rest, data, stale)?;
                 printed += 1;
             }
             out.extend_from_slice(b" }");
@@ -55,13 +59,13 @@ pub fn write_field(
             if is_bt2_text(element) {
                 return write_text_elements(out, len, values);
             }
-            return write_elements(out, plan, element, len, values, data);
+            return write_elements(out, plan, element, len, values, data, stale);
         }
         (FieldType::Variant(v), Value::Variant { option }) => {
             // Only the selected option's value, without its name.
             let field = v.options.get(option as usize)?;
             out.extend_from_slice(b"{ ");
-            let used = write_field(out, plan, &field.ty, values.get(1..)?, data)?;
+            let used = write_field(out, plan, &field.ty, values.get(1..)?, data, stale)?;
             out.extend_from_slice(b" }");
             return Some(1 + used);
         }
@@ -78,6 +82,7 @@ fn write_elements(
     len: u64,
     values: &[Value],
     data: &[u8],
+    stale: &mut StaleText,
 ) -> Option<usize> {
     out.push(b'[');
     let mut at = 1;
@@ -85,7 +90,7 @@ fn write_elements(
         out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
         push_u64(out, i);
         out.extend_from_slice(b"] = ");
-        at += write_field(out, plan, element, values.get(at..)?, data)?;
+        at += write_field(out, plan, element, values.get(at..)?, data, stale)?;
     }
     out.extend_from_slice(b" ]");
     Some(at)

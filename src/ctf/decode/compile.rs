@@ -119,7 +119,10 @@ impl ScopeCompiler {
             FieldType::Array(a) => {
                 let align = ty.align_bits().max(1);
                 if ty.is_text_container() {
-                    Op::TextArray { align, len: a.length }
+                    Op::TextArray {
+                        align,
+                        len: a.length,
+                    }
                 } else {
                     let element = self.compile_field(&a.element, name, path)?;
                     Op::Array {

@@ -42,13 +42,19 @@ impl fmt::Display for DecodeError {
                 "field at byte {at} needs {needed} bits but the packet content has {left} left"
             ),
             DecodeErrorKind::UnterminatedString => {
-                write!(f, "string at byte {at} has no NUL before the packet content ends")
+                write!(
+                    f,
+                    "string at byte {at} has no NUL before the packet content ends"
+                )
             }
             DecodeErrorKind::BadVariantTag(v) => {
                 write!(f, "variant at byte {at}: tag value {v} selects no option")
             }
             DecodeErrorKind::ImpossibleLength(n) => {
-                write!(f, "array or sequence at byte {at}: length {n} cannot fit in the packet")
+                write!(
+                    f,
+                    "array or sequence at byte {at}: length {n} cannot fit in the packet"
+                )
             }
         }
     }
@@ -185,10 +191,10 @@ impl<'d> Decoder<'d> {
                 } else {
                     Value::UInt(raw)
                 };
-                if let Some(slot) = save {
-                    if let (Some(s), Some(v)) = (st.saved.get_mut(*slot), value.as_i128()) {
-                        *s = v;
-                    }
+                if let Some(slot) = save
+                    && let (Some(s), Some(v)) = (st.saved.get_mut(*slot), value.as_i128())
+                {
+                    *s = v;
                 }
                 out.push(value);
             }
