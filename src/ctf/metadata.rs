@@ -34,6 +34,8 @@ mod validate;
 mod tests;
 #[cfg(test)]
 mod tests_paths;
+#[cfg(test)]
+mod tests_robust;
 
 use std::fmt;
 use std::path::Path;
