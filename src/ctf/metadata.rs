@@ -192,26 +192,45 @@ impl Diag {
     }
 
     fn format(&self, origin: &str) -> String {
+        let msg = one_line(&self.msg);
         match self.pos {
-            Some(p) => format!("{origin}:{p}: {}", self.msg),
-            None => format!("{origin}: {}", self.msg),
+            Some(p) => format!("{origin}:{p}: {msg}"),
+            None => format!("{origin}: {msg}"),
         }
     }
 
     fn into_error(self, origin: &str) -> MetadataError {
+        let message = one_line(&self.msg);
         match self.pos {
             Some(p) => MetadataError::At {
                 origin: origin.to_string(),
                 line: p.line,
                 col: p.col,
-                message: self.msg,
+                message,
             },
             None => MetadataError::Invalid {
                 origin: origin.to_string(),
-                message: self.msg,
+                message,
             },
         }
     }
+}
+
+/// Messages quote names and strings from the metadata, which may contain control characters
+/// (string literals with `\n`): escape them so that a message stays on one line.
+fn one_line(msg: &str) -> String {
+    if !msg.chars().any(char::is_control) {
+        return msg.to_string();
+    }
+    msg.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 pub(crate) type DResult<T> = Result<T, Diag>;

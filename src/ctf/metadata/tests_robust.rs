@@ -80,6 +80,11 @@ fn error_display_is_one_line_with_position() {
     assert_eq!(e.to_string(), "m: the metadata has no `trace` block");
     let e = parse_metadata_bytes(b"\x1e{\"type\": \"preamble\"}", "m").unwrap_err();
     assert_eq!(e.to_string(), "m: unsupported format: CTF 2");
+    let e = parse_metadata_bytes(b"trace { major = 1; minor = 8; \"a\\nb\" };", "m").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "m:1:31: syntax error: unexpected string \"a\\nb\", expected an attribute name or `}`"
+    );
     let e = parse_metadata_file(std::path::Path::new("/nonexistent/metadata")).unwrap_err();
     assert!(
         e.to_string()
