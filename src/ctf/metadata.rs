@@ -3,18 +3,31 @@
 //! Pipeline, one module per stage:
 //!
 //! ```text
-//! bytes --source--> TSDL text --lexer--> tokens --parser--> AST
-//!       --blocks/typegen--> intermediate types (paths still strings)
+//! bytes --source--> TSDL text --lexer--> tokens --parser/parser_types--> AST
+//!       --blocks/classes/typegen--> intermediate types (paths still strings)
 //!       --resolve--> IR (field paths, variant selectors) --validate--> TraceClass
 //! ```
 //!
 //! The semantic rules follow babeltrace2 2.0 (the de facto reference reader) where the CTF
 //! specification is vague: top-level blocks are visited by category (env, clocks, root
-//! declarations, trace, streams, events) rather than in file order, variant options are
-//! matched with enumeration labels on their exact names, relative field paths are looked up
-//! from the enclosing structure outward. Where babeltrace2 would fail on something harmless we
-//! accept it with a warning; where it has known bugs (sequences in event contexts) we do what
-//! the specification says.
+//! declarations, trace, streams, events) rather than in file order; a variant option is
+//! selected by the enumeration label equal to its name as written; display names lose one
+//! leading underscore; signed sequence lengths are refused; the conformance traces that
+//! babeltrace2 refuses for their metadata are refused here too.
+//!
+//! Deliberate differences, all on input babeltrace2 would refuse or misread:
+//! * a text file without the `/* CTF 1.8` signature is read, with a warning;
+//! * a relative field path not found in its own scope is looked up in the earlier scopes
+//!   (babeltrace2 and babeltrace 1.5 both fail); sequences in `event.context` are resolved
+//!   (babeltrace2 2.0 aborts on them);
+//! * a stream class `id` without a `stream_id` packet header field is accepted when there is
+//!   a single stream class; unknown attributes and odd float sizes are warnings;
+//! * clock offsets are normalized (`0 <= offset < freq`) and LTTng's `monotonic` clock is
+//!   marked absolute, as babeltrace2 does.
+//!
+//! Not supported (reported as errors): GNU bitfields, field paths that go through an array
+//! or sequence element (the IR cannot express them), `L"wide"` strings, metadata
+//! compression, encryption and checksums, CTF 2.
 
 mod ast;
 mod attrs;
