@@ -3,18 +3,31 @@
 //! Pipeline, one module per stage:
 //!
 //! ```text
-//! bytes --source--> TSDL text --lexer--> tokens --parser--> AST
-//!       --blocks/typegen--> intermediate types (paths still strings)
+//! bytes --source--> TSDL text --lexer--> tokens --parser/parser_types--> AST
+//!       --blocks/classes/typegen--> intermediate types (paths still strings)
 //!       --resolve--> IR (field paths, variant selectors) --validate--> TraceClass
 //! ```
 //!
 //! The semantic rules follow babeltrace2 2.0 (the de facto reference reader) where the CTF
 //! specification is vague: top-level blocks are visited by category (env, clocks, root
-//! declarations, trace, streams, events) rather than in file order, variant options are
-//! matched with enumeration labels on their exact names, relative field paths are looked up
-//! from the enclosing structure outward. Where babeltrace2 would fail on something harmless we
-//! accept it with a warning; where it has known bugs (sequences in event contexts) we do what
-//! the specification says.
+//! declarations, trace, streams, events) rather than in file order; a variant option is
+//! selected by the enumeration label equal to its name as written; display names lose one
+//! leading underscore; signed sequence lengths are refused; the conformance traces that
+//! babeltrace2 refuses for their metadata are refused here too.
+//!
+//! Deliberate differences, all on input babeltrace2 would refuse or misread:
+//! * a text file without the `/* CTF 1.8` signature is read, with a warning;
+//! * a relative field path not found in its own scope is looked up in the earlier scopes
+//!   (babeltrace2 and babeltrace 1.5 both fail); sequences in `event.context` are resolved
+//!   (babeltrace2 2.0 aborts on them);
+//! * a stream class `id` without a `stream_id` packet header field is accepted when there is
+//!   a single stream class; unknown attributes and odd float sizes are warnings;
+//! * clock offsets are normalized (`0 <= offset < freq`) and LTTng's `monotonic` clock is
+//!   marked absolute, as babeltrace2 does.
+//!
+//! Not supported (reported as errors): GNU bitfields, field paths that go through an array
+//! or sequence element (the IR cannot express them), `L"wide"` strings, metadata
+//! compression, encryption and checksums, CTF 2.
 
 mod ast;
 mod attrs;
@@ -34,6 +47,8 @@ mod validate;
 mod tests;
 #[cfg(test)]
 mod tests_paths;
+#[cfg(test)]
+mod tests_robust;
 
 use std::fmt;
 use std::path::Path;
@@ -190,26 +205,45 @@ impl Diag {
     }
 
     fn format(&self, origin: &str) -> String {
+        let msg = one_line(&self.msg);
         match self.pos {
-            Some(p) => format!("{origin}:{p}: {}", self.msg),
-            None => format!("{origin}: {}", self.msg),
+            Some(p) => format!("{origin}:{p}: {msg}"),
+            None => format!("{origin}: {msg}"),
         }
     }
 
     fn into_error(self, origin: &str) -> MetadataError {
+        let message = one_line(&self.msg);
         match self.pos {
             Some(p) => MetadataError::At {
                 origin: origin.to_string(),
                 line: p.line,
                 col: p.col,
-                message: self.msg,
+                message,
             },
             None => MetadataError::Invalid {
                 origin: origin.to_string(),
-                message: self.msg,
+                message,
             },
         }
     }
+}
+
+/// Messages quote names and strings from the metadata, which may contain control characters
+/// (string literals with `\n`): escape them so that a message stays on one line.
+fn one_line(msg: &str) -> String {
+    if !msg.chars().any(char::is_control) {
+        return msg.to_string();
+    }
+    msg.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 pub(crate) type DResult<T> = Result<T, Diag>;

@@ -8,6 +8,38 @@ use crate::ctf::ir::{ByteOrder, ClockClass, Encoding, FloatType, IntType};
 use super::ast::{Entry, Expr, ExprKind};
 use super::{DResult, Diag, Pos};
 
+/// A set of names seen in one block or body, to refuse duplicates. Blocks hold a handful of
+/// entries, so a short list is scanned first; a hash set takes over for big ones so that
+/// hostile input stays linear.
+#[derive(Default)]
+pub(crate) struct Seen<'a> {
+    few: Vec<&'a str>,
+    many: HashSet<&'a str>,
+}
+
+impl<'a> Seen<'a> {
+    const FEW: usize = 16;
+
+    /// Adds `key`; false if it was already there.
+    pub fn insert(&mut self, key: &'a str) -> bool {
+        if self.many.is_empty() && self.few.len() < Self::FEW {
+            if self.few.contains(&key) {
+                return false;
+            }
+            self.few.push(key);
+            return true;
+        }
+        if self.many.is_empty() {
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(key)
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.few.contains(&key) || self.many.contains(key)
+    }
+}
+
 /// What integer and float attributes need from the trace: the byte order `native` stands for
 /// and the clocks `map` may name.
 pub(crate) struct AttrCtx<'a> {
@@ -21,7 +53,7 @@ pub(crate) fn attr_list<'e>(
     entries: &'e [Entry],
     what: &str,
 ) -> DResult<Vec<(&'e str, Pos, &'e Expr)>> {
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     let mut out = Vec::with_capacity(entries.len());
     for entry in entries {
         match entry {

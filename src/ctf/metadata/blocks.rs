@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use crate::ctf::ir::{ByteOrder, ClockClass, EnvValue, TraceClass};
 
 use super::ast::{Block, BlockKind, Entry, ExprKind, TopDecl};
-use super::attrs::{self, expr_bool, expr_i64, expr_text, expr_u64};
+use super::attrs::{self, Seen, expr_bool, expr_i64, expr_text, expr_u64};
 use super::classes::{self, ScopeTy, TraceBuild};
 use super::scope::Scopes;
 use super::ty::TyKind;
@@ -109,7 +109,7 @@ fn trace_byte_order(trace: &Block) -> DResult<ByteOrder> {
 
 /// Rejects an attribute given twice in one block.
 pub(crate) fn first_time<'a>(
-    seen: &mut HashSet<&'a str>,
+    seen: &mut Seen<'a>,
     key: &'a str,
     pos: Pos,
     what: &str,
@@ -180,7 +180,7 @@ fn visit_clock(sem: &mut Sem<'_>, block: &Block, is_lttng: bool) -> DResult<Cloc
         offset_cycles: 0,
         absolute: false,
     };
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     for e in &block.entries {
         let Entry::Attr {
             key,
@@ -247,7 +247,7 @@ fn visit_trace(sem: &mut Sem<'_>, block: &Block) -> DResult<TraceBuild> {
         uuid: None,
         packet_header: None,
     };
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     sem.scopes.push();
     for e in &block.entries {
         match e {

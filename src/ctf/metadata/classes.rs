@@ -9,7 +9,7 @@ use crate::ctf::ir::{
 };
 
 use super::ast::{Block, Entry};
-use super::attrs::{self, expr_text, expr_u64};
+use super::attrs::{self, Seen, expr_text, expr_u64};
 use super::blocks::{first_time, require_struct};
 use super::resolve;
 use super::ty::Ty;
@@ -92,7 +92,7 @@ pub(crate) fn visit_stream(
     earlier: &Streams,
 ) -> DResult<StreamBuild> {
     let mut s = StreamBuild::new(0, block.pos);
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     sem.scopes.push();
     for e in &block.entries {
         match e {
@@ -162,7 +162,7 @@ pub(crate) fn visit_event(sem: &mut Sem<'_>, block: &Block, streams: &mut Stream
         payload: None,
     };
     let mut stream_id = None;
-    let mut seen = HashSet::new();
+    let mut seen = Seen::default();
     sem.scopes.push();
     for e in &block.entries {
         match e {

@@ -62,6 +62,18 @@ impl Parser {
         }
     }
 
+    /// Consumes the current name, keyword or literal and returns its text, moved out of the
+    /// token list (each token is consumed once; this saves a copy per token).
+    pub(super) fn take_text(&mut self) -> String {
+        let text = match self.toks.get_mut(self.i).map(|t| &mut t.tok) {
+            Some(Tok::Ident(s) | Tok::Str(s) | Tok::Char(s)) => std::mem::take(s),
+            Some(Tok::Kw(k)) => k.as_str().to_string(),
+            _ => String::new(),
+        };
+        self.bump();
+        text
+    }
+
     pub(super) fn is(&self, p: P) -> bool {
         *self.peek() == Tok::Punct(p)
     }
@@ -168,13 +180,16 @@ impl Parser {
             return Err(self.unexpected("an attribute name or `}`"));
         }
         let left = self.unary()?;
-        let ExprKind::Path(segments) = left.kind else {
+        let ExprKind::Path(mut segments) = left.kind else {
             return Err(Diag::at(
                 left.pos,
                 "syntax error: expected an attribute name",
             ));
         };
-        let key = segments.join(".");
+        let key = match segments.len() {
+            1 => segments.pop().unwrap_or_default(),
+            _ => segments.join("."),
+        };
         let key_pos = left.pos;
         if self.eat(P::Eq) {
             let value = self.unary()?;
@@ -269,11 +284,14 @@ impl Parser {
     fn postfix(&mut self) -> DResult<Expr> {
         let pos = self.pos();
         let kind = match self.peek() {
-            Tok::Ident(s) => ExprKind::Path(vec![s.clone()]),
-            Tok::Kw(k) => ExprKind::Path(vec![k.as_str().to_string()]),
-            Tok::Int(v) => ExprKind::UInt(*v),
-            Tok::Str(s) => ExprKind::Str(s.clone()),
-            Tok::Char(s) => ExprKind::Char(s.clone()),
+            Tok::Ident(_) | Tok::Kw(_) => ExprKind::Path(vec![self.take_text()]),
+            Tok::Int(v) => {
+                let v = *v;
+                self.bump();
+                ExprKind::UInt(v)
+            }
+            Tok::Str(_) => ExprKind::Str(self.take_text()),
+            Tok::Char(_) => ExprKind::Char(self.take_text()),
             Tok::Punct(P::LParen) => {
                 self.bump();
                 let inner = self.nested(|p| p.unary())?;
@@ -282,20 +300,16 @@ impl Parser {
             }
             _ => return Err(self.unexpected("a value")),
         };
-        self.bump();
         let mut e = Expr { kind, pos };
         while self.is(P::Dot) || self.is(P::Arrow) {
             let ExprKind::Path(segments) = &mut e.kind else {
                 return Err(self.unexpected("`;`"));
             };
             self.bump();
-            let segment = match self.peek() {
-                Tok::Ident(s) => s.clone(),
-                Tok::Kw(k) => k.as_str().to_string(),
-                _ => return Err(self.unexpected("a name")),
-            };
-            self.bump();
-            segments.push(segment);
+            if !matches!(self.peek(), Tok::Ident(_) | Tok::Kw(_)) {
+                return Err(self.unexpected("a name"));
+            }
+            segments.push(self.take_text());
         }
         if self.is(P::LBrack) {
             return Err(Diag::at(

@@ -62,7 +62,7 @@ impl Parser {
             Tok::Kw(Kw::Struct) => Spec::Struct(self.nested(|p| p.struct_spec())?),
             Tok::Kw(Kw::Variant) => Spec::Variant(self.nested(|p| p.variant_spec())?),
             Tok::Kw(Kw::Enum) => Spec::Enum(self.nested(|p| p.enum_spec())?),
-            Tok::Ident(name) => {
+            Tok::Ident(_) => {
                 let is_type = mode == SpecMode::Alias
                     || matches!(
                         self.peek_at(1),
@@ -71,9 +71,7 @@ impl Parser {
                 if !is_type {
                     return Ok(None);
                 }
-                let name = name.clone();
-                self.bump();
-                Spec::Name(name)
+                Spec::Name(self.take_text())
             }
             _ => return Ok(None),
         };
@@ -94,11 +92,7 @@ impl Parser {
 
     fn optional_name(&mut self) -> Option<String> {
         match self.peek() {
-            Tok::Ident(s) => {
-                let s = s.clone();
-                self.bump();
-                Some(s)
-            }
+            Tok::Ident(_) => Some(self.take_text()),
             _ => None,
         }
     }
@@ -201,12 +195,10 @@ impl Parser {
                 return Ok(out);
             }
             let pos = self.pos();
-            let label = match self.peek() {
-                Tok::Ident(s) | Tok::Str(s) => s.clone(),
-                Tok::Kw(k) => k.as_str().to_string(),
-                _ => return Err(self.unexpected("an enumeration label")),
-            };
-            self.bump();
+            if !matches!(self.peek(), Tok::Ident(_) | Tok::Str(_) | Tok::Kw(_)) {
+                return Err(self.unexpected("an enumeration label"));
+            }
+            let label = self.take_text();
             let value = if self.eat(P::Eq) {
                 let lo = self.unary()?;
                 let hi = if self.eat(P::Ellipsis) {
@@ -276,9 +268,8 @@ impl Parser {
             bitfield: None,
             pos,
         };
-        if let Tok::Ident(name) = self.peek() {
-            d.name = Some(name.clone());
-            self.bump();
+        if let Tok::Ident(_) = self.peek() {
+            d.name = Some(self.take_text());
         } else if self.is(P::LParen) {
             self.bump();
             let inner = self.nested(|p| p.declarator(abstract_ok))?;

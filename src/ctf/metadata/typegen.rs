@@ -1,7 +1,7 @@
 //! Type specifiers and declarators to intermediate types: aliases, typedefs, named structs,
 //! variants and enums in lexical scopes, arrays and sequences from declarators.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::ctf::ir::{ByteOrder, ClockClass, EnumMapping, EnumType, EnvValue};
 
@@ -9,7 +9,7 @@ use super::ast::{
     Declarator, EnumSpec, Enumerator, Expr, ExprKind, Member, Spec, Specs, StructSpec, TypeAlias,
     Typedef, VariantSpec,
 };
-use super::attrs::{self, AttrCtx};
+use super::attrs::{self, AttrCtx, Seen};
 use super::scope::{DeclKind, Scopes};
 use super::ty::{Ty, TyField, TyKind};
 use super::{DResult, Diag, Pos};
@@ -164,7 +164,7 @@ impl Sem<'_> {
     /// Members of a struct body or options of a variant body (the caller opens the scope).
     fn members(&mut self, body: &[Member], what: &str) -> DResult<Vec<TyField>> {
         let mut fields = Vec::with_capacity(body.len());
-        let mut names = HashSet::new();
+        let mut names = Seen::default();
         for member in body {
             match member {
                 Member::Field { specs, decls } => {
@@ -172,7 +172,7 @@ impl Sem<'_> {
                     for d in decls {
                         let (name, ty) = self.declared(specs, base.as_ref(), d)?;
                         let name = name.ok_or_else(|| Diag::at(d.pos, "missing field name"))?;
-                        if !names.insert(name.clone()) {
+                        if !names.insert(d.name.as_deref().unwrap_or_default()) {
                             let msg = format!("duplicate field `{name}` in {what}");
                             return Err(Diag::at(d.pos, msg));
                         }
