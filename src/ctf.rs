@@ -4,3 +4,4 @@
 pub mod ir;
 pub mod message;
 pub mod value;
+pub mod writer;

@@ -12,4 +12,6 @@
 //!
 //! Nothing under `ctf` knows about terminals or output formats.
 
+pub mod cli;
 pub mod ctf;
+pub mod r#gen;
