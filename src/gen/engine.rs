@@ -29,7 +29,7 @@ use std::sync::Arc;
 use super::catalog::{self, Ev, Sc};
 use super::rng::Rng;
 use super::truth::DurStats;
-use crate::ctf::writer::payload::encode;
+use crate::ctf::writer::payload::{encode, encode_one};
 use crate::ctf::writer::stream::TraceWriter;
 use crate::ctf::writer::{FieldType, Val};
 
@@ -576,21 +576,27 @@ impl Engine {
         self.w.event(cpu, ev.0, ts, &self.scratch)
     }
 
-    /// Encodes a syscall's entry or exit from its integer slots and string.
+    /// Encodes a syscall's entry or exit from its integer slots and string (the hot path:
+    /// no intermediate value list).
     fn emit_sys(&mut self, cpu: u32, ev: Ev, ints: &[u64], text: Option<&str>) -> io::Result<()> {
-        let fields = catalog::fields(ev);
-        let mut vals = [Val::I(0); 8];
+        self.scratch.clear();
         let mut k = 0;
-        for (i, f) in fields.iter().enumerate().take(8) {
-            vals[i] = if f.ty == FieldType::Str {
+        for f in catalog::fields(ev) {
+            let v = if f.ty == FieldType::Str {
                 Val::S(text.unwrap_or(""))
             } else {
                 let v = ints.get(k).copied().unwrap_or(0);
                 k += 1;
                 Val::I(v)
             };
+            if encode_one(f.ty, v, &mut self.scratch).is_err() {
+                return Err(io::Error::other(format!("{}: bad field {}", catalog::name(ev), f.name)));
+            }
         }
-        self.emit(cpu, ev, &vals[..fields.len().min(8)])
+        let c = &mut self.cpus[cpu as usize];
+        let ts = c.now;
+        c.now += 90 + (self.seq & 63);
+        self.w.event(cpu, ev.0, ts, &self.scratch)
     }
 
     /// Finishes the trace: closes packets at the last event and returns the writer's losses

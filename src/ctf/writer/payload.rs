@@ -39,50 +39,55 @@ pub fn encode(
             FieldType::V4Seq => Val::I(u64::MAX),
             _ => Val::I(0),
         });
-        match (f.ty, v) {
-            (FieldType::U8, Val::I(x)) => out.push(x as u8),
-            (FieldType::U16, Val::I(x)) => out.extend_from_slice(&(x as u16).to_le_bytes()),
-            (
-                FieldType::U32
-                | FieldType::I32
-                | FieldType::Oct32
-                | FieldType::Hex32
-                | FieldType::Enum(_),
-                Val::I(x),
-            ) => {
-                out.extend_from_slice(&(x as u32).to_le_bytes());
-            }
-            (FieldType::U64 | FieldType::I64 | FieldType::Hex64, Val::I(x)) => {
-                out.extend_from_slice(&x.to_le_bytes());
-            }
-            (FieldType::BeU16, Val::I(x)) => out.extend_from_slice(&(x as u16).to_be_bytes()),
-            (FieldType::BeHex32, Val::I(x)) => out.extend_from_slice(&(x as u32).to_be_bytes()),
-            (FieldType::Comm, Val::C(c)) => out.extend_from_slice(c),
-            (FieldType::Str, Val::S(s)) => {
-                // A NUL inside would end the string early and desynchronise the reader.
-                out.extend(s.bytes().filter(|&b| b != 0));
-                out.push(0);
-            }
-            (FieldType::V4Seq, Val::I(x)) => {
-                if x == u64::MAX {
-                    out.extend_from_slice(&0u32.to_le_bytes());
-                } else {
-                    out.extend_from_slice(&4u32.to_le_bytes());
-                    out.extend_from_slice(&(x as u32).to_be_bytes());
-                }
-            }
-            (FieldType::V6Seq, Val::I(_)) => out.extend_from_slice(&0u32.to_le_bytes()),
-            (FieldType::FdSet, Val::I(x)) => {
-                let n = ((x >> 56) as usize).min(7);
-                out.push(n as u8);
-                out.extend_from_slice(&x.to_le_bytes()[..n]);
-            }
-            (FieldType::Vtids, Val::I(x)) => {
-                out.push(1);
-                out.extend_from_slice(&(x as u32).to_le_bytes());
-            }
-            (ty, _) => return Err(PayloadMismatch { index, ty }),
+        encode_one(f.ty, v, out).map_err(|()| PayloadMismatch { index, ty: f.ty })?;
+    }
+    Ok(())
+}
+
+/// Appends one field; `Err` when the value does not fit the type.
+#[inline]
+pub fn encode_one(ty: FieldType, v: Val<'_>, out: &mut Vec<u8>) -> Result<(), ()> {
+    match (ty, v) {
+        (FieldType::U8, Val::I(x)) => out.push(x as u8),
+        (FieldType::U16, Val::I(x)) => out.extend_from_slice(&(x as u16).to_le_bytes()),
+        (
+            FieldType::U32
+            | FieldType::I32
+            | FieldType::Oct32
+            | FieldType::Hex32
+            | FieldType::Enum(_),
+            Val::I(x),
+        ) => out.extend_from_slice(&(x as u32).to_le_bytes()),
+        (FieldType::U64 | FieldType::I64 | FieldType::Hex64, Val::I(x)) => {
+            out.extend_from_slice(&x.to_le_bytes());
         }
+        (FieldType::BeU16, Val::I(x)) => out.extend_from_slice(&(x as u16).to_be_bytes()),
+        (FieldType::BeHex32, Val::I(x)) => out.extend_from_slice(&(x as u32).to_be_bytes()),
+        (FieldType::Comm, Val::C(c)) => out.extend_from_slice(c),
+        (FieldType::Str, Val::S(s)) => {
+            // A NUL inside would end the string early and desynchronise the reader.
+            out.extend(s.bytes().filter(|&b| b != 0));
+            out.push(0);
+        }
+        (FieldType::V4Seq, Val::I(x)) => {
+            if x == u64::MAX {
+                out.extend_from_slice(&0u32.to_le_bytes());
+            } else {
+                out.extend_from_slice(&4u32.to_le_bytes());
+                out.extend_from_slice(&(x as u32).to_be_bytes());
+            }
+        }
+        (FieldType::V6Seq, Val::I(_)) => out.extend_from_slice(&0u32.to_le_bytes()),
+        (FieldType::FdSet, Val::I(x)) => {
+            let n = ((x >> 56) as usize).min(7);
+            out.push(n as u8);
+            out.extend_from_slice(&x.to_le_bytes()[..n]);
+        }
+        (FieldType::Vtids, Val::I(x)) => {
+            out.push(1);
+            out.extend_from_slice(&(x as u32).to_le_bytes());
+        }
+        _ => return Err(()),
     }
     Ok(())
 }

@@ -41,21 +41,21 @@ fn backend_mix() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     move |cx| {
         let r = cx.rng.below(100);
         let a = match r {
-            0..=27 => read(5, 8192, 8192, FdKind::Disk),
-            28..=41 => write(6, 512 * cx.rng.range(1, 16), FdKind::Disk),
+            0..=29 => read(5, 8192, 8192, FdKind::Disk),
+            30..=41 => write(6, 512 * cx.rng.range(1, 16), FdKind::Disk),
             42..=51 => return Action::Compute(cx.rng.range(1_000, 40_000)),
-            52..=57 => Sys::new(Sc::Lseek, &[5, cx.rng.below(1 << 30), 0], 0),
-            58..=61 => {
+            52..=57 | 60..=61 => Sys::new(Sc::Lseek, &[5, cx.rng.below(1 << 30), 0], 0),
+            58..=59 => {
                 let req = DiskReq { disk: DISK, write: false, bytes: 4096 * cx.rng.range(1, 16), count: 1 };
                 Sys::new(Sc::Pread64, &[5, req.bytes, cx.rng.below(1 << 30)], req.bytes as i64)
                     .out(&[0x7f00_1000_0000])
                     .block(Block::Disk(req))
                     .io(FdKind::Disk, false)
             }
-            62..=69 => Sys::new(Sc::Futex, &[0x7f00_2000_0040, 0x80, 0, 0, 0, 0], 0)
+            62..=64 => Sys::new(Sc::Futex, &[0x7f00_2000_0040, 0x80, 0, 0, 0, 0], 0)
                 .out(&[0x7f00_2000_0040, 0])
                 .block(Block::Wait),
-            70..=75 => Sys::new(Sc::Pwrite64, &[6, 0x7f00_3000_0000, 8192, cx.rng.below(1 << 24)], 8192)
+            65..=75 => Sys::new(Sc::Pwrite64, &[6, 0x7f00_3000_0000, 8192, cx.rng.below(1 << 24)], 8192)
                 .io(FdKind::Disk, true),
             76..=79 => Sys::new(Sc::Newfstat, &[5], 0).out(&[0x7ffc_0000_1000]),
             80..=83 => Sys::new(Sc::RtSigprocmask, &[0, 0x7ffc_0000_2000, 8], 0).out(&[0]),
@@ -71,18 +71,21 @@ fn backend_mix() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     }
 }
 
-/// Feeds a backend: computes, then wakes it with a futex.
+/// Feeds a backend: computes, reads its socket, and wakes the backend with a futex; sleeps
+/// a little every few rounds.
 fn producer(backend: u32) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     let mut step = 0u32;
     move |cx| {
-        step = (step + 1) % 4;
-        match step {
+        step = (step + 1) % 24;
+        match step % 6 {
             1 => Action::Compute(cx.rng.range(2_000, 30_000)),
             2 => Action::Sys(
                 Sys::new(Sc::Futex, &[0x7f00_2000_0040, 0x81, 1, 0, 0, 0], 1).out(&[0x7f00_2000_0040, 0]).wake(backend),
             ),
-            3 => Action::Sys(read(9, 4096, cx.rng.range(64, 4096) as i64, FdKind::Net)),
-            _ => Action::Sys(common::sleep(cx.rng.range(10_000, 200_000))),
+            3 | 4 => Action::Sys(read(9, 4096, cx.rng.range(64, 4096) as i64, FdKind::Net)),
+            5 => Action::Sys(write(6, 512 * cx.rng.range(1, 16), FdKind::Disk)),
+            _ if step == 0 => Action::Sys(common::sleep(cx.rng.range(10_000, 200_000))),
+            _ => Action::Sys(Sys::new(Sc::Getpid, &[], 3000)),
         }
     }
 }
