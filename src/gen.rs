@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod engine;
+mod parallel;
 pub mod rng;
 pub mod scenario;
 mod setup;

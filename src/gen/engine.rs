@@ -254,6 +254,8 @@ pub struct Cx<'a> {
     pub begin: u64,
     /// The thread.
     pub tid: Tid,
+    /// Its process.
+    pub pid: u32,
     /// CPU it runs on.
     pub cpu: u32,
     /// The shared random generator.
@@ -396,11 +398,43 @@ pub struct Engine {
     rng: Rng,
     scratch: Vec<u8>,
     begin: u64,
+    cpu_base: u32,
+    total_cpus: u32,
+    listing: Vec<Listed>,
     next_tid: u32,
     stats: Stats,
     disks: Vec<Disk>,
     netifs: Vec<NetIf>,
     noise: Vec<Noise>,
+}
+
+/// Where an [`Engine`] sits: the CPUs it simulates out of the machine's, its first clock
+/// value, and the first TID it gives to new threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Machine {
+    /// First CPU simulated (CPU numbers in events are global).
+    pub first_cpu: u32,
+    /// CPUs simulated.
+    pub cpus: u32,
+    /// CPUs of the whole machine.
+    pub total_cpus: u32,
+    /// Clock value at the trace begin.
+    pub begin: u64,
+    /// First TID for forked threads.
+    pub first_tid: u32,
+}
+
+/// A thread simulated by another engine, listed by this one's statedump.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    tid: Tid,
+    pid: u32,
+    ppid: u32,
+    comm: [u8; 16],
+    kernel: bool,
+    cpu: u32,
+    file_table: u64,
+    fds: Vec<(i32, String, u32)>,
 }
 
 /// Scheduler tick period (HZ = 250).
@@ -409,11 +443,12 @@ const TICK_NS: u64 = 4_000_000;
 const SLICE_NS: u64 = 3_000_000;
 
 impl Engine {
-    /// A machine of `cpus` CPUs writing to `w`, starting at clock value `begin`.
-    pub fn new(w: TraceWriter, cpus: u32, begin: u64, rng: Rng, first_tid: u32) -> Self {
-        let cpus = (0..cpus)
+    /// A machine (or a part of one) writing to `w`, starting at clock value `begin`.
+    pub fn new(w: TraceWriter, m: &Machine, rng: Rng) -> Self {
+        let begin = m.begin;
+        let cpus = (0..m.cpus)
             .map(|c| Cpu {
-                swapper: crate::ctf::writer::payload::comm(&format!("swapper/{c}")),
+                swapper: crate::ctf::writer::payload::comm(&format!("swapper/{}", c + m.first_cpu)),
                 now: begin,
                 cur: None,
                 rq: VecDeque::new(),
@@ -435,7 +470,10 @@ impl Engine {
             rng,
             scratch: Vec::with_capacity(256),
             begin,
-            next_tid: first_tid,
+            cpu_base: m.first_cpu,
+            total_cpus: m.total_cpus,
+            listing: Vec::new(),
+            next_tid: m.first_tid,
             stats: Stats {
                 sys: vec![DurStats::default(); catalog::SC_COUNT as usize],
                 ..Stats::default()
@@ -599,10 +637,45 @@ impl Engine {
         self.w.event(cpu, ev.0, ts, &self.scratch)
     }
 
-    /// Finishes the trace: closes packets at the last event and returns the writer's losses
-    /// with the statistics.
-    pub fn finish(self) -> io::Result<report::Finished> {
-        report::finish(self)
+    /// Clock value of the last event written (or the begin).
+    pub fn last_ts(&self) -> u64 {
+        self.w.streams().iter().map(|s| s.last_ts()).max().unwrap_or(self.begin)
+    }
+
+    /// This engine's threads and processes as another engine's statedump lists them.
+    pub fn listing(&self) -> Vec<Listed> {
+        self.threads
+            .iter()
+            .map(|th| {
+                let p = self.pid_index.get(&th.pid).map(|&p| &self.procs[p]);
+                // Threads of one process share its table; list its fds once, with the leader.
+                let fds = match p {
+                    Some(p) if th.tid == th.pid => p.fds.clone(),
+                    _ => Vec::new(),
+                };
+                Listed {
+                    tid: th.tid,
+                    pid: th.pid,
+                    ppid: p.map_or(0, |p| p.ppid),
+                    comm: th.comm,
+                    kernel: th.kernel,
+                    cpu: th.last_cpu + self.cpu_base,
+                    file_table: p.map_or(0, |p| p.file_table),
+                    fds,
+                }
+            })
+            .collect()
+    }
+
+    /// Adds threads of other engines to this one's statedump.
+    pub fn add_listing(&mut self, l: Vec<Listed>) {
+        self.listing.extend(l);
+    }
+
+    /// Finishes the trace: closes every stream's last packet at clock value `end` (at least
+    /// the last event) and returns the ground truth of this engine.
+    pub fn finish(self, end: u64) -> io::Result<report::Finished> {
+        report::finish(self, end)
     }
 }
 

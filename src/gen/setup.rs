@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 use super::catalog;
-use super::engine::Engine;
+use super::engine::{Engine, Machine};
+use super::parallel;
 use super::rng::Rng;
 use super::scenario::{uniform, web};
 use super::truth::GroundTruth;
@@ -180,11 +181,23 @@ fn prepare_dir(out: &Path) -> Result<PathBuf> {
     Ok(kernel)
 }
 
+/// CPU groups simulated by separate engines: all CPUs in one for `web` (its processes
+/// interact), fixed-size groups for `uniform`.
+fn groups(cfg: &GenConfig) -> Vec<(u32, u32)> {
+    match cfg.scenario {
+        ScenarioKind::Web => vec![(0, cfg.cpus)],
+        ScenarioKind::Uniform => (0..cfg.cpus)
+            .step_by(uniform::GROUP_CPUS as usize)
+            .map(|f| (f, uniform::GROUP_CPUS.min(cfg.cpus - f)))
+            .collect(),
+    }
+}
+
 /// Generates a trace and its ground truth as `cfg` says.
 pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<Summary> {
     let started = Instant::now();
-    if cfg.cpus == 0 || cfg.cpus > 256 {
-        bail!("--cpus must be between 1 and 256");
+    if cfg.cpus == 0 || cfg.cpus > 64 {
+        bail!("--cpus must be between 1 and 64");
     }
     if !(0.0..=1.0).contains(&cfg.discard_rate) {
         bail!("--discard-rate must be between 0 and 1");
@@ -193,31 +206,47 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
     let (desc, begin) = trace_desc(cfg, &mut Rng::new(cfg.seed, 1));
     let meta = packetize(&metadata_text(&desc, &catalog::classes()), &desc.uuid);
     fs::write(kernel.join("metadata"), meta).context("writing metadata")?;
-    let files = FileSink::create(&kernel, "channel0", cfg.cpus as usize).context("creating stream files")?;
-    let sink = ThreadedSink::spawn(files, 16).context("starting the writer thread")?;
-    let mut w = TraceWriter::new(desc.uuid, cfg.cpus, cfg.packet_bytes, begin, Box::new(sink));
-    if cfg.discard_rate > 0.0 {
-        let (rate, mut rng) = (cfg.discard_rate, Rng::new(cfg.seed, 2));
-        w.set_loss_policy(Box::new(move |_, _| if rng.chance(rate) { rng.range(1, 400) } else { 0 }));
-    }
-    let mut e = Engine::new(w, cfg.cpus, begin, Rng::new(cfg.seed, 3), 10_000);
     let duration = match (cfg.scenario, cfg.duration_ns, cfg.max_events) {
         (_, Some(d), _) => d,
         (ScenarioKind::Uniform, None, Some(_)) => u64::MAX / 4,
         (ScenarioKind::Uniform, None, None) => 10 * NS,
         (ScenarioKind::Web, None, _) => 30 * NS,
     };
-    let problems = match cfg.scenario {
-        ScenarioKind::Web => web::setup(&mut e, cfg.cpus, duration.min(3_600 * NS)),
-        ScenarioKind::Uniform => {
-            uniform::setup(&mut e, cfg.cpus);
-            Vec::new()
+    let groups = groups(cfg);
+    let mut engines = Vec::with_capacity(groups.len());
+    let mut problems = Vec::new();
+    for (g, &(first, cpus)) in groups.iter().enumerate() {
+        let files = FileSink::create(&kernel, "channel0", first as usize, cpus as usize)
+            .context("creating stream files")?;
+        let sink = ThreadedSink::spawn(files, 8).context("starting a writer thread")?;
+        let mut w = TraceWriter::new(desc.uuid, first, cpus, cfg.packet_bytes, begin, Box::new(sink));
+        if cfg.discard_rate > 0.0 {
+            let (rate, mut rng) = (cfg.discard_rate, Rng::new(cfg.seed, 100 + g as u64));
+            w.set_loss_policy(Box::new(move |_, _| if rng.chance(rate) { rng.range(1, 400) } else { 0 }));
         }
-    };
+        let m = Machine { first_cpu: first, cpus, total_cpus: cfg.cpus, begin, first_tid: 100_000 * (g as u32 + 1) };
+        let mut e = Engine::new(w, &m, Rng::new(cfg.seed, 1_000 + g as u64));
+        match cfg.scenario {
+            ScenarioKind::Web => problems = web::setup(&mut e, cpus, duration.min(3_600 * NS)),
+            ScenarioKind::Uniform => uniform::setup(&mut e, g as u32, first, cpus),
+        }
+        engines.push(e);
+    }
+    // One statedump (group 0's) lists the threads of every group.
+    let others: Vec<_> = engines.iter().skip(1).flat_map(Engine::listing).collect();
+    if let Some(e) = engines.first_mut() {
+        e.add_listing(others);
+    }
+    let max_events = cfg.max_events.map_or(u64::MAX, |m| m.div_ceil(groups.len() as u64));
     let mut report = |t: u64, events: u64| progress(Progress { sim_ns: t - begin, events });
-    e.run(begin.saturating_add(duration), cfg.max_events.unwrap_or(u64::MAX), &mut report)
+    let engines = parallel::run_all(engines, begin.saturating_add(duration), max_events, &mut report)
         .context("writing the trace")?;
-    let fin = e.finish().context("finishing the trace")?;
+    let end = engines.iter().map(Engine::last_ts).max().unwrap_or(begin);
+    let mut parts = Vec::with_capacity(engines.len());
+    for e in engines {
+        parts.push(e.finish(end).context("finishing the trace")?);
+    }
+    let fin = parallel::merge(parts);
     let mut truth: GroundTruth = fin.truth;
     truth.scenario = cfg.scenario.name().to_string();
     truth.seed = cfg.seed;

@@ -24,14 +24,14 @@ pub struct FileSink {
 }
 
 impl FileSink {
-    /// Creates `count` stream files named `{prefix}_{n}` in `dir` (which must exist) and their
-    /// index files.
-    pub fn create(dir: &Path, prefix: &str, count: usize) -> io::Result<Self> {
+    /// Creates stream files named `{prefix}_{n}` for `n` in `first..first + count` in `dir`
+    /// (which must exist) and their index files; they are addressed as `0..count`.
+    pub fn create(dir: &Path, prefix: &str, first: usize, count: usize) -> io::Result<Self> {
         let idx_dir = dir.join("index");
         fs::create_dir_all(&idx_dir)?;
         let mut data = Vec::with_capacity(count);
         let mut index = Vec::with_capacity(count);
-        for n in 0..count {
+        for n in first..first + count {
             let name = format!("{prefix}_{n}");
             data.push(BufWriter::with_capacity(1 << 16, File::create(dir.join(&name))?));
             let mut idx = BufWriter::new(File::create(idx_dir.join(format!("{name}.idx")))?);

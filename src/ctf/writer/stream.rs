@@ -37,7 +37,10 @@ pub type LossPolicy = Box<dyn FnMut(u32, u64) -> u64 + Send>;
 
 /// One data stream (one CPU of channel 0).
 pub struct StreamWriter {
+    /// CPU number written in the packets (`cpu_id`, `stream_instance_id`).
     cpu: u32,
+    /// Index of the stream for the sink.
+    sink_ix: usize,
     buf: Vec<u8>,
     packet_size: usize,
     seq: u64,
@@ -54,11 +57,12 @@ pub struct StreamWriter {
 }
 
 impl StreamWriter {
-    fn new(cpu: u32, packet_size: usize, begin: u64) -> Self {
+    fn new(cpu: u32, sink_ix: usize, packet_size: usize, begin: u64) -> Self {
         let mut buf = Vec::with_capacity(packet_size);
         buf.resize(PACKET_PREAMBLE_BYTES, 0);
         Self {
             cpu,
+            sink_ix,
             buf,
             packet_size,
             seq: 0,
@@ -125,7 +129,7 @@ impl StreamWriter {
         };
         self.file_offset += size as u64;
         let full = std::mem::take(&mut self.buf);
-        self.buf = sink.packet(self.cpu as usize, full, entry)?;
+        self.buf = sink.packet(self.sink_ix, full, entry)?;
         self.buf.clear();
         self.buf.resize(PACKET_PREAMBLE_BYTES, 0);
         self.seq += 1;
@@ -144,16 +148,21 @@ pub struct TraceWriter {
 }
 
 impl TraceWriter {
-    /// `cpus` streams of `packet_size` bytes per packet, all beginning at clock value `begin`.
+    /// Streams for CPUs `first_cpu..first_cpu + cpus` (addressed as `0..cpus` in
+    /// [`TraceWriter::event`] and in the sink), with packets of `packet_size` bytes, all
+    /// beginning at clock value `begin`.
     pub fn new(
         uuid: [u8; 16],
+        first_cpu: u32,
         cpus: u32,
         packet_size: usize,
         begin: u64,
         sink: Box<dyn PacketSink>,
     ) -> Self {
         let packet_size = packet_size.max(PAGE);
-        let streams = (0..cpus).map(|c| StreamWriter::new(c, packet_size, begin)).collect();
+        let streams = (0..cpus)
+            .map(|c| StreamWriter::new(first_cpu + c, c as usize, packet_size, begin))
+            .collect();
         Self { uuid, streams, sink, loss: None, losses: Vec::new() }
     }
 
@@ -177,7 +186,7 @@ impl TraceWriter {
         self.streams.iter().map(StreamWriter::events).sum()
     }
 
-    /// Writes one event on `cpu` at clock value `ts` (must not go back in time on that CPU).
+    /// Writes one event on local stream `cpu` at clock value `ts` (must not go back in time on that CPU).
     ///
     /// LTTng's header choice: the compact header when the id fits in 5 bits and the time
     /// since the previous event of the packet fits in 27 bits; otherwise the 13-byte extended
@@ -218,10 +227,10 @@ impl TraceWriter {
             s.last_ts = ts;
             s.hdr_base = ts;
             if let Some(policy) = &mut self.loss {
-                let n = policy(cpu, s.seq);
+                let n = policy(s.cpu, s.seq);
                 if n > 0 {
                     s.cur_loss = Some(Loss {
-                        cpu,
+                        cpu: s.cpu,
                         packet_seq_num: s.seq,
                         count: 0,
                         first_ts: ts,

@@ -75,6 +75,7 @@ impl Engine {
             now: self.cpus[cpu as usize].now,
             begin: self.begin,
             tid: self.threads[ix].tid,
+            pid: self.threads[ix].pid,
             cpu,
             rng: &mut self.rng,
         };
@@ -266,7 +267,7 @@ impl Engine {
         self.emit(cpu, SCHED_PROCESS_FORK, &fork)?;
         let n = self.cpus.len() as u32;
         let target = s.affinity.unwrap_or((cpu + 1 + self.rng.below(u64::from(n)) as u32) % n);
-        let wake = [Val::C(&pcomm), Val::I(u64::from(child_tid)), Val::I(prio as u64), Val::I(u64::from(target))];
+        let wake = [Val::C(&pcomm), Val::I(u64::from(child_tid)), Val::I(prio as u64), Val::I(u64::from(target + self.cpu_base))];
         let ts = self.cpus[cpu as usize].now;
         self.emit(cpu, SCHED_WAKEUP_NEW, &wake)?;
         let th = &mut self.threads[cix];

@@ -190,41 +190,41 @@ impl Engine {
         let entry_ts = self.cpus[cpu as usize].now;
         self.emit_sys(cpu, Sc::Ioctl.entry(), &[3, 0xf640, 0], None)?;
         self.emit(cpu, STATEDUMP_START, &[])?;
-        for i in 0..self.threads.len() {
-            let th = &self.threads[i];
-            if th.state == TState::Dead {
-                continue;
-            }
-            let (tid, pid, name, kernel) = (th.tid, th.pid, th.comm, th.kernel);
-            let (ppid, table) = match self.pid_index.get(&pid) {
-                Some(&p) => (self.procs[p].ppid, self.procs[p].file_table),
-                None => (0, 0),
-            };
-            let status = match th.state {
-                TState::Running(_) | TState::Runnable(_) => 2,
-                _ => 5,
-            };
+        let mut listed: Vec<(super::Listed, u64)> = self
+            .listing()
+            .into_iter()
+            .zip(self.threads.iter().map(|t| t.state))
+            .filter(|(_, st)| *st != TState::Dead)
+            .map(|(l, st)| (l, if matches!(st, TState::Blocked) { 5 } else { 2 }))
+            .collect();
+        listed.extend(self.listing.iter().map(|l| (l.clone(), 5)));
+        for (l, status) in &listed {
             let vals = [
-                Val::I(u64::from(tid)),
-                Val::I(u64::from(pid)),
-                Val::I(u64::from(ppid)),
-                Val::C(&name),
-                Val::I(u64::from(kernel)),
+                Val::I(u64::from(l.tid)),
+                Val::I(u64::from(l.pid)),
+                Val::I(u64::from(l.ppid)),
+                Val::C(&l.comm),
+                Val::I(u64::from(l.kernel)),
                 Val::I(5),
                 Val::I(0),
-                Val::I(status),
-                Val::I(u64::from(th.last_cpu)),
-                Val::I(if kernel { 0 } else { table }),
+                Val::I(*status),
+                Val::I(u64::from(l.cpu)),
+                Val::I(if l.kernel { 0 } else { l.file_table }),
             ];
             self.emit(cpu, STATEDUMP_PROCESS_STATE, &vals)?;
-            let ns = [tid, tid, pid, ppid].map(|v| Val::I(u64::from(v)));
+            let ns = [l.tid, l.tid, l.pid, l.ppid].map(|v| Val::I(u64::from(v)));
             self.emit(cpu, STATEDUMP_PID_NS, &[ns[0], ns[1], ns[2], ns[3], Val::I(0), Val::I(PID_NS_INUM)])?;
         }
-        for p in 0..self.procs.len() {
-            let table = self.procs[p].file_table;
-            for (fd, path, flags) in self.procs[p].fds.clone() {
+        for (l, _) in &listed {
+            for (fd, path, flags) in &l.fds {
                 let fmode = if flags & 3 == 0 { 0x1d } else { 0x1f };
-                let vals = [Val::I(table), Val::I(fd as u64), Val::I(u64::from(flags)), Val::I(fmode), Val::S(&path)];
+                let vals = [
+                    Val::I(l.file_table),
+                    Val::I(*fd as u64),
+                    Val::I(u64::from(*flags)),
+                    Val::I(fmode),
+                    Val::S(path),
+                ];
                 self.emit(cpu, STATEDUMP_FD, &vals)?;
             }
         }
@@ -261,7 +261,7 @@ impl Engine {
         for (name, addr) in ifs {
             self.emit(cpu, STATEDUMP_NET_IF, &[Val::S(&name), Val::I(u64::from(addr))])?;
         }
-        let n = self.cpus.len() as u64;
+        let n = u64::from(self.total_cpus);
         for c in 0..n {
             let vals = [
                 Val::S("x86"),

@@ -29,9 +29,9 @@ fn all_syscalls() -> impl Iterator<Item = Sc> {
     .into_iter()
 }
 
-pub(super) fn finish(mut e: Engine) -> io::Result<Finished> {
+pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
     debug_assert_eq!(all_syscalls().count() as u32, SC_COUNT);
-    let end = e.w.streams().iter().map(|s| s.last_ts()).max().unwrap_or(e.begin);
+    let end = end.max(e.last_ts());
     for c in &mut e.cpus {
         if let Some(p) = c.cur {
             let ran = end - c.run_since;
@@ -64,7 +64,7 @@ pub(super) fn finish(mut e: Engine) -> io::Result<Finished> {
         .cpus
         .iter()
         .enumerate()
-        .map(|(i, c)| CpuTruth { cpu: i as u32, busy_ns: c.busy_ns, events: per_cpu_events[i] })
+        .map(|(i, c)| CpuTruth { cpu: i as u32 + e.cpu_base, busy_ns: c.busy_ns, events: per_cpu_events[i] })
         .collect();
     let comm_of = |c: &[u8; 16]| String::from_utf8_lossy(c).trim_end_matches('\0').to_string();
     let mut threads: Vec<ThreadTruth> = e

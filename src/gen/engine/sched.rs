@@ -83,8 +83,8 @@ impl Engine {
                         Val::C(&name),
                         Val::I(u64::from(tid)),
                         Val::I(prio as u64),
-                        Val::I(other as u64),
-                        Val::I(u64::from(cpu)),
+                        Val::I(other as u64 + u64::from(self.cpu_base)),
+                        Val::I(u64::from(cpu + self.cpu_base)),
                     ],
                 )?;
                 self.threads[ix].state = TState::Runnable(cpu);
@@ -192,7 +192,7 @@ impl Engine {
             Val::C(&name),
             Val::I(u64::from(tid)),
             Val::I(prio as u64),
-            Val::I(u64::from(target)),
+            Val::I(u64::from(target + self.cpu_base)),
         ];
         self.emit(from, SCHED_WAKING, &vals)?;
         self.emit(from, SCHED_WAKEUP, &vals)?;

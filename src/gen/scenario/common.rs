@@ -86,39 +86,46 @@ pub const fn ip(a: u8, b: u8, c: u8, d: u8) -> u32 {
     u32::from_be_bytes([a, b, c, d])
 }
 
-/// Adds the devices: an NVMe disk (about 400 MB/s) and one NIC with background traffic.
-pub fn add_devices(e: &mut Engine, rx_noise_mean_ns: u64) {
+/// Adds the devices of engine `group`: an NVMe disk (about 400 MB/s) and a queue of the NIC
+/// with background traffic.
+pub fn add_devices(e: &mut Engine, rx_noise_mean_ns: u64, group: u32) {
     e.add_disk(Disk {
-        dev: 259 << 20,
-        name: "nvme0n1".into(),
-        irq: 47,
-        irq_name: "nvme0q1".into(),
+        dev: (259 << 20) | (group * 8),
+        name: format!("nvme{group}n1"),
+        irq: 47 + group,
+        irq_name: format!("nvme{group}q1"),
         base_ns: 60_000,
         ns_per_kib: 2_500,
         busy_until: 0,
         next_sector: 2_048_000,
     });
-    e.add_netif(NetIf { name: "eth0".into(), irq: 36, ipv4: HOST_IP, ..NetIf::default() });
+    e.add_netif(NetIf { name: "eth0".into(), irq: 36 - group.min(30), ipv4: HOST_IP, ..NetIf::default() });
     e.add_noise(Noise { mean_interval_ns: rx_noise_mean_ns });
 }
 
-/// The base system: systemd, kthreadd, per-CPU ksoftirqd and kworker, rcu_sched, a
-/// writeback kworker, lttng-sessiond (which emits the statedump), lttng-consumerd and sshd.
-/// TIDs below 1000 are used.
-pub fn add_base_system(e: &mut Engine, cpus: u32) {
+/// Per-CPU kernel threads (ksoftirqd, kworker) of global CPUs `first..first + cpus`, which
+/// the engine numbers from 0. TIDs `10 + 4 × cpu` and the next one (below 300: at most 64
+/// CPUs).
+pub fn add_percpu_kthreads(e: &mut Engine, first: u32, cpus: u32) {
+    for local in 0..cpus {
+        let c = first + local;
+        let tid = 10 + c * 4;
+        e.add_process(tid, 2, Vec::new());
+        let spec = kthread_spec(tid, &format!("ksoftirqd/{c}"), Some(local), u64::MAX / 4);
+        e.add_thread(&spec, Box::new(Script(idle_forever())));
+        e.add_process(tid + 1, 2, Vec::new());
+        let spec = kthread_spec(tid + 1, &format!("kworker/{c}:1"), Some(local), 2_000_000 + u64::from(c) * 700_000);
+        e.add_thread(&spec, Box::new(Script(periodic_kwork(20_000_000 + u64::from(c) * 3_000_000))));
+    }
+}
+
+/// The base system: systemd, kthreadd, rcu_sched, lttng-sessiond (which emits the
+/// statedump), lttng-consumerd and sshd. TIDs below 1000.
+pub fn add_base_system(e: &mut Engine) {
     e.add_process(1, 0, vec![(0, "/dev/null".into(), 0o2), (3, "anon_inode:[eventpoll]".into(), 0o2_000_002)]);
     e.add_thread(&proc_spec(1, 0, "systemd", 900_000_000), Box::new(Script(systemd())));
     e.add_process(2, 0, Vec::new());
     e.add_thread(&kthread_spec(2, "kthreadd", None, u64::MAX / 4), Box::new(Script(idle_forever())));
-    for c in 0..cpus {
-        let tid = 10 + c * 4;
-        e.add_process(tid, 2, Vec::new());
-        let spec = kthread_spec(tid, &format!("ksoftirqd/{c}"), Some(c), u64::MAX / 4);
-        e.add_thread(&spec, Box::new(Script(idle_forever())));
-        e.add_process(tid + 1, 2, Vec::new());
-        let spec = kthread_spec(tid + 1, &format!("kworker/{c}:1"), Some(c), 2_000_000 + u64::from(c) * 700_000);
-        e.add_thread(&spec, Box::new(Script(periodic_kwork(20_000_000 + u64::from(c) * 3_000_000))));
-    }
     e.add_process(9, 2, Vec::new());
     e.add_thread(&kthread_spec(9, "rcu_sched", None, 3_000_000), Box::new(Script(periodic_kwork(12_000_000))));
     add_daemons(e);

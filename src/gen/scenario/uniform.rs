@@ -11,29 +11,37 @@ use super::common::{self, AF_INET, DISK, close, openat, proc_spec, read, write};
 use crate::r#gen::catalog::Sc;
 use crate::r#gen::engine::{Action, Block, Cx, DiskReq, Engine, FdKind, Script, Spawn, Sys, ThreadSpec};
 
-/// Builds the scenario on `e`.
-pub fn setup(e: &mut Engine, cpus: u32) {
-    common::add_devices(e, 400_000);
-    common::add_base_system(e, cpus);
+/// CPUs per engine: `uniform` runs independent engines of this many CPUs in parallel.
+pub const GROUP_CPUS: u32 = 2;
+
+/// Builds part `group` of the scenario on `e`, which simulates global CPUs
+/// `first_cpu..first_cpu + cpus`. Group 0 also runs the base system.
+pub fn setup(e: &mut Engine, group: u32, first_cpu: u32, cpus: u32) {
+    common::add_devices(e, 400_000, group);
+    common::add_percpu_kthreads(e, first_cpu, cpus);
+    if group == 0 {
+        common::add_base_system(e);
+    }
+    let base = group * 10_000;
     let db_fds = vec![
         (0, "/dev/null".to_string(), 0o2),
         (5, "/var/lib/postgresql/16/main/base/16384/16397".to_string(), 0o2_000_002),
         (6, "/var/lib/postgresql/16/main/pg_wal/000000010000000000000042".to_string(), 0o2_000_002),
         (9, "socket:[40211]".to_string(), 0o2_004_002),
     ];
-    e.add_process(3000, 1, db_fds.clone());
-    e.add_process(4000, 1, vec![(0, "/dev/null".to_string(), 0o2), (8, "socket:[40990]".to_string(), 0o2_004_002)]);
+    e.add_process(3000 + base, 1, db_fds.clone());
+    e.add_process(4000 + base, 1, vec![(0, "/dev/null".to_string(), 0o2), (8, "socket:[40990]".to_string(), 0o2_004_002)]);
     for c in 0..cpus {
-        let backend = 3001 + c * 2;
-        let spec = ThreadSpec { pid: 3000, ..proc_spec(backend, 1, "postgres", 1_000_000 + u64::from(c) * 10_000) };
+        let backend = base + 3001 + c * 2;
+        let spec = ThreadSpec { pid: base + 3000, ..proc_spec(backend, 1, "postgres", 1_000_000 + u64::from(c) * 10_000) };
         e.add_thread(&spec, Box::new(Script(backend_mix())));
-        let spec = ThreadSpec { pid: 3000, ..proc_spec(backend + 1, 1, "postgres", 1_500_000 + u64::from(c) * 10_000) };
+        let spec = ThreadSpec { pid: base + 3000, ..proc_spec(backend + 1, 1, "postgres", 1_500_000 + u64::from(c) * 10_000) };
         e.add_thread(&spec, Box::new(Script(producer(backend))));
-        let spec = ThreadSpec { pid: 4000, ..proc_spec(4001 + c, 1, "nginx", 2_000_000 + u64::from(c) * 10_000) };
+        let spec = ThreadSpec { pid: base + 4000, ..proc_spec(base + 4001 + c, 1, "nginx", 2_000_000 + u64::from(c) * 10_000) };
         e.add_thread(&spec, Box::new(Script(net_server())));
     }
-    e.add_process(5000, 1, vec![(0, "/dev/null".to_string(), 0o2)]);
-    e.add_thread(&proc_spec(5000, 1, "make", 5_000_000), Box::new(Script(make())));
+    e.add_process(base + 5000, 1, vec![(0, "/dev/null".to_string(), 0o2)]);
+    e.add_thread(&proc_spec(base + 5000, 1, "make", 5_000_000), Box::new(Script(make())));
 }
 
 /// A postgres backend: file reads and writes, sometimes from disk, and waits for work.
@@ -59,7 +67,7 @@ fn backend_mix() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
                 .io(FdKind::Disk, true),
             76..=79 => Sys::new(Sc::Newfstat, &[5], 0).out(&[0x7ffc_0000_1000]),
             80..=83 => Sys::new(Sc::RtSigprocmask, &[0, 0x7ffc_0000_2000, 8], 0).out(&[0]),
-            84..=86 => Sys::new(Sc::Getpid, &[], 3000),
+            84..=86 => Sys::new(Sc::Getpid, &[], i64::from(cx.pid)),
             87..=89 => Sys::new(Sc::Mmap, &[0, 1 << 20, 3, 0x22, -1i64 as u64, 0], 0x7f00_4000_0000).pages(1),
             90..=91 => Sys::new(Sc::Munmap, &[0x7f00_4000_0000, 1 << 20], 0),
             92..=93 => Sys::new(Sc::Brk, &[0x55aa_0000_0000], 0x55aa_0000_0000).pages(1),
@@ -85,7 +93,7 @@ fn producer(backend: u32) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
             3 | 4 => Action::Sys(read(9, 4096, cx.rng.range(64, 4096) as i64, FdKind::Net)),
             5 => Action::Sys(write(6, 512 * cx.rng.range(1, 16), FdKind::Disk)),
             _ if step == 0 => Action::Sys(common::sleep(cx.rng.range(10_000, 200_000))),
-            _ => Action::Sys(Sys::new(Sc::Getpid, &[], 3000)),
+            _ => Action::Sys(Sys::new(Sc::Getpid, &[], i64::from(cx.pid))),
         }
     }
 }
@@ -123,7 +131,7 @@ fn make() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     move |cx| {
         step = (step + 1) % 2;
         if step == 1 {
-            return Action::Sys(common::sleep(cx.rng.range(2_000_000, 20_000_000)));
+            return Action::Sys(common::sleep(cx.rng.range(5_000_000, 40_000_000)));
         }
         let work = cx.rng.range(60, 400);
         Action::Spawn(Spawn { behavior: Box::new(Script(compiler(work))), new_process: true, affinity: None })

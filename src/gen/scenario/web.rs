@@ -68,8 +68,9 @@ const DNS_TIMEOUT_NS: u64 = 5_000_000_000;
 /// Builds the scenario on `e`; returns the planted problems (times relative to the begin).
 pub fn setup(e: &mut Engine, cpus: u32, duration: u64) -> Vec<Problem> {
     let w = Windows::for_duration(duration);
-    common::add_devices(e, 3_000_000);
-    common::add_base_system(e, cpus);
+    common::add_devices(e, 3_000_000, 0);
+    common::add_percpu_kthreads(e, 0, cpus);
+    common::add_base_system(e);
     add_apache(e, w);
     add_mysqld(e);
     add_cron_xz(e, w);
