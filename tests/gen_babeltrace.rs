@@ -1,6 +1,9 @@
 //! Acceptance 1: babeltrace2 reads every generated trace (both scenarios, several seeds, with
 //! and without lost events) with no error or warning, and counts as many events as we wrote.
 
+// Test code: a panic is how a failure is reported.
+#![allow(clippy::unwrap_used)]
+
 mod gen_support;
 
 use gen_support::{bt2, gen_small, have_bt2, truth};
@@ -21,13 +24,23 @@ fn check(scenario: ScenarioKind, seed: u64, discard: f64) {
     let dir = tempfile::tempdir().unwrap();
     let summary = gen_small(dir.path(), scenario, seed, discard);
     let (ok, out, err) = bt2(dir.path(), &["--output-format=dummy"]);
-    assert!(ok && err.is_empty() && out.is_empty(), "{scenario:?} seed {seed}: {err}");
+    assert!(
+        ok && err.is_empty() && out.is_empty(),
+        "{scenario:?} seed {seed}: {err}"
+    );
     let (ok, out, err) = bt2(dir.path(), &["-c", "sink.utils.counter"]);
     assert!(ok && err.is_empty(), "{err}");
-    assert_eq!(counted(&out, "Event messages"), summary.events, "{scenario:?} seed {seed}");
+    assert_eq!(
+        counted(&out, "Event messages"),
+        summary.events,
+        "{scenario:?} seed {seed}"
+    );
     let t = truth(dir.path());
     assert_eq!(t.events, summary.events);
-    assert_eq!(counted(&out, "Discarded event messages"), t.discarded.len() as u64);
+    assert_eq!(
+        counted(&out, "Discarded event messages"),
+        t.discarded.len() as u64
+    );
     if discard > 0.0 {
         assert!(!t.discarded.is_empty(), "no loss planted");
         // The text sink reports each loss; the totals must match the ground truth.

@@ -1,6 +1,9 @@
 //! The generator is deterministic: the same seed and options give identical bytes (including
 //! `uniform`, whose CPU groups run on several threads), another seed gives another trace.
 
+// Test code: a panic is how a failure is reported.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -42,7 +45,11 @@ fn make(dir: &Path, scenario: ScenarioKind, seed: u64) -> BTreeMap<String, Strin
 #[test]
 fn same_seed_same_bytes() {
     for scenario in [ScenarioKind::Web, ScenarioKind::Uniform] {
-        let (a, b, c) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (a, b, c) = (
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+            tempfile::tempdir().unwrap(),
+        );
         let da = make(a.path(), scenario, 42);
         assert!(da.len() >= 2 + 6 * 2, "files: {da:?}");
         assert_eq!(da, make(b.path(), scenario, 42), "{scenario:?}");
@@ -63,5 +70,8 @@ fn regenerating_replaces_the_previous_trace() {
     assert!(!dir.path().join("kernel/channel0_3").exists());
     std::fs::remove_dir_all(dir.path().join("kernel")).unwrap();
     std::fs::create_dir_all(dir.path().join("kernel/other")).unwrap();
-    assert!(generate(&cfg, &mut |_| {}).is_err(), "must not delete a directory that is not a trace");
+    assert!(
+        generate(&cfg, &mut |_| {}).is_err(),
+        "must not delete a directory that is not a trace"
+    );
 }

@@ -2,6 +2,9 @@
 //! babeltrace2's decoding of the events, with a straightforward implementation that shares
 //! nothing with the generator, and compared exactly.
 
+// Test code: a panic is how a failure is reported.
+#![allow(clippy::unwrap_used)]
+
 mod gen_support;
 
 use std::collections::{BTreeMap, HashMap};
@@ -46,7 +49,10 @@ fn recompute(events: &[Ev], ncpus: u32, begin: u64) -> Recomputed {
         let tid = cur[c].0;
         if e.name == "sched_switch" {
             let prev = e.int("prev_tid") as u32;
-            assert_eq!(prev, tid, "switch out of a thread that is not current: {e:?}");
+            assert_eq!(
+                prev, tid,
+                "switch out of a thread that is not current: {e:?}"
+            );
             if prev != 0 {
                 *r.cpu_ns.entry(prev).or_default() += e.ts - cur[c].1;
                 *r.busy_ns.entry(e.cpu).or_default() += e.ts - cur[c].1;
@@ -68,23 +74,24 @@ fn recompute(events: &[Ev], ncpus: u32, begin: u64) -> Recomputed {
             if sc == "accept4" && e.int("ret") >= 0 {
                 accepted.insert(tid, (e.int("ret"), e.ts));
             }
-            if sc == "close" && closing.remove(&tid).is_some() {
-                if let Some((fd, b)) = accepted.remove(&tid) {
-                    r.requests.push((tid, fd, b, e.ts));
-                }
+            if sc == "close"
+                && closing.remove(&tid).is_some()
+                && let Some((fd, b)) = accepted.remove(&tid)
+            {
+                r.requests.push((tid, fd, b, e.ts));
             }
         } else if e.name == "irq_handler_entry" {
             irq_open.insert(e.cpu, (e.int("irq"), e.ts));
-        } else if e.name == "irq_handler_exit" {
-            if let Some((irq, t0)) = irq_open.remove(&e.cpu).filter(|x| x.0 == e.int("irq")) {
-                add(r.irqs.entry(irq).or_default(), e.ts - t0);
-            }
+        } else if e.name == "irq_handler_exit"
+            && let Some((irq, t0)) = irq_open.remove(&e.cpu).filter(|x| x.0 == e.int("irq"))
+        {
+            add(r.irqs.entry(irq).or_default(), e.ts - t0);
         } else if e.name == "irq_softirq_entry" {
             soft_open.insert((e.cpu, e.int("vec")), e.ts);
-        } else if e.name == "irq_softirq_exit" {
-            if let Some(t0) = soft_open.remove(&(e.cpu, e.int("vec"))) {
-                add(r.softirqs.entry(e.int("vec")).or_default(), e.ts - t0);
-            }
+        } else if e.name == "irq_softirq_exit"
+            && let Some(t0) = soft_open.remove(&(e.cpu, e.int("vec")))
+        {
+            add(r.softirqs.entry(e.int("vec")).or_default(), e.ts - t0);
         }
     }
     for (c, (tid, since)) in cur.iter().enumerate() {
@@ -103,32 +110,58 @@ fn check_consistency(t: &GroundTruth, events: &[Ev]) {
     assert_eq!(events.len() as u64, t.events);
     assert_eq!(events.last().unwrap().ts + off, t.trace_end_ns);
     let r = recompute(events, t.cpus, begin);
-    let truth_cpu: BTreeMap<u32, u64> =
-        t.threads.iter().filter(|x| x.cpu_ns > 0).map(|x| (x.tid, x.cpu_ns)).collect();
+    let truth_cpu: BTreeMap<u32, u64> = t
+        .threads
+        .iter()
+        .filter(|x| x.cpu_ns > 0)
+        .map(|x| (x.tid, x.cpu_ns))
+        .collect();
     assert_eq!(r.cpu_ns, truth_cpu, "per-TID CPU time");
-    let truth_busy: BTreeMap<u32, u64> =
-        t.cpu.iter().filter(|x| x.busy_ns > 0).map(|x| (x.cpu, x.busy_ns)).collect();
+    let truth_busy: BTreeMap<u32, u64> = t
+        .cpu
+        .iter()
+        .filter(|x| x.busy_ns > 0)
+        .map(|x| (x.cpu, x.busy_ns))
+        .collect();
     assert_eq!(r.busy_ns, truth_busy, "per-CPU busy time");
     assert_eq!(r.syscalls, t.syscalls, "per-syscall statistics");
-    let irqs: BTreeMap<i64, DurStats> = t.irqs.iter().map(|i| (i64::from(i.irq), i.stats)).collect();
+    let irqs: BTreeMap<i64, DurStats> =
+        t.irqs.iter().map(|i| (i64::from(i.irq), i.stats)).collect();
     assert_eq!(r.irqs, irqs, "hard IRQs");
-    let soft: BTreeMap<i64, DurStats> =
-        t.softirqs.iter().filter(|s| s.stats.count > 0).map(|s| (i64::from(s.vec), s.stats)).collect();
+    let soft: BTreeMap<i64, DurStats> = t
+        .softirqs
+        .iter()
+        .filter(|s| s.stats.count > 0)
+        .map(|s| (i64::from(s.vec), s.stats))
+        .collect();
     assert_eq!(r.softirqs, soft, "softirqs");
     let mut ev_per_cpu = vec![0u64; t.cpus as usize];
     for e in events {
         ev_per_cpu[e.cpu as usize] += 1;
     }
-    assert_eq!(ev_per_cpu, t.cpu.iter().map(|c| c.events).collect::<Vec<_>>());
+    assert_eq!(
+        ev_per_cpu,
+        t.cpu.iter().map(|c| c.events).collect::<Vec<_>>()
+    );
     if t.scenario == "web" {
-        let expect: Vec<(u32, i64, u64, u64)> =
-            t.requests.iter().map(|q| (q.tid, q.fd, q.begin_ns - off, q.end_ns - off)).collect();
+        let expect: Vec<(u32, i64, u64, u64)> = t
+            .requests
+            .iter()
+            .map(|q| (q.tid, q.fd, q.begin_ns - off, q.end_ns - off))
+            .collect();
         assert_eq!(r.requests, expect, "request list");
         for q in &t.requests {
             assert_eq!(q.duration_ns, q.end_ns - q.begin_ns);
-            let timed_out = r.long_selects.iter().any(|s| s.0 == q.tid && s.1 + off >= q.begin_ns && s.2 + off <= q.end_ns);
+            let timed_out = r
+                .long_selects
+                .iter()
+                .any(|s| s.0 == q.tid && s.1 + off >= q.begin_ns && s.2 + off <= q.end_ns);
             assert_eq!(timed_out, q.cause == "dns_timeout", "cause of {q:?}");
-            assert!(q.phases.windows(2).all(|p| p[0].end_ns <= p[1].begin_ns || p[1].name == "render"));
+            assert!(
+                q.phases
+                    .windows(2)
+                    .all(|p| p[0].end_ns <= p[1].begin_ns || p[1].name == "render")
+            );
         }
     }
 }
@@ -151,8 +184,15 @@ fn web_truth_matches_events() {
     }
     for seed in [1, 7] {
         let t = run(ScenarioKind::Web, seed);
-        assert!(t.requests.len() > 100, "too few requests: {}", t.requests.len());
-        assert!(t.requests.iter().any(|q| q.cause == "dns_timeout"), "no DNS timeout planted");
+        assert!(
+            t.requests.len() > 100,
+            "too few requests: {}",
+            t.requests.len()
+        );
+        assert!(
+            t.requests.iter().any(|q| q.cause == "dns_timeout"),
+            "no DNS timeout planted"
+        );
         assert_eq!(t.problems.len(), 3);
     }
 }

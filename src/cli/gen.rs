@@ -44,7 +44,9 @@ fn parse_scenario(s: &str) -> Result<ScenarioKind, String> {
 /// Parses `30s`, `1.5s`, `500ms`, `250us`, `100ns`, `2m`, `1h`; a bare number is seconds.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let value: f64 = num.parse().map_err(|_| format!("invalid duration `{s}`"))?;
     let scale = match unit.trim() {
@@ -57,7 +59,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         other => return Err(format!("unknown duration unit `{other}` in `{s}`")),
     };
     let ns = value * scale;
-    if !ns.is_finite() || ns < 1.0 || ns > 1e15 {
+    if !(1.0..=1e15).contains(&ns) {
         return Err(format!("duration `{s}` out of range"));
     }
     Ok(Duration::from_nanos(ns as u64))
@@ -74,7 +76,7 @@ pub fn parse_count(s: &str) -> Result<u64, String> {
     };
     let v: f64 = num.parse().map_err(|_| format!("invalid count `{s}`"))?;
     let n = v * mul;
-    if !n.is_finite() || n < 1.0 || n > 1e15 {
+    if !(1.0..=1e15).contains(&n) {
         return Err(format!("count `{s}` out of range"));
     }
     Ok(n as u64)
@@ -85,7 +87,9 @@ pub fn run(args: &GenArgs) -> Result<()> {
     let mut cfg = GenConfig::new(args.scenario, &args.out);
     cfg.seed = args.seed;
     cfg.cpus = args.cpus;
-    cfg.duration_ns = args.duration.map(|d| d.as_nanos().min(u128::from(u64::MAX)) as u64);
+    cfg.duration_ns = args
+        .duration
+        .map(|d| d.as_nanos().min(u128::from(u64::MAX)) as u64);
     cfg.max_events = args.events;
     cfg.discard_rate = args.discard_rate;
     let mut last = Instant::now();
@@ -93,7 +97,12 @@ pub fn run(args: &GenArgs) -> Result<()> {
     let mut progress = |p: Progress| {
         if last.elapsed() >= Duration::from_millis(500) {
             last = Instant::now();
-            let _ = write!(stderr, "\r  {:>8.3} s simulated, {:>12} events", p.sim_ns as f64 / 1e9, p.events);
+            let _ = write!(
+                stderr,
+                "\r  {:>8.3} s simulated, {:>12} events",
+                p.sim_ns as f64 / 1e9,
+                p.events
+            );
         }
     };
     let s = generate(&cfg, &mut progress)?;

@@ -9,8 +9,8 @@
 use crate::ctf::writer::{EventClassDesc, FieldDesc, FieldType};
 
 use FieldType::{
-    BeHex32, BeU16, Comm, Enum, FdSet, Hex32, Hex64, I32, I64, Oct32, Str, U8, U16, U32, U64, V4Seq,
-    V6Seq, Vtids,
+    BeHex32, BeU16, Comm, Enum, FdSet, Hex32, Hex64, I32, I64, Oct32, Str, U8, U16, U32, U64,
+    V4Seq, V6Seq, Vtids,
 };
 
 const fn f(name: &'static str, ty: FieldType) -> FieldDesc {
@@ -228,7 +228,11 @@ pub fn classes() -> Vec<EventClassDesc> {
     CLASS_LIST
         .iter()
         .enumerate()
-        .map(|(i, (name, fields))| EventClassDesc { id: i as u32, name, fields })
+        .map(|(i, (name, fields))| EventClassDesc {
+            id: i as u32,
+            name,
+            fields,
+        })
         .collect()
 }
 

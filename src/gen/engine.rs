@@ -184,7 +184,11 @@ impl Sys {
     }
     /// Records bytes moved.
     pub fn io(mut self, kind: FdKind, write: bool) -> Self {
-        self.io = Some(Io { kind, write, bytes: self.ret.max(0) as u64 });
+        self.io = Some(Io {
+            kind,
+            write,
+            bytes: self.ret.max(0) as u64,
+        });
         self
     }
     /// Records a mark at exit.
@@ -203,6 +207,8 @@ pub struct Spawn {
     pub new_process: bool,
     /// Pin the child to this CPU.
     pub affinity: Option<u32>,
+    /// Priority of the child if not the parent's (e.g. 15 for nice −5).
+    pub prio: Option<i32>,
 }
 
 /// A [`Behavior`] from a closure (which keeps its own state).
@@ -371,8 +377,18 @@ struct Cpu {
 enum Job {
     Step(u32),
     Timer(usize),
-    DiskDone { cpu: u32, tix: usize, req: DiskReq, sector: u64, last: bool },
-    NetRx { cpu: u32, tix: usize, len: u32 },
+    DiskDone {
+        cpu: u32,
+        tix: usize,
+        req: DiskReq,
+        sector: u64,
+        last: bool,
+    },
+    NetRx {
+        cpu: u32,
+        tix: usize,
+        len: u32,
+    },
     Noise(usize),
 }
 
@@ -493,7 +509,13 @@ impl Engine {
     pub fn add_process(&mut self, pid: u32, ppid: u32, fds: Vec<(i32, String, u32)>) {
         let file_table = 0xffff_8f00_4a00_0000 + u64::from(pid) * 0x400;
         self.pid_index.insert(pid, self.procs.len());
-        self.procs.push(Process { pid, ppid, fds, file_table, io: [0; 6] });
+        self.procs.push(Process {
+            pid,
+            ppid,
+            fds,
+            file_table,
+            io: [0; 6],
+        });
     }
 
     /// Adds a thread, blocked at the trace start and woken `first_wake_ns` after it.
@@ -569,7 +591,12 @@ impl Engine {
 
     /// Runs until clock value `end` or until `max_events` events were written.
     /// `progress` is called now and then with the current time.
-    pub fn run(&mut self, end: u64, max_events: u64, progress: &mut dyn FnMut(u64, u64)) -> io::Result<()> {
+    pub fn run(
+        &mut self,
+        end: u64,
+        max_events: u64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> io::Result<()> {
         let mut n = 0u32;
         while let Some(Reverse((t, _, job))) = self.heap.pop() {
             if t >= end || self.w.events() >= max_events {
@@ -577,7 +604,7 @@ impl Engine {
             }
             self.dispatch(t, job)?;
             n = n.wrapping_add(1);
-            if n % 65536 == 0 {
+            if n.is_multiple_of(65536) {
                 progress(t, self.w.events());
             }
         }
@@ -594,9 +621,13 @@ impl Engine {
                 Ok(())
             }
             Job::Timer(ix) => self.timer_fire(t, ix),
-            Job::DiskDone { cpu, tix, req, sector, last } => {
-                self.disk_done(t, cpu, tix, req, sector, last)
-            }
+            Job::DiskDone {
+                cpu,
+                tix,
+                req,
+                sector,
+                last,
+            } => self.disk_done(t, cpu, tix, req, sector, last),
             Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix), len),
             Job::Noise(i) => self.noise_fire(t, i),
         }
@@ -628,7 +659,11 @@ impl Engine {
                 Val::I(v)
             };
             if encode_one(f.ty, v, &mut self.scratch).is_err() {
-                return Err(io::Error::other(format!("{}: bad field {}", catalog::name(ev), f.name)));
+                return Err(io::Error::other(format!(
+                    "{}: bad field {}",
+                    catalog::name(ev),
+                    f.name
+                )));
             }
         }
         let c = &mut self.cpus[cpu as usize];
@@ -639,7 +674,12 @@ impl Engine {
 
     /// Clock value of the last event written (or the begin).
     pub fn last_ts(&self) -> u64 {
-        self.w.streams().iter().map(|s| s.last_ts()).max().unwrap_or(self.begin)
+        self.w
+            .streams()
+            .iter()
+            .map(|s| s.last_ts())
+            .max()
+            .unwrap_or(self.begin)
     }
 
     /// This engine's threads and processes as another engine's statedump lists them.

@@ -23,24 +23,38 @@ pub(super) fn run_all(
 ) -> Result<Vec<Engine>> {
     let n = engines.len();
     let mut it = engines.into_iter();
-    let Some(mut first) = it.next() else { return Ok(Vec::new()) };
-    let queue: Mutex<Vec<(usize, Engine)>> = Mutex::new(it.enumerate().map(|(i, e)| (i + 1, e)).rev().collect());
+    let Some(mut first) = it.next() else {
+        return Ok(Vec::new());
+    };
+    let queue: Mutex<Vec<(usize, Engine)>> =
+        Mutex::new(it.enumerate().map(|(i, e)| (i + 1, e)).rev().collect());
     let done: Mutex<Vec<(usize, Result<Engine>)>> = Mutex::new(Vec::with_capacity(n));
-    let workers = std::thread::available_parallelism().map_or(1, |p| p.get()).min(n).max(1);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |p| p.get())
+        .min(n)
+        .max(1);
     let work = || loop {
-        let job = queue.lock().map_err(|_| anyhow!("poisoned queue")).map(|mut q| q.pop());
+        let job = queue
+            .lock()
+            .map_err(|_| anyhow!("poisoned queue"))
+            .map(|mut q| q.pop());
         let (i, mut e) = match job {
             Ok(Some(j)) => j,
             Ok(None) | Err(_) => return,
         };
-        let r = e.run(end, max_events, &mut |_, _| {}).map(|()| e).map_err(anyhow::Error::from);
+        let r = e
+            .run(end, max_events, &mut |_, _| {})
+            .map(|()| e)
+            .map_err(anyhow::Error::from);
         if let Ok(mut d) = done.lock() {
             d.push((i, r));
         }
     };
     std::thread::scope(|s| -> Result<()> {
         for _ in 1..workers {
-            std::thread::Builder::new().name("gen-engine".into()).spawn_scoped(s, work)?;
+            std::thread::Builder::new()
+                .name("gen-engine".into())
+                .spawn_scoped(s, work)?;
         }
         let scale = n as u64;
         first.run(end, max_events, &mut |t, ev| progress(t, ev * scale))?;
@@ -63,7 +77,11 @@ fn merge_stats(a: &mut DurStats, b: &DurStats) {
     if b.count == 0 {
         return;
     }
-    a.min_ns = if a.count == 0 { b.min_ns } else { a.min_ns.min(b.min_ns) };
+    a.min_ns = if a.count == 0 {
+        b.min_ns
+    } else {
+        a.min_ns.min(b.min_ns)
+    };
     a.max_ns = a.max_ns.max(b.max_ns);
     a.count += b.count;
     a.total_ns += b.total_ns;
@@ -73,7 +91,11 @@ fn merge_stats(a: &mut DurStats, b: &DurStats) {
 pub(super) fn merge(parts: Vec<Finished>) -> Finished {
     let mut it = parts.into_iter();
     let Some(mut acc) = it.next() else {
-        return Finished { truth: GroundTruth::default(), marks: Vec::new(), bytes: 0 };
+        return Finished {
+            truth: GroundTruth::default(),
+            marks: Vec::new(),
+            bytes: 0,
+        };
     };
     for p in it {
         let (t, o) = (&mut acc.truth, p.truth);

@@ -10,7 +10,9 @@ pub struct Rng {
 impl Rng {
     /// A generator for `seed`; different `stream` values give independent sequences.
     pub fn new(seed: u64, stream: u64) -> Self {
-        let mut r = Self { state: seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03) };
+        let mut r = Self {
+            state: seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03),
+        };
         r.next_u64();
         r
     }

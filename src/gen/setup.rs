@@ -32,7 +32,9 @@ impl std::str::FromStr for ScenarioKind {
         match s {
             "web" => Ok(Self::Web),
             "uniform" => Ok(Self::Uniform),
-            _ => Err(format!("unknown scenario `{s}` (expected `web` or `uniform`)")),
+            _ => Err(format!(
+                "unknown scenario `{s}` (expected `web` or `uniform`)"
+            )),
         }
     }
 }
@@ -132,13 +134,20 @@ fn trace_desc(cfg: &GenConfig, rng: &mut Rng) -> (TraceDesc, u64) {
         ScenarioKind::Uniform => "bench-01",
     };
     let s = |x: &str| EnvValue::Str(x.to_string());
-    let name = format!("{}-{}", cfg.scenario.name(), date.replace('T', "-").trim_end_matches("+0000"));
+    let name = format!(
+        "{}-{}",
+        cfg.scenario.name(),
+        date.replace('T', "-").trim_end_matches("+0000")
+    );
     let env = vec![
         ("hostname", s(host)),
         ("domain", s("kernel")),
         ("sysname", s("Linux")),
         ("kernel_release", s("5.15.0-91-generic")),
-        ("kernel_version", s("#101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023")),
+        (
+            "kernel_version",
+            s("#101-Ubuntu SMP Tue Nov 14 13:30:08 UTC 2023"),
+        ),
         ("tracer_name", s("lttng-modules")),
         ("tracer_major", EnvValue::Int(2)),
         ("tracer_minor", EnvValue::Int(13)),
@@ -148,7 +157,15 @@ fn trace_desc(cfg: &GenConfig, rng: &mut Rng) -> (TraceDesc, u64) {
         ("trace_creation_datetime", EnvValue::Str(date)),
         ("product_uuid", s("ec2f3a7e-1c52-4a0e-9d6b-2f4cb1d0e6a1")),
     ];
-    (TraceDesc { uuid, clock_uuid, clock_offset_ns: offset, env }, begin)
+    (
+        TraceDesc {
+            uuid,
+            clock_uuid,
+            clock_offset_ns: offset,
+            env,
+        },
+        begin,
+    )
 }
 
 /// `YYYYmmddTHHMMSS+0000` for Unix time `secs` (proleptic Gregorian calendar).
@@ -165,7 +182,12 @@ fn utc_datetime(secs: u64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}{m:02}{d:02}T{:02}{:02}{:02}+0000", rem / 3600, rem / 60 % 60, rem % 60)
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{:02}+0000",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60
+    )
 }
 
 /// Prepares `out/kernel`, replacing a previous generated trace there.
@@ -173,7 +195,10 @@ fn prepare_dir(out: &Path) -> Result<PathBuf> {
     let kernel = out.join("kernel");
     if kernel.exists() {
         if !kernel.join("metadata").exists() {
-            bail!("{} exists and is not a trace; refusing to overwrite it", kernel.display());
+            bail!(
+                "{} exists and is not a trace; refusing to overwrite it",
+                kernel.display()
+            );
         }
         fs::remove_dir_all(&kernel).with_context(|| format!("removing {}", kernel.display()))?;
     }
@@ -219,12 +244,31 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
         let files = FileSink::create(&kernel, "channel0", first as usize, cpus as usize)
             .context("creating stream files")?;
         let sink = ThreadedSink::spawn(files, 8).context("starting a writer thread")?;
-        let mut w = TraceWriter::new(desc.uuid, first, cpus, cfg.packet_bytes, begin, Box::new(sink));
+        let mut w = TraceWriter::new(
+            desc.uuid,
+            first,
+            cpus,
+            cfg.packet_bytes,
+            begin,
+            Box::new(sink),
+        );
         if cfg.discard_rate > 0.0 {
             let (rate, mut rng) = (cfg.discard_rate, Rng::new(cfg.seed, 100 + g as u64));
-            w.set_loss_policy(Box::new(move |_, _| if rng.chance(rate) { rng.range(1, 400) } else { 0 }));
+            w.set_loss_policy(Box::new(move |_, _| {
+                if rng.chance(rate) {
+                    rng.range(1, 400)
+                } else {
+                    0
+                }
+            }));
         }
-        let m = Machine { first_cpu: first, cpus, total_cpus: cfg.cpus, begin, first_tid: 100_000 * (g as u32 + 1) };
+        let m = Machine {
+            first_cpu: first,
+            cpus,
+            total_cpus: cfg.cpus,
+            begin,
+            first_tid: 100_000 * (g as u32 + 1),
+        };
         let mut e = Engine::new(w, &m, Rng::new(cfg.seed, 1_000 + g as u64));
         match cfg.scenario {
             ScenarioKind::Web => problems = web::setup(&mut e, cpus, duration.min(3_600 * NS)),
@@ -237,10 +281,22 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
     if let Some(e) = engines.first_mut() {
         e.add_listing(others);
     }
-    let max_events = cfg.max_events.map_or(u64::MAX, |m| m.div_ceil(groups.len() as u64));
-    let mut report = |t: u64, events: u64| progress(Progress { sim_ns: t - begin, events });
-    let engines = parallel::run_all(engines, begin.saturating_add(duration), max_events, &mut report)
-        .context("writing the trace")?;
+    let max_events = cfg
+        .max_events
+        .map_or(u64::MAX, |m| m.div_ceil(groups.len() as u64));
+    let mut report = |t: u64, events: u64| {
+        progress(Progress {
+            sim_ns: t - begin,
+            events,
+        })
+    };
+    let engines = parallel::run_all(
+        engines,
+        begin.saturating_add(duration),
+        max_events,
+        &mut report,
+    )
+    .context("writing the trace")?;
     let end = engines.iter().map(Engine::last_ts).max().unwrap_or(begin);
     let mut parts = Vec::with_capacity(engines.len());
     for e in engines {

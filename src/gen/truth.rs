@@ -36,7 +36,11 @@ pub struct DurStats {
 impl DurStats {
     /// Adds one duration.
     pub fn add(&mut self, d: u64) {
-        self.min_ns = if self.count == 0 { d } else { self.min_ns.min(d) };
+        self.min_ns = if self.count == 0 {
+            d
+        } else {
+            self.min_ns.min(d)
+        };
         self.max_ns = self.max_ns.max(d);
         self.count += 1;
         self.total_ns += d;
@@ -233,8 +237,9 @@ pub struct GroundTruth {
 }
 
 /// Softirq vector names (kernel-model.md §2.3).
-pub const SOFTIRQ_NAMES: [&str; 10] =
-    ["HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU"];
+pub const SOFTIRQ_NAMES: [&str; 10] = [
+    "HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED", "HRTIMER", "RCU",
+];
 
 impl GroundTruth {
     /// Converts every timestamp from raw clock values to ns since the epoch.

@@ -1,6 +1,8 @@
 //! Helpers shared by the generator's acceptance tests: generating traces, running
 //! babeltrace2, and parsing its text output (a separate, straightforward decoder path).
 
+// Test code: a panic is how a failure is reported.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 use std::path::Path;
@@ -11,7 +13,10 @@ use lttng_tui::r#gen::{GenConfig, ScenarioKind, Summary, generate};
 
 /// True when `babeltrace2` can be run; prints a note otherwise.
 pub fn have_bt2() -> bool {
-    let ok = Command::new("babeltrace2").arg("--version").output().is_ok_and(|o| o.status.success());
+    let ok = Command::new("babeltrace2")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
         eprintln!("note: babeltrace2 not on PATH, skipping");
     }
@@ -66,11 +71,16 @@ pub struct Ev {
 impl Ev {
     /// A field's text.
     pub fn get(&self, k: &str) -> Option<&str> {
-        self.fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+        self.fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
     }
     /// An integer field.
     pub fn int(&self, k: &str) -> i64 {
-        self.get(k).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{k} in {self:?}"))
+        self.get(k)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{k} in {self:?}"))
     }
 }
 
@@ -101,7 +111,10 @@ fn split_top(s: &str) -> Vec<&str> {
 
 /// Parses `babeltrace2 --clock-cycles --no-delta` output.
 pub fn parse(text: &str) -> Vec<Ev> {
-    text.lines().filter(|l| l.starts_with('[')).map(parse_line).collect()
+    text.lines()
+        .filter(|l| l.starts_with('['))
+        .map(parse_line)
+        .collect()
 }
 
 fn parse_line(l: &str) -> Ev {
@@ -114,11 +127,25 @@ fn parse_line(l: &str) -> Ev {
     let body = &rest[colon + 2..];
     let parts = split_top(body);
     let ctx = parts[0].trim_matches(|c| c == '{' || c == '}').trim();
-    let cpu = ctx.strip_prefix("cpu_id = ").expect("cpu_id").parse().expect("cpu");
-    let payload = parts.get(1).map_or("", |p| p.trim().trim_start_matches('{').trim_end_matches('}'));
+    let cpu = ctx
+        .strip_prefix("cpu_id = ")
+        .expect("cpu_id")
+        .parse()
+        .expect("cpu");
+    let payload = parts.get(1).map_or("", |p| {
+        p.trim().trim_start_matches('{').trim_end_matches('}')
+    });
     let fields = split_top(payload)
         .into_iter()
-        .filter_map(|f| f.split_once(" = ").map(|(k, v)| (k.to_string(), v.trim().to_string())))
+        .filter_map(|f| {
+            f.split_once(" = ")
+                .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+        })
         .collect();
-    Ev { ts, name, cpu, fields }
+    Ev {
+        ts,
+        name,
+        cpu,
+        fields,
+    }
 }

@@ -127,7 +127,11 @@ typealias integer { size = 27; align = 1; signed = false; } := uint27_t;\n\n",
     for (k, v) in &desc.env {
         match v {
             EnvValue::Str(x) => {
-                let _ = writeln!(s, "\t{k} = \"{}\";", x.replace('\\', "\\\\").replace('"', "\\\""));
+                let _ = writeln!(
+                    s,
+                    "\t{k} = \"{}\";",
+                    x.replace('\\', "\\\\").replace('"', "\\\"")
+                );
             }
             EnvValue::Int(x) => {
                 let _ = writeln!(s, "\t{k} = {x};");
@@ -254,7 +258,10 @@ fn field_decl(s: &mut String, f: &FieldDesc) {
         }
         FieldType::Vtids => {
             let len = int_decl(8, false, 10, false);
-            format!("{len} __{n}_length;\n\t\t{} _{n}[ __{n}_length ];", int_decl(32, true, 10, false))
+            format!(
+                "{len} __{n}_length;\n\t\t{} _{n}[ __{n}_length ];",
+                int_decl(32, true, 10, false)
+            )
         }
     };
     s.push_str("\t\t");
@@ -263,7 +270,10 @@ fn field_decl(s: &mut String, f: &FieldDesc) {
 }
 
 fn seq_decl(n: &str, len_decl: &str, elem_bits: u32, be: bool) -> String {
-    format!("{len_decl} __{n}_length;\n\t\t{} _{n}[ __{n}_length ];", int_decl(elem_bits, false, 10, be))
+    format!(
+        "{len_decl} __{n}_length;\n\t\t{} _{n}[ __{n}_length ];",
+        int_decl(elem_bits, false, 10, be)
+    )
 }
 
 /// The complete metadata text for these event classes.

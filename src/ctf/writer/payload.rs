@@ -39,14 +39,18 @@ pub fn encode(
             FieldType::V4Seq => Val::I(u64::MAX),
             _ => Val::I(0),
         });
-        encode_one(f.ty, v, out).map_err(|()| PayloadMismatch { index, ty: f.ty })?;
+        encode_one(f.ty, v, out).map_err(|WrongValue| PayloadMismatch { index, ty: f.ty })?;
     }
     Ok(())
 }
 
+/// A value that does not fit its field type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongValue;
+
 /// Appends one field; `Err` when the value does not fit the type.
 #[inline]
-pub fn encode_one(ty: FieldType, v: Val<'_>, out: &mut Vec<u8>) -> Result<(), ()> {
+pub fn encode_one(ty: FieldType, v: Val<'_>, out: &mut Vec<u8>) -> Result<(), WrongValue> {
     match (ty, v) {
         (FieldType::U8, Val::I(x)) => out.push(x as u8),
         (FieldType::U16, Val::I(x)) => out.extend_from_slice(&(x as u16).to_le_bytes()),
@@ -87,7 +91,7 @@ pub fn encode_one(ty: FieldType, v: Val<'_>, out: &mut Vec<u8>) -> Result<(), ()
             out.push(1);
             out.extend_from_slice(&(x as u32).to_le_bytes());
         }
-        _ => return Err(()),
+        _ => return Err(WrongValue),
     }
     Ok(())
 }
@@ -108,9 +112,18 @@ mod tests {
     #[test]
     fn encodes_network_fields_big_endian() {
         const F: &[FieldDesc] = &[
-            FieldDesc { name: "dport", ty: FieldType::BeU16 },
-            FieldDesc { name: "v4addr", ty: FieldType::V4Seq },
-            FieldDesc { name: "v6addr", ty: FieldType::V6Seq },
+            FieldDesc {
+                name: "dport",
+                ty: FieldType::BeU16,
+            },
+            FieldDesc {
+                name: "v4addr",
+                ty: FieldType::V4Seq,
+            },
+            FieldDesc {
+                name: "v6addr",
+                ty: FieldType::V6Seq,
+            },
         ];
         let mut out = Vec::new();
         encode(F, &[Val::I(53), Val::I(0x0808_0606)], &mut out).unwrap();
@@ -119,7 +132,10 @@ mod tests {
 
     #[test]
     fn rejects_mismatched_values() {
-        const F: &[FieldDesc] = &[FieldDesc { name: "comm", ty: FieldType::Comm }];
+        const F: &[FieldDesc] = &[FieldDesc {
+            name: "comm",
+            ty: FieldType::Comm,
+        }];
         let mut out = Vec::new();
         assert!(encode(F, &[Val::I(1)], &mut out).is_err());
     }

@@ -33,7 +33,10 @@ impl FileSink {
         let mut index = Vec::with_capacity(count);
         for n in first..first + count {
             let name = format!("{prefix}_{n}");
-            data.push(BufWriter::with_capacity(1 << 16, File::create(dir.join(&name))?));
+            data.push(BufWriter::with_capacity(
+                1 << 16,
+                File::create(dir.join(&name))?,
+            ));
             let mut idx = BufWriter::new(File::create(idx_dir.join(format!("{name}.idx")))?);
             idx.write_all(&index_header())?;
             index.push(idx);
@@ -43,9 +46,17 @@ impl FileSink {
 }
 
 impl PacketSink for FileSink {
-    fn packet(&mut self, stream: usize, mut bytes: Vec<u8>, entry: IndexEntry) -> io::Result<Vec<u8>> {
+    fn packet(
+        &mut self,
+        stream: usize,
+        mut bytes: Vec<u8>,
+        entry: IndexEntry,
+    ) -> io::Result<Vec<u8>> {
         let (Some(d), Some(i)) = (self.data.get_mut(stream), self.index.get_mut(stream)) else {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "no such stream"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no such stream",
+            ));
         };
         d.write_all(&bytes)?;
         i.write_all(&entry.to_bytes())?;
@@ -76,21 +87,29 @@ impl ThreadedSink {
     pub fn spawn(mut inner: FileSink, depth: usize) -> io::Result<Self> {
         let (tx, rx) = sync_channel::<Job>(depth);
         let (back_tx, recycled) = sync_channel::<Vec<u8>>(depth + 1);
-        let handle = std::thread::Builder::new().name("gen-writer".into()).spawn(move || {
-            for (stream, bytes, entry) in rx {
-                let buf = inner.packet(stream, bytes, entry)?;
-                // A full return queue just means the producer has enough spare buffers.
-                let _ = back_tx.try_send(buf);
-            }
-            inner.finish()
-        })?;
-        Ok(Self { tx: Some(tx), recycled, handle: Some(handle) })
+        let handle = std::thread::Builder::new()
+            .name("gen-writer".into())
+            .spawn(move || {
+                for (stream, bytes, entry) in rx {
+                    let buf = inner.packet(stream, bytes, entry)?;
+                    // A full return queue just means the producer has enough spare buffers.
+                    let _ = back_tx.try_send(buf);
+                }
+                inner.finish()
+            })?;
+        Ok(Self {
+            tx: Some(tx),
+            recycled,
+            handle: Some(handle),
+        })
     }
 
     fn join(&mut self) -> io::Result<()> {
         self.tx = None;
         match self.handle.take() {
-            Some(h) => h.join().map_err(|_| io::Error::other("writer thread panicked"))?,
+            Some(h) => h
+                .join()
+                .map_err(|_| io::Error::other("writer thread panicked"))?,
             None => Ok(()),
         }
     }

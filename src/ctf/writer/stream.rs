@@ -96,7 +96,11 @@ impl StreamWriter {
         sink: &mut dyn PacketSink,
     ) -> io::Result<()> {
         let content = self.buf.len();
-        let size = if last { content.div_ceil(PAGE) * PAGE } else { self.packet_size };
+        let size = if last {
+            content.div_ceil(PAGE) * PAGE
+        } else {
+            self.packet_size
+        };
         let mut h = [0u8; PACKET_PREAMBLE_BYTES];
         h[0..4].copy_from_slice(&CTF_MAGIC.to_le_bytes());
         h[4..20].copy_from_slice(uuid);
@@ -163,7 +167,13 @@ impl TraceWriter {
         let streams = (0..cpus)
             .map(|c| StreamWriter::new(first_cpu + c, c as usize, packet_size, begin))
             .collect();
-        Self { uuid, streams, sink, loss: None, losses: Vec::new() }
+        Self {
+            uuid,
+            streams,
+            sink,
+            loss: None,
+            losses: Vec::new(),
+        }
     }
 
     /// Makes the tracer lose events at packet switches, as decided by `policy`.
@@ -193,7 +203,10 @@ impl TraceWriter {
     /// one (escape id 31, 32-bit id, full 64-bit timestamp).
     pub fn event(&mut self, cpu: u32, id: u32, ts: u64, payload: &[u8]) -> io::Result<()> {
         let Some(s) = self.streams.get_mut(cpu as usize) else {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "no such CPU stream"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "no such CPU stream",
+            ));
         };
         if ts < s.last_ts {
             return Err(io::Error::new(
@@ -216,12 +229,19 @@ impl TraceWriter {
             return Ok(());
         }
         let hdr = |last: u64| {
-            if id < COMPACT_ID_LIMIT && (ts - last) >> COMPACT_TS_BITS == 0 { 4 } else { 13 }
+            if id < COMPACT_ID_LIMIT && (ts - last) >> COMPACT_TS_BITS == 0 {
+                4
+            } else {
+                13
+            }
         };
         let mut h = hdr(s.hdr_base);
         if s.buf.len() + h + payload.len() > s.packet_size {
             if PACKET_PREAMBLE_BYTES + 13 + payload.len() > s.packet_size {
-                return Err(io::Error::new(io::ErrorKind::InvalidInput, "event larger than packet"));
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    "event larger than packet",
+                ));
             }
             s.close_packet(ts, false, &self.uuid, self.sink.as_mut())?;
             s.last_ts = ts;

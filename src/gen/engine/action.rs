@@ -36,7 +36,9 @@ impl Engine {
                 Cont::Compute(rem) => {
                     // Nothing else can happen on this CPU before the next job or tick, so a
                     // computation ending before both just moves the clock (no heap round trip).
-                    let limit = c.next_tick.min(self.heap.peek().map_or(u64::MAX, |r| r.0.0));
+                    let limit = c
+                        .next_tick
+                        .min(self.heap.peek().map_or(u64::MAX, |r| r.0.0));
                     if now + rem < limit {
                         self.cpus[cpu as usize].now += rem;
                         continue;
@@ -87,7 +89,11 @@ impl Engine {
                 Ok(false)
             }
             Action::Sys(sys) => self.syscall(cpu, ix, sys),
-            Action::Kernel { work_ns, block, pages } => {
+            Action::Kernel {
+                work_ns,
+                block,
+                pages,
+            } => {
                 self.cpus[cpu as usize].now += work_ns;
                 self.page_allocs(cpu, pages)?;
                 self.start_block(cpu, ix, block, Cont::KernelDone)
@@ -149,7 +155,14 @@ impl Engine {
             }
             Block::Net { delay, len } => {
                 let rx_cpu = self.rng.below(self.cpus.len() as u64) as u32;
-                self.push(now + delay, Job::NetRx { cpu: rx_cpu, tix: ix, len });
+                self.push(
+                    now + delay,
+                    Job::NetRx {
+                        cpu: rx_cpu,
+                        tix: ix,
+                        len,
+                    },
+                );
                 Some(STATE_SLEEP)
             }
             Block::Disk(req) => {
@@ -186,16 +199,14 @@ impl Engine {
         let th = &self.threads[ix];
         let entry_ts = th.sys_entry_ts;
         self.stats.sys[sys.sc as usize].add(ts - entry_ts);
-        if let Some(io) = sys.io {
-            if let Some(&p) = self.pid_index.get(&th.pid) {
-                let slot = match (io.kind, io.write) {
-                    (FdKind::Disk, false) => 0,
-                    (FdKind::Disk, true) => 1,
-                    (FdKind::Net, false) => 2,
-                    (FdKind::Net, true) => 3,
-                };
-                self.procs[p].io[slot] += io.bytes;
-            }
+        if let (Some(io), Some(&p)) = (sys.io, self.pid_index.get(&th.pid)) {
+            let slot = match (io.kind, io.write) {
+                (FdKind::Disk, false) => 0,
+                (FdKind::Disk, true) => 1,
+                (FdKind::Net, false) => 2,
+                (FdKind::Net, true) => 3,
+            };
+            self.procs[p].io[slot] += io.bytes;
         }
         if sys.mark != 0 && self.stats.record_marks {
             let (tid, wait_cpu_ns) = (th.tid, th.wait_cpu_ns);
@@ -215,24 +226,45 @@ impl Engine {
         for _ in 0..n {
             let pfn = 0x10_0000 + self.rng.below(0x40_0000);
             let page = 0xffff_ea00_0000_0000 + pfn * 64;
-            let vals = [Val::I(page), Val::I(pfn), Val::I(0), Val::I(0x0010_0cca), Val::I(1)];
+            let vals = [
+                Val::I(page),
+                Val::I(pfn),
+                Val::I(0),
+                Val::I(0x0010_0cca),
+                Val::I(1),
+            ];
             self.emit(cpu, KMEM_PAGE_ALLOC, &vals)?;
         }
         Ok(())
     }
 
     fn xmit(&mut self, cpu: u32, len: u32) -> io::Result<()> {
-        let Some(nic) = self.netifs.first_mut() else { return Ok(()) };
+        let Some(nic) = self.netifs.first_mut() else {
+            return Ok(());
+        };
         nic.sent_bytes += u64::from(len);
         nic.sent_packets += 1;
         let name = nic.name.clone();
         let skb = 0xffff_8f01_2000_0000 + self.rng.below(1 << 20) * 0x100;
-        self.emit(cpu, NET_DEV_XMIT, &[Val::I(skb), Val::I(0), Val::I(u64::from(len)), Val::S(&name)])
+        self.emit(
+            cpu,
+            NET_DEV_XMIT,
+            &[
+                Val::I(skb),
+                Val::I(0),
+                Val::I(u64::from(len)),
+                Val::S(&name),
+            ],
+        )
     }
 
     /// `clone()`: fork event, the child enqueued with `sched_wakeup_new`, parent returns.
     fn spawn(&mut self, cpu: u32, ix: usize, s: Spawn) -> io::Result<()> {
-        let flags: u64 = if s.new_process { 0x0120_0011 } else { 0x003d_0f00 };
+        let flags: u64 = if s.new_process {
+            0x0120_0011
+        } else {
+            0x003d_0f00
+        };
         let sys = Sys::new(Sc::Clone, &[flags, 0, 0, 0x7f3a_c000_0990], 0).kernel(25_000, 0);
         self.threads[ix].sys_entry_ts = self.cpus[cpu as usize].now;
         self.emit_sys(cpu, Sc::Clone.entry(), &sys.args, None)?;
@@ -243,10 +275,17 @@ impl Engine {
         let (pcomm, ptid, ppid, prio) = (parent.comm, parent.tid, parent.pid, parent.prio);
         let child_pid = if s.new_process { child_tid } else { ppid };
         if s.new_process {
-            let fds = self.pid_index.get(&ppid).map(|&p| self.procs[p].fds.clone()).unwrap_or_default();
+            let fds = self
+                .pid_index
+                .get(&ppid)
+                .map(|&p| self.procs[p].fds.clone())
+                .unwrap_or_default();
             self.add_process(child_pid, ppid, fds);
         }
-        let name = String::from_utf8_lossy(&pcomm).trim_end_matches('\0').to_string();
+        let name = String::from_utf8_lossy(&pcomm)
+            .trim_end_matches('\0')
+            .to_string();
+        let prio = s.prio.unwrap_or(prio);
         let cix = self.new_thread(child_tid, child_pid, &name, prio, s.behavior);
         self.threads[cix].cont = Cont::CloneChild;
         self.threads[cix].affinity = s.affinity;
@@ -266,8 +305,15 @@ impl Engine {
         ];
         self.emit(cpu, SCHED_PROCESS_FORK, &fork)?;
         let n = self.cpus.len() as u32;
-        let target = s.affinity.unwrap_or((cpu + 1 + self.rng.below(u64::from(n)) as u32) % n);
-        let wake = [Val::C(&pcomm), Val::I(u64::from(child_tid)), Val::I(prio as u64), Val::I(u64::from(target + self.cpu_base))];
+        let target = s
+            .affinity
+            .unwrap_or((cpu + 1 + self.rng.below(u64::from(n)) as u32) % n);
+        let wake = [
+            Val::C(&pcomm),
+            Val::I(u64::from(child_tid)),
+            Val::I(prio as u64),
+            Val::I(u64::from(target + self.cpu_base)),
+        ];
         let ts = self.cpus[cpu as usize].now;
         self.emit(cpu, SCHED_WAKEUP_NEW, &wake)?;
         let th = &mut self.threads[cix];
@@ -279,17 +325,30 @@ impl Engine {
             self.schedule_step(target, at);
         }
         self.cpus[cpu as usize].now += 8_000;
-        let done = Sys { ret: i64::from(child_tid), ..sys };
+        let done = Sys {
+            ret: i64::from(child_tid),
+            ..sys
+        };
         self.sys_exit(cpu, ix, &done)
     }
 
-    fn exec(&mut self, cpu: u32, ix: usize, filename: &std::sync::Arc<str>, comm: &str) -> io::Result<()> {
+    fn exec(
+        &mut self,
+        cpu: u32,
+        ix: usize,
+        filename: &std::sync::Arc<str>,
+        comm: &str,
+    ) -> io::Result<()> {
         let sys = Sys::new(Sc::Execve, &[0x55d0_4e3a_1f20, 0x55d0_4e3a_1f60], 0).text(filename);
         self.threads[ix].sys_entry_ts = self.cpus[cpu as usize].now;
         self.emit_sys(cpu, Sc::Execve.entry(), &sys.args, Some(filename))?;
         self.cpus[cpu as usize].now += 180_000;
         let tid = u64::from(self.threads[ix].tid);
-        self.emit(cpu, SCHED_PROCESS_EXEC, &[Val::S(filename), Val::I(tid), Val::I(tid)])?;
+        self.emit(
+            cpu,
+            SCHED_PROCESS_EXEC,
+            &[Val::S(filename), Val::I(tid), Val::I(tid)],
+        )?;
         self.threads[ix].comm = crate::ctf::writer::payload::comm(comm);
         self.page_allocs(cpu, 4)?;
         self.cpus[cpu as usize].now += 60_000;
@@ -304,7 +363,11 @@ impl Engine {
         } else {
             for _ in 0..16 {
                 let pfn = 0x10_0000 + self.rng.below(0x40_0000);
-                let vals = [Val::I(0xffff_ea00_0000_0000 + pfn * 64), Val::I(pfn), Val::I(0)];
+                let vals = [
+                    Val::I(0xffff_ea00_0000_0000 + pfn * 64),
+                    Val::I(pfn),
+                    Val::I(0),
+                ];
                 self.emit(cpu, KMEM_PAGE_FREE, &vals)?;
             }
         }

@@ -71,14 +71,20 @@ impl Engine {
         body: impl FnOnce(&mut Self, u32) -> io::Result<()>,
     ) -> io::Result<()> {
         let begin = self.cpus[cpu as usize].now;
-        self.emit(cpu, IRQ_HANDLER_ENTRY, &[Val::I(u64::from(irq)), Val::S(name)])?;
+        self.emit(
+            cpu,
+            IRQ_HANDLER_ENTRY,
+            &[Val::I(u64::from(irq)), Val::S(name)],
+        )?;
         body(self, cpu)?;
         self.cpus[cpu as usize].now += 1_000;
         let end = self.cpus[cpu as usize].now;
         self.emit(cpu, IRQ_HANDLER_EXIT, &[Val::I(u64::from(irq)), Val::I(1)])?;
         let pos = self.stats.irqs.iter().position(|e| e.0 == irq);
         let i = pos.unwrap_or_else(|| {
-            self.stats.irqs.push((irq, name.to_string(), DurStats::default()));
+            self.stats
+                .irqs
+                .push((irq, name.to_string(), DurStats::default()));
             self.stats.irqs.len() - 1
         });
         self.stats.irqs[i].2.add(end - begin);
@@ -114,7 +120,16 @@ impl Engine {
                 self.procs[p].io[if req.write { 5 } else { 4 }] += nr * 512;
             }
             let last = k + 1 == req.count;
-            self.push(done, Job::DiskDone { cpu, tix: ix, req, sector, last });
+            self.push(
+                done,
+                Job::DiskDone {
+                    cpu,
+                    tix: ix,
+                    req,
+                    sector,
+                    last,
+                },
+            );
         }
         Ok(())
     }
@@ -134,7 +149,13 @@ impl Engine {
         let (irq, irq_name, dev) = (d.irq, d.irq_name.clone(), u64::from(d.dev));
         let rwbs: u64 = if req.write { 1 } else { 4 };
         self.hard_irq(cpu, irq, &irq_name, |e, cpu| {
-            let vals = [Val::I(dev), Val::I(sector), Val::I(req.bytes / 512), Val::I(0), Val::I(rwbs)];
+            let vals = [
+                Val::I(dev),
+                Val::I(sector),
+                Val::I(req.bytes / 512),
+                Val::I(0),
+                Val::I(rwbs),
+            ];
             e.emit(cpu, BLOCK_RQ_COMPLETE, &vals)?;
             if last { e.wake(cpu, ix) } else { Ok(()) }
         })
@@ -142,8 +163,16 @@ impl Engine {
 
     /// A packet arrives: NIC IRQ raising NET_RX, then the softirq receives it and wakes the
     /// waiting thread, if any.
-    pub(super) fn net_rx(&mut self, t: u64, cpu: u32, ix: Option<usize>, len: u32) -> io::Result<()> {
-        let Some(nic) = self.netifs.first_mut() else { return Ok(()) };
+    pub(super) fn net_rx(
+        &mut self,
+        t: u64,
+        cpu: u32,
+        ix: Option<usize>,
+        len: u32,
+    ) -> io::Result<()> {
+        let Some(nic) = self.netifs.first_mut() else {
+            return Ok(());
+        };
         nic.received_bytes += u64::from(len);
         nic.received_packets += 1;
         let (irq, name) = (nic.irq, nic.name.clone());
@@ -151,7 +180,11 @@ impl Engine {
         self.hard_irq(cpu, irq, &name, |e, cpu| e.raise(cpu, 3))?;
         let skb = 0xffff_8f01_3000_0000 + self.rng.below(1 << 20) * 0x100;
         self.softirq_run(cpu, 3, |e, cpu| {
-            e.emit(cpu, NET_IF_RECEIVE_SKB, &[Val::I(skb), Val::I(u64::from(len)), Val::S(&name)])?;
+            e.emit(
+                cpu,
+                NET_IF_RECEIVE_SKB,
+                &[Val::I(skb), Val::I(u64::from(len)), Val::S(&name)],
+            )?;
             match ix {
                 Some(ix) => e.wake(cpu, ix),
                 None => Ok(()),
@@ -179,7 +212,11 @@ impl Engine {
         self.bump_to(cpu, t);
         let timer = 0xffff_b5c1_4000_0000 + (ix as u64) * 0x4000;
         let now = self.cpus[cpu as usize].now;
-        self.emit(cpu, HRTIMER_EXPIRE_ENTRY, &[Val::I(timer), Val::I(now), Val::I(FN_HRTIMER_WAKEUP)])?;
+        self.emit(
+            cpu,
+            HRTIMER_EXPIRE_ENTRY,
+            &[Val::I(timer), Val::I(now), Val::I(FN_HRTIMER_WAKEUP)],
+        )?;
         self.wake(cpu, ix)?;
         self.emit(cpu, HRTIMER_EXPIRE_EXIT, &[Val::I(timer)])
     }
@@ -213,7 +250,11 @@ impl Engine {
             ];
             self.emit(cpu, STATEDUMP_PROCESS_STATE, &vals)?;
             let ns = [l.tid, l.tid, l.pid, l.ppid].map(|v| Val::I(u64::from(v)));
-            self.emit(cpu, STATEDUMP_PID_NS, &[ns[0], ns[1], ns[2], ns[3], Val::I(0), Val::I(PID_NS_INUM)])?;
+            self.emit(
+                cpu,
+                STATEDUMP_PID_NS,
+                &[ns[0], ns[1], ns[2], ns[3], Val::I(0), Val::I(PID_NS_INUM)],
+            )?;
         }
         for (l, _) in &listed {
             for (fd, path, flags) in &l.fds {
@@ -247,19 +288,35 @@ impl Engine {
             irqs.push((n.irq, "PCI-MSI".into(), n.name.clone()));
         }
         for (irq, chip, action) in irqs {
-            self.emit(cpu, STATEDUMP_INTERRUPT, &[Val::I(u64::from(irq)), Val::S(&chip), Val::S(&action)])?;
+            self.emit(
+                cpu,
+                STATEDUMP_INTERRUPT,
+                &[Val::I(u64::from(irq)), Val::S(&chip), Val::S(&action)],
+            )?;
         }
         for d in self.disks.clone() {
-            self.emit(cpu, STATEDUMP_BLOCK_DEVICE, &[Val::I(u64::from(d.dev)), Val::S(&d.name)])?;
+            self.emit(
+                cpu,
+                STATEDUMP_BLOCK_DEVICE,
+                &[Val::I(u64::from(d.dev)), Val::S(&d.name)],
+            )?;
             for part in 1..=2u32 {
                 let name = format!("{}p{part}", d.name);
-                self.emit(cpu, STATEDUMP_BLOCK_DEVICE, &[Val::I(u64::from(d.dev + part)), Val::S(&name)])?;
+                self.emit(
+                    cpu,
+                    STATEDUMP_BLOCK_DEVICE,
+                    &[Val::I(u64::from(d.dev + part)), Val::S(&name)],
+                )?;
             }
         }
         let mut ifs: Vec<(String, u32)> = vec![("lo".into(), 0x7f00_0001)];
         ifs.extend(self.netifs.iter().map(|n| (n.name.clone(), n.ipv4)));
         for (name, addr) in ifs {
-            self.emit(cpu, STATEDUMP_NET_IF, &[Val::S(&name), Val::I(u64::from(addr))])?;
+            self.emit(
+                cpu,
+                STATEDUMP_NET_IF,
+                &[Val::S(&name), Val::I(u64::from(addr))],
+            )?;
         }
         let n = u64::from(self.total_cpus);
         for c in 0..n {

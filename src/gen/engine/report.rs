@@ -22,9 +22,37 @@ pub struct Finished {
 fn all_syscalls() -> impl Iterator<Item = Sc> {
     use Sc::*;
     [
-        Read, Write, Writev, Openat, Newstat, Newfstat, Close, Socket, Connect, Accept4, Sendto,
-        Recvfrom, Select, EpollWait, Futex, Mmap, Munmap, Pread64, Pwrite64, Ioctl, Lseek, Fsync,
-        ClockNanosleep, Clone, Execve, Wait4, ExitGroup, RtSigprocmask, Brk, Getpid, Splice,
+        Read,
+        Write,
+        Writev,
+        Openat,
+        Newstat,
+        Newfstat,
+        Close,
+        Socket,
+        Connect,
+        Accept4,
+        Sendto,
+        Recvfrom,
+        Select,
+        EpollWait,
+        Futex,
+        Mmap,
+        Munmap,
+        Pread64,
+        Pwrite64,
+        Ioctl,
+        Lseek,
+        Fsync,
+        ClockNanosleep,
+        Clone,
+        Execve,
+        Wait4,
+        ExitGroup,
+        RtSigprocmask,
+        Brk,
+        Getpid,
+        Splice,
     ]
     .into_iter()
 }
@@ -64,9 +92,17 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
         .cpus
         .iter()
         .enumerate()
-        .map(|(i, c)| CpuTruth { cpu: i as u32 + e.cpu_base, busy_ns: c.busy_ns, events: per_cpu_events[i] })
+        .map(|(i, c)| CpuTruth {
+            cpu: i as u32 + e.cpu_base,
+            busy_ns: c.busy_ns,
+            events: per_cpu_events[i],
+        })
         .collect();
-    let comm_of = |c: &[u8; 16]| String::from_utf8_lossy(c).trim_end_matches('\0').to_string();
+    let comm_of = |c: &[u8; 16]| {
+        String::from_utf8_lossy(c)
+            .trim_end_matches('\0')
+            .to_string()
+    };
     let mut threads: Vec<ThreadTruth> = e
         .threads
         .iter()
@@ -91,7 +127,11 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
         .procs
         .iter()
         .map(|p| {
-            let name = e.tid_index.get(&p.pid).map(|&i| comm_of(&e.threads[i].comm)).unwrap_or_default();
+            let name = e
+                .tid_index
+                .get(&p.pid)
+                .map(|&i| comm_of(&e.threads[i].comm))
+                .unwrap_or_default();
             ProcessTruth {
                 pid: p.pid,
                 name,
@@ -105,8 +145,16 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
         })
         .collect();
     t.processes.sort_by_key(|p| p.pid);
-    let mut irqs: Vec<IrqTruth> =
-        e.stats.irqs.iter().map(|(irq, name, s)| IrqTruth { irq: *irq, name: name.clone(), stats: *s }).collect();
+    let mut irqs: Vec<IrqTruth> = e
+        .stats
+        .irqs
+        .iter()
+        .map(|(irq, name, s)| IrqTruth {
+            irq: *irq,
+            name: name.clone(),
+            stats: *s,
+        })
+        .collect();
     irqs.sort_by_key(|i| i.irq);
     t.irqs = irqs;
     t.softirqs = e
@@ -133,5 +181,9 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
             received_packets: n.received_packets,
         })
         .collect();
-    Ok(Finished { truth: t, marks: e.stats.marks, bytes })
+    Ok(Finished {
+        truth: t,
+        marks: e.stats.marks,
+        bytes,
+    })
 }

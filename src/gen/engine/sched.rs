@@ -47,7 +47,13 @@ impl Engine {
             self.tick(cpu)?;
             let c = &self.cpus[cpu as usize];
             let preemptible = matches!(self.threads[ix].cont, super::Cont::Compute(_));
-            if preemptible && c.now - c.run_since >= SLICE_NS && !c.rq.is_empty() {
+            // CFS gives heavier (lower nice) tasks proportionally longer slices.
+            let slice = if self.threads[ix].prio < 20 {
+                4 * SLICE_NS
+            } else {
+                SLICE_NS
+            };
+            if preemptible && c.now - c.run_since >= slice && !c.rq.is_empty() {
                 let now = c.now;
                 let th = &mut self.threads[ix];
                 th.state = TState::Runnable(cpu);
@@ -68,11 +74,14 @@ impl Engine {
         let n = self.cpus.len() as u32;
         for k in 1..n {
             let other = ((cpu + k) % n) as usize;
-            let pos = self.cpus[other].rq.iter().position(|&ix| {
-                self.threads[ix].affinity.is_none_or(|a| a == cpu)
-            });
+            let pos = self.cpus[other]
+                .rq
+                .iter()
+                .position(|&ix| self.threads[ix].affinity.is_none_or(|a| a == cpu));
             if let Some(p) = pos {
-                let Some(ix) = self.cpus[other].rq.remove(p) else { continue };
+                let Some(ix) = self.cpus[other].rq.remove(p) else {
+                    continue;
+                };
                 let th = &self.threads[ix];
                 let (name, tid, prio) = (th.comm, th.tid, th.prio);
                 self.bump_to(cpu, th.runnable_since);
@@ -102,7 +111,12 @@ impl Engine {
 
     /// Switches `cpu` from its current thread (whose state the caller already set) to `next`
     /// (`None`: the swapper), emitting `sched_switch` and doing the time accounting.
-    pub(super) fn switch(&mut self, cpu: u32, prev_state: i64, next: Option<usize>) -> io::Result<()> {
+    pub(super) fn switch(
+        &mut self,
+        cpu: u32,
+        prev_state: i64,
+        next: Option<usize>,
+    ) -> io::Result<()> {
         if let Some(n) = next {
             // The incoming thread's wakeup may have been stamped on a CPU that ran ahead.
             let since = self.threads[n].runnable_since.max(self.threads[n].last_ts);
@@ -112,11 +126,19 @@ impl Engine {
         let ts = c.now;
         let swapper = c.swapper;
         let (pc, ptid, pprio) = match c.cur {
-            Some(p) => (self.threads[p].comm, self.threads[p].tid, self.threads[p].prio),
+            Some(p) => (
+                self.threads[p].comm,
+                self.threads[p].tid,
+                self.threads[p].prio,
+            ),
             None => (swapper, 0, 20),
         };
         let (nc, ntid, nprio) = match next {
-            Some(n) => (self.threads[n].comm, self.threads[n].tid, self.threads[n].prio),
+            Some(n) => (
+                self.threads[n].comm,
+                self.threads[n].tid,
+                self.threads[n].prio,
+            ),
             None => (swapper, 0, 20),
         };
         self.emit(
@@ -174,7 +196,10 @@ impl Engine {
             return last;
         }
         let n = self.cpus.len() as u32;
-        (1..n).map(|k| (last + k) % n).find(|&c| idle(&self.cpus[c as usize])).unwrap_or(last)
+        (1..n)
+            .map(|k| (last + k) % n)
+            .find(|&c| idle(&self.cpus[c as usize]))
+            .unwrap_or(last)
     }
 
     /// Wakes blocked thread `ix` from `from` (the CPU whose context does the wakeup):
@@ -210,7 +235,9 @@ impl Engine {
 
     /// Delivers a message to thread `tid` (see [`super::Block::Wait`]).
     pub(super) fn wake_msg(&mut self, from: u32, tid: u32) -> io::Result<()> {
-        let Some(&ix) = self.tid_index.get(&tid) else { return Ok(()) };
+        let Some(&ix) = self.tid_index.get(&tid) else {
+            return Ok(());
+        };
         if self.threads[ix].state == TState::Blocked && self.threads[ix].waiting {
             self.wake(from, ix)
         } else {
@@ -233,7 +260,11 @@ impl Engine {
             let jiffies = JIFFIES_BASE + (now - self.begin) / TICK_NS;
             let timer = 0xffff_8f00_5300_0000 + self.rng.below(64) * 0x100;
             self.softirq(cpu, 1, |e, cpu| {
-                e.emit(cpu, TIMER_EXPIRE_ENTRY, &[Val::I(timer), Val::I(jiffies), Val::I(FN_PROCESS_TIMEOUT)])?;
+                e.emit(
+                    cpu,
+                    TIMER_EXPIRE_ENTRY,
+                    &[Val::I(timer), Val::I(jiffies), Val::I(FN_PROCESS_TIMEOUT)],
+                )?;
                 e.cpus[cpu as usize].now += 900;
                 e.emit(cpu, TIMER_EXPIRE_EXIT, &[Val::I(timer)])
             })?;

@@ -49,7 +49,9 @@ pub fn kthread_spec(tid: u32, comm: &str, cpu: Option<u32>, first_wake_ns: u64) 
 
 /// `read(fd, count)` returning `ret` bytes of `kind`.
 pub fn read(fd: u64, count: u64, ret: i64, kind: FdKind) -> Sys {
-    Sys::new(Sc::Read, &[fd, count], ret).out(&[0x7ffd_1a2b_3000]).io(kind, false)
+    Sys::new(Sc::Read, &[fd, count], ret)
+        .out(&[0x7ffd_1a2b_3000])
+        .io(kind, false)
 }
 
 /// `write(fd, count)` writing everything.
@@ -64,7 +66,9 @@ pub fn close(fd: u64) -> Sys {
 
 /// `openat(AT_FDCWD, path, O_RDONLY|O_CLOEXEC)` returning `fd`.
 pub fn openat(path: &Arc<str>, fd: i64) -> Sys {
-    Sys::new(Sc::Openat, &[AT_FDCWD, O_RDONLY_CLOEXEC, 0], fd).text(path).kernel(2_500, 800)
+    Sys::new(Sc::Openat, &[AT_FDCWD, O_RDONLY_CLOEXEC, 0], fd)
+        .text(path)
+        .kernel(2_500, 800)
 }
 
 /// `clock_nanosleep(CLOCK_MONOTONIC, 0, ...)` for `ns`.
@@ -76,9 +80,13 @@ pub fn sleep(ns: u64) -> Sys {
 
 /// `epoll_wait(epfd, ...)` that sleeps `ns` then returns `ret`.
 pub fn epoll_wait(epfd: u64, ns: u64, ret: i64) -> Sys {
-    Sys::new(Sc::EpollWait, &[epfd, 0x7f12_3400_0010, 32, (ns / 1_000_000) as u64], ret)
-        .out(&[0x7f12_3400_0010])
-        .block(Block::Sleep(ns))
+    Sys::new(
+        Sc::EpollWait,
+        &[epfd, 0x7f12_3400_0010, 32, ns / 1_000_000],
+        ret,
+    )
+    .out(&[0x7f12_3400_0010])
+    .block(Block::Sleep(ns))
 }
 
 /// An IPv4 address from dotted parts.
@@ -99,8 +107,15 @@ pub fn add_devices(e: &mut Engine, rx_noise_mean_ns: u64, group: u32) {
         busy_until: 0,
         next_sector: 2_048_000,
     });
-    e.add_netif(NetIf { name: "eth0".into(), irq: 36 - group.min(30), ipv4: HOST_IP, ..NetIf::default() });
-    e.add_noise(Noise { mean_interval_ns: rx_noise_mean_ns });
+    e.add_netif(NetIf {
+        name: "eth0".into(),
+        irq: 36 - group.min(30),
+        ipv4: HOST_IP,
+        ..NetIf::default()
+    });
+    e.add_noise(Noise {
+        mean_interval_ns: rx_noise_mean_ns,
+    });
 }
 
 /// Per-CPU kernel threads (ksoftirqd, kworker) of global CPUs `first..first + cpus`, which
@@ -114,20 +129,46 @@ pub fn add_percpu_kthreads(e: &mut Engine, first: u32, cpus: u32) {
         let spec = kthread_spec(tid, &format!("ksoftirqd/{c}"), Some(local), u64::MAX / 4);
         e.add_thread(&spec, Box::new(Script(idle_forever())));
         e.add_process(tid + 1, 2, Vec::new());
-        let spec = kthread_spec(tid + 1, &format!("kworker/{c}:1"), Some(local), 2_000_000 + u64::from(c) * 700_000);
-        e.add_thread(&spec, Box::new(Script(periodic_kwork(20_000_000 + u64::from(c) * 3_000_000))));
+        let spec = kthread_spec(
+            tid + 1,
+            &format!("kworker/{c}:1"),
+            Some(local),
+            2_000_000 + u64::from(c) * 700_000,
+        );
+        e.add_thread(
+            &spec,
+            Box::new(Script(periodic_kwork(
+                20_000_000 + u64::from(c) * 3_000_000,
+            ))),
+        );
     }
 }
 
 /// The base system: systemd, kthreadd, rcu_sched, lttng-sessiond (which emits the
 /// statedump), lttng-consumerd and sshd. TIDs below 1000.
 pub fn add_base_system(e: &mut Engine) {
-    e.add_process(1, 0, vec![(0, "/dev/null".into(), 0o2), (3, "anon_inode:[eventpoll]".into(), 0o2_000_002)]);
-    e.add_thread(&proc_spec(1, 0, "systemd", 900_000_000), Box::new(Script(systemd())));
+    e.add_process(
+        1,
+        0,
+        vec![
+            (0, "/dev/null".into(), 0o2),
+            (3, "anon_inode:[eventpoll]".into(), 0o2_000_002),
+        ],
+    );
+    e.add_thread(
+        &proc_spec(1, 0, "systemd", 900_000_000),
+        Box::new(Script(systemd())),
+    );
     e.add_process(2, 0, Vec::new());
-    e.add_thread(&kthread_spec(2, "kthreadd", None, u64::MAX / 4), Box::new(Script(idle_forever())));
+    e.add_thread(
+        &kthread_spec(2, "kthreadd", None, u64::MAX / 4),
+        Box::new(Script(idle_forever())),
+    );
     e.add_process(9, 2, Vec::new());
-    e.add_thread(&kthread_spec(9, "rcu_sched", None, 3_000_000), Box::new(Script(periodic_kwork(12_000_000))));
+    e.add_thread(
+        &kthread_spec(9, "rcu_sched", None, 3_000_000),
+        Box::new(Script(periodic_kwork(12_000_000))),
+    );
     add_daemons(e);
 }
 
@@ -139,14 +180,24 @@ fn add_daemons(e: &mut Engine) {
         (4, "socket:[23817]".to_string(), 0o2_004_002),
     ];
     e.add_process(812, 1, sessiond_fds);
-    e.add_thread(&proc_spec(812, 1, "lttng-sessiond", 1_000), Box::new(Script(sessiond())));
+    e.add_thread(
+        &proc_spec(812, 1, "lttng-sessiond", 1_000),
+        Box::new(Script(sessiond())),
+    );
     let consumer_fds = vec![
         (0, "/dev/null".to_string(), 0o2),
         (5, "anon_inode:[lttng_stream]".to_string(), 0o2_000_000),
-        (9, "/root/lttng-traces/auto/kernel/channel0_0".to_string(), 0o2_100_101),
+        (
+            9,
+            "/root/lttng-traces/auto/kernel/channel0_0".to_string(),
+            0o2_100_101,
+        ),
     ];
     e.add_process(830, 812, consumer_fds);
-    e.add_thread(&proc_spec(830, 812, "lttng-consumerd", 150_000_000), Box::new(Script(consumerd())));
+    e.add_thread(
+        &proc_spec(830, 812, "lttng-consumerd", 150_000_000),
+        Box::new(Script(consumerd())),
+    );
     let sshd_fds = vec![
         (0, "/dev/null".to_string(), 0o2),
         (3, "socket:[19230]".to_string(), 0o2_004_002),
@@ -154,19 +205,32 @@ fn add_daemons(e: &mut Engine) {
         (5, "/dev/ptmx".to_string(), 0o2_004_002),
     ];
     e.add_process(901, 1, sshd_fds);
-    e.add_thread(&proc_spec(901, 1, "sshd", 40_000_000), Box::new(Script(sshd())));
+    e.add_thread(
+        &proc_spec(901, 1, "sshd", 40_000_000),
+        Box::new(Script(sshd())),
+    );
 }
 
 fn idle_forever() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
-    |_| Action::Kernel { work_ns: 2_000, block: Block::Sleep(3_600_000_000_000), pages: 0 }
+    |_| Action::Kernel {
+        work_ns: 2_000,
+        block: Block::Sleep(3_600_000_000_000),
+        pages: 0,
+    }
 }
 
 /// A kernel thread doing a little work every `period` ns.
-pub fn periodic_kwork(period: u64) -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
+pub fn periodic_kwork(
+    period: u64,
+) -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
     move |cx| {
         let work = cx.rng.range(3_000, 40_000);
         let sleep = period / 2 + cx.rng.below(period);
-        Action::Kernel { work_ns: work, block: Block::Sleep(sleep), pages: u8::from(cx.rng.chance(0.2)) }
+        Action::Kernel {
+            work_ns: work,
+            block: Block::Sleep(sleep),
+            pages: u8::from(cx.rng.chance(0.2)),
+        }
     }
 }
 
@@ -188,7 +252,9 @@ fn sessiond() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send 
         step += 1;
         match step {
             1 => Action::Statedump,
-            _ if step % 2 == 0 => Action::Sys(epoll_wait(7, 1_000_000_000 + cx.rng.below(500_000_000), 0)),
+            _ if step.is_multiple_of(2) => {
+                Action::Sys(epoll_wait(7, 1_000_000_000 + cx.rng.below(500_000_000), 0))
+            }
             _ => Action::Compute(cx.rng.range(10_000, 50_000)),
         }
     }
@@ -203,7 +269,11 @@ fn consumerd() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send
             2 => Action::Sys(Sys::new(Sc::Ioctl, &[5, 0xf605, 0], 0)),
             3 => {
                 let len = 262_144;
-                Action::Sys(Sys::new(Sc::Splice, &[5, 0, 9, 0, len, 0], len as i64).kernel(60_000, 5_000).pages(2))
+                Action::Sys(
+                    Sys::new(Sc::Splice, &[5, 0, 9, 0, len, 0], len as i64)
+                        .kernel(60_000, 5_000)
+                        .pages(2),
+                )
             }
             4 => Action::Sys(Sys::new(Sc::Ioctl, &[5, 0xf606, 0], 0)),
             _ => Action::Compute(cx.rng.range(5_000, 30_000)),
@@ -221,7 +291,10 @@ fn sshd() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
                 let fds = (1u64 << 56) | 0b0011_0000;
                 let sys = Sys::new(Sc::Select, &[6, 0, 0x7ffd_4410_0c40, fds, 0, 0], 1)
                     .out(&[0, 0x7ffd_4410_0c40, (1 << 56) | 0b0001_0000, 0, 0])
-                    .block(Block::Net { delay, len: 52 + cx.rng.below(120) as u32 });
+                    .block(Block::Net {
+                        delay,
+                        len: 52 + cx.rng.below(120) as u32,
+                    });
                 Action::Sys(sys)
             }
             2 => Action::Sys(read(4, 16_384, 36 + cx.rng.below(64) as i64, FdKind::Net)),
@@ -236,22 +309,53 @@ fn sshd() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
 
 /// A kernel writeback thread flushing `batches` batches of `count` × `bytes` writes after
 /// sleeping `delay` ns; then periodic small flushes.
-pub fn writeback(delay: u64, batches: u32, count: u32, bytes: u64) -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
+pub fn writeback(
+    delay: u64,
+    batches: u32,
+    count: u32,
+    bytes: u64,
+) -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
     let mut step = 0u32;
     move |cx| {
         step += 1;
         if step == 1 {
-            return Action::Kernel { work_ns: 1_000, block: Block::Sleep(delay.max(1)), pages: 0 };
+            return Action::Kernel {
+                work_ns: 1_000,
+                block: Block::Sleep(delay.max(1)),
+                pages: 0,
+            };
         }
         if step <= batches + 1 {
-            let req = DiskReq { disk: DISK, write: true, bytes, count };
-            return Action::Kernel { work_ns: cx.rng.range(20_000, 80_000), block: Block::Disk(req), pages: 0 };
+            let req = DiskReq {
+                disk: DISK,
+                write: true,
+                bytes,
+                count,
+            };
+            return Action::Kernel {
+                work_ns: cx.rng.range(20_000, 80_000),
+                block: Block::Disk(req),
+                pages: 0,
+            };
         }
-        if step % 2 == 0 {
-            Action::Kernel { work_ns: 5_000, block: Block::Sleep(5_000_000_000), pages: 0 }
+        if step.is_multiple_of(2) {
+            Action::Kernel {
+                work_ns: 5_000,
+                block: Block::Sleep(5_000_000_000),
+                pages: 0,
+            }
         } else {
-            let req = DiskReq { disk: DISK, write: true, bytes: 4096 * cx.rng.range(1, 16), count: 1 };
-            Action::Kernel { work_ns: 10_000, block: Block::Disk(req), pages: 0 }
+            let req = DiskReq {
+                disk: DISK,
+                write: true,
+                bytes: 4096 * cx.rng.range(1, 16),
+                count: 1,
+            };
+            Action::Kernel {
+                work_ns: 10_000,
+                block: Block::Disk(req),
+                pages: 0,
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use crate::r#gen::engine::Mark;
 use crate::r#gen::truth::{Phase, Request};
 
 /// A request taking longer than this is slow.
-pub const SLOW_NS: u64 = 50_000_000;
+pub const SLOW_NS: u64 = 30_000_000;
 
 /// Assembles complete requests (accept4 exit to close exit) per worker thread, in begin
 /// order. `open` holds the marks of requests still in progress.
@@ -37,7 +37,11 @@ fn build(v: &[Mark]) -> Option<Request> {
     let (begin, end) = (acc.exit_ts, close.exit_ts);
     let mut phases = Vec::new();
     let mut phase = |name: &str, b: u64, e: u64| {
-        phases.push(Phase { name: name.to_string(), begin_ns: b, end_ns: e });
+        phases.push(Phase {
+            name: name.to_string(),
+            begin_ns: b,
+            end_ns: e,
+        });
     };
     let parsed = find(mark::PARSED)?.exit_ts;
     phase("parse", begin, parsed);

@@ -45,7 +45,11 @@ impl Windows {
     /// Windows at fixed fractions of the trace duration.
     pub fn for_duration(d: u64) -> Self {
         let at = |f: u64| d / 100 * f;
-        Self { dns: (at(12), at(32)), xz: (at(42), at(62)), core: (at(72), at(80)) }
+        Self {
+            dns: (at(12), at(32)),
+            xz: (at(42), at(62)),
+            core: (at(72), at(80)),
+        }
     }
 }
 
@@ -89,15 +93,18 @@ pub fn setup(e: &mut Engine, cpus: u32, duration: u64) -> Vec<Problem> {
             kind: "cpu_hog".into(),
             begin_ns: w.xz.0,
             end_ns: w.xz.1,
-            description: format!("xz compresses rotated logs pinned on CPU {XZ_CPU}; requests woken there wait for the CPU"),
+            description: format!(
+                "xz (nice -5) compresses rotated logs pinned on CPU {XZ_CPU}; requests woken there wait for the CPU"
+            ),
         },
         Problem {
             kind: "core_dump".into(),
             begin_ns: w.core.0,
             end_ns: w.core.1,
-            description: "my_service crashes; its 512 MiB core is written back by a kworker in 1 MiB \
+            description:
+                "my_service crashes; its 512 MiB core is written back by a kworker in 1 MiB \
                 block writes, and mysqld's table reads queue behind them"
-                .into(),
+                    .into(),
         },
     ]
 }
@@ -115,12 +122,28 @@ fn add_apache(e: &mut Engine, w: Windows) {
             .block(Block::Sleep(1_000_000_000 + cx.rng.below(1_000_000)));
         Action::Sys(sys)
     });
-    e.add_thread(&proc_spec(APACHE_PID, 1, "apache2", 500_000_000), Box::new(master));
+    e.add_thread(
+        &proc_spec(APACHE_PID, 1, "apache2", 500_000_000),
+        Box::new(master),
+    );
     for i in 0..WORKERS {
         let tid = WORKER_TID + i;
         e.add_process(tid, APACHE_PID, fds.clone());
-        let worker = Worker { db_tid: DB_TID + i, windows: w, queue: VecDeque::new(), accepted: false };
-        e.add_thread(&proc_spec(tid, APACHE_PID, "apache2", 1_000_000 + u64::from(i) * 1_700_000), Box::new(worker));
+        let worker = Worker {
+            db_tid: DB_TID + i,
+            windows: w,
+            queue: VecDeque::new(),
+            accepted: false,
+        };
+        e.add_thread(
+            &proc_spec(
+                tid,
+                APACHE_PID,
+                "apache2",
+                1_000_000 + u64::from(i) * 1_700_000,
+            ),
+            Box::new(worker),
+        );
     }
 }
 
@@ -150,7 +173,10 @@ impl Behavior for Worker {
         let client = common::ip(198, 51, 100, 1 + cx.rng.below(200) as u8);
         let sys = Sys::new(Sc::Accept4, &[4, 16, 0x80000], CLIENT_FD as i64)
             .out(&[AF_INET, 32_768 + cx.rng.below(28_000), u64::from(client), 0])
-            .block(Block::Net { delay: cx.rng.exp(45_000_000), len: 74 })
+            .block(Block::Net {
+                delay: cx.rng.exp(25_000_000),
+                len: 74,
+            })
             .kernel(2_000, 3_000)
             .mark(mark::ACCEPT);
         Action::Sys(sys)
@@ -164,7 +190,10 @@ impl Worker {
         let req_len = cx.rng.range(350, 900) as i64;
         q.push_back(Action::Sys(read(CLIENT_FD, 8192, req_len, FdKind::Net)));
         let index: Arc<str> = Arc::from("/var/www/html/wordpress/index.php");
-        let stat = Sys::new(Sc::Newstat, &[], 0).text(&index).out(&[0x7ffe_2a10_9c80]).mark(mark::PARSED);
+        let stat = Sys::new(Sc::Newstat, &[], 0)
+            .text(&index)
+            .out(&[0x7ffe_2a10_9c80])
+            .mark(mark::PARSED);
         q.push_back(Action::Sys(stat.kernel(1_800, 600)));
         q.push_back(Action::Compute(cx.rng.range(150_000, 500_000)));
         let config: Arc<str> = Arc::from("/var/www/html/wordpress/wp-config.php");
@@ -177,7 +206,11 @@ impl Worker {
         plan_db(q, cx, self.db_tid);
         for _ in 0..3 {
             q.push_back(Action::Compute(cx.rng.range(300_000, 2_000_000)));
-            let brk = Sys::new(Sc::Brk, &[0x55d0_5f00_0000 + cx.rng.below(1 << 20) * 4096], 0x55d0_5f21_0000);
+            let brk = Sys::new(
+                Sc::Brk,
+                &[0x55d0_5f00_0000 + cx.rng.below(1 << 20) * 4096],
+                0x55d0_5f21_0000,
+            );
             q.push_back(Action::Sys(brk.pages(1)));
         }
         let size = cx.rng.range(15_000, 90_000);
@@ -193,7 +226,12 @@ impl Worker {
 }
 
 fn connect(fd: u64, port: u64, addr: u32) -> Sys {
-    Sys::new(Sc::Connect, &[fd, 0x7ffe_2a10_9d00, 16, AF_INET, port, u64::from(addr)], 0).kernel(4_000, 2_000)
+    Sys::new(
+        Sc::Connect,
+        &[fd, 0x7ffe_2a10_9d00, 16, AF_INET, port, u64::from(addr)],
+        0,
+    )
+    .kernel(4_000, 2_000)
 }
 
 /// A DNS lookup through a random resolver; 8.8.6.6 never answers.
@@ -202,16 +240,22 @@ fn plan_dns(q: &mut VecDeque<Action>, cx: &mut Cx<'_>) {
     let sock = Sys::new(Sc::Socket, &[AF_INET, 2 | 0x800 | 0x80000, 0], 12).mark(mark::DNS_BEGIN);
     q.push_back(Action::Sys(sock));
     q.push_back(Action::Sys(connect(12, 53, resolver)));
-    let send = Sys::new(Sc::Sendto, &[12, 0x7ffe_2a10_9e00, 36, 0, 0, 0], 36).xmit(78).io(FdKind::Net, true);
+    let send = Sys::new(Sc::Sendto, &[12, 0x7ffe_2a10_9e00, 36, 0, 0, 0], 36)
+        .xmit(78)
+        .io(FdKind::Net, true);
     q.push_back(Action::Sys(send));
     let fdset = (2u64 << 56) | (1 << 12);
     let select = |ret| Sys::new(Sc::Select, &[13, 0, 0x7ffe_2a10_9f00, fdset, 0, 0], ret);
     if resolver == DEAD_RESOLVER {
-        let s = select(0).out(&[0, 0x7ffe_2a10_9f00, 2 << 56, 0, 0]).block(Block::Sleep(DNS_TIMEOUT_NS));
+        let s = select(0)
+            .out(&[0, 0x7ffe_2a10_9f00, 2 << 56, 0, 0])
+            .block(Block::Sleep(DNS_TIMEOUT_NS));
         q.push_back(Action::Sys(s));
     } else {
-        let delay = cx.rng.range(1_000_000, 30_000_000);
-        let s = select(1).out(&[0, 0x7ffe_2a10_9f00, fdset, 0, 0]).block(Block::Net { delay, len: 120 });
+        let delay = cx.rng.range(500_000, 8_000_000);
+        let s = select(1)
+            .out(&[0, 0x7ffe_2a10_9f00, fdset, 0, 0])
+            .block(Block::Net { delay, len: 120 });
         q.push_back(Action::Sys(s));
         let recv = Sys::new(Sc::Recvfrom, &[12, 512, 0, 0x7ffe_2a10_9e80], 84)
             .out(&[0x7ffe_2a10_9e00, 0x7ffe_2a10_9e90, 0x7ffe_2a10_9e80])
@@ -228,9 +272,13 @@ fn plan_db(q: &mut VecDeque<Action>, cx: &mut Cx<'_>, db_tid: u32) {
     q.push_back(Action::Sys(connect(13, 3306, common::ip(127, 0, 0, 1))));
     for _ in 0..cx.rng.range(4, 12) {
         let len = cx.rng.range(60, 400);
-        let send = Sys::new(Sc::Sendto, &[13, 0x55d0_6000_1000, len, 0x4000, 0, 0], len as i64)
-            .wake(db_tid)
-            .io(FdKind::Net, true);
+        let send = Sys::new(
+            Sc::Sendto,
+            &[13, 0x55d0_6000_1000, len, 0x4000, 0, 0],
+            len as i64,
+        )
+        .wake(db_tid)
+        .io(FdKind::Net, true);
         q.push_back(Action::Sys(send));
         let resp = cx.rng.range(100, 8_000) as i64;
         let recv = Sys::new(Sc::Recvfrom, &[13, 16_384, 0, 0], resp)
@@ -247,13 +295,23 @@ fn add_mysqld(e: &mut Engine) {
     let fds = vec![
         (0, "/dev/null".to_string(), 0o2),
         (3, "/var/lib/mysql/ibdata1".to_string(), 0o2_000_002),
-        (21, "/var/lib/mysql/wordpress/wp_posts.ibd".to_string(), 0o2_000_002),
+        (
+            21,
+            "/var/lib/mysql/wordpress/wp_posts.ibd".to_string(),
+            0o2_000_002,
+        ),
         (22, "/var/lib/mysql/ib_logfile0".to_string(), 0o2_010_002),
         (24, "socket:[22051]".to_string(), 0o2_004_002),
     ];
     e.add_process(MYSQLD_PID, 1, fds);
-    let spec = |tid: u32, wake: u64| ThreadSpec { pid: MYSQLD_PID, ..proc_spec(tid, 1, "mysqld", wake) };
-    e.add_thread(&spec(MYSQLD_PID, u64::MAX / 4), Box::new(Script(|_: &mut Cx<'_>| Action::Compute(1))));
+    let spec = |tid: u32, wake: u64| ThreadSpec {
+        pid: MYSQLD_PID,
+        ..proc_spec(tid, 1, "mysqld", wake)
+    };
+    e.add_thread(
+        &spec(MYSQLD_PID, u64::MAX / 4),
+        Box::new(Script(|_: &mut Cx<'_>| Action::Compute(1))),
+    );
     let mut step = 0u32;
     let innodb = Script(move |cx: &mut Cx<'_>| {
         step = (step + 1) % 3;
@@ -261,17 +319,28 @@ fn add_mysqld(e: &mut Engine) {
             1 => Action::Sys(common::sleep(1_000_000_000)),
             2 => {
                 let n = 4096 * cx.rng.range(4, 16);
-                Action::Sys(Sys::new(Sc::Pwrite64, &[22, 0x7f2a_1000_0000, n, 0], n as i64).io(FdKind::Disk, true))
+                Action::Sys(
+                    Sys::new(Sc::Pwrite64, &[22, 0x7f2a_1000_0000, n, 0], n as i64)
+                        .io(FdKind::Disk, true),
+                )
             }
             _ => {
-                let req = DiskReq { disk: DISK, write: true, bytes: 65_536, count: 1 };
+                let req = DiskReq {
+                    disk: DISK,
+                    write: true,
+                    bytes: 65_536,
+                    count: 1,
+                };
                 Action::Sys(Sys::new(Sc::Fsync, &[22], 0).block(Block::Disk(req)))
             }
         }
     });
     e.add_thread(&spec(MYSQLD_PID + 1, 300_000_000), Box::new(innodb));
     for i in 0..WORKERS {
-        e.add_thread(&spec(DB_TID + i, 2_000_000 + u64::from(i) * 100_000), Box::new(Script(db_conn(WORKER_TID + i))));
+        e.add_thread(
+            &spec(DB_TID + i, 2_000_000 + u64::from(i) * 100_000),
+            Box::new(Script(db_conn(WORKER_TID + i))),
+        );
     }
 }
 
@@ -291,7 +360,12 @@ fn db_conn(worker: u32) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
             }
             2 => Action::Compute(cx.rng.range(50_000, 300_000)),
             3 if cx.rng.chance(0.15) => {
-                let req = DiskReq { disk: DISK, write: false, bytes: 16_384, count: 1 };
+                let req = DiskReq {
+                    disk: DISK,
+                    write: false,
+                    bytes: 16_384,
+                    count: 1,
+                };
                 let pos = cx.rng.below(1 << 20) * 16_384;
                 let sys = Sys::new(Sc::Pread64, &[21, 16_384, pos], 16_384)
                     .out(&[0x7f2a_2100_0000])
@@ -302,9 +376,13 @@ fn db_conn(worker: u32) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
             3 => Action::Compute(cx.rng.range(20_000, 100_000)),
             _ => {
                 let len = cx.rng.range(100, 8_000);
-                let sys = Sys::new(Sc::Sendto, &[30, 0x7f2a_2200_0000, len, 0x4000, 0, 0], len as i64)
-                    .wake(worker)
-                    .io(FdKind::Net, true);
+                let sys = Sys::new(
+                    Sc::Sendto,
+                    &[30, 0x7f2a_2200_0000, len, 0x4000, 0, 0],
+                    len as i64,
+                )
+                .wake(worker)
+                .io(FdKind::Net, true);
                 Action::Sys(sys)
             }
         }
@@ -317,7 +395,12 @@ fn add_cron_xz(e: &mut Engine, w: Windows) {
     let cron = Script(move |_: &mut Cx<'_>| {
         step += 1;
         match step {
-            1 => Action::Spawn(Spawn { behavior: Box::new(Script(xz(w.xz.1))), new_process: true, affinity: Some(XZ_CPU) }),
+            1 => Action::Spawn(Spawn {
+                behavior: Box::new(Script(xz(w.xz.1))),
+                new_process: true,
+                affinity: Some(XZ_CPU),
+                prio: Some(15),
+            }),
             _ => Action::Sys(common::sleep(3_600_000_000_000)),
         }
     });
@@ -330,7 +413,10 @@ fn xz(until: u64) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     move |cx| {
         step += 1;
         if step == 1 {
-            return Action::Exec { filename: Arc::from("/usr/bin/xz"), comm: "xz" };
+            return Action::Exec {
+                filename: Arc::from("/usr/bin/xz"),
+                comm: "xz",
+            };
         }
         if cx.now - cx.begin >= until {
             return Action::Exit;
@@ -338,13 +424,24 @@ fn xz(until: u64) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
         match step % 3 {
             0 => Action::Sys(read(3, 131_072, 131_072, FdKind::Disk).kernel(30_000, 5_000)),
             1 => Action::Compute(cx.rng.range(30_000_000, 50_000_000)),
-            _ => Action::Sys(common::write(4, 32_768, FdKind::Disk).kernel(12_000, 2_000).pages(4)),
+            _ => Action::Sys(
+                common::write(4, 32_768, FdKind::Disk)
+                    .kernel(12_000, 2_000)
+                    .pages(4),
+            ),
         }
     }
 }
 
 fn add_my_service(e: &mut Engine, w: Windows) {
-    e.add_process(1700, 1, vec![(0, "/dev/null".to_string(), 0o2), (3, "/etc/my_service.conf".to_string(), 0)]);
+    e.add_process(
+        1700,
+        1,
+        vec![
+            (0, "/dev/null".to_string(), 0o2),
+            (3, "/etc/my_service.conf".to_string(), 0),
+        ],
+    );
     let mut step = 0u32;
     let svc = Script(move |cx: &mut Cx<'_>| {
         step += 1;
@@ -352,7 +449,11 @@ fn add_my_service(e: &mut Engine, w: Windows) {
         if rel >= w.core.0 {
             return match step % 40 {
                 0 => Action::Crash,
-                _ => Action::Kernel { work_ns: 50_000, block: Block::None, pages: 8 },
+                _ => Action::Kernel {
+                    work_ns: 50_000,
+                    block: Block::None,
+                    pages: 8,
+                },
             };
         }
         match step % 2 {
@@ -360,7 +461,10 @@ fn add_my_service(e: &mut Engine, w: Windows) {
             _ => Action::Compute(cx.rng.range(100_000, 400_000)),
         }
     });
-    e.add_thread(&proc_spec(1700, 1, "my_service", 200_000_000), Box::new(svc));
+    e.add_thread(
+        &proc_spec(1700, 1, "my_service", 200_000_000),
+        Box::new(svc),
+    );
     let spec = common::kthread_spec(120, "kworker/u8:2", None, 1_000);
     e.add_process(120, 2, Vec::new());
     let wb = common::writeback(w.core.0 + 30_000_000, 32, 16, 1 << 20);
