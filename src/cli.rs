@@ -1,7 +1,9 @@
 //! The command line: one module per subcommand family.
 
 pub mod bench;
+pub mod demo;
 pub mod dump;
+pub mod r#gen;
 pub mod info;
 
 use std::path::PathBuf;
@@ -33,6 +35,10 @@ pub enum Command {
     Dump(dump::DumpArgs),
     /// Summarise traces: domains, streams, event counts, lost events, time range.
     Info(info::InfoArgs),
+    /// Write a synthetic LTTng kernel trace with a ground-truth file of what it contains.
+    Gen(r#gen::GenArgs),
+    /// Generate the built-in `web` scenario once (in the cache directory) and open it.
+    Demo(demo::DemoArgs),
     /// Measure decoding speed against babeltrace2 on the same trace, side by side.
     Bench(bench::BenchArgs),
 }

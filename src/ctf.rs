@@ -19,3 +19,4 @@ pub mod reader;
 pub mod session;
 pub mod trace;
 pub mod value;
+pub mod writer;

@@ -14,4 +14,5 @@
 
 pub mod cli;
 pub mod ctf;
+pub mod r#gen;
 pub mod pretty;

@@ -1,0 +1,722 @@
+//! Discrete-event simulation of a small Linux machine, emitting LTTng kernel events.
+//!
+//! Why a simulation rather than random events: every event the generator writes must be
+//! consistent with all others (a thread runs on one CPU at a time, `sched_switch` pairs up,
+//! syscall entries and exits nest, per-CPU timestamps never go back), and the ground truth
+//! must be exact. Both follow if the events are the side effects of a model that really
+//! schedules threads.
+//!
+//! Model: each CPU has a clock `now` (the time of its last emitted event), a current thread
+//! (or its swapper) and a FIFO run queue. Threads follow a [`Behavior`] that yields
+//! [`Action`]s: compute in user space, make a syscall (which may block on a timer, another
+//! thread, the network or the disk), exit... A binary heap orders the pending jobs (CPU
+//! steps, timer expiries, device interrupts) by time; a job runs at `max(job time, cpu.now)`
+//! on its CPU, so per-CPU time is monotonic by construction. Cross-CPU effects (wakeups) use
+//! `max` of the two sides' times, so causality holds across streams too. A CPU step runs its
+//! thread's actions until it blocks or reaches the next pending job's time, which keeps the
+//! heap small and the generator fast.
+
+mod action;
+mod devices;
+mod report;
+mod sched;
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::io;
+use std::sync::Arc;
+
+use super::catalog::{self, Ev, Sc};
+use super::rng::Rng;
+use super::truth::DurStats;
+use crate::ctf::writer::payload::{encode, encode_one};
+use crate::ctf::writer::stream::TraceWriter;
+use crate::ctf::writer::{FieldType, Val};
+
+pub use devices::{Disk, NetIf, Noise};
+
+/// Thread id.
+pub type Tid = u32;
+
+/// What kind of file an I/O syscall used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FdKind {
+    /// A regular file.
+    Disk,
+    /// A socket.
+    Net,
+}
+
+/// Bytes moved by a successful I/O syscall (for the ground truth).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Io {
+    /// File kind.
+    pub kind: FdKind,
+    /// Write (true) or read.
+    pub write: bool,
+    /// Bytes (equals the syscall's `ret`).
+    pub bytes: u64,
+}
+
+/// A block request batch: `count` requests of `bytes` each, issued back to back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DiskReq {
+    /// Index of the disk in the engine.
+    pub disk: usize,
+    /// Write or read.
+    pub write: bool,
+    /// Bytes per request (multiple of 512).
+    pub bytes: u64,
+    /// Requests in the batch; the thread wakes when the last one completes.
+    pub count: u32,
+}
+
+/// Where a syscall (or kernel work) blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    /// Does not block.
+    None,
+    /// Sleeps on an hrtimer for this many ns (`prev_state` S).
+    Sleep(u64),
+    /// Waits until another thread wakes it ([`Sys::wake`]); a wake that came first is
+    /// remembered, so the order of the two threads does not matter.
+    Wait,
+    /// Waits for a network packet of `len` bytes arriving after `delay` ns.
+    Net {
+        /// Delay until the packet arrives.
+        delay: u64,
+        /// Its length.
+        len: u32,
+    },
+    /// Issues block requests and waits for the last one (`prev_state` D).
+    Disk(DiskReq),
+}
+
+/// One system call as a behaviour asks for it.
+#[derive(Debug, Clone)]
+pub struct Sys {
+    /// Which syscall.
+    pub sc: Sc,
+    /// Entry integer fields in order (string fields are skipped).
+    pub args: [u64; 6],
+    /// The entry's string field (`filename`), if it has one.
+    pub text: Option<Arc<str>>,
+    /// Return value.
+    pub ret: i64,
+    /// Exit fields after `ret`, in order.
+    pub out: [u64; 5],
+    /// Kernel time before blocking (or before returning).
+    pub kernel_ns: u64,
+    /// Kernel time after being woken.
+    pub after_ns: u64,
+    /// Blocking behaviour.
+    pub block: Block,
+    /// Thread to wake from inside the call (message sent to it).
+    pub wake: Option<Tid>,
+    /// Bytes transmitted on the NIC from inside the call.
+    pub xmit: u32,
+    /// Page allocations made inside the call.
+    pub pages: u8,
+    /// Bytes moved, for the ground truth.
+    pub io: Option<Io>,
+    /// Non-zero: record a [`Mark`] at exit (scenario bookkeeping, e.g. request phases).
+    pub mark: u32,
+}
+
+impl Sys {
+    /// A non-blocking call with these entry fields and return value.
+    pub fn new(sc: Sc, args: &[u64], ret: i64) -> Self {
+        let mut a = [0u64; 6];
+        let n = args.len().min(6);
+        a[..n].copy_from_slice(&args[..n]);
+        Self {
+            sc,
+            args: a,
+            text: None,
+            ret,
+            out: [0; 5],
+            kernel_ns: 800,
+            after_ns: 600,
+            block: Block::None,
+            wake: None,
+            xmit: 0,
+            pages: 0,
+            io: None,
+            mark: 0,
+        }
+    }
+    /// Sets the string field.
+    pub fn text(mut self, t: &Arc<str>) -> Self {
+        self.text = Some(Arc::clone(t));
+        self
+    }
+    /// Sets the exit fields after `ret`.
+    pub fn out(mut self, out: &[u64]) -> Self {
+        let n = out.len().min(5);
+        self.out[..n].copy_from_slice(&out[..n]);
+        self
+    }
+    /// Sets kernel time before and after the blocking point.
+    pub fn kernel(mut self, before: u64, after: u64) -> Self {
+        self.kernel_ns = before;
+        self.after_ns = after;
+        self
+    }
+    /// Sets the blocking behaviour.
+    pub fn block(mut self, b: Block) -> Self {
+        self.block = b;
+        self
+    }
+    /// Wakes `tid` from inside the call.
+    pub fn wake(mut self, tid: Tid) -> Self {
+        self.wake = Some(tid);
+        self
+    }
+    /// Transmits `bytes` on the NIC.
+    pub fn xmit(mut self, bytes: u32) -> Self {
+        self.xmit = bytes;
+        self
+    }
+    /// Allocates pages.
+    pub fn pages(mut self, n: u8) -> Self {
+        self.pages = n;
+        self
+    }
+    /// Records bytes moved.
+    pub fn io(mut self, kind: FdKind, write: bool) -> Self {
+        self.io = Some(Io {
+            kind,
+            write,
+            bytes: self.ret.max(0) as u64,
+        });
+        self
+    }
+    /// Records a mark at exit.
+    pub fn mark(mut self, m: u32) -> Self {
+        self.mark = m;
+        self
+    }
+}
+
+/// A new thread (and maybe process) to create with `clone`. The child starts with the
+/// parent's comm; give it a new one with [`Action::Exec`].
+pub struct Spawn {
+    /// The child's program.
+    pub behavior: Box<dyn Behavior>,
+    /// New process (fork) or new thread in the parent's process.
+    pub new_process: bool,
+    /// Pin the child to this CPU.
+    pub affinity: Option<u32>,
+    /// Priority of the child if not the parent's (e.g. 15 for nice −5).
+    pub prio: Option<i32>,
+}
+
+/// A [`Behavior`] from a closure (which keeps its own state).
+pub struct Script<F>(pub F);
+
+impl<F: FnMut(&mut Cx<'_>) -> Action + Send> Behavior for Script<F> {
+    fn next(&mut self, cx: &mut Cx<'_>) -> Action {
+        (self.0)(cx)
+    }
+}
+
+/// What a thread does next.
+pub enum Action {
+    /// Run in user space for this many ns of CPU time.
+    Compute(u64),
+    /// Make a system call.
+    Sys(Sys),
+    /// Kernel-thread work (no syscall events): run `work_ns`, then block as asked.
+    Kernel {
+        /// CPU time.
+        work_ns: u64,
+        /// Blocking behaviour afterwards.
+        block: Block,
+        /// Page allocations.
+        pages: u8,
+    },
+    /// `clone` a child.
+    Spawn(Spawn),
+    /// `execve` a new image; the comm becomes `comm`.
+    Exec {
+        /// Path.
+        filename: Arc<str>,
+        /// New comm.
+        comm: &'static str,
+    },
+    /// `exit_group`.
+    Exit,
+    /// Killed by a signal (no `exit_group` call), after `pages` page frees.
+    Crash,
+    /// Emit the LTTng statedump from inside an `ioctl` (lttng-sessiond starting the trace).
+    Statedump,
+}
+
+/// What a behaviour can see when choosing its next action.
+pub struct Cx<'a> {
+    /// Current time (clock value).
+    pub now: u64,
+    /// Trace begin.
+    pub begin: u64,
+    /// The thread.
+    pub tid: Tid,
+    /// Its process.
+    pub pid: u32,
+    /// CPU it runs on.
+    pub cpu: u32,
+    /// The shared random generator.
+    pub rng: &'a mut Rng,
+}
+
+/// A thread's program.
+pub trait Behavior: Send {
+    /// The next action.
+    fn next(&mut self, cx: &mut Cx<'_>) -> Action;
+}
+
+/// A scenario bookkeeping record: a marked syscall's thread, mark, times and the thread's
+/// cumulative wait-for-CPU time at exit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mark {
+    /// Thread.
+    pub tid: Tid,
+    /// The syscall's mark.
+    pub mark: u32,
+    /// Its return value.
+    pub ret: i64,
+    /// Entry timestamp.
+    pub entry_ts: u64,
+    /// Exit timestamp.
+    pub exit_ts: u64,
+    /// Thread's cumulative wait-for-CPU time at exit.
+    pub wait_cpu_ns: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TState {
+    Running(u32),
+    Runnable(u32),
+    Blocked,
+    Dead,
+}
+
+#[derive(Debug, Clone)]
+enum Cont {
+    Fresh,
+    Compute(u64),
+    SysExit(Box<Sys>),
+    KernelDone,
+    CloneChild,
+}
+
+/// Static identity of a thread when the scenario creates it.
+#[derive(Debug, Clone)]
+pub struct ThreadSpec {
+    /// TID (and PID when `pid == tid`).
+    pub tid: Tid,
+    /// Process id.
+    pub pid: u32,
+    /// Parent process id.
+    pub ppid: u32,
+    /// Comm.
+    pub comm: String,
+    /// Priority as the tracer shows it (nice 0 → 20).
+    pub prio: i32,
+    /// Kernel thread.
+    pub kernel: bool,
+    /// Pinned to this CPU.
+    pub affinity: Option<u32>,
+    /// Delay after the trace begin of its first wakeup.
+    pub first_wake_ns: u64,
+}
+
+struct Thread {
+    tid: Tid,
+    pid: u32,
+    comm: [u8; 16],
+    prio: i32,
+    kernel: bool,
+    affinity: Option<u32>,
+    state: TState,
+    last_cpu: u32,
+    cont: Cont,
+    behavior: Option<Box<dyn Behavior>>,
+    tokens: u32,
+    waiting: bool,
+    last_ts: u64,
+    sys_entry_ts: u64,
+    cpu_ns: u64,
+    wait_cpu_ns: u64,
+    runnable_since: u64,
+}
+
+/// A process: identity, open files (for the statedump) and I/O totals.
+pub struct Process {
+    /// Process id.
+    pub pid: u32,
+    /// Parent process id.
+    pub ppid: u32,
+    /// Open fds at trace start: fd, path, open flags.
+    pub fds: Vec<(i32, String, u32)>,
+    file_table: u64,
+    io: [u64; 6],
+}
+
+struct Cpu {
+    swapper: [u8; 16],
+    now: u64,
+    cur: Option<usize>,
+    rq: VecDeque<usize>,
+    step_at: Option<u64>,
+    next_tick: u64,
+    run_since: u64,
+    busy_ns: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Job {
+    Step(u32),
+    Timer(usize),
+    DiskDone {
+        cpu: u32,
+        tix: usize,
+        req: DiskReq,
+        sector: u64,
+        last: bool,
+    },
+    NetRx {
+        cpu: u32,
+        tix: usize,
+        len: u32,
+    },
+    Noise(usize),
+}
+
+#[derive(Default)]
+struct Stats {
+    sys: Vec<DurStats>,
+    irqs: Vec<(u32, String, DurStats)>,
+    softirq: [(u64, DurStats); 10],
+    marks: Vec<Mark>,
+    record_marks: bool,
+}
+
+/// The simulation.
+pub struct Engine {
+    w: TraceWriter,
+    cpus: Vec<Cpu>,
+    threads: Vec<Thread>,
+    tid_index: HashMap<Tid, usize>,
+    procs: Vec<Process>,
+    pid_index: HashMap<u32, usize>,
+    heap: BinaryHeap<Reverse<(u64, u64, Job)>>,
+    seq: u64,
+    rng: Rng,
+    scratch: Vec<u8>,
+    begin: u64,
+    cpu_base: u32,
+    total_cpus: u32,
+    listing: Vec<Listed>,
+    next_tid: u32,
+    stats: Stats,
+    disks: Vec<Disk>,
+    netifs: Vec<NetIf>,
+    noise: Vec<Noise>,
+}
+
+/// Where an [`Engine`] sits: the CPUs it simulates out of the machine's, its first clock
+/// value, and the first TID it gives to new threads.
+#[derive(Debug, Clone, Copy)]
+pub struct Machine {
+    /// First CPU simulated (CPU numbers in events are global).
+    pub first_cpu: u32,
+    /// CPUs simulated.
+    pub cpus: u32,
+    /// CPUs of the whole machine.
+    pub total_cpus: u32,
+    /// Clock value at the trace begin.
+    pub begin: u64,
+    /// First TID for forked threads.
+    pub first_tid: u32,
+}
+
+/// A thread simulated by another engine, listed by this one's statedump.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    tid: Tid,
+    pid: u32,
+    ppid: u32,
+    comm: [u8; 16],
+    kernel: bool,
+    cpu: u32,
+    file_table: u64,
+    fds: Vec<(i32, String, u32)>,
+}
+
+/// Scheduler tick period (HZ = 250).
+const TICK_NS: u64 = 4_000_000;
+/// A thread is preempted at a tick once it has run this long while others wait.
+const SLICE_NS: u64 = 3_000_000;
+
+impl Engine {
+    /// A machine (or a part of one) writing to `w`, starting at clock value `begin`.
+    pub fn new(w: TraceWriter, m: &Machine, rng: Rng) -> Self {
+        let begin = m.begin;
+        let cpus = (0..m.cpus)
+            .map(|c| Cpu {
+                swapper: crate::ctf::writer::payload::comm(&format!("swapper/{}", c + m.first_cpu)),
+                now: begin,
+                cur: None,
+                rq: VecDeque::new(),
+                step_at: None,
+                next_tick: begin + TICK_NS,
+                run_since: begin,
+                busy_ns: 0,
+            })
+            .collect();
+        Self {
+            w,
+            cpus,
+            threads: Vec::new(),
+            tid_index: HashMap::new(),
+            procs: Vec::new(),
+            pid_index: HashMap::new(),
+            heap: BinaryHeap::new(),
+            seq: 0,
+            rng,
+            scratch: Vec::with_capacity(256),
+            begin,
+            cpu_base: m.first_cpu,
+            total_cpus: m.total_cpus,
+            listing: Vec::new(),
+            next_tid: m.first_tid,
+            stats: Stats {
+                sys: vec![DurStats::default(); catalog::SC_COUNT as usize],
+                ..Stats::default()
+            },
+            disks: Vec::new(),
+            netifs: Vec::new(),
+            noise: Vec::new(),
+        }
+    }
+
+    /// Keeps [`Mark`]s of marked syscalls (memory grows with their number).
+    pub fn record_marks(&mut self, on: bool) {
+        self.stats.record_marks = on;
+    }
+
+    /// Adds a process (its threads are added with [`Engine::add_thread`]).
+    pub fn add_process(&mut self, pid: u32, ppid: u32, fds: Vec<(i32, String, u32)>) {
+        let file_table = 0xffff_8f00_4a00_0000 + u64::from(pid) * 0x400;
+        self.pid_index.insert(pid, self.procs.len());
+        self.procs.push(Process {
+            pid,
+            ppid,
+            fds,
+            file_table,
+            io: [0; 6],
+        });
+    }
+
+    /// Adds a thread, blocked at the trace start and woken `first_wake_ns` after it.
+    pub fn add_thread(&mut self, spec: &ThreadSpec, behavior: Box<dyn Behavior>) {
+        let ix = self.new_thread(spec.tid, spec.pid, spec.comm.as_str(), spec.prio, behavior);
+        let t = &mut self.threads[ix];
+        t.kernel = spec.kernel;
+        t.affinity = spec.affinity;
+        t.last_cpu = spec.affinity.unwrap_or(spec.tid % self.cpus.len() as u32);
+        self.next_tid = self.next_tid.max(spec.tid + 1);
+        self.push(self.begin + spec.first_wake_ns, Job::Timer(ix));
+    }
+
+    fn new_thread(
+        &mut self,
+        tid: Tid,
+        pid: u32,
+        comm: &str,
+        prio: i32,
+        behavior: Box<dyn Behavior>,
+    ) -> usize {
+        let ix = self.threads.len();
+        self.tid_index.insert(tid, ix);
+        self.threads.push(Thread {
+            tid,
+            pid,
+            comm: crate::ctf::writer::payload::comm(comm),
+            prio,
+            kernel: false,
+            affinity: None,
+            state: TState::Blocked,
+            last_cpu: 0,
+            cont: Cont::Fresh,
+            behavior: Some(behavior),
+            tokens: 0,
+            waiting: false,
+            last_ts: self.begin,
+            sys_entry_ts: 0,
+            cpu_ns: 0,
+            wait_cpu_ns: 0,
+            runnable_since: 0,
+        });
+        ix
+    }
+
+    /// Adds a disk; returns its index for [`DiskReq::disk`].
+    pub fn add_disk(&mut self, d: Disk) -> usize {
+        self.disks.push(d);
+        self.disks.len() - 1
+    }
+
+    /// Adds a network interface (the first one receives [`Block::Net`] packets).
+    pub fn add_netif(&mut self, n: NetIf) {
+        self.netifs.push(n);
+    }
+
+    /// Adds a background interrupt source.
+    pub fn add_noise(&mut self, n: Noise) {
+        let first = self.begin + self.rng.exp(n.mean_interval_ns);
+        self.noise.push(n);
+        self.push(first, Job::Noise(self.noise.len() - 1));
+    }
+
+    fn push(&mut self, t: u64, job: Job) {
+        self.seq += 1;
+        self.heap.push(Reverse((t, self.seq, job)));
+    }
+
+    /// Events written so far.
+    pub fn events(&self) -> u64 {
+        self.w.events()
+    }
+
+    /// Runs until clock value `end` or until `max_events` events were written.
+    /// `progress` is called now and then with the current time.
+    pub fn run(
+        &mut self,
+        end: u64,
+        max_events: u64,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> io::Result<()> {
+        let mut n = 0u32;
+        while let Some(Reverse((t, _, job))) = self.heap.pop() {
+            if t >= end || self.w.events() >= max_events {
+                break;
+            }
+            self.dispatch(t, job)?;
+            n = n.wrapping_add(1);
+            if n.is_multiple_of(65536) {
+                progress(t, self.w.events());
+            }
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, t: u64, job: Job) -> io::Result<()> {
+        match job {
+            Job::Step(c) => {
+                if self.cpus[c as usize].step_at == Some(t) {
+                    self.cpus[c as usize].step_at = None;
+                    self.step(c, t)?;
+                }
+                Ok(())
+            }
+            Job::Timer(ix) => self.timer_fire(t, ix),
+            Job::DiskDone {
+                cpu,
+                tix,
+                req,
+                sector,
+                last,
+            } => self.disk_done(t, cpu, tix, req, sector, last),
+            Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix), len),
+            Job::Noise(i) => self.noise_fire(t, i),
+        }
+    }
+
+    /// Writes event `ev` on `cpu` at the CPU's current time, then advances that time a little
+    /// (an event takes time to record; it also keeps timestamps distinct).
+    fn emit(&mut self, cpu: u32, ev: Ev, vals: &[Val<'_>]) -> io::Result<()> {
+        self.scratch.clear();
+        encode(catalog::fields(ev), vals, &mut self.scratch)
+            .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))?;
+        let c = &mut self.cpus[cpu as usize];
+        let ts = c.now;
+        c.now += 90 + (self.seq & 63);
+        self.w.event(cpu, ev.0, ts, &self.scratch)
+    }
+
+    /// Encodes a syscall's entry or exit from its integer slots and string (the hot path:
+    /// no intermediate value list).
+    fn emit_sys(&mut self, cpu: u32, ev: Ev, ints: &[u64], text: Option<&str>) -> io::Result<()> {
+        self.scratch.clear();
+        let mut k = 0;
+        for f in catalog::fields(ev) {
+            let v = if f.ty == FieldType::Str {
+                Val::S(text.unwrap_or(""))
+            } else {
+                let v = ints.get(k).copied().unwrap_or(0);
+                k += 1;
+                Val::I(v)
+            };
+            if encode_one(f.ty, v, &mut self.scratch).is_err() {
+                return Err(io::Error::other(format!(
+                    "{}: bad field {}",
+                    catalog::name(ev),
+                    f.name
+                )));
+            }
+        }
+        let c = &mut self.cpus[cpu as usize];
+        let ts = c.now;
+        c.now += 90 + (self.seq & 63);
+        self.w.event(cpu, ev.0, ts, &self.scratch)
+    }
+
+    /// Clock value of the last event written (or the begin).
+    pub fn last_ts(&self) -> u64 {
+        self.w
+            .streams()
+            .iter()
+            .map(|s| s.last_ts())
+            .max()
+            .unwrap_or(self.begin)
+    }
+
+    /// This engine's threads and processes as another engine's statedump lists them.
+    pub fn listing(&self) -> Vec<Listed> {
+        self.threads
+            .iter()
+            .map(|th| {
+                let p = self.pid_index.get(&th.pid).map(|&p| &self.procs[p]);
+                // Threads of one process share its table; list its fds once, with the leader.
+                let fds = match p {
+                    Some(p) if th.tid == th.pid => p.fds.clone(),
+                    _ => Vec::new(),
+                };
+                Listed {
+                    tid: th.tid,
+                    pid: th.pid,
+                    ppid: p.map_or(0, |p| p.ppid),
+                    comm: th.comm,
+                    kernel: th.kernel,
+                    cpu: th.last_cpu + self.cpu_base,
+                    file_table: p.map_or(0, |p| p.file_table),
+                    fds,
+                }
+            })
+            .collect()
+    }
+
+    /// Adds threads of other engines to this one's statedump.
+    pub fn add_listing(&mut self, l: Vec<Listed>) {
+        self.listing.extend(l);
+    }
+
+    /// Finishes the trace: closes every stream's last packet at clock value `end` (at least
+    /// the last event) and returns the ground truth of this engine.
+    pub fn finish(self, end: u64) -> io::Result<report::Finished> {
+        report::finish(self, end)
+    }
+}
+
+pub use report::Finished;
