@@ -138,3 +138,61 @@ fn dump_matches_babeltrace2_on_conformance_traces() {
         failures.join("\n")
     );
 }
+
+/// Generated traces (issue: trace generator) print exactly as babeltrace2 prints them,
+/// discarded-events warnings included.
+#[test]
+fn dump_matches_babeltrace2_on_generated_traces() {
+    if !has_babeltrace2() {
+        eprintln!("babeltrace2 not installed, skipping");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let cases: &[&[&str]] = &[
+        &["--scenario", "web", "--duration", "2s", "--seed", "7"],
+        &[
+            "--scenario",
+            "uniform",
+            "--events",
+            "200000",
+            "--seed",
+            "3",
+            "--discard-rate",
+            "0.3",
+        ],
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let out_dir = tmp.path().join(format!("g{i}"));
+        let mut args = vec!["gen", "--out", out_dir.to_str().unwrap()];
+        args.extend_from_slice(case);
+        let generated = lttng_tui(&args);
+        assert!(
+            generated.status.success(),
+            "{}",
+            String::from_utf8_lossy(&generated.stderr)
+        );
+        let trace = out_dir.join("kernel");
+        let theirs = std::process::Command::new("babeltrace2")
+            .arg("--clock-gmt")
+            .arg(&trace)
+            .env("TZ", "UTC")
+            .output()
+            .unwrap();
+        assert!(theirs.status.success(), "babeltrace2 refuses {case:?}");
+        let ours = lttng_tui(&["dump", "--clock-gmt", trace.to_str().unwrap()]);
+        assert!(ours.status.success());
+        assert!(
+            ours.stdout == theirs.stdout,
+            "{case:?}: {}",
+            first_difference(
+                &String::from_utf8_lossy(&ours.stdout),
+                &String::from_utf8_lossy(&theirs.stdout)
+            )
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&ours.stderr),
+            String::from_utf8_lossy(&theirs.stderr),
+            "{case:?}: warnings differ"
+        );
+    }
+}
