@@ -39,6 +39,27 @@ pub use devices::{Disk, NetIf, Noise};
 /// Thread id.
 pub type Tid = u32;
 
+/// Hasher for TID/PID keys: std's SipHash is needlessly slow on this hot path, and the keys
+/// come from the scenario, not from an adversary.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type IdMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TState {
     Running(u32),
@@ -80,6 +101,8 @@ pub struct ThreadSpec {
 struct Thread {
     tid: Tid,
     pid: u32,
+    /// Index of the process in `Engine::procs` (`usize::MAX`: unknown).
+    proc_ix: usize,
     comm: [u8; 16],
     prio: i32,
     kernel: bool,
@@ -153,9 +176,9 @@ pub struct Engine {
     w: TraceWriter,
     cpus: Vec<Cpu>,
     threads: Vec<Thread>,
-    tid_index: HashMap<Tid, usize>,
+    tid_index: IdMap<usize>,
     procs: Vec<Process>,
-    pid_index: HashMap<u32, usize>,
+    pid_index: IdMap<usize>,
     heap: BinaryHeap<Reverse<(u64, u64, Job)>>,
     seq: u64,
     rng: Rng,
@@ -225,9 +248,9 @@ impl Engine {
             w,
             cpus,
             threads: Vec::new(),
-            tid_index: HashMap::new(),
+            tid_index: IdMap::default(),
             procs: Vec::new(),
-            pid_index: HashMap::new(),
+            pid_index: IdMap::default(),
             heap: BinaryHeap::new(),
             seq: 0,
             rng,
@@ -286,9 +309,11 @@ impl Engine {
     ) -> usize {
         let ix = self.threads.len();
         self.tid_index.insert(tid, ix);
+        let proc_ix = self.pid_index.get(&pid).copied().unwrap_or(usize::MAX);
         self.threads.push(Thread {
             tid,
             pid,
+            proc_ix,
             comm: crate::ctf::writer::payload::comm(comm),
             prio,
             kernel: false,
@@ -383,40 +408,56 @@ impl Engine {
     /// Writes event `ev` on `cpu` at the CPU's current time, then advances that time a little
     /// (an event takes time to record; it also keeps timestamps distinct).
     fn emit(&mut self, cpu: u32, ev: Ev, vals: &[Val<'_>]) -> io::Result<()> {
-        self.scratch.clear();
-        encode(catalog::fields(ev), vals, &mut self.scratch)
-            .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))?;
+        let ts = self.tick_clock(cpu);
+        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
+            encode(catalog::fields(ev), vals, buf)
+                .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))
+        })
+    }
+
+    /// The timestamp of the next event on `cpu`, advancing its clock.
+    #[inline]
+    fn tick_clock(&mut self, cpu: u32) -> u64 {
         let c = &mut self.cpus[cpu as usize];
         let ts = c.now;
         c.now += 90 + (self.seq & 63);
-        self.w.event(cpu, ev.0, ts, &self.scratch)
+        ts
     }
 
     /// Encodes a syscall's entry or exit from its integer slots and string (the hot path:
-    /// no intermediate value list).
+    /// no intermediate value list, integers written directly).
     fn emit_sys(&mut self, cpu: u32, ev: Ev, ints: &[u64], text: Option<&str>) -> io::Result<()> {
-        self.scratch.clear();
-        let mut k = 0;
-        for f in catalog::fields(ev) {
-            let v = if f.ty == FieldType::Str {
-                Val::S(text.unwrap_or(""))
-            } else {
-                let v = ints.get(k).copied().unwrap_or(0);
-                k += 1;
-                Val::I(v)
-            };
-            if encode_one(f.ty, v, &mut self.scratch).is_err() {
-                return Err(io::Error::other(format!(
-                    "{}: bad field {}",
-                    catalog::name(ev),
-                    f.name
-                )));
+        let ts = self.tick_clock(cpu);
+        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
+            let mut k = 0;
+            for f in catalog::fields(ev) {
+                let v = if f.ty == FieldType::Str {
+                    Val::S(text.unwrap_or(""))
+                } else {
+                    let v = ints.get(k).copied().unwrap_or(0);
+                    k += 1;
+                    match f.ty {
+                        FieldType::U32 | FieldType::I32 | FieldType::Hex32 => {
+                            buf.extend_from_slice(&(v as u32).to_le_bytes());
+                            continue;
+                        }
+                        FieldType::U64 | FieldType::I64 | FieldType::Hex64 => {
+                            buf.extend_from_slice(&v.to_le_bytes());
+                            continue;
+                        }
+                        _ => Val::I(v),
+                    }
+                };
+                if encode_one(f.ty, v, buf).is_err() {
+                    return Err(io::Error::other(format!(
+                        "{}: bad field {}",
+                        catalog::name(ev),
+                        f.name
+                    )));
+                }
             }
-        }
-        let c = &mut self.cpus[cpu as usize];
-        let ts = c.now;
-        c.now += 90 + (self.seq & 63);
-        self.w.event(cpu, ev.0, ts, &self.scratch)
+            Ok(())
+        })
     }
 
     /// Clock value of the last event written (or the begin).

@@ -199,7 +199,7 @@ impl Engine {
         let th = &self.threads[ix];
         let entry_ts = th.sys_entry_ts;
         self.stats.sys[sys.sc as usize].add(ts - entry_ts);
-        if let (Some(io), Some(&p)) = (sys.io, self.pid_index.get(&th.pid)) {
+        if let (Some(io), Some(p)) = (sys.io, (th.proc_ix != usize::MAX).then_some(th.proc_ix)) {
             let slot = match (io.kind, io.write) {
                 (FdKind::Disk, false) => 0,
                 (FdKind::Disk, true) => 1,

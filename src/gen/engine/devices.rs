@@ -94,7 +94,7 @@ impl Engine {
     /// Issues a request batch from thread `ix` on `cpu`; completions are scheduled.
     pub(super) fn issue_disk(&mut self, cpu: u32, ix: usize, req: DiskReq) -> io::Result<()> {
         let th = &self.threads[ix];
-        let (name, tid, pid) = (th.comm, th.tid, th.pid);
+        let (name, tid, proc_ix) = (th.comm, th.tid, th.proc_ix);
         let nr = req.bytes / 512;
         let rwbs: u64 = if req.write { 1 } else { 4 };
         for k in 0..req.count {
@@ -116,8 +116,8 @@ impl Engine {
                 Val::C(&name),
             ];
             self.emit(cpu, BLOCK_RQ_ISSUE, &vals)?;
-            if let Some(&p) = self.pid_index.get(&pid) {
-                self.procs[p].io[if req.write { 5 } else { 4 }] += nr * 512;
+            if let Some(p) = self.procs.get_mut(proc_ix) {
+                p.io[if req.write { 5 } else { 4 }] += nr * 512;
             }
             let last = k + 1 == req.count;
             self.push(
