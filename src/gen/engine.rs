@@ -72,7 +72,7 @@ enum TState {
 enum Cont {
     Fresh,
     Compute(u64),
-    SysExit(Box<Sys>),
+    SysExit(Sys),
     KernelDone,
     CloneChild,
 }
@@ -143,23 +143,25 @@ struct Cpu {
     busy_ns: u64,
 }
 
+/// A pending job. Kept small (16 bytes) because the heap moves these around constantly;
+/// disk completions keep their details in `Engine::disk_jobs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Job {
     Step(u32),
-    Timer(usize),
-    DiskDone {
-        cpu: u32,
-        tix: usize,
-        req: DiskReq,
-        sector: u64,
-        last: bool,
-    },
-    NetRx {
-        cpu: u32,
-        tix: usize,
-        len: u32,
-    },
-    Noise(usize),
+    Timer(u32),
+    DiskDone(u32),
+    NetRx { cpu: u32, tix: u32, len: u32 },
+    Noise(u32),
+}
+
+/// A block request in flight.
+#[derive(Debug, Clone, Copy)]
+struct DiskJob {
+    cpu: u32,
+    tix: usize,
+    req: DiskReq,
+    sector: u64,
+    last: bool,
 }
 
 #[derive(Default)]
@@ -190,6 +192,8 @@ pub struct Engine {
     next_tid: u32,
     stats: Stats,
     disks: Vec<Disk>,
+    disk_jobs: Vec<DiskJob>,
+    disk_free: Vec<u32>,
     netifs: Vec<NetIf>,
     noise: Vec<Noise>,
 }
@@ -265,6 +269,8 @@ impl Engine {
                 ..Stats::default()
             },
             disks: Vec::new(),
+            disk_jobs: Vec::new(),
+            disk_free: Vec::new(),
             netifs: Vec::new(),
             noise: Vec::new(),
         }
@@ -296,7 +302,7 @@ impl Engine {
         t.affinity = spec.affinity;
         t.last_cpu = spec.affinity.unwrap_or(spec.tid % self.cpus.len() as u32);
         self.next_tid = self.next_tid.max(spec.tid + 1);
-        self.push(self.begin + spec.first_wake_ns, Job::Timer(ix));
+        self.push(self.begin + spec.first_wake_ns, Job::Timer(ix as u32));
     }
 
     fn new_thread(
@@ -348,7 +354,7 @@ impl Engine {
     pub fn add_noise(&mut self, n: Noise) {
         let first = self.begin + self.rng.exp(n.mean_interval_ns);
         self.noise.push(n);
-        self.push(first, Job::Noise(self.noise.len() - 1));
+        self.push(first, Job::Noise(self.noise.len() as u32 - 1));
     }
 
     fn push(&mut self, t: u64, job: Job) {
@@ -392,16 +398,14 @@ impl Engine {
                 }
                 Ok(())
             }
-            Job::Timer(ix) => self.timer_fire(t, ix),
-            Job::DiskDone {
-                cpu,
-                tix,
-                req,
-                sector,
-                last,
-            } => self.disk_done(t, cpu, tix, req, sector, last),
-            Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix), len),
-            Job::Noise(i) => self.noise_fire(t, i),
+            Job::Timer(ix) => self.timer_fire(t, ix as usize),
+            Job::DiskDone(slot) => {
+                let j = self.disk_jobs[slot as usize];
+                self.disk_free.push(slot);
+                self.disk_done(t, j.cpu, j.tix, j.req, j.sector, j.last)
+            }
+            Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix as usize), len),
+            Job::Noise(i) => self.noise_fire(t, i as usize),
         }
     }
 

@@ -121,7 +121,7 @@ impl Engine {
             self.wake_msg(cpu, tid)?;
         }
         let block = sys.block;
-        self.start_block(cpu, ix, block, Cont::SysExit(Box::new(sys)))
+        self.start_block(cpu, ix, block, Cont::SysExit(sys))
     }
 
     /// Blocks thread `ix` as `block` says, with `cont` to run when it is back on a CPU;
@@ -150,7 +150,7 @@ impl Engine {
                     Val::I(1),
                 ];
                 self.emit(cpu, HRTIMER_START, &vals)?;
-                self.push(now + d, Job::Timer(ix));
+                self.push(now + d, Job::Timer(ix as u32));
                 Some(STATE_SLEEP)
             }
             Block::Net { delay, len } => {
@@ -159,7 +159,7 @@ impl Engine {
                     now + delay,
                     Job::NetRx {
                         cpu: rx_cpu,
-                        tix: ix,
+                        tix: ix as u32,
                         len,
                     },
                 );

@@ -120,16 +120,24 @@ impl Engine {
                 p.io[if req.write { 5 } else { 4 }] += nr * 512;
             }
             let last = k + 1 == req.count;
-            self.push(
-                done,
-                Job::DiskDone {
-                    cpu,
-                    tix: ix,
-                    req,
-                    sector,
-                    last,
-                },
-            );
+            let job = super::DiskJob {
+                cpu,
+                tix: ix,
+                req,
+                sector,
+                last,
+            };
+            let slot = match self.disk_free.pop() {
+                Some(s) => {
+                    self.disk_jobs[s as usize] = job;
+                    s
+                }
+                None => {
+                    self.disk_jobs.push(job);
+                    self.disk_jobs.len() as u32 - 1
+                }
+            };
+            self.push(done, Job::DiskDone(slot));
         }
         Ok(())
     }
@@ -199,7 +207,7 @@ impl Engine {
         let len = 66 + self.rng.below(1_400) as u32;
         self.net_rx(t, cpu, None, len)?;
         let next = t + self.rng.exp(n.mean_interval_ns);
-        self.push(next, Job::Noise(i));
+        self.push(next, Job::Noise(i as u32));
         Ok(())
     }
 
