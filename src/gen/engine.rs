@@ -17,6 +17,7 @@
 //! heap small and the generator fast.
 
 mod action;
+mod api;
 mod devices;
 mod report;
 mod sched;
@@ -24,273 +25,40 @@ mod sched;
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::io;
-use std::sync::Arc;
 
-use super::catalog::{self, Ev, Sc};
+use super::catalog::{self, Ev};
 use super::rng::Rng;
 use super::truth::DurStats;
 use crate::ctf::writer::payload::{encode, encode_one};
 use crate::ctf::writer::stream::TraceWriter;
 use crate::ctf::writer::{FieldType, Val};
 
+pub use api::{Action, Behavior, Block, Cx, DiskReq, FdKind, Io, Mark, Script, Spawn, Sys};
 pub use devices::{Disk, NetIf, Noise};
 
 /// Thread id.
 pub type Tid = u32;
 
-/// What kind of file an I/O syscall used.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FdKind {
-    /// A regular file.
-    Disk,
-    /// A socket.
-    Net,
-}
+/// Hasher for TID/PID keys: std's SipHash is needlessly slow on this hot path, and the keys
+/// come from the scenario, not from an adversary.
+#[derive(Default)]
+struct IdHasher(u64);
 
-/// Bytes moved by a successful I/O syscall (for the ground truth).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Io {
-    /// File kind.
-    pub kind: FdKind,
-    /// Write (true) or read.
-    pub write: bool,
-    /// Bytes (equals the syscall's `ret`).
-    pub bytes: u64,
-}
-
-/// A block request batch: `count` requests of `bytes` each, issued back to back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct DiskReq {
-    /// Index of the disk in the engine.
-    pub disk: usize,
-    /// Write or read.
-    pub write: bool,
-    /// Bytes per request (multiple of 512).
-    pub bytes: u64,
-    /// Requests in the batch; the thread wakes when the last one completes.
-    pub count: u32,
-}
-
-/// Where a syscall (or kernel work) blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Block {
-    /// Does not block.
-    None,
-    /// Sleeps on an hrtimer for this many ns (`prev_state` S).
-    Sleep(u64),
-    /// Waits until another thread wakes it ([`Sys::wake`]); a wake that came first is
-    /// remembered, so the order of the two threads does not matter.
-    Wait,
-    /// Waits for a network packet of `len` bytes arriving after `delay` ns.
-    Net {
-        /// Delay until the packet arrives.
-        delay: u64,
-        /// Its length.
-        len: u32,
-    },
-    /// Issues block requests and waits for the last one (`prev_state` D).
-    Disk(DiskReq),
-}
-
-/// One system call as a behaviour asks for it.
-#[derive(Debug, Clone)]
-pub struct Sys {
-    /// Which syscall.
-    pub sc: Sc,
-    /// Entry integer fields in order (string fields are skipped).
-    pub args: [u64; 6],
-    /// The entry's string field (`filename`), if it has one.
-    pub text: Option<Arc<str>>,
-    /// Return value.
-    pub ret: i64,
-    /// Exit fields after `ret`, in order.
-    pub out: [u64; 5],
-    /// Kernel time before blocking (or before returning).
-    pub kernel_ns: u64,
-    /// Kernel time after being woken.
-    pub after_ns: u64,
-    /// Blocking behaviour.
-    pub block: Block,
-    /// Thread to wake from inside the call (message sent to it).
-    pub wake: Option<Tid>,
-    /// Bytes transmitted on the NIC from inside the call.
-    pub xmit: u32,
-    /// Page allocations made inside the call.
-    pub pages: u8,
-    /// Bytes moved, for the ground truth.
-    pub io: Option<Io>,
-    /// Non-zero: record a [`Mark`] at exit (scenario bookkeeping, e.g. request phases).
-    pub mark: u32,
-}
-
-impl Sys {
-    /// A non-blocking call with these entry fields and return value.
-    pub fn new(sc: Sc, args: &[u64], ret: i64) -> Self {
-        let mut a = [0u64; 6];
-        let n = args.len().min(6);
-        a[..n].copy_from_slice(&args[..n]);
-        Self {
-            sc,
-            args: a,
-            text: None,
-            ret,
-            out: [0; 5],
-            kernel_ns: 800,
-            after_ns: 600,
-            block: Block::None,
-            wake: None,
-            xmit: 0,
-            pages: 0,
-            io: None,
-            mark: 0,
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
         }
     }
-    /// Sets the string field.
-    pub fn text(mut self, t: &Arc<str>) -> Self {
-        self.text = Some(Arc::clone(t));
-        self
-    }
-    /// Sets the exit fields after `ret`.
-    pub fn out(mut self, out: &[u64]) -> Self {
-        let n = out.len().min(5);
-        self.out[..n].copy_from_slice(&out[..n]);
-        self
-    }
-    /// Sets kernel time before and after the blocking point.
-    pub fn kernel(mut self, before: u64, after: u64) -> Self {
-        self.kernel_ns = before;
-        self.after_ns = after;
-        self
-    }
-    /// Sets the blocking behaviour.
-    pub fn block(mut self, b: Block) -> Self {
-        self.block = b;
-        self
-    }
-    /// Wakes `tid` from inside the call.
-    pub fn wake(mut self, tid: Tid) -> Self {
-        self.wake = Some(tid);
-        self
-    }
-    /// Transmits `bytes` on the NIC.
-    pub fn xmit(mut self, bytes: u32) -> Self {
-        self.xmit = bytes;
-        self
-    }
-    /// Allocates pages.
-    pub fn pages(mut self, n: u8) -> Self {
-        self.pages = n;
-        self
-    }
-    /// Records bytes moved.
-    pub fn io(mut self, kind: FdKind, write: bool) -> Self {
-        self.io = Some(Io {
-            kind,
-            write,
-            bytes: self.ret.max(0) as u64,
-        });
-        self
-    }
-    /// Records a mark at exit.
-    pub fn mark(mut self, m: u32) -> Self {
-        self.mark = m;
-        self
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
-/// A new thread (and maybe process) to create with `clone`. The child starts with the
-/// parent's comm; give it a new one with [`Action::Exec`].
-pub struct Spawn {
-    /// The child's program.
-    pub behavior: Box<dyn Behavior>,
-    /// New process (fork) or new thread in the parent's process.
-    pub new_process: bool,
-    /// Pin the child to this CPU.
-    pub affinity: Option<u32>,
-    /// Priority of the child if not the parent's (e.g. 15 for nice −5).
-    pub prio: Option<i32>,
-}
-
-/// A [`Behavior`] from a closure (which keeps its own state).
-pub struct Script<F>(pub F);
-
-impl<F: FnMut(&mut Cx<'_>) -> Action + Send> Behavior for Script<F> {
-    fn next(&mut self, cx: &mut Cx<'_>) -> Action {
-        (self.0)(cx)
-    }
-}
-
-/// What a thread does next.
-pub enum Action {
-    /// Run in user space for this many ns of CPU time.
-    Compute(u64),
-    /// Make a system call.
-    Sys(Sys),
-    /// Kernel-thread work (no syscall events): run `work_ns`, then block as asked.
-    Kernel {
-        /// CPU time.
-        work_ns: u64,
-        /// Blocking behaviour afterwards.
-        block: Block,
-        /// Page allocations.
-        pages: u8,
-    },
-    /// `clone` a child.
-    Spawn(Spawn),
-    /// `execve` a new image; the comm becomes `comm`.
-    Exec {
-        /// Path.
-        filename: Arc<str>,
-        /// New comm.
-        comm: &'static str,
-    },
-    /// `exit_group`.
-    Exit,
-    /// Killed by a signal (no `exit_group` call), after `pages` page frees.
-    Crash,
-    /// Emit the LTTng statedump from inside an `ioctl` (lttng-sessiond starting the trace).
-    Statedump,
-}
-
-/// What a behaviour can see when choosing its next action.
-pub struct Cx<'a> {
-    /// Current time (clock value).
-    pub now: u64,
-    /// Trace begin.
-    pub begin: u64,
-    /// The thread.
-    pub tid: Tid,
-    /// Its process.
-    pub pid: u32,
-    /// CPU it runs on.
-    pub cpu: u32,
-    /// The shared random generator.
-    pub rng: &'a mut Rng,
-}
-
-/// A thread's program.
-pub trait Behavior: Send {
-    /// The next action.
-    fn next(&mut self, cx: &mut Cx<'_>) -> Action;
-}
-
-/// A scenario bookkeeping record: a marked syscall's thread, mark, times and the thread's
-/// cumulative wait-for-CPU time at exit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Mark {
-    /// Thread.
-    pub tid: Tid,
-    /// The syscall's mark.
-    pub mark: u32,
-    /// Its return value.
-    pub ret: i64,
-    /// Entry timestamp.
-    pub entry_ts: u64,
-    /// Exit timestamp.
-    pub exit_ts: u64,
-    /// Thread's cumulative wait-for-CPU time at exit.
-    pub wait_cpu_ns: u64,
-}
+type IdMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<IdHasher>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum TState {
@@ -304,7 +72,7 @@ enum TState {
 enum Cont {
     Fresh,
     Compute(u64),
-    SysExit(Box<Sys>),
+    SysExit(Sys),
     KernelDone,
     CloneChild,
 }
@@ -333,6 +101,8 @@ pub struct ThreadSpec {
 struct Thread {
     tid: Tid,
     pid: u32,
+    /// Index of the process in `Engine::procs` (`usize::MAX`: unknown).
+    proc_ix: usize,
     comm: [u8; 16],
     prio: i32,
     kernel: bool,
@@ -373,23 +143,25 @@ struct Cpu {
     busy_ns: u64,
 }
 
+/// A pending job. Kept small (16 bytes) because the heap moves these around constantly;
+/// disk completions keep their details in `Engine::disk_jobs`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Job {
     Step(u32),
-    Timer(usize),
-    DiskDone {
-        cpu: u32,
-        tix: usize,
-        req: DiskReq,
-        sector: u64,
-        last: bool,
-    },
-    NetRx {
-        cpu: u32,
-        tix: usize,
-        len: u32,
-    },
-    Noise(usize),
+    Timer(u32),
+    DiskDone(u32),
+    NetRx { cpu: u32, tix: u32, len: u32 },
+    Noise(u32),
+}
+
+/// A block request in flight.
+#[derive(Debug, Clone, Copy)]
+struct DiskJob {
+    cpu: u32,
+    tix: usize,
+    req: DiskReq,
+    sector: u64,
+    last: bool,
 }
 
 #[derive(Default)]
@@ -406,9 +178,9 @@ pub struct Engine {
     w: TraceWriter,
     cpus: Vec<Cpu>,
     threads: Vec<Thread>,
-    tid_index: HashMap<Tid, usize>,
+    tid_index: IdMap<usize>,
     procs: Vec<Process>,
-    pid_index: HashMap<u32, usize>,
+    pid_index: IdMap<usize>,
     heap: BinaryHeap<Reverse<(u64, u64, Job)>>,
     seq: u64,
     rng: Rng,
@@ -420,6 +192,8 @@ pub struct Engine {
     next_tid: u32,
     stats: Stats,
     disks: Vec<Disk>,
+    disk_jobs: Vec<DiskJob>,
+    disk_free: Vec<u32>,
     netifs: Vec<NetIf>,
     noise: Vec<Noise>,
 }
@@ -478,9 +252,9 @@ impl Engine {
             w,
             cpus,
             threads: Vec::new(),
-            tid_index: HashMap::new(),
+            tid_index: IdMap::default(),
             procs: Vec::new(),
-            pid_index: HashMap::new(),
+            pid_index: IdMap::default(),
             heap: BinaryHeap::new(),
             seq: 0,
             rng,
@@ -495,6 +269,8 @@ impl Engine {
                 ..Stats::default()
             },
             disks: Vec::new(),
+            disk_jobs: Vec::new(),
+            disk_free: Vec::new(),
             netifs: Vec::new(),
             noise: Vec::new(),
         }
@@ -526,7 +302,7 @@ impl Engine {
         t.affinity = spec.affinity;
         t.last_cpu = spec.affinity.unwrap_or(spec.tid % self.cpus.len() as u32);
         self.next_tid = self.next_tid.max(spec.tid + 1);
-        self.push(self.begin + spec.first_wake_ns, Job::Timer(ix));
+        self.push(self.begin + spec.first_wake_ns, Job::Timer(ix as u32));
     }
 
     fn new_thread(
@@ -539,9 +315,11 @@ impl Engine {
     ) -> usize {
         let ix = self.threads.len();
         self.tid_index.insert(tid, ix);
+        let proc_ix = self.pid_index.get(&pid).copied().unwrap_or(usize::MAX);
         self.threads.push(Thread {
             tid,
             pid,
+            proc_ix,
             comm: crate::ctf::writer::payload::comm(comm),
             prio,
             kernel: false,
@@ -576,7 +354,7 @@ impl Engine {
     pub fn add_noise(&mut self, n: Noise) {
         let first = self.begin + self.rng.exp(n.mean_interval_ns);
         self.noise.push(n);
-        self.push(first, Job::Noise(self.noise.len() - 1));
+        self.push(first, Job::Noise(self.noise.len() as u32 - 1));
     }
 
     fn push(&mut self, t: u64, job: Job) {
@@ -620,56 +398,70 @@ impl Engine {
                 }
                 Ok(())
             }
-            Job::Timer(ix) => self.timer_fire(t, ix),
-            Job::DiskDone {
-                cpu,
-                tix,
-                req,
-                sector,
-                last,
-            } => self.disk_done(t, cpu, tix, req, sector, last),
-            Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix), len),
-            Job::Noise(i) => self.noise_fire(t, i),
+            Job::Timer(ix) => self.timer_fire(t, ix as usize),
+            Job::DiskDone(slot) => {
+                let j = self.disk_jobs[slot as usize];
+                self.disk_free.push(slot);
+                self.disk_done(t, j.cpu, j.tix, j.req, j.sector, j.last)
+            }
+            Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix as usize), len),
+            Job::Noise(i) => self.noise_fire(t, i as usize),
         }
     }
 
     /// Writes event `ev` on `cpu` at the CPU's current time, then advances that time a little
     /// (an event takes time to record; it also keeps timestamps distinct).
     fn emit(&mut self, cpu: u32, ev: Ev, vals: &[Val<'_>]) -> io::Result<()> {
-        self.scratch.clear();
-        encode(catalog::fields(ev), vals, &mut self.scratch)
-            .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))?;
+        let ts = self.tick_clock(cpu);
+        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
+            encode(catalog::fields(ev), vals, buf)
+                .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))
+        })
+    }
+
+    /// The timestamp of the next event on `cpu`, advancing its clock.
+    #[inline]
+    fn tick_clock(&mut self, cpu: u32) -> u64 {
         let c = &mut self.cpus[cpu as usize];
         let ts = c.now;
         c.now += 90 + (self.seq & 63);
-        self.w.event(cpu, ev.0, ts, &self.scratch)
+        ts
     }
 
     /// Encodes a syscall's entry or exit from its integer slots and string (the hot path:
-    /// no intermediate value list).
+    /// no intermediate value list, integers written directly).
     fn emit_sys(&mut self, cpu: u32, ev: Ev, ints: &[u64], text: Option<&str>) -> io::Result<()> {
-        self.scratch.clear();
-        let mut k = 0;
-        for f in catalog::fields(ev) {
-            let v = if f.ty == FieldType::Str {
-                Val::S(text.unwrap_or(""))
-            } else {
-                let v = ints.get(k).copied().unwrap_or(0);
-                k += 1;
-                Val::I(v)
-            };
-            if encode_one(f.ty, v, &mut self.scratch).is_err() {
-                return Err(io::Error::other(format!(
-                    "{}: bad field {}",
-                    catalog::name(ev),
-                    f.name
-                )));
+        let ts = self.tick_clock(cpu);
+        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
+            let mut k = 0;
+            for f in catalog::fields(ev) {
+                let v = if f.ty == FieldType::Str {
+                    Val::S(text.unwrap_or(""))
+                } else {
+                    let v = ints.get(k).copied().unwrap_or(0);
+                    k += 1;
+                    match f.ty {
+                        FieldType::U32 | FieldType::I32 | FieldType::Hex32 => {
+                            buf.extend_from_slice(&(v as u32).to_le_bytes());
+                            continue;
+                        }
+                        FieldType::U64 | FieldType::I64 | FieldType::Hex64 => {
+                            buf.extend_from_slice(&v.to_le_bytes());
+                            continue;
+                        }
+                        _ => Val::I(v),
+                    }
+                };
+                if encode_one(f.ty, v, buf).is_err() {
+                    return Err(io::Error::other(format!(
+                        "{}: bad field {}",
+                        catalog::name(ev),
+                        f.name
+                    )));
+                }
             }
-        }
-        let c = &mut self.cpus[cpu as usize];
-        let ts = c.now;
-        c.now += 90 + (self.seq & 63);
-        self.w.event(cpu, ev.0, ts, &self.scratch)
+            Ok(())
+        })
     }
 
     /// Clock value of the last event written (or the begin).

@@ -11,7 +11,7 @@ use super::engine::{Engine, Machine};
 use super::parallel;
 use super::rng::Rng;
 use super::scenario::{uniform, web};
-use super::truth::GroundTruth;
+use super::truth::{GroundTruth, Problem};
 use crate::ctf::writer::metadata::{EnvValue, TraceDesc, metadata_text, packetize};
 use crate::ctf::writer::stream::TraceWriter;
 use crate::ctf::writer::{FileSink, ThreadedSink};
@@ -218,30 +218,29 @@ fn groups(cfg: &GenConfig) -> Vec<(u32, u32)> {
     }
 }
 
-/// Generates a trace and its ground truth as `cfg` says.
-pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<Summary> {
-    let started = Instant::now();
-    if cfg.cpus == 0 || cfg.cpus > 64 {
-        bail!("--cpus must be between 1 and 64");
-    }
-    if !(0.0..=1.0).contains(&cfg.discard_rate) {
-        bail!("--discard-rate must be between 0 and 1");
-    }
-    let kernel = prepare_dir(&cfg.out)?;
-    let (desc, begin) = trace_desc(cfg, &mut Rng::new(cfg.seed, 1));
-    let meta = packetize(&metadata_text(&desc, &catalog::classes()), &desc.uuid);
-    fs::write(kernel.join("metadata"), meta).context("writing metadata")?;
-    let duration = match (cfg.scenario, cfg.duration_ns, cfg.max_events) {
+/// Simulated duration: explicit, or the scenario's default.
+fn duration(cfg: &GenConfig) -> u64 {
+    match (cfg.scenario, cfg.duration_ns, cfg.max_events) {
         (_, Some(d), _) => d,
         (ScenarioKind::Uniform, None, Some(_)) => u64::MAX / 4,
         (ScenarioKind::Uniform, None, None) => 10 * NS,
         (ScenarioKind::Web, None, _) => 30 * NS,
-    };
+    }
+}
+
+/// One engine per CPU group, each writing its own stream files, with the scenario set up;
+/// returns the planted problems too (times relative to the begin).
+fn build_engines(
+    cfg: &GenConfig,
+    kernel: &Path,
+    desc: &TraceDesc,
+    begin: u64,
+) -> Result<(Vec<Engine>, Vec<Problem>)> {
     let groups = groups(cfg);
     let mut engines = Vec::with_capacity(groups.len());
     let mut problems = Vec::new();
     for (g, &(first, cpus)) in groups.iter().enumerate() {
-        let files = FileSink::create(&kernel, "channel0", first as usize, cpus as usize)
+        let files = FileSink::create(kernel, "channel0", first as usize, cpus as usize)
             .context("creating stream files")?;
         let sink = ThreadedSink::spawn(files, 8).context("starting a writer thread")?;
         let mut w = TraceWriter::new(
@@ -262,16 +261,17 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
                 }
             }));
         }
+        let first_tid = 100_000 * (g as u32 + 1);
         let m = Machine {
             first_cpu: first,
             cpus,
             total_cpus: cfg.cpus,
             begin,
-            first_tid: 100_000 * (g as u32 + 1),
+            first_tid,
         };
         let mut e = Engine::new(w, &m, Rng::new(cfg.seed, 1_000 + g as u64));
         match cfg.scenario {
-            ScenarioKind::Web => problems = web::setup(&mut e, cpus, duration.min(3_600 * NS)),
+            ScenarioKind::Web => problems = web::setup(&mut e, cpus, duration(cfg).min(3_600 * NS)),
             ScenarioKind::Uniform => uniform::setup(&mut e, g as u32, first, cpus),
         }
         engines.push(e);
@@ -281,22 +281,36 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
     if let Some(e) = engines.first_mut() {
         e.add_listing(others);
     }
-    let max_events = cfg
+    Ok((engines, problems))
+}
+
+/// Generates a trace and its ground truth as `cfg` says.
+pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<Summary> {
+    let started = Instant::now();
+    if cfg.cpus == 0 || cfg.cpus > 64 {
+        bail!("--cpus must be between 1 and 64");
+    }
+    if !(0.0..=1.0).contains(&cfg.discard_rate) {
+        bail!("--discard-rate must be between 0 and 1");
+    }
+    let kernel = prepare_dir(&cfg.out)?;
+    let (desc, begin) = trace_desc(cfg, &mut Rng::new(cfg.seed, 1));
+    let meta = packetize(&metadata_text(&desc, &catalog::classes()), &desc.uuid);
+    fs::write(kernel.join("metadata"), meta).context("writing metadata")?;
+    let (engines, problems) = build_engines(cfg, &kernel, &desc, begin)?;
+    let per_engine = cfg
         .max_events
-        .map_or(u64::MAX, |m| m.div_ceil(groups.len() as u64));
+        .map_or(u64::MAX, |m| m.div_ceil(engines.len() as u64));
     let mut report = |t: u64, events: u64| {
         progress(Progress {
             sim_ns: t - begin,
             events,
         })
     };
-    let engines = parallel::run_all(
-        engines,
-        begin.saturating_add(duration),
-        max_events,
-        &mut report,
-    )
-    .context("writing the trace")?;
+    let end = begin.saturating_add(duration(cfg));
+    let engines =
+        parallel::run_all(engines, end, per_engine, &mut report).context("writing the trace")?;
+    // Every stream's last packet ends at the same time, the last event of the trace.
     let end = engines.iter().map(Engine::last_ts).max().unwrap_or(begin);
     let mut parts = Vec::with_capacity(engines.len());
     for e in engines {
@@ -308,10 +322,10 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
     truth.seed = cfg.seed;
     truth.problems = problems
         .into_iter()
-        .map(|mut p| {
-            p.begin_ns += begin;
-            p.end_ns += begin;
-            p
+        .map(|p| Problem {
+            begin_ns: p.begin_ns + begin,
+            end_ns: p.end_ns + begin,
+            ..p
         })
         .collect();
     if cfg.scenario == ScenarioKind::Web {

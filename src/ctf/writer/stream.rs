@@ -196,6 +196,48 @@ impl TraceWriter {
         self.streams.iter().map(StreamWriter::events).sum()
     }
 
+    /// Like [`TraceWriter::event`], but `encode` appends the payload straight into the packet
+    /// (saving a copy on the hot path); `scratch` is used when the event starts a new packet
+    /// or is dropped.
+    pub fn event_with(
+        &mut self,
+        cpu: u32,
+        id: u32,
+        ts: u64,
+        scratch: &mut Vec<u8>,
+        encode: impl FnOnce(&mut Vec<u8>) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let fast = self
+            .streams
+            .get(cpu as usize)
+            .is_some_and(|s| s.drop_left == 0 && ts >= s.last_ts);
+        if !fast {
+            scratch.clear();
+            encode(scratch)?;
+            return self.event(cpu, id, ts, scratch);
+        }
+        let s = &mut self.streams[cpu as usize];
+        let start = s.buf.len();
+        let compact = id < COMPACT_ID_LIMIT && (ts - s.hdr_base) >> COMPACT_TS_BITS == 0;
+        let h = if compact { 4 } else { 13 };
+        write_header(&mut s.buf, id, ts, compact);
+        if let Err(e) = encode(&mut s.buf) {
+            s.buf.truncate(start);
+            return Err(e);
+        }
+        if s.buf.len() > s.packet_size {
+            // Does not fit: take the payload back and go through the packet switch.
+            scratch.clear();
+            scratch.extend_from_slice(&s.buf[start + h..]);
+            s.buf.truncate(start);
+            return self.event(cpu, id, ts, scratch);
+        }
+        s.last_ts = ts;
+        s.hdr_base = ts;
+        s.events += 1;
+        Ok(())
+    }
+
     /// Writes one event on local stream `cpu` at clock value `ts` (must not go back in time on that CPU).
     ///
     /// LTTng's header choice: the compact header when the id fits in 5 bits and the time
@@ -263,14 +305,7 @@ impl TraceWriter {
             }
             h = hdr(s.hdr_base);
         }
-        if h == 4 {
-            let w = (id & 0x1F) | (((ts & ((1 << COMPACT_TS_BITS) - 1)) as u32) << 5);
-            s.buf.extend_from_slice(&w.to_le_bytes());
-        } else {
-            s.buf.push(31);
-            s.buf.extend_from_slice(&id.to_le_bytes());
-            s.buf.extend_from_slice(&ts.to_le_bytes());
-        }
+        write_header(&mut s.buf, id, ts, h == 4);
         s.buf.extend_from_slice(payload);
         s.last_ts = ts;
         s.hdr_base = ts;
@@ -291,5 +326,20 @@ impl TraceWriter {
         self.sink.finish()?;
         let bytes = self.streams.iter().map(|s| s.file_offset).sum();
         Ok((std::mem::take(&mut self.losses), bytes))
+    }
+}
+
+/// Appends an LTTng compact event header: one little-endian word with the 5-bit id and the
+/// low 27 bits of the timestamp, or the escape id 31 followed by the 32-bit id and the full
+/// 64-bit timestamp (13 bytes).
+#[inline]
+fn write_header(buf: &mut Vec<u8>, id: u32, ts: u64, compact: bool) {
+    if compact {
+        let w = (id & 0x1F) | (((ts & ((1 << COMPACT_TS_BITS) - 1)) as u32) << 5);
+        buf.extend_from_slice(&w.to_le_bytes());
+    } else {
+        buf.push(31);
+        buf.extend_from_slice(&id.to_le_bytes());
+        buf.extend_from_slice(&ts.to_le_bytes());
     }
 }

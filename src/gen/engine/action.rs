@@ -121,7 +121,7 @@ impl Engine {
             self.wake_msg(cpu, tid)?;
         }
         let block = sys.block;
-        self.start_block(cpu, ix, block, Cont::SysExit(Box::new(sys)))
+        self.start_block(cpu, ix, block, Cont::SysExit(sys))
     }
 
     /// Blocks thread `ix` as `block` says, with `cont` to run when it is back on a CPU;
@@ -150,7 +150,7 @@ impl Engine {
                     Val::I(1),
                 ];
                 self.emit(cpu, HRTIMER_START, &vals)?;
-                self.push(now + d, Job::Timer(ix));
+                self.push(now + d, Job::Timer(ix as u32));
                 Some(STATE_SLEEP)
             }
             Block::Net { delay, len } => {
@@ -159,7 +159,7 @@ impl Engine {
                     now + delay,
                     Job::NetRx {
                         cpu: rx_cpu,
-                        tix: ix,
+                        tix: ix as u32,
                         len,
                     },
                 );
@@ -199,7 +199,7 @@ impl Engine {
         let th = &self.threads[ix];
         let entry_ts = th.sys_entry_ts;
         self.stats.sys[sys.sc as usize].add(ts - entry_ts);
-        if let (Some(io), Some(&p)) = (sys.io, self.pid_index.get(&th.pid)) {
+        if let (Some(io), Some(p)) = (sys.io, (th.proc_ix != usize::MAX).then_some(th.proc_ix)) {
             let slot = match (io.kind, io.write) {
                 (FdKind::Disk, false) => 0,
                 (FdKind::Disk, true) => 1,

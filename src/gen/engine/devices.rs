@@ -94,7 +94,7 @@ impl Engine {
     /// Issues a request batch from thread `ix` on `cpu`; completions are scheduled.
     pub(super) fn issue_disk(&mut self, cpu: u32, ix: usize, req: DiskReq) -> io::Result<()> {
         let th = &self.threads[ix];
-        let (name, tid, pid) = (th.comm, th.tid, th.pid);
+        let (name, tid, proc_ix) = (th.comm, th.tid, th.proc_ix);
         let nr = req.bytes / 512;
         let rwbs: u64 = if req.write { 1 } else { 4 };
         for k in 0..req.count {
@@ -116,20 +116,28 @@ impl Engine {
                 Val::C(&name),
             ];
             self.emit(cpu, BLOCK_RQ_ISSUE, &vals)?;
-            if let Some(&p) = self.pid_index.get(&pid) {
-                self.procs[p].io[if req.write { 5 } else { 4 }] += nr * 512;
+            if let Some(p) = self.procs.get_mut(proc_ix) {
+                p.io[if req.write { 5 } else { 4 }] += nr * 512;
             }
             let last = k + 1 == req.count;
-            self.push(
-                done,
-                Job::DiskDone {
-                    cpu,
-                    tix: ix,
-                    req,
-                    sector,
-                    last,
-                },
-            );
+            let job = super::DiskJob {
+                cpu,
+                tix: ix,
+                req,
+                sector,
+                last,
+            };
+            let slot = match self.disk_free.pop() {
+                Some(s) => {
+                    self.disk_jobs[s as usize] = job;
+                    s
+                }
+                None => {
+                    self.disk_jobs.push(job);
+                    self.disk_jobs.len() as u32 - 1
+                }
+            };
+            self.push(done, Job::DiskDone(slot));
         }
         Ok(())
     }
@@ -199,7 +207,7 @@ impl Engine {
         let len = 66 + self.rng.below(1_400) as u32;
         self.net_rx(t, cpu, None, len)?;
         let next = t + self.rng.exp(n.mean_interval_ns);
-        self.push(next, Job::Noise(i));
+        self.push(next, Job::Noise(i as u32));
         Ok(())
     }
 

@@ -60,6 +60,7 @@ fn all_syscalls() -> impl Iterator<Item = Sc> {
 pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
     debug_assert_eq!(all_syscalls().count() as u32, SC_COUNT);
     let end = end.max(e.last_ts());
+    // Threads still running are credited up to the end of the trace.
     for c in &mut e.cpus {
         if let Some(p) = c.cur {
             let ran = end - c.run_since;
@@ -68,15 +69,32 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
         }
     }
     let per_cpu_events: Vec<u64> = e.w.streams().iter().map(|s| s.events()).collect();
-    let events = e.w.events();
     let mut t = GroundTruth {
         trace_begin_ns: e.begin,
         trace_end_ns: end,
-        events,
+        events: e.w.events(),
         cpus: e.cpus.len() as u32,
         ..GroundTruth::default()
     };
-    let (losses, bytes) = e.w.finish(end)?;
+    t.cpu = e
+        .cpus
+        .iter()
+        .enumerate()
+        .map(|(i, c)| CpuTruth {
+            cpu: i as u32 + e.cpu_base,
+            busy_ns: c.busy_ns,
+            events: per_cpu_events[i],
+        })
+        .collect();
+    t.threads = threads(&e);
+    t.processes = processes(&e);
+    t.syscalls = all_syscalls()
+        .map(|sc| (sc.name().to_string(), e.stats.sys[sc as usize]))
+        .filter(|(_, s)| s.count > 0)
+        .collect();
+    interrupts(&e, &mut t);
+    let Engine { w, stats, .. } = e;
+    let (losses, bytes) = w.finish(end)?;
     t.events_discarded = losses.iter().map(|l| l.count).sum();
     t.discarded = losses
         .iter()
@@ -88,21 +106,21 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
             last_ns: l.last_ts,
         })
         .collect();
-    t.cpu = e
-        .cpus
-        .iter()
-        .enumerate()
-        .map(|(i, c)| CpuTruth {
-            cpu: i as u32 + e.cpu_base,
-            busy_ns: c.busy_ns,
-            events: per_cpu_events[i],
-        })
-        .collect();
-    let comm_of = |c: &[u8; 16]| {
-        String::from_utf8_lossy(c)
-            .trim_end_matches('\0')
-            .to_string()
-    };
+    Ok(Finished {
+        truth: t,
+        marks: stats.marks,
+        bytes,
+    })
+}
+
+fn comm_of(c: &[u8; 16]) -> String {
+    String::from_utf8_lossy(c)
+        .trim_end_matches('\0')
+        .to_string()
+}
+
+/// Threads that ran (or are runnable), by TID.
+fn threads(e: &Engine) -> Vec<ThreadTruth> {
     let mut threads: Vec<ThreadTruth> = e
         .threads
         .iter()
@@ -116,35 +134,35 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
         })
         .collect();
     threads.sort_by_key(|x| x.tid);
-    t.threads = threads;
-    for sc in all_syscalls() {
-        let s = e.stats.sys[sc as usize];
-        if s.count > 0 {
-            t.syscalls.insert(sc.name().to_string(), s);
-        }
-    }
-    t.processes = e
+    threads
+}
+
+/// Processes with their I/O totals, by PID.
+fn processes(e: &Engine) -> Vec<ProcessTruth> {
+    let mut procs: Vec<ProcessTruth> = e
         .procs
         .iter()
-        .map(|p| {
-            let name = e
+        .map(|p| ProcessTruth {
+            pid: p.pid,
+            name: e
                 .tid_index
                 .get(&p.pid)
                 .map(|&i| comm_of(&e.threads[i].comm))
-                .unwrap_or_default();
-            ProcessTruth {
-                pid: p.pid,
-                name,
-                disk_read_bytes: p.io[0],
-                disk_written_bytes: p.io[1],
-                net_read_bytes: p.io[2],
-                net_written_bytes: p.io[3],
-                block_read_bytes: p.io[4],
-                block_written_bytes: p.io[5],
-            }
+                .unwrap_or_default(),
+            disk_read_bytes: p.io[0],
+            disk_written_bytes: p.io[1],
+            net_read_bytes: p.io[2],
+            net_written_bytes: p.io[3],
+            block_read_bytes: p.io[4],
+            block_written_bytes: p.io[5],
         })
         .collect();
-    t.processes.sort_by_key(|p| p.pid);
+    procs.sort_by_key(|p| p.pid);
+    procs
+}
+
+/// Hard IRQs, softirqs and network interfaces.
+fn interrupts(e: &Engine, t: &mut GroundTruth) {
     let mut irqs: Vec<IrqTruth> = e
         .stats
         .irqs
@@ -181,9 +199,4 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
             received_packets: n.received_packets,
         })
         .collect();
-    Ok(Finished {
-        truth: t,
-        marks: e.stats.marks,
-        bytes,
-    })
 }
