@@ -77,6 +77,13 @@ impl<'s> Merger<'s> {
     }
 
     fn push(&mut self, i: usize) {
+        if let Some(key) = self.key_of(i) {
+            self.heap.push(Reverse(key));
+        }
+    }
+
+    /// The merge key of reader `i`'s head, or `None` when the reader is done.
+    fn key_of(&mut self, i: usize) -> Option<(i64, u64, usize)> {
         let reader = &self.readers[i];
         let cycles = match reader.head() {
             Head::Event { cycles, .. } => cycles,
@@ -85,7 +92,7 @@ impl<'s> Merger<'s> {
                 if let Some(e) = reader.error() {
                     self.errors.push(e.clone());
                 }
-                return;
+                return None;
             }
         };
         let ts = reader
@@ -93,10 +100,11 @@ impl<'s> Merger<'s> {
             // A clock that cannot convert (overflowing offset) still orders by raw cycles.
             .map(|t| t.ns_from_origin.unwrap_or(t.cycles as i64))
             .unwrap_or(self.last_ts.max(0));
-        self.heap.push(Reverse((ts, self.ranks[i], i)));
+        Some((ts, self.ranks[i], i))
     }
 
     /// The next message in time order, or `None` when every stream is done.
+    #[inline]
     pub fn next_message(&mut self) -> Option<Message<'_>> {
         if !self.started {
             self.started = true;
@@ -106,9 +114,21 @@ impl<'s> Merger<'s> {
             }
         } else if let Some(i) = self.current.take() {
             self.readers[i].advance();
-            self.push(i);
+            // Streams come in bursts: while the same stream stays ahead of every other one,
+            // skip the heap round trip.
+            if let Some(key) = self.key_of(i) {
+                match self.heap.peek() {
+                    Some(Reverse(top)) if *top < key => self.heap.push(Reverse(key)),
+                    _ => return self.emit(key),
+                }
+            }
         }
-        let Reverse((ts, _, i)) = self.heap.pop()?;
+        let Reverse(key) = self.heap.pop()?;
+        self.emit(key)
+    }
+
+    #[inline]
+    fn emit(&mut self, (ts, _, i): (i64, u64, usize)) -> Option<Message<'_>> {
         if ts < self.last_ts {
             self.out_of_order += 1;
         }

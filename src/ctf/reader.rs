@@ -359,6 +359,7 @@ impl<'t> StreamReader<'t> {
     }
 
     /// Identity of this stream for messages.
+    #[inline]
     pub fn stream_ref(&self) -> StreamRef<'t> {
         StreamRef {
             trace: &self.trace.class,
@@ -372,6 +373,7 @@ impl<'t> StreamReader<'t> {
     }
 
     /// The event the reader is on, when its head is an event.
+    #[inline]
     pub fn event(&self) -> Option<EventRecord<'_>> {
         let Head::Event {
             class_index,
