@@ -32,28 +32,12 @@ impl<'s> Merger<'s> {
     /// A merger over every stream of `traces`.
     pub fn new(traces: &'s [Trace]) -> Self {
         let mut readers = Vec::new();
-        let mut keys = Vec::new();
         for (ti, trace) in traces.iter().enumerate() {
-            for (si, stream) in trace.streams.iter().enumerate() {
+            for si in 0..trace.streams.len() {
                 readers.push(StreamReader::new(trace, ti, si));
-                let sc_id = trace.class.streams[stream.class_index].id;
-                keys.push((
-                    trace.class.uuid.is_none(),
-                    trace.class.uuid,
-                    trace.name().is_none(),
-                    trace.name().map(str::to_owned),
-                    sc_id,
-                    stream.stream_id,
-                    readers.len() - 1,
-                ));
             }
         }
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        let mut ranks = vec![0; keys.len()];
-        for (rank, &reader) in order.iter().enumerate() {
-            ranks[reader] = rank as u64;
-        }
+        let ranks = stream_ranks(traces);
         Merger {
             readers,
             ranks,
@@ -141,4 +125,32 @@ impl<'s> Merger<'s> {
             Head::End => None,
         }
     }
+}
+
+/// The tie-breaking rank of every stream of `traces` (in trace, then stream order), as
+/// babeltrace2's muxer orders equal timestamps: traces with a UUID first, by UUID, then by
+/// name (`hostname`), then stream class id, then stream id.
+pub fn stream_ranks(traces: &[Trace]) -> Vec<u64> {
+    let mut keys = Vec::new();
+    for trace in traces {
+        for stream in &trace.streams {
+            let sc_id = trace.class.streams[stream.class_index].id;
+            keys.push((
+                trace.class.uuid.is_none(),
+                trace.class.uuid,
+                trace.name().is_none(),
+                trace.name().map(str::to_owned),
+                sc_id,
+                stream.stream_id,
+                keys.len(),
+            ));
+        }
+    }
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut ranks = vec![0; keys.len()];
+    for (rank, &stream) in order.iter().enumerate() {
+        ranks[stream] = rank as u64;
+    }
+    ranks
 }
