@@ -10,7 +10,7 @@
 mod compile;
 mod exec;
 
-pub use compile::{CompileError, ScopeCompiler};
+pub use compile::{CompileError, ScopeCompiler, specialize_header};
 pub use exec::{DecodeError, DecodeErrorKind, Decoder, ReadState};
 
 use super::ir::{ByteOrder, VariantRange};
@@ -56,6 +56,32 @@ pub enum FlatField {
         /// Length in bytes.
         len: u64,
     },
+}
+
+/// An integer of a [`Op::TaggedHeader`].
+#[derive(Debug, Clone, Copy)]
+pub struct IntSpec {
+    /// Width in bits.
+    pub size: u32,
+    /// Alignment in bits.
+    pub align: u32,
+    /// Two's complement.
+    pub signed: bool,
+    /// Byte order.
+    pub order: ByteOrder,
+    /// Clock or id meaning.
+    pub role: IntRole,
+    /// Save slot.
+    pub save: Option<usize>,
+}
+
+/// One option of a [`Op::TaggedHeader`]: a structure of integers.
+#[derive(Debug, Clone)]
+pub struct HeaderOption {
+    /// Alignment of the option's structure in bits.
+    pub align: u32,
+    /// Its integers.
+    pub ints: Box<[IntSpec]>,
 }
 
 /// One decoding step.
@@ -140,6 +166,20 @@ pub enum Op {
         fields: Box<[FlatField]>,
         /// The same structure as general ops, for a start that is not on a byte.
         general: Box<[Op]>,
+    },
+    /// `struct { int tag; variant <tag> { struct { ints } ...; } }`: the shape of LTTng's
+    /// compact and large event headers, decoded without recursion (it runs once per event).
+    TaggedHeader {
+        /// Alignment of the outer structure.
+        align: u32,
+        /// The tag integer.
+        tag: IntSpec,
+        /// Slot of the tag (the variant's selector reads it).
+        tag_slot: usize,
+        /// Tag ranges to option index.
+        selectors: Box<[VariantRange]>,
+        /// The options.
+        options: Box<[HeaderOption]>,
     },
     /// A variant.
     Variant {

@@ -45,7 +45,10 @@ struct Item {
 
 #[derive(Debug, Default)]
 struct Batch {
+    /// Event scopes, decoded straight into this list by the reader (append mode).
     values: Vec<Value>,
+    /// Packet headers and contexts.
+    packet_values: Vec<Value>,
     items: Vec<Item>,
     packets: Vec<PacketCopy>,
     /// Set on the last batch of the stream, with the error that ended it, if any.
@@ -61,9 +64,9 @@ fn push_values(values: &mut Vec<Value>, part: &[Value]) -> (u32, u32) {
 
 /// Decodes one stream into batches until it ends or the receiver hangs up.
 fn produce(mut reader: StreamReader<'_>, tx: SyncSender<Batch>) {
+    reader.set_append_mode(true);
     loop {
         let mut batch = Batch {
-            values: Vec::with_capacity(BATCH_EVENTS * 12),
             items: Vec::with_capacity(BATCH_EVENTS),
             ..Batch::default()
         };
@@ -78,22 +81,18 @@ fn produce(mut reader: StreamReader<'_>, tx: SyncSender<Batch>) {
             let current = reader.current_values();
             if current.packet_generation != generation {
                 generation = current.packet_generation;
-                let header = push_values(&mut batch.values, current.packet[0]);
-                let context = push_values(&mut batch.values, current.packet[1]);
+                let header = push_values(&mut batch.packet_values, current.packet[0]);
+                let context = push_values(&mut batch.packet_values, current.packet[1]);
                 batch.packets.push(PacketCopy {
                     file: current.file,
                     header,
                     context,
                 });
             }
-            let mut bounds = [batch.values.len() as u32; 5];
-            if matches!(head, Head::Event { .. }) {
-                for (i, part) in current.event.iter().enumerate() {
-                    bounds[i] = batch.values.len() as u32;
-                    batch.values.extend_from_slice(part);
-                }
-                bounds[4] = batch.values.len() as u32;
-            }
+            let bounds = match head {
+                Head::Event { .. } => reader.event_bounds().map(|b| b as u32),
+                _ => [0; 5],
+            };
             let packet = batch.packets.len().saturating_sub(1) as u32;
             batch.items.push(Item {
                 head,
@@ -101,6 +100,7 @@ fn produce(mut reader: StreamReader<'_>, tx: SyncSender<Batch>) {
                 bounds,
             });
         }
+        batch.values = reader.take_values(BATCH_EVENTS * 12);
         batch.events_read = reader.events_read();
         let last = batch.end.is_some();
         if tx.send(batch).is_err() || last {
@@ -185,24 +185,30 @@ impl<'t> Feed<'t> {
                 let packet = self.batch.packets.get(item.packet as usize)?;
                 let data = self.trace.files.get(packet.file)?.data();
                 let class = self.stream.stream_class.events.get(class_index)?;
-                let values = &self.batch.values;
-                let scope = |ty: Option<&'t FieldType>, (a, b): (u32, u32)| {
-                    let values = &values[a as usize..b as usize];
+                fn scope<'a>(
+                    ty: Option<&'a FieldType>,
+                    values: &'a [Value],
+                    (a, b): (u32, u32),
+                    data: &'a [u8],
+                ) -> Option<FieldsRef<'a>> {
+                    let values = values.get(a as usize..b as usize).unwrap_or(&[]);
                     ty.filter(|_| !values.is_empty())
                         .map(|ty| FieldsRef { ty, values, data })
-                };
+                }
+                let ev = &self.batch.values;
+                let pv = &self.batch.packet_values;
                 let sc = self.stream.stream_class;
                 let b = item.bounds;
                 Some(Message::Event(EventRecord {
                     stream: self.stream,
                     class,
                     timestamp: self.timestamp(cycles),
-                    packet_header: scope(self.stream.trace.packet_header.as_ref(), packet.header),
-                    packet_context: scope(sc.packet_context.as_ref(), packet.context),
-                    event_header: scope(sc.event_header.as_ref(), (b[0], b[1])),
-                    stream_event_context: scope(sc.event_context.as_ref(), (b[1], b[2])),
-                    event_context: scope(class.context.as_ref(), (b[2], b[3])),
-                    payload: scope(class.payload.as_ref(), (b[3], b[4])),
+                    packet_header: scope(self.stream.trace.packet_header.as_ref(), pv, packet.header, data),
+                    packet_context: scope(sc.packet_context.as_ref(), pv, packet.context, data),
+                    event_header: scope(sc.event_header.as_ref(), ev, (b[0], b[1]), data),
+                    stream_event_context: scope(sc.event_context.as_ref(), ev, (b[1], b[2]), data),
+                    event_context: scope(class.context.as_ref(), ev, (b[2], b[3]), data),
+                    payload: scope(class.payload.as_ref(), ev, (b[3], b[4]), data),
                 }))
             }
             Head::Lost {

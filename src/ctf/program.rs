@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::decode::{CompileError, Op, ScopeCompiler};
+use super::decode::{CompileError, Op, ScopeCompiler, specialize_header};
 use super::ir::{FieldType, Scope, StreamClass, TraceClass};
 
 /// Compiled ops of one event class.
@@ -137,7 +137,8 @@ fn compile_stream(
     Ok(StreamProgram {
         class_index,
         packet_context: compile_opt(&compiler, &sc.packet_context, Scope::PacketContext)?,
-        event_header: compile_opt(&compiler, &sc.event_header, Scope::EventHeader)?,
+        event_header: compile_opt(&compiler, &sc.event_header, Scope::EventHeader)?
+            .map(specialize_header),
         event_context: compile_opt(&compiler, &sc.event_context, Scope::StreamEventContext)?,
         slots: compiler.slot_count(),
         dense,

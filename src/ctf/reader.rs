@@ -100,12 +100,21 @@ pub enum Head {
     End,
 }
 
+/// The decoded scopes of events, one after the other in one list. Normally the list holds
+/// only the current event; in append mode (batch decoding) it keeps growing until taken, so
+/// batches need no copy.
 #[derive(Debug, Default)]
 struct EventValues {
-    header: Vec<Value>,
-    stream_context: Vec<Value>,
-    context: Vec<Value>,
-    payload: Vec<Value>,
+    values: Vec<Value>,
+    /// Starts of event header, stream event context, event context, payload, and the end.
+    bounds: [usize; 5],
+    append: bool,
+}
+
+impl EventValues {
+    fn scope(&self, i: usize) -> &[Value] {
+        &self.values[self.bounds[i]..self.bounds[i + 1]]
+    }
 }
 
 /// Iterates the messages of one data stream.
@@ -340,37 +349,44 @@ impl<'t> StreamReader<'t> {
             .get_or_insert_with(|| ReadState::new(self.program.slots));
         let v = &mut self.event_values;
         let start = *pos;
-        v.header.clear();
-        state.event_id = None;
-        if let Some(op) = &self.program.event_header {
-            dec.run(op, state, &mut v.header)
-                .map_err(ReadErrorKind::Event)?;
+        if !v.append {
+            v.values.clear();
         }
+        let run = |dec: &mut Decoder<'_>, op: &Option<_>, state: &mut ReadState, out: &mut Vec<Value>| {
+            match op {
+                Some(op) => dec.run(op, state, out).map_err(ReadErrorKind::Event),
+                None => Ok(()),
+            }
+        };
+        state.event_id = None;
+        v.bounds[0] = v.values.len();
+        run(&mut dec, &self.program.event_header, state, &mut v.values)?;
         // babeltrace2 stamps an event with the clock as the header leaves it; clock-mapped
         // fields further in only affect later events.
         let header_clock = state.clock;
         let id = state.event_id.or(self.program.single_event_id).unwrap_or(0);
         let Some(event) = self.program.event(id) else {
+            v.values.truncate(v.bounds[0]);
             return Err(ReadErrorKind::UnknownEventClass {
                 id,
                 offset: start / 8,
             });
         };
-        v.stream_context.clear();
-        if let Some(op) = &self.program.event_context {
-            dec.run(op, state, &mut v.stream_context)
-                .map_err(ReadErrorKind::Event)?;
+        v.bounds[1] = v.values.len();
+        let decoded = run(&mut dec, &self.program.event_context, state, &mut v.values)
+            .and_then(|()| {
+                v.bounds[2] = v.values.len();
+                run(&mut dec, &event.context, state, &mut v.values)
+            })
+            .and_then(|()| {
+                v.bounds[3] = v.values.len();
+                run(&mut dec, &event.payload, state, &mut v.values)
+            });
+        if let Err(e) = decoded {
+            v.values.truncate(v.bounds[0]);
+            return Err(e);
         }
-        v.context.clear();
-        if let Some(op) = &event.context {
-            dec.run(op, state, &mut v.context)
-                .map_err(ReadErrorKind::Event)?;
-        }
-        v.payload.clear();
-        if let Some(op) = &event.payload {
-            dec.run(op, state, &mut v.payload)
-                .map_err(ReadErrorKind::Event)?;
-        }
+        v.bounds[4] = v.values.len();
         if dec.pos == start {
             // A zero-sized event would repeat forever.
             return Err(ReadErrorKind::UnknownEventClass {
@@ -395,13 +411,31 @@ impl<'t> StreamReader<'t> {
             file: self.current.as_ref().map_or(0, |c| c.3),
             packet_generation: self.packets_opened,
             packet: [&pv.header, &pv.context],
-            event: [&ev.header, &ev.stream_context, &ev.context, &ev.payload],
+            event: [ev.scope(0), ev.scope(1), ev.scope(2), ev.scope(3)],
         }
     }
 
     /// The clock converter of this stream, when it has a clock.
     pub fn clock(&self) -> Option<ClockConverter> {
         self.clock
+    }
+
+    /// Keeps every decoded event's values instead of only the current one's, until
+    /// [`Self::take_values`].
+    pub fn set_append_mode(&mut self, append: bool) {
+        self.event_values.append = append;
+    }
+
+    /// Bounds (in the value list) of the current event's scopes: event header, stream event
+    /// context, event context, payload, and the end.
+    pub fn event_bounds(&self) -> [usize; 5] {
+        self.event_values.bounds
+    }
+
+    /// Takes the accumulated value list (append mode), leaving an empty one of `capacity`.
+    pub fn take_values(&mut self, capacity: usize) -> Vec<Value> {
+        self.event_values.bounds = [0; 5];
+        std::mem::replace(&mut self.event_values.values, Vec::with_capacity(capacity))
     }
 
     /// The trace this reader reads.
@@ -458,10 +492,10 @@ impl<'t> StreamReader<'t> {
             timestamp: self.timestamp(cycles),
             packet_header: scope(self.trace.class.packet_header.as_ref(), &pv.header, data),
             packet_context: scope(sc.packet_context.as_ref(), &pv.context, data),
-            event_header: scope(sc.event_header.as_ref(), &ev.header, data),
-            stream_event_context: scope(sc.event_context.as_ref(), &ev.stream_context, data),
-            event_context: scope(class.context.as_ref(), &ev.context, data),
-            payload: scope(class.payload.as_ref(), &ev.payload, data),
+            event_header: scope(sc.event_header.as_ref(), ev.scope(0), data),
+            stream_event_context: scope(sc.event_context.as_ref(), ev.scope(1), data),
+            event_context: scope(class.context.as_ref(), ev.scope(2), data),
+            payload: scope(class.payload.as_ref(), ev.scope(3), data),
         })
     }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{FlatField, IntRole, Op};
+use super::{FlatField, HeaderOption, IntRole, IntSpec, Op};
 use crate::ctf::ir::{FieldPath, FieldType, Scope, StreamClass, TraceClass};
 
 /// A field class that the decoder cannot handle.
@@ -234,6 +234,7 @@ pub(super) fn min_bits(op: &Op) -> u64 {
             element_min_bits,
             ..
         } => len.saturating_mul(*element_min_bits),
+        Op::TaggedHeader { tag, .. } => u64::from(tag.size),
         Op::Variant { options, .. } => options
             .iter()
             .map(|o| o.iter().map(min_bits).fold(0, u64::saturating_add))
@@ -256,4 +257,68 @@ fn collect_paths(ty: &FieldType, out: &mut Vec<FieldPath>) {
         }
         FieldType::Int(_) | FieldType::Float(_) | FieldType::Enum(_) | FieldType::String(_) => {}
     }
+}
+
+fn int_spec(op: &Op) -> Option<IntSpec> {
+    match *op {
+        Op::Int {
+            size,
+            align,
+            signed,
+            order,
+            role,
+            save,
+        } => Some(IntSpec {
+            size,
+            align,
+            signed,
+            order,
+            role,
+            save,
+        }),
+        _ => None,
+    }
+}
+
+fn header_option(body: &[Op]) -> Option<HeaderOption> {
+    let [inner] = body else { return None };
+    let (align, ints) = match inner {
+        Op::Struct { align, body } | Op::Flat { align, general: body, .. } => (*align, body),
+        _ => return None,
+    };
+    Some(HeaderOption {
+        align,
+        ints: ints.iter().map(int_spec).collect::<Option<_>>()?,
+    })
+}
+
+/// Rewrites an event header of LTTng's shape (a tag integer, then a variant on it whose
+/// options are structures of integers) into one non-recursive op; other headers are kept.
+pub fn specialize_header(op: Op) -> Op {
+    let specialized = match &op {
+        Op::Struct { align, body } | Op::Flat { align, general: body, .. } => match &body[..] {
+            [tag, Op::Variant {
+                tag_slot,
+                selectors,
+                options,
+            }] => int_spec(tag)
+                .filter(|t| t.save == Some(*tag_slot))
+                .and_then(|tag| {
+                    let options = options
+                        .iter()
+                        .map(|o| header_option(o))
+                        .collect::<Option<Box<[_]>>>()?;
+                    Some(Op::TaggedHeader {
+                        align: *align,
+                        tag,
+                        tag_slot: *tag_slot,
+                        selectors: selectors.clone(),
+                        options,
+                    })
+                }),
+            _ => None,
+        },
+        _ => None,
+    };
+    specialized.unwrap_or(op)
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{FlatField, IntRole, Op};
+use super::{FlatField, IntRole, IntSpec, Op};
 use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
 use crate::ctf::value::Value;
 
@@ -260,6 +260,35 @@ impl<'d> Decoder<'d> {
                 let len = self.length(st, *len_slot, *element_min_bits)?;
                 self.elements(len, element, *element_min_bits, st, out)?;
             }
+            Op::TaggedHeader {
+                align,
+                tag,
+                tag_slot: _,
+                selectors,
+                options,
+            } => {
+                self.align(*align)?;
+                out.push(Value::Struct);
+                let tag_value = self.int(tag, st, out)?;
+                let option = selectors
+                    .iter()
+                    .find(|r| r.lo <= tag_value && tag_value <= r.hi)
+                    .map(|r| r.option)
+                    .filter(|&o| o < options.len())
+                    .ok_or(DecodeError {
+                        kind: DecodeErrorKind::BadVariantTag(tag_value),
+                        bit_offset: self.pos,
+                    })?;
+                out.push(Value::Variant {
+                    option: option as u32,
+                });
+                let chosen = &options[option];
+                self.align(chosen.align)?;
+                out.push(Value::Struct);
+                for int in chosen.ints.iter() {
+                    self.int(int, st, out)?;
+                }
+            }
             Op::Variant {
                 tag_slot,
                 selectors,
@@ -284,6 +313,37 @@ impl<'d> Decoder<'d> {
             }
         }
         Ok(())
+    }
+
+    /// Decodes one integer of a tagged header; returns its value.
+    #[inline]
+    fn int(
+        &mut self,
+        int: &IntSpec,
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Result<i128, DecodeError> {
+        self.align(int.align)?;
+        let at = self.take(u64::from(int.size))?;
+        let raw = read_bits(self.data, at, int.size, int.order);
+        match int.role {
+            IntRole::Plain => {}
+            IntRole::Clock => st.update_clock(raw, int.size),
+            IntRole::EventId => st.event_id = Some(raw),
+        }
+        let (value, wide) = if int.signed {
+            let v = sign_extend(raw, int.size);
+            (Value::SInt(v), i128::from(v))
+        } else {
+            (Value::UInt(raw), i128::from(raw))
+        };
+        if let Some(slot) = int.save
+            && let Some(s) = st.saved.get_mut(slot)
+        {
+            *s = wide;
+        }
+        out.push(value);
+        Ok(wide)
     }
 
     /// Decodes the members of a flat structure starting on a byte.
