@@ -296,10 +296,12 @@ impl Engine {
 
     /// Adds a thread, blocked at the trace start and woken `first_wake_ns` after it.
     pub fn add_thread(&mut self, spec: &ThreadSpec, behavior: Box<dyn Behavior>) {
+        let ncpus = self.cpus.len() as u32;
         let ix = self.new_thread(spec.tid, spec.pid, spec.comm.as_str(), spec.prio, behavior);
         let t = &mut self.threads[ix];
         t.kernel = spec.kernel;
-        t.affinity = spec.affinity;
+        // A scenario written for more CPUs still runs on fewer: pin to an existing one.
+        t.affinity = spec.affinity.map(|a| a % ncpus);
         t.last_cpu = spec.affinity.unwrap_or(spec.tid % self.cpus.len() as u32);
         self.next_tid = self.next_tid.max(spec.tid + 1);
         self.push(self.begin + spec.first_wake_ns, Job::Timer(ix as u32));

@@ -288,7 +288,8 @@ impl Engine {
         let prio = s.prio.unwrap_or(prio);
         let cix = self.new_thread(child_tid, child_pid, &name, prio, s.behavior);
         self.threads[cix].cont = Cont::CloneChild;
-        self.threads[cix].affinity = s.affinity;
+        let n = self.cpus.len() as u32;
+        self.threads[cix].affinity = s.affinity.map(|a| a % n);
         self.threads[cix].last_cpu = cpu;
         self.threads[cix].last_ts = self.cpus[cpu as usize].now;
         let ns = PID_NS_INUM;
@@ -304,8 +305,7 @@ impl Engine {
             Val::I(ns),
         ];
         self.emit(cpu, SCHED_PROCESS_FORK, &fork)?;
-        let n = self.cpus.len() as u32;
-        let target = s
+        let target = self.threads[cix]
             .affinity
             .unwrap_or((cpu + 1 + self.rng.below(u64::from(n)) as u32) % n);
         let wake = [
