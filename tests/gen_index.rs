@@ -24,7 +24,10 @@ fn le32(b: &[u8], at: usize) -> u32 {
 fn check_stream(kernel: &Path, cpu: u32, begin: u64) {
     let data = std::fs::read(kernel.join(format!("channel0_{cpu}"))).unwrap();
     let idx = std::fs::read(kernel.join(format!("index/channel0_{cpu}.idx"))).unwrap();
-    assert_eq!(&idx[0..16], &[0xC1, 0xF1, 0xDC, 0xC1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 72]);
+    assert_eq!(
+        &idx[0..16],
+        &[0xC1, 0xF1, 0xDC, 0xC1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 72]
+    );
     assert_eq!((idx.len() - 16) % 72, 0);
     let mut expect_offset = 0u64;
     let mut prev_end = begin;
@@ -38,18 +41,31 @@ fn check_stream(kernel: &Path, cpu: u32, begin: u64) {
         assert_eq!(le32(p, 20), 0, "stream_id");
         assert_eq!(le64(p, 24), u64::from(cpu), "stream_instance_id");
         let ctx: Vec<u64> = (0..6).map(|i| le64(p, 32 + 8 * i)).collect();
-        assert_eq!(ctx, [be(e, 24), be(e, 32), content, size, seq as u64, be(e, 40)]);
+        assert_eq!(
+            ctx,
+            [be(e, 24), be(e, 32), content, size, seq as u64, be(e, 40)]
+        );
         assert_eq!(le32(p, 80), cpu, "cpu_id");
         assert_eq!(be(e, 48), 0);
         assert_eq!(be(e, 56), u64::from(cpu));
         assert_eq!(be(e, 64), seq as u64);
-        assert_eq!(ctx[0], prev_end, "each packet begins where the previous one ended");
+        assert_eq!(
+            ctx[0], prev_end,
+            "each packet begins where the previous one ended"
+        );
         assert!(ctx[1] >= ctx[0]);
-        assert!(p[(content / 8) as usize..].iter().all(|&b| b == 0), "padding is zeroed");
+        assert!(
+            p[(content / 8) as usize..].iter().all(|&b| b == 0),
+            "padding is zeroed"
+        );
         prev_end = ctx[1];
         expect_offset += size / 8;
     }
-    assert_eq!(expect_offset, data.len() as u64, "the index covers the whole file");
+    assert_eq!(
+        expect_offset,
+        data.len() as u64,
+        "the index covers the whole file"
+    );
 }
 
 #[test]
@@ -63,7 +79,8 @@ fn index_files_match_packets() {
         cfg.discard_rate = 0.2;
         generate(&cfg, &mut |_| {}).unwrap();
         let t: lttng_tui::r#gen::truth::GroundTruth =
-            serde_json::from_slice(&std::fs::read(dir.path().join("ground-truth.json")).unwrap()).unwrap();
+            serde_json::from_slice(&std::fs::read(dir.path().join("ground-truth.json")).unwrap())
+                .unwrap();
         let begin = t.trace_begin_ns - t.clock_offset_ns;
         for cpu in 0..cpus {
             check_stream(&dir.path().join("kernel"), cpu, begin);

@@ -111,6 +111,7 @@ impl Engine {
         self.emit_sys(cpu, sys.sc.entry(), &sys.args, sys.text.as_deref())?;
         self.cpus[cpu as usize].now += sys.kernel_ns;
         self.page_allocs(cpu, sys.pages)?;
+        self.page_frees(cpu, sys.frees)?;
         let mut left = sys.xmit;
         while left > 0 {
             let len = left.min(MAX_XMIT);
@@ -238,6 +239,19 @@ impl Engine {
         Ok(())
     }
 
+    fn page_frees(&mut self, cpu: u32, n: u8) -> io::Result<()> {
+        for _ in 0..n {
+            let pfn = 0x10_0000 + self.rng.below(0x40_0000);
+            let vals = [
+                Val::I(0xffff_ea00_0000_0000 + pfn * 64),
+                Val::I(pfn),
+                Val::I(0),
+            ];
+            self.emit(cpu, KMEM_PAGE_FREE, &vals)?;
+        }
+        Ok(())
+    }
+
     fn xmit(&mut self, cpu: u32, len: u32) -> io::Result<()> {
         let Some(nic) = self.netifs.first_mut() else {
             return Ok(());
@@ -360,17 +374,9 @@ impl Engine {
     fn exit(&mut self, cpu: u32, ix: usize, clean: bool) -> io::Result<()> {
         if clean {
             self.emit_sys(cpu, Sc::ExitGroup.entry(), &[0], None)?;
-        } else {
-            for _ in 0..16 {
-                let pfn = 0x10_0000 + self.rng.below(0x40_0000);
-                let vals = [
-                    Val::I(0xffff_ea00_0000_0000 + pfn * 64),
-                    Val::I(pfn),
-                    Val::I(0),
-                ];
-                self.emit(cpu, KMEM_PAGE_FREE, &vals)?;
-            }
         }
+        // Tearing down the address space frees pages (a core dump frees more, later).
+        self.page_frees(cpu, if clean { 8 } else { 16 })?;
         self.cpus[cpu as usize].now += 30_000;
         let th = &self.threads[ix];
         let (name, tid, prio, leader) = (th.comm, th.tid, th.prio, th.tid == th.pid);
