@@ -1,3 +1,44 @@
-//! Command-line front ends (clap argument structs and their `run` functions).
+//! The command line: one module per subcommand family.
 
+pub mod bench;
+pub mod demo;
+pub mod dump;
 pub mod r#gen;
+pub mod info;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+/// Read LTTng traces fast and find out why one request was slow.
+///
+/// `lttng-tui PATH` describes the trace(s) under PATH (a single trace directory, or an LTTng
+/// session folder with kernel/ and ust/ traces). The subcommands below dump events as text
+/// and summarise traces.
+#[derive(Debug, Parser)]
+#[command(name = "lttng-tui", version, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    /// Trace or session directory to open.
+    pub path: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print every event as text, exactly as `babeltrace2 PATH` does.
+    ///
+    /// Pipe it into grep, awk or diff: the output is byte-for-byte babeltrace2's default
+    /// text format, produced by lttng-tui's own decoder.
+    Dump(dump::DumpArgs),
+    /// Summarise traces: domains, streams, event counts, lost events, time range.
+    Info(info::InfoArgs),
+    /// Write a synthetic LTTng kernel trace with a ground-truth file of what it contains.
+    Gen(r#gen::GenArgs),
+    /// Generate the built-in `web` scenario once (in the cache directory) and open it.
+    Demo(demo::DemoArgs),
+    /// Measure decoding speed against babeltrace2 on the same trace, side by side.
+    Bench(bench::BenchArgs),
+}

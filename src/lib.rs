@@ -15,3 +15,4 @@
 pub mod cli;
 pub mod ctf;
 pub mod r#gen;
+pub mod pretty;

@@ -1,3 +1,29 @@
-fn main() {
-    println!("lttng-tui: under construction");
+use std::process::ExitCode;
+
+use clap::Parser;
+use lttng_tui::cli::{Cli, Command, bench, demo, dump, info};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match (cli.command, cli.path) {
+        (Some(Command::Dump(args)), _) => dump::run(&args),
+        (Some(Command::Info(args)), _) => info::run(&args),
+        (Some(Command::Bench(args)), _) => bench::run(&args),
+        (Some(Command::Gen(args)), _) => lttng_tui::cli::r#gen::run(&args).map(|()| true),
+        (Some(Command::Demo(args)), _) => demo::run(&args),
+        (None, Some(path)) => info::run(&info::InfoArgs { json: false, path }),
+        (None, None) => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("lttng-tui: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

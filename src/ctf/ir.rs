@@ -224,8 +224,14 @@ impl FieldType {
             FieldType::Sequence(s) => &s.element,
             _ => return false,
         };
-        matches!(element.as_ref(), FieldType::Int(i)
-            if i.size_bits == 8 && i.align_bits % 8 == 0 && i.encoding != Encoding::None)
+        // babeltrace2's rule: 8-bit elements aligned on exactly 8 bits with an encoding,
+        // enumerations included.
+        let int = match element.as_ref() {
+            FieldType::Int(i) => i,
+            FieldType::Enum(e) => &e.container,
+            _ => return false,
+        };
+        int.size_bits == 8 && int.align_bits == 8 && int.encoding != Encoding::None
     }
 
     /// The structure, when this is one.

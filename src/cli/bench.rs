@@ -1,0 +1,95 @@
+//! `lttng-tui bench`: decoding speed against babeltrace2, measured side by side in one run.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+/// Options of `bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Runs of each command; the median is reported.
+    #[arg(long, default_value_t = 3)]
+    pub runs: usize,
+    /// Also time text output to /dev/null (slower: babeltrace2 text is the slow part).
+    #[arg(long)]
+    pub text: bool,
+    /// Trace or session directory.
+    pub path: PathBuf,
+}
+
+/// Times one command line, `runs` times, output to /dev/null; returns the median.
+fn time_command(program: &Path, args: &[&str], runs: usize) -> Result<Duration> {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs.max(1) {
+        let start = Instant::now();
+        let status = Command::new(program)
+            .args(args)
+            .env("TZ", "UTC")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .with_context(|| format!("cannot run {}", program.display()))?;
+        let elapsed = start.elapsed();
+        if !status.success() {
+            bail!("{} {} failed ({status})", program.display(), args.join(" "));
+        }
+        times.push(elapsed);
+    }
+    times.sort();
+    Ok(times[times.len() / 2])
+}
+
+/// Runs `bench`.
+pub fn run(args: &BenchArgs) -> Result<bool> {
+    let me = std::env::current_exe().context("cannot find the lttng-tui executable")?;
+    let path = args.path.to_str().context("trace path is not UTF-8")?;
+    let session = crate::ctf::session::Session::open(&args.path)?;
+    let events = crate::cli::info::collect(&session).events;
+    let bytes: u64 = session
+        .traces
+        .iter()
+        .flat_map(|t| t.files.iter())
+        .map(|f| f.data().len() as u64)
+        .sum();
+    drop(session);
+    println!(
+        "trace: {path}\n  {events} events, {:.1} MB of stream data, median of {} runs",
+        bytes as f64 / 1e6,
+        args.runs
+    );
+    let bt2 = Path::new("babeltrace2");
+    let mut cases = vec![(
+        "all fields decoded, nothing printed",
+        vec!["dump", "--output-format", "dummy", path],
+        vec!["--output-format=dummy", path],
+    )];
+    if args.text {
+        cases.push((
+            "text output to /dev/null",
+            vec!["dump", "--clock-gmt", path],
+            vec!["--clock-gmt", path],
+        ));
+    }
+    for (what, ours, theirs) in cases {
+        let t_ours = time_command(&me, &ours, args.runs)?;
+        let rate = |t: Duration| events as f64 / t.as_secs_f64() / 1e6;
+        print!(
+            "{what}:\n  lttng-tui   {:>9.3} s  {:>8.2} M events/s\n",
+            t_ours.as_secs_f64(),
+            rate(t_ours)
+        );
+        match time_command(bt2, &theirs, args.runs) {
+            Ok(t_bt2) => println!(
+                "  babeltrace2 {:>9.3} s  {:>8.2} M events/s\n  ratio       {:>9.1}x",
+                t_bt2.as_secs_f64(),
+                rate(t_bt2),
+                t_bt2.as_secs_f64() / t_ours.as_secs_f64()
+            ),
+            Err(e) => println!("  babeltrace2 not measured: {e:#}"),
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,214 @@
+//! `lttng-tui info`: what is in a trace, without printing events.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use serde::Serialize;
+
+use crate::ctf::message::{LostKind, Message};
+use crate::ctf::session::Session;
+use crate::ctf::trace::Trace;
+
+/// Options of `info`.
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Trace or session directory.
+    pub path: PathBuf,
+}
+
+/// Facts about one trace.
+#[derive(Debug, Serialize)]
+pub struct TraceInfo {
+    /// Trace directory.
+    pub path: String,
+    /// `kernel`, `ust`, or what the env says.
+    pub domain: Option<String>,
+    /// Host that recorded it.
+    pub hostname: Option<String>,
+    /// Tracer name and version (`lttng-modules 2.8.0`).
+    pub tracer: Option<String>,
+    /// Kernel release.
+    pub kernel_release: Option<String>,
+    /// Data streams.
+    pub streams: usize,
+    /// Packets.
+    pub packets: usize,
+    /// Event records.
+    pub events: u64,
+    /// Events the tracer reported as discarded.
+    pub discarded_events: u64,
+    /// Event counts by class name.
+    pub event_classes: BTreeMap<String, u64>,
+}
+
+/// Facts about a whole session.
+#[derive(Debug, Serialize)]
+pub struct SessionInfo {
+    /// Event records.
+    pub events: u64,
+    /// Events the tracers reported as discarded.
+    pub discarded_events: u64,
+    /// Packets lost (sequence number gaps).
+    pub discarded_packets: u64,
+    /// First timestamp, ns since the epoch.
+    pub begin_ns: Option<i64>,
+    /// Last timestamp, ns since the epoch.
+    pub end_ns: Option<i64>,
+    /// Data streams.
+    pub streams: usize,
+    /// One entry per trace.
+    pub traces: Vec<TraceInfo>,
+    /// Problems met while reading (the counts cover what was read before them).
+    pub errors: Vec<String>,
+    /// Things that look wrong but did not stop reading.
+    pub warnings: Vec<String>,
+}
+
+/// Runs `info`. Returns whether every trace was read without error.
+pub fn run(args: &InfoArgs) -> Result<bool> {
+    let session = Session::open(&args.path).context("cannot open trace")?;
+    let info = collect(&session);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&info)?);
+    } else {
+        print_text(&info);
+    }
+    for e in &info.errors {
+        eprintln!("lttng-tui: error: {e}");
+    }
+    Ok(info.errors.is_empty())
+}
+
+fn env_str(trace: &Trace, key: &str) -> Option<String> {
+    trace.class.env(key).map(ToString::to_string)
+}
+
+/// Reads every event of the session and summarises it.
+pub fn collect(session: &Session) -> SessionInfo {
+    let mut traces: Vec<TraceInfo> = session.traces.iter().map(trace_facts).collect();
+    let mut begin_ns = None;
+    let mut end_ns = None;
+    let mut discarded_packets = 0;
+    let mut merger = session.messages();
+    while let Some(msg) = merger.next_message() {
+        match msg {
+            Message::Event(ev) => {
+                let t = &mut traces[ev.stream.trace_index];
+                t.events += 1;
+                *t.event_classes.entry(ev.class.name.clone()).or_default() += 1;
+                if let Some(ns) = ev.timestamp.and_then(|t| t.ns_from_origin) {
+                    begin_ns = Some(begin_ns.map_or(ns, |b: i64| b.min(ns)));
+                    end_ns = Some(end_ns.map_or(ns, |e: i64| e.max(ns)));
+                }
+            }
+            Message::Lost(lost) => {
+                if lost.kind == LostKind::Packets {
+                    discarded_packets += lost.count.unwrap_or(0);
+                }
+            }
+        }
+    }
+    let mut errors: Vec<String> = session.failed.iter().map(ToString::to_string).collect();
+    errors.extend(merger.errors().iter().map(ToString::to_string));
+    SessionInfo {
+        events: traces.iter().map(|t| t.events).sum(),
+        discarded_events: traces.iter().map(|t| t.discarded_events).sum(),
+        discarded_packets,
+        begin_ns,
+        end_ns,
+        streams: traces.iter().map(|t| t.streams).sum(),
+        traces,
+        errors,
+        warnings: session
+            .traces
+            .iter()
+            .flat_map(|t| t.warnings.clone())
+            .collect(),
+    }
+}
+
+fn trace_facts(trace: &Trace) -> TraceInfo {
+    let tracer = env_str(trace, "tracer_name").map(|name| {
+        match (
+            env_str(trace, "tracer_major"),
+            env_str(trace, "tracer_minor"),
+            env_str(trace, "tracer_patchlevel"),
+        ) {
+            (Some(a), Some(b), Some(c)) => format!("{name} {a}.{b}.{c}"),
+            (Some(a), Some(b), None) => format!("{name} {a}.{b}"),
+            _ => name,
+        }
+    });
+    // The loss counter is cumulative per stream: the total is the sum of its increases.
+    let discarded_events = trace
+        .streams
+        .iter()
+        .map(|s| {
+            let mut prev = 0u64;
+            let mut total = 0u64;
+            for p in &s.packets {
+                if let Some(d) = p.info.discarded {
+                    total = total.wrapping_add(d.wrapping_sub(prev));
+                    prev = d;
+                }
+            }
+            total
+        })
+        .sum();
+    TraceInfo {
+        path: trace.path.display().to_string(),
+        domain: env_str(trace, "domain"),
+        hostname: env_str(trace, "hostname").or_else(|| env_str(trace, "host")),
+        tracer,
+        kernel_release: env_str(trace, "kernel_release").or_else(|| env_str(trace, "release")),
+        streams: trace.streams.len(),
+        packets: trace.streams.iter().map(|s| s.packets.len()).sum(),
+        events: 0,
+        discarded_events,
+        event_classes: BTreeMap::new(),
+    }
+}
+
+fn print_text(info: &SessionInfo) {
+    for t in &info.traces {
+        println!("Trace {}", t.path);
+        let field = |name: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                println!("  {name:<16}{v}");
+            }
+        };
+        field("domain", &t.domain);
+        field("hostname", &t.hostname);
+        field("tracer", &t.tracer);
+        field("kernel release", &t.kernel_release);
+        println!("  {:<16}{}", "streams", t.streams);
+        println!("  {:<16}{}", "packets", t.packets);
+        println!("  {:<16}{}", "events", t.events);
+        println!("  {:<16}{}", "discarded", t.discarded_events);
+        println!("  event classes ({}):", t.event_classes.len());
+        let mut classes: Vec<_> = t.event_classes.iter().collect();
+        classes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (name, count) in classes {
+            println!("    {count:>12}  {name}");
+        }
+    }
+    println!(
+        "Total: {} events, {} discarded",
+        info.events, info.discarded_events
+    );
+    if let (Some(b), Some(e)) = (info.begin_ns, info.end_ns) {
+        let secs = (e - b) as f64 / 1e9;
+        println!("Time range: {b} .. {e} ns since the epoch ({secs:.6} s)");
+    }
+    for w in &info.warnings {
+        println!("Warning: {w}");
+    }
+    for e in &info.errors {
+        println!("Error: {e}");
+    }
+}

@@ -1,0 +1,130 @@
+//! Reading integers of any width, alignment and byte order out of a byte slice.
+//!
+//! Positions are in bits from the start of the slice. CTF places little-endian fields from
+//! the least significant bit of a byte upward and big-endian fields from the most significant
+//! bit downward (CTF 1.8 §4.1), so the two orders need different shifts, not just a byte swap.
+
+use super::ir::ByteOrder;
+
+/// Reads `size` bits (1..=64) at bit position `pos`. The caller guarantees that
+/// `pos + size <= data.len() * 8`; on a violation the missing bytes read as zero rather than
+/// panicking, so a caller bug cannot crash on untrusted input.
+#[inline]
+pub fn read_bits(data: &[u8], pos: u64, size: u32, order: ByteOrder) -> u64 {
+    debug_assert!((1..=64).contains(&size));
+    let byte = (pos / 8) as usize;
+    let shift = (pos % 8) as u32;
+    if shift == 0 && size.is_multiple_of(8) {
+        return read_aligned(data, byte, size / 8, order);
+    }
+    // At most 9 bytes hold a 64-bit field that starts mid-byte.
+    let nbytes = (shift + size).div_ceil(8) as usize;
+    let mut acc: u128 = 0;
+    match order {
+        ByteOrder::Le => {
+            for i in (0..nbytes).rev() {
+                acc = (acc << 8) | u128::from(byte_at(data, byte + i));
+            }
+            acc >>= shift;
+        }
+        ByteOrder::Be => {
+            for i in 0..nbytes {
+                acc = (acc << 8) | u128::from(byte_at(data, byte + i));
+            }
+            acc >>= nbytes as u32 * 8 - shift - size;
+        }
+    }
+    (acc & mask(size)) as u64
+}
+
+#[inline]
+fn byte_at(data: &[u8], i: usize) -> u8 {
+    data.get(i).copied().unwrap_or(0)
+}
+
+#[inline]
+fn mask(size: u32) -> u128 {
+    (1u128 << size) - 1
+}
+
+/// Byte-aligned whole-byte read: the common case on byte-packed traces.
+#[inline]
+fn read_aligned(data: &[u8], byte: usize, nbytes: u32, order: ByteOrder) -> u64 {
+    let mut buf = [0u8; 8];
+    let n = nbytes as usize;
+    let src = data.get(byte..byte + n);
+    match (order, src) {
+        (ByteOrder::Le, Some(s)) => {
+            buf[..n].copy_from_slice(s);
+            u64::from_le_bytes(buf)
+        }
+        (ByteOrder::Be, Some(s)) => {
+            buf[8 - n..].copy_from_slice(s);
+            u64::from_be_bytes(buf)
+        }
+        (_, None) => 0,
+    }
+}
+
+/// Sign-extends the low `size` bits of `raw`.
+#[inline]
+pub fn sign_extend(raw: u64, size: u32) -> i64 {
+    if size >= 64 {
+        return raw as i64;
+    }
+    let unused = 64 - size;
+    ((raw << unused) as i64) >> unused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aligned_reads_in_both_orders() {
+        let d = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08];
+        assert_eq!(read_bits(&d, 0, 32, ByteOrder::Le), 0x0403_0201);
+        assert_eq!(read_bits(&d, 0, 32, ByteOrder::Be), 0x0102_0304);
+        assert_eq!(read_bits(&d, 8, 16, ByteOrder::Be), 0x0203);
+        assert_eq!(read_bits(&d, 0, 64, ByteOrder::Le), 0x0807_0605_0403_0201);
+    }
+
+    #[test]
+    fn le_bitfields_fill_from_lsb() {
+        // Compact LTTng header: 5-bit id then 27-bit timestamp in one LE word.
+        let word: u32 = (12345 << 5) | 17;
+        let d = word.to_le_bytes();
+        assert_eq!(read_bits(&d, 0, 5, ByteOrder::Le), 17);
+        assert_eq!(read_bits(&d, 5, 27, ByteOrder::Le), 12345);
+    }
+
+    #[test]
+    fn be_bitfields_fill_from_msb() {
+        let word: u32 = (17 << 27) | 12345;
+        let d = word.to_be_bytes();
+        assert_eq!(read_bits(&d, 0, 5, ByteOrder::Be), 17);
+        assert_eq!(read_bits(&d, 5, 27, ByteOrder::Be), 12345);
+    }
+
+    #[test]
+    fn unaligned_64_bit_field_spans_nine_bytes() {
+        let v: u64 = 0xDEAD_BEEF_CAFE_F00D;
+        let mut d = [0u8; 9];
+        let wide = u128::from(v) << 3;
+        d.copy_from_slice(&wide.to_le_bytes()[..9]);
+        assert_eq!(read_bits(&d, 3, 64, ByteOrder::Le), v);
+    }
+
+    #[test]
+    fn sign_extension() {
+        assert_eq!(sign_extend(0b111, 3), -1);
+        assert_eq!(sign_extend(0b011, 3), 3);
+        assert_eq!(sign_extend(u64::MAX, 64), -1);
+    }
+
+    #[test]
+    fn out_of_range_reads_zero_instead_of_panicking() {
+        assert_eq!(read_bits(&[0xff], 4, 32, ByteOrder::Le), 0x0f);
+        assert_eq!(read_bits(&[], 0, 32, ByteOrder::Le), 0);
+    }
+}

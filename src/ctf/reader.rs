@@ -1,0 +1,447 @@
+//! Reading one data stream: packets in order, loss notices at packet boundaries, events.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::clock::ClockConverter;
+use super::decode::{DecodeError, Decoder, ReadState};
+use super::ir::{FieldType, StreamClass};
+use super::message::{EventRecord, LostKind, LostRecord, StreamRef, Timestamp};
+use super::packet::{PacketError, PacketInfo, PacketValues, read_packet};
+use super::program::StreamProgram;
+use super::trace::{DataStream, Trace};
+use super::value::{FieldsRef, Value};
+
+/// A problem that stops one data stream. Messages before it have been delivered.
+#[derive(Debug, Clone)]
+pub struct ReadError {
+    /// The stream file where it happened.
+    pub path: PathBuf,
+    /// What happened.
+    pub kind: ReadErrorKind,
+}
+
+/// What stopped a stream.
+#[derive(Debug, Clone)]
+pub enum ReadErrorKind {
+    /// A packet could not be read.
+    Packet(PacketError),
+    /// An event could not be decoded.
+    Event(DecodeError),
+    /// The event header names an event class the metadata does not declare.
+    UnknownEventClass {
+        /// The id.
+        id: u64,
+        /// Byte offset of the event.
+        offset: u64,
+    },
+    /// The file ends before the packet does.
+    Truncated {
+        /// Byte offset of the packet.
+        offset: u64,
+    },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = self.path.display();
+        match &self.kind {
+            ReadErrorKind::Packet(e) => write!(f, "{p}: {e}"),
+            ReadErrorKind::Event(e) => write!(f, "{p}: {e}"),
+            ReadErrorKind::UnknownEventClass { id, offset } => write!(
+                f,
+                "{p}: event at byte {offset}: no event class with id {id} in its stream class"
+            ),
+            ReadErrorKind::Truncated { offset } => write!(
+                f,
+                "{p}: packet at byte {offset} is truncated: the file ends before the packet does"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// What the reader is positioned on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Head {
+    /// An event of class `class_index` (in the stream class), decoded into the reader.
+    Event {
+        /// Index of the event class in the stream class.
+        class_index: usize,
+        /// Raw clock value.
+        cycles: Option<u64>,
+    },
+    /// Lost events or packets.
+    Lost {
+        /// What was lost.
+        kind: LostKind,
+        /// How many, when known.
+        count: Option<u64>,
+        /// Window start (raw clock).
+        begin: Option<u64>,
+        /// Window end (raw clock).
+        end: Option<u64>,
+    },
+    /// The stream is over.
+    End,
+}
+
+#[derive(Debug, Default)]
+struct EventValues {
+    header: Vec<Value>,
+    stream_context: Vec<Value>,
+    context: Vec<Value>,
+    payload: Vec<Value>,
+}
+
+/// Iterates the messages of one data stream.
+#[derive(Debug)]
+pub struct StreamReader<'t> {
+    trace: &'t Trace,
+    trace_index: usize,
+    stream_index: usize,
+    stream: &'t DataStream,
+    program: &'t StreamProgram,
+    clock: Option<ClockConverter>,
+    state: Option<ReadState>,
+    packet_values: PacketValues,
+    event_values: EventValues,
+    next_packet: usize,
+    current: Option<(
+        PacketInfo,
+        u64,   /* pos */
+        u64,   /* end */
+        usize, /* file */
+    )>,
+    prev_packet: Option<PacketInfo>,
+    pending_lost: Vec<Head>,
+    head: Head,
+    error: Option<ReadError>,
+    events_read: u64,
+}
+
+impl<'t> StreamReader<'t> {
+    /// A reader on stream `stream_index` of `trace`, positioned before the first message.
+    pub fn new(trace: &'t Trace, trace_index: usize, stream_index: usize) -> Self {
+        let stream = &trace.streams[stream_index];
+        let program = &trace.program.streams[stream.class_index];
+        let sc = &trace.class.streams[stream.class_index];
+        let clock = stream_clock(sc).and_then(|i| trace.class.clocks.get(i));
+        StreamReader {
+            trace,
+            trace_index,
+            stream_index,
+            stream,
+            program,
+            clock: clock.map(ClockConverter::new),
+            state: None,
+            packet_values: PacketValues::default(),
+            event_values: EventValues::default(),
+            next_packet: 0,
+            current: None,
+            prev_packet: None,
+            pending_lost: Vec::new(),
+            head: Head::End,
+            error: None,
+            events_read: 0,
+        }
+    }
+
+    /// The current head.
+    pub fn head(&self) -> Head {
+        self.head
+    }
+
+    /// The error that ended the stream, once [`Head::End`] is reached.
+    pub fn error(&self) -> Option<&ReadError> {
+        self.error.as_ref()
+    }
+
+    /// Events decoded so far.
+    pub fn events_read(&self) -> u64 {
+        self.events_read
+    }
+
+    /// Converts a raw clock value of this stream.
+    pub fn timestamp(&self, cycles: Option<u64>) -> Option<Timestamp> {
+        let cycles = cycles?;
+        Some(Timestamp {
+            cycles,
+            ns_from_origin: self.clock.and_then(|c| c.to_ns(cycles)),
+        })
+    }
+
+    /// Moves to the next message.
+    pub fn advance(&mut self) {
+        if let Some(lost) = self.pending_lost.pop() {
+            self.head = lost;
+            return;
+        }
+        loop {
+            if self.current.is_none() && !self.open_next_packet() {
+                self.head = Head::End;
+                return;
+            }
+            if !self.pending_lost.is_empty() {
+                self.head = self.pending_lost.pop().unwrap_or(Head::End);
+                return;
+            }
+            match self.decode_event() {
+                Ok(Some(head)) => {
+                    self.head = head;
+                    return;
+                }
+                Ok(None) => self.current = None,
+                Err(kind) => {
+                    self.fail(kind);
+                    self.head = Head::End;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn fail(&mut self, kind: ReadErrorKind) {
+        let path = self.current.as_ref().map_or_else(
+            || self.stream.path.clone(),
+            |c| self.trace.files[c.3].path.clone(),
+        );
+        self.error = Some(ReadError { path, kind });
+        self.current = None;
+        self.next_packet = usize::MAX;
+    }
+
+    /// Opens the next packet; false at the end of the stream (or on error).
+    fn open_next_packet(&mut self) -> bool {
+        let Some(packet) = self.stream.packets.get(self.next_packet) else {
+            if let Some(scan) = &self.stream.scan_error
+                && self.error.is_none()
+                && self.next_packet != usize::MAX
+            {
+                self.error = Some(ReadError {
+                    path: scan.path.clone(),
+                    kind: ReadErrorKind::Packet(scan.error.clone()),
+                });
+            }
+            self.next_packet = usize::MAX;
+            return false;
+        };
+        self.next_packet += 1;
+        let data = self.trace.files[packet.file].data();
+        let info = match read_packet(
+            &self.trace.class,
+            &self.trace.program,
+            data,
+            packet.info.offset,
+            &mut self.packet_values,
+            &mut self.state,
+        ) {
+            Ok(info) => info,
+            Err(e) => {
+                self.fail(ReadErrorKind::Packet(e));
+                return false;
+            }
+        };
+        self.queue_lost(&info);
+        let base = info.offset * 8;
+        self.current = Some((
+            info.clone(),
+            base + info.events_bits,
+            base + info.content_bits,
+            packet.file,
+        ));
+        self.prev_packet = Some(info);
+        true
+    }
+
+    /// Queues the loss notices babeltrace2 emits before a packet (ctf.md §9).
+    fn queue_lost(&mut self, info: &PacketInfo) {
+        let prev = self.prev_packet.as_ref();
+        // Stored in reverse: `pending_lost` is popped from the back.
+        if let (Some(p), Some(seq), Some(prev_seq)) =
+            (prev, info.seq_num, prev.and_then(|p| p.seq_num))
+        {
+            let gap = seq.wrapping_sub(prev_seq);
+            if gap > 1 {
+                self.pending_lost.push(Head::Lost {
+                    kind: LostKind::Packets,
+                    count: Some(gap - 1),
+                    begin: p.ts_end,
+                    end: info.ts_begin,
+                });
+            }
+        }
+        match (prev.and_then(|p| p.discarded), info.discarded) {
+            (Some(before), Some(now)) if now != before => self.pending_lost.push(Head::Lost {
+                kind: LostKind::Events,
+                count: Some(now.wrapping_sub(before)),
+                begin: prev.and_then(|p| p.ts_end),
+                end: info.ts_end,
+            }),
+            (None, Some(now)) if now != 0 && prev.is_none() => self.pending_lost.push(Head::Lost {
+                kind: LostKind::Events,
+                count: None,
+                begin: info.ts_begin,
+                end: info.ts_end,
+            }),
+            _ => {}
+        }
+    }
+
+    /// Decodes the next event of the current packet; `None` at the packet's end.
+    fn decode_event(&mut self) -> Result<Option<Head>, ReadErrorKind> {
+        let Some((info, pos, end, file)) = self.current.as_mut() else {
+            return Ok(None);
+        };
+        if *pos >= *end {
+            return if info.truncated {
+                Err(ReadErrorKind::Truncated {
+                    offset: info.offset,
+                })
+            } else {
+                Ok(None)
+            };
+        }
+        let data = self.trace.files[*file].data();
+        let base = info.offset * 8;
+        let mut dec = Decoder::new(data, base, *pos, *end);
+        let state = self
+            .state
+            .get_or_insert_with(|| ReadState::new(self.program.slots));
+        let v = &mut self.event_values;
+        let start = *pos;
+        v.header.clear();
+        state.event_id = None;
+        if let Some(op) = &self.program.event_header {
+            dec.run(op, state, &mut v.header)
+                .map_err(ReadErrorKind::Event)?;
+        }
+        // babeltrace2 stamps an event with the clock as the header leaves it; clock-mapped
+        // fields further in only affect later events.
+        let header_clock = state.clock;
+        let id = state.event_id.or(self.program.single_event_id).unwrap_or(0);
+        let Some(event) = self.program.event(id) else {
+            return Err(ReadErrorKind::UnknownEventClass {
+                id,
+                offset: start / 8,
+            });
+        };
+        v.stream_context.clear();
+        if let Some(op) = &self.program.event_context {
+            dec.run(op, state, &mut v.stream_context)
+                .map_err(ReadErrorKind::Event)?;
+        }
+        v.context.clear();
+        if let Some(op) = &event.context {
+            dec.run(op, state, &mut v.context)
+                .map_err(ReadErrorKind::Event)?;
+        }
+        v.payload.clear();
+        if let Some(op) = &event.payload {
+            dec.run(op, state, &mut v.payload)
+                .map_err(ReadErrorKind::Event)?;
+        }
+        if dec.pos == start {
+            // A zero-sized event would repeat forever.
+            return Err(ReadErrorKind::UnknownEventClass {
+                id,
+                offset: start / 8,
+            });
+        }
+        *pos = dec.pos;
+        self.events_read += 1;
+        let cycles = self.clock.map(|_| header_clock);
+        Ok(Some(Head::Event {
+            class_index: event.class_index,
+            cycles,
+        }))
+    }
+
+    /// Identity of this stream for messages.
+    pub fn stream_ref(&self) -> StreamRef<'t> {
+        StreamRef {
+            trace: &self.trace.class,
+            trace_path: &self.trace.path,
+            trace_index: self.trace_index,
+            stream_class: &self.trace.class.streams[self.stream.class_index],
+            stream_instance_id: self.stream.instance_id,
+            stream_index: self.stream_index,
+            stream_path: &self.stream.path,
+        }
+    }
+
+    /// The event the reader is on, when its head is an event.
+    pub fn event(&self) -> Option<EventRecord<'_>> {
+        let Head::Event {
+            class_index,
+            cycles,
+        } = self.head
+        else {
+            return None;
+        };
+        let (_, _, _, file) = self.current.as_ref()?;
+        let data = self.trace.files[*file].data();
+        let sc: &StreamClass = &self.trace.class.streams[self.stream.class_index];
+        let class = sc.events.get(class_index)?;
+        fn scope<'a>(
+            ty: Option<&'a FieldType>,
+            values: &'a [Value],
+            data: &'a [u8],
+        ) -> Option<FieldsRef<'a>> {
+            ty.map(|ty| FieldsRef { ty, values, data })
+                .filter(|_| !values.is_empty())
+        }
+        let ev = &self.event_values;
+        let pv = &self.packet_values;
+        Some(EventRecord {
+            stream: self.stream_ref(),
+            class,
+            timestamp: self.timestamp(cycles),
+            packet_header: scope(self.trace.class.packet_header.as_ref(), &pv.header, data),
+            packet_context: scope(sc.packet_context.as_ref(), &pv.context, data),
+            event_header: scope(sc.event_header.as_ref(), &ev.header, data),
+            stream_event_context: scope(sc.event_context.as_ref(), &ev.stream_context, data),
+            event_context: scope(class.context.as_ref(), &ev.context, data),
+            payload: scope(class.payload.as_ref(), &ev.payload, data),
+        })
+    }
+
+    /// The loss notice the reader is on, when its head is one.
+    pub fn lost(&self) -> Option<LostRecord<'t>> {
+        let Head::Lost {
+            kind,
+            count,
+            begin,
+            end,
+        } = self.head
+        else {
+            return None;
+        };
+        Some(LostRecord {
+            stream: self.stream_ref(),
+            kind,
+            count,
+            begin: self.timestamp(begin),
+            end: self.timestamp(end),
+        })
+    }
+}
+
+/// The clock a stream class's timestamps are mapped to: the first clock-mapped integer of
+/// the event header, else of the packet context.
+fn stream_clock(sc: &StreamClass) -> Option<usize> {
+    fn find(ty: &FieldType) -> Option<usize> {
+        match ty {
+            FieldType::Int(i) => i.mapped_clock,
+            FieldType::Enum(e) => e.container.mapped_clock,
+            FieldType::Struct(s) => s.fields.iter().find_map(|f| find(&f.ty)),
+            FieldType::Variant(v) => v.options.iter().find_map(|f| find(&f.ty)),
+            _ => None,
+        }
+    }
+    sc.event_header
+        .as_ref()
+        .and_then(find)
+        .or_else(|| sc.packet_context.as_ref().and_then(find))
+}

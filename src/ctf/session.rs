@@ -1,0 +1,130 @@
+//! A session: every trace found under a path (LTTng session folders hold `kernel/` and
+//! `ust/...` traces, snapshots and rotation chunks), opened together.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::merge::Merger;
+use super::metadata::parse_metadata_file;
+use super::trace::{Trace, TraceError};
+
+/// How deep to look for trace directories: deeper trees are not LTTng layouts, and a bound
+/// keeps a symlink loop from recursing forever.
+const MAX_DEPTH: usize = 12;
+
+/// Why a session cannot be opened at all.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// Nothing that looks like a CTF trace under the path.
+    #[error("{0}: no CTF trace found (no `metadata` file in it or below it)")]
+    NoTrace(PathBuf),
+    /// The path cannot be read.
+    #[error("{path}: {error}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The I/O error.
+        error: std::io::Error,
+    },
+    /// Every trace failed; this is the first failure.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+}
+
+/// All traces under one path.
+#[derive(Debug)]
+pub struct Session {
+    /// The path the user gave.
+    pub root: PathBuf,
+    /// Opened traces, in a deterministic order (by path).
+    pub traces: Vec<Trace>,
+    /// Traces that could not be opened, with why.
+    pub failed: Vec<TraceError>,
+}
+
+impl Session {
+    /// Finds and opens every trace under `path`. Directories whose metadata share a trace
+    /// UUID are one trace (rotation chunks, as babeltrace2 merges them).
+    pub fn open(path: &Path) -> Result<Session, SessionError> {
+        let mut roots = Vec::new();
+        find_trace_roots(path, 0, &mut roots)?;
+        if roots.is_empty() {
+            return Err(SessionError::NoTrace(path.to_path_buf()));
+        }
+        roots.sort();
+        let mut failed = Vec::new();
+        let mut by_uuid: BTreeMap<String, Vec<(PathBuf, _)>> = BTreeMap::new();
+        for root in roots {
+            match parse_metadata_file(&root.join("metadata")) {
+                Ok(meta) => {
+                    let key = match meta.class.uuid {
+                        Some(u) => format!("{u:02x?}"),
+                        None => format!("path:{}", root.display()),
+                    };
+                    by_uuid.entry(key).or_default().push((root, meta));
+                }
+                Err(e) => failed.push(TraceError::Metadata(e)),
+            }
+        }
+        let mut traces = Vec::new();
+        for group in by_uuid.into_values() {
+            match Trace::from_parsed(group) {
+                Ok(t) => traces.push(t),
+                Err(e) => failed.push(e),
+            }
+        }
+        traces.sort_by(|a, b| a.path.cmp(&b.path));
+        if traces.is_empty() {
+            if let Some(first) = failed.into_iter().next() {
+                return Err(first.into());
+            }
+            return Err(SessionError::NoTrace(path.to_path_buf()));
+        }
+        Ok(Session {
+            root: path.to_path_buf(),
+            traces,
+            failed,
+        })
+    }
+
+    /// All messages of all traces in time order.
+    pub fn messages(&self) -> Merger<'_> {
+        Merger::new(&self.traces)
+    }
+}
+
+fn find_trace_roots(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), SessionError> {
+    let io = |error| SessionError::Io {
+        path: dir.to_path_buf(),
+        error,
+    };
+    let meta = std::fs::metadata(dir).map_err(io)?;
+    if !meta.is_dir() {
+        // A metadata file given directly: its directory is the trace.
+        if dir.file_name().is_some_and(|n| n == "metadata") {
+            if let Some(parent) = dir.parent() {
+                out.push(parent.to_path_buf());
+            }
+            return Ok(());
+        }
+        return Err(SessionError::NoTrace(dir.to_path_buf()));
+    }
+    if dir.join("metadata").is_file() {
+        out.push(dir.to_path_buf());
+        return Ok(());
+    }
+    if depth >= MAX_DEPTH {
+        return Ok(());
+    }
+    let mut children: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    children.sort();
+    for child in children {
+        find_trace_roots(&child, depth + 1, out)?;
+    }
+    Ok(())
+}

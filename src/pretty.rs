@@ -1,0 +1,257 @@
+//! Text output identical to babeltrace2 2.0.4's default `sink.text.pretty` (what
+//! `babeltrace2 TRACE` prints, with or without `--clock-gmt`, colors off).
+//!
+//! One event line:
+//!
+//! ```text
+//! [17:46:22.794565804] (+?.?????????) wilbrod sched_waking: { cpu_id = 2 }, { comm = "lttng-consumerd", tid = 4297, prio = 20, target_cpu = 5 }
+//! ```
+//!
+//! - `[time] (+delta) ` when the stream class has a clock (see [`time`]);
+//! - the environment's `hostname`, `procname` and `(vpid)`, those present, joined with `:`,
+//!   then a space (the `domain` entry is not shown by default);
+//! - the event name (`<unknown>` when empty) and `: `;
+//! - the packet context, stream event context, event context and payload structures, those
+//!   present and not emptied of every field babeltrace2 hides (see [`plan`]), joined by `, `.
+//!
+//! Discarded events and packets produce a warning on stderr (see [`lost`]); babeltrace2 also
+//! writes a one-time warning on stderr the first time it prints a negative time.
+//!
+//! Known difference: babeltrace2 2.0.4 "clears" a string field by setting its length to 0
+//! without writing a NUL, and recycles event objects per event class. An empty string (or a
+//! text array starting with NUL, or an empty text sequence) then prints whatever the recycled
+//! object held last (kernel/many-threads line 240224 shows `"/var/run/utmpx"` where the data
+//! holds `""`). Which object gets recycled depends on babeltrace2's message batching (15
+//! messages per iterator call, packet and stream messages included), which the printer cannot
+//! see; it prints the decoded (empty) value.
+
+pub mod field;
+pub mod lost;
+pub mod num;
+pub mod plan;
+pub mod recall;
+pub mod time;
+pub mod tz;
+pub mod tzrule;
+
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_fields;
+#[cfg(test)]
+mod tests_lost;
+#[cfg(test)]
+mod tests_scopes;
+#[cfg(test)]
+mod tests_text;
+#[cfg(test)]
+mod tests_times;
+
+use std::path::PathBuf;
+
+use crate::ctf::ir::{EnvValue, TraceClass};
+use crate::ctf::message::{EventRecord, Message};
+use crate::ctf::value::FieldsRef;
+
+use self::plan::TracePlan;
+use self::recall::StaleText;
+use self::time::Clock;
+use self::tz::LocalZone;
+
+/// Options of the printer (babeltrace2's defaults otherwise).
+#[derive(Debug, Clone, Default)]
+pub struct PrettyOptions {
+    /// `--clock-gmt`: times in UTC instead of the local zone (`TZ`, as glibc reads it).
+    pub clock_gmt: bool,
+}
+
+/// What babeltrace2 derives once per trace class.
+#[derive(Debug)]
+struct TraceEntry {
+    /// Address of the trace class, which identifies it while it is borrowed.
+    key: usize,
+    /// Addresses and sizes inside the trace class, so that another trace class allocated at
+    /// a freed one's address is not mistaken for it.
+    fingerprint: [usize; 3],
+    plan: TracePlan,
+    /// `hostname:procname:(vpid) ` or empty.
+    env_prefix: Vec<u8>,
+}
+
+/// Formats messages as babeltrace2 does, keeping the state its output depends on.
+#[derive(Debug)]
+pub struct PrettyPrinter {
+    clock: Clock,
+    input_root: Option<PathBuf>,
+    traces: Vec<TraceEntry>,
+    /// Index in `traces` of the previous message's trace.
+    last_trace: usize,
+    /// Reused buffer for stderr text.
+    stderr: Vec<u8>,
+    /// Reused line buffer for warnings.
+    line: Vec<u8>,
+    /// babeltrace2's stale empty strings (see `recall`).
+    stale: StaleText,
+}
+
+impl PrettyPrinter {
+    /// A printer; without `clock_gmt` it reads the local zone from the environment now.
+    pub fn new(options: PrettyOptions) -> Self {
+        Self::with_zone((!options.clock_gmt).then(LocalZone::from_env))
+    }
+
+    /// A printer with an explicit zone (`None`: UTC, as with `--clock-gmt`).
+    pub fn with_zone(zone: Option<LocalZone>) -> Self {
+        PrettyPrinter {
+            clock: Clock::new(zone),
+            input_root: None,
+            traces: Vec::new(),
+            last_trace: 0,
+            stderr: Vec::new(),
+            line: Vec::new(),
+            stale: StaleText::default(),
+        }
+    }
+
+    /// Sets the trace path given on the command line, when exactly one was given:
+    /// babeltrace2 appends each trace's path relative to it (when below it) to the trace name
+    /// in discarded-items warnings (`joraj-alpa/kernel` for `babeltrace2 multi-domains`).
+    pub fn set_input_root(&mut self, root: Option<PathBuf>) {
+        self.input_root = root;
+    }
+
+    /// Appends the text babeltrace2 prints on stdout for this message (possibly nothing) to
+    /// `out`. What babeltrace2 prints on stderr (discarded-items warnings, the negative-time
+    /// warning) goes straight to this process's stderr, unbuffered, as babeltrace2 does; use
+    /// [`PrettyPrinter::write_message_to`] to capture it instead.
+    pub fn write_message(&mut self, out: &mut Vec<u8>, msg: &Message<'_>) {
+        let mut err = std::mem::take(&mut self.stderr);
+        self.write_message_to(out, &mut err, msg);
+        if !err.is_empty() {
+            // Nothing sensible to do when stderr is gone; babeltrace2 ignores it too.
+            let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), &err);
+            err.clear();
+        }
+        self.stderr = err;
+    }
+
+    /// Appends the stdout text of this message to `out` and its stderr text to `err`.
+    pub fn write_message_to(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, msg: &Message<'_>) {
+        match msg {
+            Message::Event(ev) => self.write_event(out, err, ev),
+            Message::Lost(rec) => lost::write_lost(
+                err,
+                &mut self.line,
+                &mut self.clock,
+                rec,
+                self.input_root.as_deref(),
+            ),
+        }
+    }
+
+    fn write_event(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, ev: &EventRecord<'_>) {
+        if let Some(ts) = &ev.timestamp {
+            self.clock.write_event_columns(out, err, ts);
+        }
+        let index = self.trace_entry(ev.stream.trace);
+        let entry = &self.traces[index];
+        self.stale
+            .start_event(std::ptr::from_ref(ev.class) as usize);
+        out.extend_from_slice(&entry.env_prefix);
+        let name = ev.class.name.as_bytes();
+        out.extend_from_slice(if name.is_empty() { b"<unknown>" } else { name });
+        out.extend_from_slice(b": ");
+        let scopes = [
+            ev.packet_context,
+            ev.stream_event_context,
+            ev.event_context,
+            ev.payload,
+        ];
+        let mut first = true;
+        for scope in scopes.iter().flatten() {
+            if !entry.plan.shows_scope(scope.ty) {
+                continue;
+            }
+            if !first {
+                out.extend_from_slice(b", ");
+            }
+            first = false;
+            write_scope(out, &entry.plan, scope, &mut self.stale);
+        }
+        out.push(b'\n');
+    }
+
+    /// Index of the cached per-trace data of `tc`, computed on first use.
+    fn trace_entry(&mut self, tc: &TraceClass) -> usize {
+        let key = std::ptr::from_ref(tc) as usize;
+        let fingerprint = [tc.streams.as_ptr() as usize, tc.streams.len(), tc.env.len()];
+        let hit = match self.traces.get(self.last_trace) {
+            Some(entry) if entry.key == key => Some(self.last_trace),
+            _ => self.traces.iter().position(|e| e.key == key),
+        };
+        let index = match hit {
+            Some(i) if self.traces[i].fingerprint == fingerprint => i,
+            Some(i) => {
+                self.traces[i] = TraceEntry::new(tc, key, fingerprint);
+                i
+            }
+            None => {
+                self.traces.push(TraceEntry::new(tc, key, fingerprint));
+                self.traces.len() - 1
+            }
+        };
+        self.last_trace = index;
+        index
+    }
+}
+
+impl TraceEntry {
+    fn new(tc: &TraceClass, key: usize, fingerprint: [usize; 3]) -> Self {
+        TraceEntry {
+            key,
+            fingerprint,
+            plan: TracePlan::new(tc),
+            env_prefix: env_prefix(tc),
+        }
+    }
+}
+
+fn write_scope(out: &mut Vec<u8>, plan: &TracePlan, scope: &FieldsRef<'_>, stale: &mut StaleText) {
+    // A mismatch between values and class leaves the scope cut short; the line still ends.
+    let _ = field::write_field(out, plan, scope.ty, scope.values, scope.data, stale);
+}
+
+/// The environment columns: `hostname`, `procname` and `(vpid)`, those present, joined with
+/// `:`, and a space after them when any.
+fn env_prefix(tc: &TraceClass) -> Vec<u8> {
+    let mut out = Vec::new();
+    let entries: [(&str, bool); 3] = [("hostname", false), ("procname", false), ("vpid", true)];
+    for (key, parenthesized) in entries {
+        let Some(value) = env_value(tc, key) else {
+            continue;
+        };
+        if !out.is_empty() {
+            out.push(b':');
+        }
+        if parenthesized {
+            out.push(b'(');
+        }
+        match value {
+            EnvValue::Str(s) => out.extend_from_slice(s.as_bytes()),
+            EnvValue::Int(i) => num::push_i64(&mut out, *i),
+        }
+        if parenthesized {
+            out.push(b')');
+        }
+    }
+    if !out.is_empty() {
+        out.push(b' ');
+    }
+    out
+}
+
+/// The environment entry `key`; the last one when the metadata repeats it, since babeltrace2
+/// sets the entries in order and a later one replaces an earlier one.
+pub(crate) fn env_value<'a>(tc: &'a TraceClass, key: &str) -> Option<&'a EnvValue> {
+    tc.env.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v)
+}

@@ -1,0 +1,216 @@
+//! Number formatting that matches, byte for byte, the C `printf` conversions babeltrace2 uses
+//! (`%PRIu64`, `%PRIX64`, `%PRIo64`, `%g`, `%09`), written straight into the output buffer
+//! without going through `fmt` machinery on the hot path.
+
+use std::fmt::Write as _;
+
+use crate::ctf::ir::IntType;
+
+/// Pairs of decimal digits, so that one division produces two digits.
+const DIGIT_PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// Appends `v` in decimal (`%PRIu64`).
+pub fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    while v >= 100 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if v >= 10 {
+        let pair = v as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + v as u8;
+    }
+    out.extend_from_slice(&buf[at..]);
+}
+
+/// Appends `v` in decimal (`%PRId64`).
+pub fn push_i64(out: &mut Vec<u8>, v: i64) {
+    if v < 0 {
+        out.push(b'-');
+    }
+    push_u64(out, v.unsigned_abs());
+}
+
+/// Appends `v` in decimal, left-padded with zeros to `width` digits (`%09PRIu64`, `%02d`).
+pub fn push_u64_padded(out: &mut Vec<u8>, v: u64, width: usize) {
+    let digits = decimal_digits(v);
+    out.resize(out.len() + width.saturating_sub(digits), b'0');
+    push_u64(out, v);
+}
+
+fn decimal_digits(mut v: u64) -> usize {
+    let mut n = 1;
+    while v >= 10 {
+        v /= 10;
+        n += 1;
+    }
+    n
+}
+
+/// Appends `v` in a power-of-two base (`bits_per_digit` 1, 3 or 4), most significant digit
+/// first, without leading zeros (`%PRIX64`, `%PRIo64`); upper-case hex digits.
+fn push_pow2(out: &mut Vec<u8>, v: u64, bits_per_digit: u32) {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mask = (1u64 << bits_per_digit) - 1;
+    let used_bits = 64 - v.leading_zeros();
+    let count = used_bits.div_ceil(bits_per_digit).max(1);
+    for i in (0..count).rev() {
+        let digit = (v >> (i * bits_per_digit)) & mask;
+        out.push(DIGITS[digit as usize]);
+    }
+}
+
+/// Appends an integer field's value as babeltrace2 shows it in its preferred base. `bits` is
+/// the value's 64-bit two's complement representation (sign-extended when signed).
+pub fn push_int(out: &mut Vec<u8>, ty: &IntType, bits: u64) {
+    let len = ty.size_bits.clamp(1, 64);
+    match ty.base {
+        2 => {
+            // Exactly `len` digits, leading zeros included.
+            out.extend_from_slice(b"0b");
+            for bit in (0..len).rev() {
+                out.push(if (bits >> bit) & 1 == 1 { b'1' } else { b'0' });
+            }
+        }
+        8 => {
+            // Negative signed values show their two's complement, cut to whole octal digits.
+            let mut v = bits;
+            if ty.signed && len < 64 {
+                let rounded = len.div_ceil(3) * 3;
+                v &= (1u64 << rounded) - 1;
+            }
+            out.push(b'0');
+            push_pow2(out, v, 3);
+        }
+        16 => {
+            // bt2 masks the value to the width rounded up to whole nibbles with a C shift
+            // `(1 << rounded) - 1`; for widths 61..=63 the rounded width is 64 and the x86
+            // shift count wraps to 0, so the mask is 0 and bt2 prints `0x0` (checked with
+            // babeltrace2 2.0.4 on a 62-bit hex field). We reproduce that.
+            let mut v = bits;
+            if len < 64 {
+                let rounded = (len + 3) & !3;
+                let mask = if rounded >= 64 {
+                    0
+                } else {
+                    (1u64 << rounded) - 1
+                };
+                v &= mask;
+            }
+            out.extend_from_slice(b"0x");
+            push_pow2(out, v, 4);
+        }
+        _ => {
+            if ty.signed {
+                push_i64(out, bits as i64);
+            } else {
+                push_u64(out, bits);
+            }
+        }
+    }
+}
+
+/// A small stack buffer for `fmt` output, so float formatting allocates nothing.
+struct StackBuf {
+    buf: [u8; 400],
+    len: usize,
+}
+
+impl StackBuf {
+    fn new() -> Self {
+        StackBuf {
+            buf: [0; 400],
+            len: 0,
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl std::fmt::Write for StackBuf {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Appends `v` as C's `printf("%g", v)` does (glibc): 6 significant digits, exponent form when
+/// the decimal exponent is below -4 or at least 6, trailing zeros removed, `inf`/`nan` with
+/// their sign. Rust's exact formatting rounds ties to even on the exact binary value, as glibc
+/// does, so both agree on every double.
+pub fn push_g(out: &mut Vec<u8>, v: f64) {
+    if v.is_nan() {
+        out.extend_from_slice(if v.is_sign_negative() {
+            b"-nan"
+        } else {
+            b"nan"
+        });
+        return;
+    }
+    if v.is_infinite() {
+        out.extend_from_slice(if v < 0.0 { b"-inf" } else { b"inf" });
+        return;
+    }
+    if v == 0.0 {
+        out.extend_from_slice(if v.is_sign_negative() { b"-0" } else { b"0" });
+        return;
+    }
+    // The exponent %g compares is the one of the value rounded to 6 significant digits.
+    let mut sci = StackBuf::new();
+    if write!(sci, "{v:.5e}").is_err() {
+        return;
+    }
+    let text = sci.as_bytes();
+    let Some(e_at) = text.iter().position(|&b| b == b'e') else {
+        return;
+    };
+    let exp: i32 = std::str::from_utf8(&text[e_at + 1..])
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        let mut fixed = StackBuf::new();
+        let precision = (5 - exp) as usize;
+        if write!(fixed, "{v:.precision$}").is_err() {
+            return;
+        }
+        out.extend_from_slice(trim_fraction(fixed.as_bytes()));
+    } else {
+        out.extend_from_slice(trim_fraction(&text[..e_at]));
+        out.push(b'e');
+        out.push(if exp < 0 { b'-' } else { b'+' });
+        push_u64_padded(out, u64::from(exp.unsigned_abs()), 2);
+    }
+}
+
+/// Removes trailing fraction zeros, then a trailing decimal point (what `%g` does without `#`).
+fn trim_fraction(s: &[u8]) -> &[u8] {
+    if !s.contains(&b'.') {
+        return s;
+    }
+    let mut end = s.len();
+    while end > 0 && s[end - 1] == b'0' {
+        end -= 1;
+    }
+    if end > 0 && s[end - 1] == b'.' {
+        end -= 1;
+    }
+    &s[..end]
+}

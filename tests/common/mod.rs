@@ -1,0 +1,43 @@
+//! Shared helpers of the integration tests.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// The shared trace corpus, or `None` (with a note) when `LTTNG_TUI_TRACES` is unset.
+pub fn traces_dir() -> Option<PathBuf> {
+    match std::env::var_os("LTTNG_TUI_TRACES") {
+        Some(p) if !p.is_empty() => Some(PathBuf::from(p)),
+        _ => {
+            eprintln!("LTTNG_TUI_TRACES unset, skipping");
+            None
+        }
+    }
+}
+
+/// Runs the lttng-tui binary with `args` (UTC time zone).
+pub fn lttng_tui(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
+        .args(args)
+        .env("TZ", "UTC")
+        .output()
+        .expect("run lttng-tui")
+}
+
+/// Whether `babeltrace2` is on PATH.
+pub fn has_babeltrace2() -> bool {
+    Command::new("babeltrace2")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
