@@ -19,6 +19,7 @@
 mod action;
 mod api;
 mod devices;
+mod emit;
 mod report;
 mod sched;
 
@@ -26,12 +27,10 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::io;
 
-use super::catalog::{self, Ev};
+use super::catalog;
 use super::rng::Rng;
 use super::truth::DurStats;
-use crate::ctf::writer::payload::{encode, encode_one};
 use crate::ctf::writer::stream::TraceWriter;
-use crate::ctf::writer::{FieldType, Val};
 
 pub use api::{Action, Behavior, Block, Cx, DiskReq, FdKind, Io, Mark, Script, Spawn, Sys};
 pub use devices::{Disk, NetIf, Noise};
@@ -409,61 +408,6 @@ impl Engine {
             Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix as usize), len),
             Job::Noise(i) => self.noise_fire(t, i as usize),
         }
-    }
-
-    /// Writes event `ev` on `cpu` at the CPU's current time, then advances that time a little
-    /// (an event takes time to record; it also keeps timestamps distinct).
-    fn emit(&mut self, cpu: u32, ev: Ev, vals: &[Val<'_>]) -> io::Result<()> {
-        let ts = self.tick_clock(cpu);
-        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
-            encode(catalog::fields(ev), vals, buf)
-                .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))
-        })
-    }
-
-    /// The timestamp of the next event on `cpu`, advancing its clock.
-    #[inline]
-    fn tick_clock(&mut self, cpu: u32) -> u64 {
-        let c = &mut self.cpus[cpu as usize];
-        let ts = c.now;
-        c.now += 90 + (self.seq & 63);
-        ts
-    }
-
-    /// Encodes a syscall's entry or exit from its integer slots and string (the hot path:
-    /// no intermediate value list, integers written directly).
-    fn emit_sys(&mut self, cpu: u32, ev: Ev, ints: &[u64], text: Option<&str>) -> io::Result<()> {
-        let ts = self.tick_clock(cpu);
-        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
-            let mut k = 0;
-            for f in catalog::fields(ev) {
-                let v = if f.ty == FieldType::Str {
-                    Val::S(text.unwrap_or(""))
-                } else {
-                    let v = ints.get(k).copied().unwrap_or(0);
-                    k += 1;
-                    match f.ty {
-                        FieldType::U32 | FieldType::I32 | FieldType::Hex32 => {
-                            buf.extend_from_slice(&(v as u32).to_le_bytes());
-                            continue;
-                        }
-                        FieldType::U64 | FieldType::I64 | FieldType::Hex64 => {
-                            buf.extend_from_slice(&v.to_le_bytes());
-                            continue;
-                        }
-                        _ => Val::I(v),
-                    }
-                };
-                if encode_one(f.ty, v, buf).is_err() {
-                    return Err(io::Error::other(format!(
-                        "{}: bad field {}",
-                        catalog::name(ev),
-                        f.name
-                    )));
-                }
-            }
-            Ok(())
-        })
     }
 
     /// Clock value of the last event written (or the begin).
