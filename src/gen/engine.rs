@@ -38,6 +38,9 @@ pub use devices::{Disk, NetIf, Noise};
 /// Thread id.
 pub type Tid = u32;
 
+/// Receives [`Mark`]s (scenario bookkeeping such as request phases).
+pub type MarkSink = Box<dyn FnMut(Mark) + Send>;
+
 /// Hasher for TID/PID keys: std's SipHash is needlessly slow on this hot path, and the keys
 /// come from the scenario, not from an adversary.
 #[derive(Default)]
@@ -168,8 +171,7 @@ struct Stats {
     sys: Vec<DurStats>,
     irqs: Vec<(u32, String, DurStats)>,
     softirq: [(u64, DurStats); 10],
-    marks: Vec<Mark>,
-    record_marks: bool,
+    mark_sink: Option<MarkSink>,
 }
 
 /// The simulation.
@@ -275,9 +277,9 @@ impl Engine {
         }
     }
 
-    /// Keeps [`Mark`]s of marked syscalls (memory grows with their number).
-    pub fn record_marks(&mut self, on: bool) {
-        self.stats.record_marks = on;
+    /// Sends every [`Mark`] of a marked syscall to `sink` as it happens.
+    pub fn set_mark_sink(&mut self, sink: MarkSink) {
+        self.stats.mark_sink = Some(sink);
     }
 
     /// Adds a process (its threads are added with [`Engine::add_thread`]).

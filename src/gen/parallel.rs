@@ -93,7 +93,6 @@ pub(super) fn merge(parts: Vec<Finished>) -> Finished {
     let Some(mut acc) = it.next() else {
         return Finished {
             truth: GroundTruth::default(),
-            marks: Vec::new(),
             bytes: 0,
         };
     };
@@ -131,7 +130,6 @@ pub(super) fn merge(parts: Vec<Finished>) -> Finished {
             }
         }
         t.discarded.extend(o.discarded);
-        acc.marks.extend(p.marks);
         acc.bytes += p.bytes;
     }
     let t = &mut acc.truth;

@@ -209,9 +209,11 @@ impl Engine {
             };
             self.procs[p].io[slot] += io.bytes;
         }
-        if sys.mark != 0 && self.stats.record_marks {
+        if sys.mark != 0
+            && let Some(sink) = &mut self.stats.mark_sink
+        {
             let (tid, wait_cpu_ns) = (th.tid, th.wait_cpu_ns);
-            self.stats.marks.push(Mark {
+            sink(Mark {
                 tid,
                 mark: sys.mark,
                 ret: sys.ret,
