@@ -15,6 +15,12 @@
 //! `max` of the two sides' times, so causality holds across streams too. A CPU step runs its
 //! thread's actions until it blocks or reaches the next pending job's time, which keeps the
 //! heap small and the generator fast.
+//!
+//! Scheduling policy, kept simple on purpose: a woken thread goes to its previous CPU if idle,
+//! else (half of the time) to an idle CPU; an idle CPU steals from other run queues
+//! (`sched_migrate_task`); a running thread is preempted only at a tick (HZ = 250) once its
+//! slice is used (longer for negative nice), never by a wakeup. That last simplification is
+//! what makes a CPU hog visible as wait-for-CPU time, as in the scenarios' planted problems.
 
 mod action;
 mod api;
