@@ -376,24 +376,15 @@ impl Engine {
         self.w.events()
     }
 
-    /// Runs until clock value `end` or until `max_events` events were written.
-    /// `progress` is called now and then with the current time.
-    pub fn run(
-        &mut self,
-        end: u64,
-        max_events: u64,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> io::Result<()> {
-        let mut n = 0u32;
-        while let Some(Reverse((t, _, job))) = self.heap.pop() {
-            if t >= end || self.w.events() >= max_events {
+    /// Runs the jobs due before clock value `end` (the others stay pending, so the run can
+    /// be continued with a later `end`).
+    pub fn run_until(&mut self, end: u64) -> io::Result<()> {
+        while let Some(&Reverse((t, _, job))) = self.heap.peek() {
+            if t >= end {
                 break;
             }
+            self.heap.pop();
             self.dispatch(t, job)?;
-            n = n.wrapping_add(1);
-            if n.is_multiple_of(65536) {
-                progress(t, self.w.events());
-            }
         }
         Ok(())
     }

@@ -313,9 +313,6 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
         problems,
         requests,
     } = build_engines(cfg, &kernel, &desc, begin)?;
-    let per_engine = cfg
-        .max_events
-        .map_or(u64::MAX, |m| m.div_ceil(engines.len() as u64));
     let mut report = |t: u64, events: u64| {
         progress(Progress {
             sim_ns: t - begin,
@@ -323,8 +320,9 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
         })
     };
     let end = begin.saturating_add(duration(cfg));
-    let engines =
-        parallel::run_all(engines, end, per_engine, &mut report).context("writing the trace")?;
+    let max_events = cfg.max_events.unwrap_or(u64::MAX);
+    let engines = parallel::run_all(engines, begin, end, max_events, &mut report)
+        .context("writing the trace")?;
     // Every stream's last packet ends at the same time, the last event of the trace.
     let end = engines.iter().map(Engine::last_ts).max().unwrap_or(begin);
     let mut parts = Vec::with_capacity(engines.len());
