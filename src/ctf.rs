@@ -14,6 +14,7 @@ pub mod merge;
 pub mod message;
 pub mod metadata;
 pub mod packet;
+pub mod parallel;
 pub mod program;
 pub mod reader;
 pub mod session;

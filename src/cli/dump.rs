@@ -1,6 +1,7 @@
 //! `lttng-tui dump`: every event as babeltrace2-compatible text.
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -48,19 +49,32 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
     let stdout = io::stdout();
     let mut stdout = stdout.lock();
     let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
-    let mut merger = session.messages();
-    while let Some(msg) = merger.next_message() {
-        if args.output_format == OutputFormat::Text {
-            printer.write_message(&mut out, &msg);
+    let mut write_error = None;
+    let mut reader_gone = false;
+    let text = args.output_format == OutputFormat::Text;
+    let outcome = session.for_each_message(|msg| {
+        if text {
+            printer.write_message(&mut out, msg);
             if out.len() >= FLUSH_BYTES {
-                if !write_or_quit(&mut stdout, &out)? {
-                    return Ok(true);
+                match write_or_quit(&mut stdout, &out) {
+                    Ok(true) => out.clear(),
+                    Ok(false) => {
+                        reader_gone = true;
+                        return ControlFlow::Break(());
+                    }
+                    Err(e) => {
+                        write_error = Some(e);
+                        return ControlFlow::Break(());
+                    }
                 }
-                out.clear();
             }
         }
+        ControlFlow::Continue(())
+    });
+    if let Some(e) = write_error {
+        return Err(e);
     }
-    if !write_or_quit(&mut stdout, &out)? {
+    if reader_gone || !write_or_quit(&mut stdout, &out)? {
         return Ok(true);
     }
     stdout.flush().ok();
@@ -69,7 +83,7 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
         eprintln!("lttng-tui: error: {e}");
         clean = false;
     }
-    for e in merger.errors() {
+    for e in &outcome.errors {
         eprintln!("lttng-tui: error: {e}");
         clean = false;
     }

@@ -1,6 +1,7 @@
 //! `lttng-tui info`: what is in a trace, without printing events.
 
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result};
@@ -94,9 +95,8 @@ pub fn collect(session: &Session) -> SessionInfo {
     let mut begin_ns = None;
     let mut end_ns = None;
     let mut discarded_packets = 0;
-    let mut merger = session.messages();
-    while let Some(msg) = merger.next_message() {
-        match msg {
+    let outcome = session.for_each_message(|msg| {
+        match *msg {
             Message::Event(ev) => {
                 let t = &mut traces[ev.stream.trace_index];
                 t.events += 1;
@@ -112,9 +112,10 @@ pub fn collect(session: &Session) -> SessionInfo {
                 }
             }
         }
-    }
+        ControlFlow::Continue(())
+    });
     let mut errors: Vec<String> = session.failed.iter().map(ToString::to_string).collect();
-    errors.extend(merger.errors().iter().map(ToString::to_string));
+    errors.extend(outcome.errors.iter().map(ToString::to_string));
     SessionInfo {
         events: traces.iter().map(|t| t.events).sum(),
         discarded_events: traces.iter().map(|t| t.discarded_events).sum(),

@@ -17,6 +17,23 @@ pub fn read_bits(data: &[u8], pos: u64, size: u32, order: ByteOrder) -> u64 {
     if shift == 0 && size.is_multiple_of(8) {
         return read_aligned(data, byte, size / 8, order);
     }
+    // Common case: the field fits in the 8 bytes starting at its first byte.
+    if shift + size <= 64
+        && let Some(word) = data.get(byte..byte + 8)
+    {
+        {
+            let word: [u8; 8] = word.try_into().unwrap_or([0; 8]);
+            let v = match order {
+                ByteOrder::Le => u64::from_le_bytes(word) >> shift,
+                ByteOrder::Be => u64::from_be_bytes(word) >> (64 - shift - size),
+            };
+            return if size == 64 {
+                v
+            } else {
+                v & ((1u64 << size) - 1)
+            };
+        }
+    }
     // At most 9 bytes hold a 64-bit field that starts mid-byte.
     let nbytes = (shift + size).div_ceil(8) as usize;
     let mut acc: u128 = 0;
@@ -47,22 +64,38 @@ fn mask(size: u32) -> u128 {
     (1u128 << size) - 1
 }
 
-/// Byte-aligned whole-byte read: the common case on byte-packed traces.
+/// Byte-aligned whole-byte read: the common case on byte-packed traces. Fixed-size loads for
+/// the usual widths (a variable-length copy would be a memcpy call per field).
 #[inline]
-fn read_aligned(data: &[u8], byte: usize, nbytes: u32, order: ByteOrder) -> u64 {
-    let mut buf = [0u8; 8];
-    let n = nbytes as usize;
-    let src = data.get(byte..byte + n);
-    match (order, src) {
-        (ByteOrder::Le, Some(s)) => {
-            buf[..n].copy_from_slice(s);
-            u64::from_le_bytes(buf)
+pub fn read_aligned(data: &[u8], byte: usize, nbytes: u32, order: ByteOrder) -> u64 {
+    macro_rules! load {
+        ($t:ty, $n:expr) => {{
+            let Some(Ok(b)) = data.get(byte..byte + $n).map(<[u8; $n]>::try_from) else {
+                return 0;
+            };
+            match order {
+                ByteOrder::Le => u64::from(<$t>::from_le_bytes(b)),
+                ByteOrder::Be => u64::from(<$t>::from_be_bytes(b)),
+            }
+        }};
+    }
+    match nbytes {
+        1 => data.get(byte).map_or(0, |&b| u64::from(b)),
+        2 => load!(u16, 2),
+        4 => load!(u32, 4),
+        8 => load!(u64, 8),
+        n => {
+            let n = n as usize;
+            let mut acc = 0u64;
+            for i in 0..n {
+                let b = u64::from(byte_at(data, byte + i));
+                acc = match order {
+                    ByteOrder::Le => acc | (b << (8 * i)),
+                    ByteOrder::Be => (acc << 8) | b,
+                };
+            }
+            acc
         }
-        (ByteOrder::Be, Some(s)) => {
-            buf[8 - n..].copy_from_slice(s);
-            u64::from_be_bytes(buf)
-        }
-        (_, None) => 0,
     }
 }
 

@@ -26,6 +26,38 @@ pub enum IntRole {
     EventId,
 }
 
+/// One member of an [`Op::Flat`] structure.
+#[derive(Debug, Clone)]
+pub enum FlatField {
+    /// An integer of 1 to 8 whole bytes.
+    Int {
+        /// Width in bytes.
+        bytes: u32,
+        /// Two's complement.
+        signed: bool,
+        /// Byte order.
+        order: ByteOrder,
+        /// Clock or id meaning.
+        role: IntRole,
+        /// Save slot.
+        save: Option<usize>,
+    },
+    /// A 4- or 8-byte float.
+    Float {
+        /// Width in bytes.
+        bytes: u32,
+        /// Byte order.
+        order: ByteOrder,
+    },
+    /// A NUL-terminated string.
+    String,
+    /// A text array of `len` bytes.
+    Text {
+        /// Length in bytes.
+        len: u64,
+    },
+}
+
 /// One decoding step.
 #[derive(Debug, Clone)]
 pub enum Op {
@@ -97,6 +129,17 @@ pub enum Op {
         element: Box<[Op]>,
         /// The smallest number of bits one element can take.
         element_min_bits: u64,
+    },
+    /// A structure whose members are all byte-sized and need no padding once the structure
+    /// starts on a byte: decoded by a straight loop over byte offsets (nearly every LTTng
+    /// payload on byte-packed traces).
+    Flat {
+        /// Alignment in bits.
+        align: u32,
+        /// The members.
+        fields: Box<[FlatField]>,
+        /// The same structure as general ops, for a start that is not on a byte.
+        general: Box<[Op]>,
     },
     /// A variant.
     Variant {

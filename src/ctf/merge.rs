@@ -32,28 +32,12 @@ impl<'s> Merger<'s> {
     /// A merger over every stream of `traces`.
     pub fn new(traces: &'s [Trace]) -> Self {
         let mut readers = Vec::new();
-        let mut keys = Vec::new();
         for (ti, trace) in traces.iter().enumerate() {
-            for (si, stream) in trace.streams.iter().enumerate() {
+            for si in 0..trace.streams.len() {
                 readers.push(StreamReader::new(trace, ti, si));
-                let sc_id = trace.class.streams[stream.class_index].id;
-                keys.push((
-                    trace.class.uuid.is_none(),
-                    trace.class.uuid,
-                    trace.name().is_none(),
-                    trace.name().map(str::to_owned),
-                    sc_id,
-                    stream.stream_id,
-                    readers.len() - 1,
-                ));
             }
         }
-        let mut order: Vec<usize> = (0..keys.len()).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
-        let mut ranks = vec![0; keys.len()];
-        for (rank, &reader) in order.iter().enumerate() {
-            ranks[reader] = rank as u64;
-        }
+        let ranks = stream_ranks(traces);
         Merger {
             readers,
             ranks,
@@ -77,6 +61,13 @@ impl<'s> Merger<'s> {
     }
 
     fn push(&mut self, i: usize) {
+        if let Some(key) = self.key_of(i) {
+            self.heap.push(Reverse(key));
+        }
+    }
+
+    /// The merge key of reader `i`'s head, or `None` when the reader is done.
+    fn key_of(&mut self, i: usize) -> Option<(i64, u64, usize)> {
         let reader = &self.readers[i];
         let cycles = match reader.head() {
             Head::Event { cycles, .. } => cycles,
@@ -85,7 +76,7 @@ impl<'s> Merger<'s> {
                 if let Some(e) = reader.error() {
                     self.errors.push(e.clone());
                 }
-                return;
+                return None;
             }
         };
         let ts = reader
@@ -93,10 +84,11 @@ impl<'s> Merger<'s> {
             // A clock that cannot convert (overflowing offset) still orders by raw cycles.
             .map(|t| t.ns_from_origin.unwrap_or(t.cycles as i64))
             .unwrap_or(self.last_ts.max(0));
-        self.heap.push(Reverse((ts, self.ranks[i], i)));
+        Some((ts, self.ranks[i], i))
     }
 
     /// The next message in time order, or `None` when every stream is done.
+    #[inline]
     pub fn next_message(&mut self) -> Option<Message<'_>> {
         if !self.started {
             self.started = true;
@@ -106,9 +98,21 @@ impl<'s> Merger<'s> {
             }
         } else if let Some(i) = self.current.take() {
             self.readers[i].advance();
-            self.push(i);
+            // Streams come in bursts: while the same stream stays ahead of every other one,
+            // skip the heap round trip.
+            if let Some(key) = self.key_of(i) {
+                match self.heap.peek() {
+                    Some(Reverse(top)) if *top < key => self.heap.push(Reverse(key)),
+                    _ => return self.emit(key),
+                }
+            }
         }
-        let Reverse((ts, _, i)) = self.heap.pop()?;
+        let Reverse(key) = self.heap.pop()?;
+        self.emit(key)
+    }
+
+    #[inline]
+    fn emit(&mut self, (ts, _, i): (i64, u64, usize)) -> Option<Message<'_>> {
         if ts < self.last_ts {
             self.out_of_order += 1;
         }
@@ -121,4 +125,32 @@ impl<'s> Merger<'s> {
             Head::End => None,
         }
     }
+}
+
+/// The tie-breaking rank of every stream of `traces` (in trace, then stream order), as
+/// babeltrace2's muxer orders equal timestamps: traces with a UUID first, by UUID, then by
+/// name (`hostname`), then stream class id, then stream id.
+pub fn stream_ranks(traces: &[Trace]) -> Vec<u64> {
+    let mut keys = Vec::new();
+    for trace in traces {
+        for stream in &trace.streams {
+            let sc_id = trace.class.streams[stream.class_index].id;
+            keys.push((
+                trace.class.uuid.is_none(),
+                trace.class.uuid,
+                trace.name().is_none(),
+                trace.name().map(str::to_owned),
+                sc_id,
+                stream.stream_id,
+                keys.len(),
+            ));
+        }
+    }
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
+    let mut ranks = vec![0; keys.len()];
+    for (rank, &stream) in order.iter().enumerate() {
+        ranks[stream] = rank as u64;
+    }
+    ranks
 }

@@ -35,6 +35,8 @@ pub enum ReadErrorKind {
         /// Byte offset of the event.
         offset: u64,
     },
+    /// No thread could be started to decode the stream.
+    ThreadFailed,
     /// The file ends before the packet does.
     Truncated {
         /// Byte offset of the packet.
@@ -52,6 +54,7 @@ impl fmt::Display for ReadError {
                 f,
                 "{p}: event at byte {offset}: no event class with id {id} in its stream class"
             ),
+            ReadErrorKind::ThreadFailed => write!(f, "{p}: cannot start a decoding thread"),
             ReadErrorKind::Truncated { offset } => write!(
                 f,
                 "{p}: packet at byte {offset} is truncated: the file ends before the packet does"
@@ -61,6 +64,16 @@ impl fmt::Display for ReadError {
 }
 
 impl std::error::Error for ReadError {}
+
+impl ReadError {
+    /// A decoding thread could not be started for the stream.
+    pub fn thread_failed(path: &std::path::Path) -> Self {
+        ReadError {
+            path: path.to_path_buf(),
+            kind: ReadErrorKind::ThreadFailed,
+        }
+    }
+}
 
 /// What the reader is positioned on.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,6 +132,20 @@ pub struct StreamReader<'t> {
     head: Head,
     error: Option<ReadError>,
     events_read: u64,
+    packets_opened: u64,
+}
+
+/// The decoded scopes of the reader's current event and packet, for copying into batches.
+#[derive(Debug, Clone, Copy)]
+pub struct CurrentValues<'r> {
+    /// Index of the file the current packet is in.
+    pub file: usize,
+    /// Packets opened so far: changes exactly when the packet values change.
+    pub packet_generation: u64,
+    /// Packet header, packet context.
+    pub packet: [&'r [Value]; 2],
+    /// Event header, stream event context, event context, payload.
+    pub event: [&'r [Value]; 4],
 }
 
 impl<'t> StreamReader<'t> {
@@ -145,6 +172,7 @@ impl<'t> StreamReader<'t> {
             head: Head::End,
             error: None,
             events_read: 0,
+            packets_opened: 0,
         }
     }
 
@@ -243,6 +271,7 @@ impl<'t> StreamReader<'t> {
                 return false;
             }
         };
+        self.packets_opened += 1;
         self.queue_lost(&info);
         let base = info.offset * 8;
         self.current = Some((
@@ -358,7 +387,35 @@ impl<'t> StreamReader<'t> {
         }))
     }
 
+    /// The values of the current event and packet.
+    pub fn current_values(&self) -> CurrentValues<'_> {
+        let ev = &self.event_values;
+        let pv = &self.packet_values;
+        CurrentValues {
+            file: self.current.as_ref().map_or(0, |c| c.3),
+            packet_generation: self.packets_opened,
+            packet: [&pv.header, &pv.context],
+            event: [&ev.header, &ev.stream_context, &ev.context, &ev.payload],
+        }
+    }
+
+    /// The clock converter of this stream, when it has a clock.
+    pub fn clock(&self) -> Option<ClockConverter> {
+        self.clock
+    }
+
+    /// The trace this reader reads.
+    pub fn trace(&self) -> &'t Trace {
+        self.trace
+    }
+
+    /// The data stream this reader reads.
+    pub fn data_stream(&self) -> &'t DataStream {
+        self.stream
+    }
+
     /// Identity of this stream for messages.
+    #[inline]
     pub fn stream_ref(&self) -> StreamRef<'t> {
         StreamRef {
             trace: &self.trace.class,
@@ -372,6 +429,7 @@ impl<'t> StreamReader<'t> {
     }
 
     /// The event the reader is on, when its head is an event.
+    #[inline]
     pub fn event(&self) -> Option<EventRecord<'_>> {
         let Head::Event {
             class_index,

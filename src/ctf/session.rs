@@ -4,8 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::ops::ControlFlow;
+
 use super::merge::Merger;
+use super::message::Message;
 use super::metadata::parse_metadata_file;
+use super::parallel::{MAX_THREADED_STREAMS, MergeOutcome, for_each_message};
 use super::trace::{Trace, TraceError};
 
 /// How deep to look for trace directories: deeper trees are not LTTng layouts, and a bound
@@ -87,9 +91,32 @@ impl Session {
         })
     }
 
-    /// All messages of all traces in time order.
+    /// All messages of all traces in time order, decoded on the caller's thread.
     pub fn messages(&self) -> Merger<'_> {
         Merger::new(&self.traces)
+    }
+
+    /// Hands every message, in time order, to `f`; streams are decoded on worker threads
+    /// (on the caller's thread when there are too many streams for one thread each).
+    pub fn for_each_message<F>(&self, mut f: F) -> MergeOutcome
+    where
+        F: FnMut(&Message<'_>) -> ControlFlow<()>,
+    {
+        let streams: usize = self.traces.iter().map(|t| t.streams.len()).sum();
+        if streams <= MAX_THREADED_STREAMS {
+            return for_each_message(&self.traces, f);
+        }
+        let mut merger = self.messages();
+        while let Some(msg) = merger.next_message() {
+            if f(&msg).is_break() {
+                break;
+            }
+        }
+        MergeOutcome {
+            errors: merger.errors().to_vec(),
+            out_of_order: merger.out_of_order,
+            events_read: merger.events_read(),
+        }
     }
 }
 

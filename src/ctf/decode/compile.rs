@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use super::{IntRole, Op};
+use super::{FlatField, IntRole, Op};
 use crate::ctf::ir::{FieldPath, FieldType, Scope, StreamClass, TraceClass};
 
 /// A field class that the decoder cannot handle.
@@ -96,9 +96,17 @@ impl ScopeCompiler {
                     path.indices.pop();
                     body.push(op?);
                 }
-                Op::Struct {
-                    align: ty.align_bits().max(1),
-                    body: body.into(),
+                let align = ty.align_bits().max(1);
+                match flatten(&body, align) {
+                    Some(fields) => Op::Flat {
+                        align,
+                        fields,
+                        general: body.into(),
+                    },
+                    None => Op::Struct {
+                        align,
+                        body: body.into(),
+                    },
                 }
             }
             FieldType::Variant(v) => {
@@ -178,12 +186,47 @@ fn int_op(int: &crate::ctf::ir::IntType, name: &str, scope: Scope, save: Option<
     }
 }
 
+/// The flat form of a structure's members, when every member is a whole number of bytes with
+/// an alignment of at most one byte (so no padding can appear once the start is on a byte).
+fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatField]>> {
+    if align > 8 {
+        return None;
+    }
+    body.iter()
+        .map(|op| match *op {
+            Op::Int {
+                size,
+                align,
+                signed,
+                order,
+                role,
+                save,
+            } if size.is_multiple_of(8) && align <= 8 => Some(FlatField::Int {
+                bytes: size / 8,
+                signed,
+                order,
+                role,
+                save,
+            }),
+            Op::Float { size, align, order } if align <= 8 => Some(FlatField::Float {
+                bytes: size / 8,
+                order,
+            }),
+            Op::String => Some(FlatField::String),
+            Op::TextArray { align, len } if align <= 8 => Some(FlatField::Text { len }),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The fewest bits a field can occupy, used to refuse absurd array lengths before looping.
 pub(super) fn min_bits(op: &Op) -> u64 {
     match op {
         Op::Int { size, .. } | Op::Float { size, .. } => u64::from(*size),
         Op::String => 8,
-        Op::Struct { body, .. } => body.iter().map(min_bits).fold(0, u64::saturating_add),
+        Op::Struct { body, .. } | Op::Flat { general: body, .. } => {
+            body.iter().map(min_bits).fold(0, u64::saturating_add)
+        }
         Op::TextArray { len, .. } => len.saturating_mul(8),
         Op::TextSequence { .. } | Op::Sequence { .. } => 0,
         Op::Array {

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
-use super::{IntRole, Op};
-use crate::ctf::bits::{read_bits, sign_extend};
+use super::{FlatField, IntRole, Op};
+use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
 use crate::ctf::value::Value;
 
 /// What went wrong while decoding a field.
@@ -217,6 +217,21 @@ impl<'d> Decoder<'d> {
                     self.run(op, st, out)?;
                 }
             }
+            Op::Flat {
+                align,
+                fields,
+                general,
+            } => {
+                self.align(*align)?;
+                out.push(Value::Struct);
+                if self.pos.is_multiple_of(8) {
+                    self.flat(fields, st, out)?;
+                } else {
+                    for op in general.iter() {
+                        self.run(op, st, out)?;
+                    }
+                }
+            }
             Op::TextArray { align, len } => {
                 self.align(*align)?;
                 self.text(*len, out)?;
@@ -266,6 +281,59 @@ impl<'d> Decoder<'d> {
                 for op in options[option].iter() {
                     self.run(op, st, out)?;
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes the members of a flat structure starting on a byte.
+    #[inline]
+    fn flat(
+        &mut self,
+        fields: &[FlatField],
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Result<(), DecodeError> {
+        for field in fields {
+            match *field {
+                FlatField::Int {
+                    bytes,
+                    signed,
+                    order,
+                    role,
+                    save,
+                } => {
+                    let at = self.take(u64::from(bytes) * 8)?;
+                    let raw = read_aligned(self.data, (at / 8) as usize, bytes, order);
+                    let size = bytes * 8;
+                    match role {
+                        IntRole::Plain => {}
+                        IntRole::Clock => st.update_clock(raw, size),
+                        IntRole::EventId => st.event_id = Some(raw),
+                    }
+                    let value = if signed {
+                        Value::SInt(sign_extend(raw, size))
+                    } else {
+                        Value::UInt(raw)
+                    };
+                    if let Some(slot) = save
+                        && let (Some(s), Some(v)) = (st.saved.get_mut(slot), value.as_i128())
+                    {
+                        *s = v;
+                    }
+                    out.push(value);
+                }
+                FlatField::Float { bytes, order } => {
+                    let at = self.take(u64::from(bytes) * 8)?;
+                    let raw = read_aligned(self.data, (at / 8) as usize, bytes, order);
+                    out.push(Value::Float(if bytes == 4 {
+                        f64::from(f32::from_bits(raw as u32))
+                    } else {
+                        f64::from_bits(raw)
+                    }));
+                }
+                FlatField::String => self.string(out)?,
+                FlatField::Text { len } => self.text(len, out)?,
             }
         }
         Ok(())

@@ -1,0 +1,314 @@
+//! Decoding every data stream on its own thread, merging on the caller's thread.
+//!
+//! Decoding is the expensive part and streams are independent (ctf.md §11), so each stream's
+//! reader runs on a worker thread and sends batches of decoded events, values copied into one
+//! flat list, through a bounded channel. The caller's thread only merges batch heads with the
+//! same keys and tie-breaking as [`super::merge::Merger`] and hands each message to a closure.
+//! Bounded channels keep memory at a few batches per stream whatever the trace size.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::ops::ControlFlow;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+
+use super::clock::ClockConverter;
+use super::ir::FieldType;
+use super::merge::stream_ranks;
+use super::message::{EventRecord, LostRecord, Message, StreamRef, Timestamp};
+use super::reader::{Head, ReadError, StreamReader};
+use super::trace::Trace;
+use super::value::{FieldsRef, Value};
+
+/// Events per batch: large enough to amortise channel costs, small enough to stay in cache.
+const BATCH_EVENTS: usize = 2048;
+/// Batches in flight per stream.
+const CHANNEL_BATCHES: usize = 4;
+/// Above this many streams, one thread per stream costs more than it gains.
+pub const MAX_THREADED_STREAMS: usize = 64;
+
+/// Packet values copied into a batch.
+#[derive(Debug, Clone, Copy)]
+struct PacketCopy {
+    file: usize,
+    header: (u32, u32),
+    context: (u32, u32),
+}
+
+/// One message of a batch: its head and where its values are.
+#[derive(Debug, Clone, Copy)]
+struct Item {
+    head: Head,
+    packet: u32,
+    /// Starts of event header, stream event context, event context, payload, and the end.
+    bounds: [u32; 5],
+}
+
+#[derive(Debug, Default)]
+struct Batch {
+    values: Vec<Value>,
+    items: Vec<Item>,
+    packets: Vec<PacketCopy>,
+    /// Set on the last batch of the stream, with the error that ended it, if any.
+    end: Option<Option<ReadError>>,
+    events_read: u64,
+}
+
+fn push_values(values: &mut Vec<Value>, part: &[Value]) -> (u32, u32) {
+    let start = values.len() as u32;
+    values.extend_from_slice(part);
+    (start, values.len() as u32)
+}
+
+/// Decodes one stream into batches until it ends or the receiver hangs up.
+fn produce(mut reader: StreamReader<'_>, tx: SyncSender<Batch>) {
+    loop {
+        let mut batch = Batch {
+            values: Vec::with_capacity(BATCH_EVENTS * 12),
+            items: Vec::with_capacity(BATCH_EVENTS),
+            ..Batch::default()
+        };
+        let mut generation = u64::MAX;
+        while batch.items.len() < BATCH_EVENTS {
+            reader.advance();
+            let head = reader.head();
+            if head == Head::End {
+                batch.end = Some(reader.error().cloned());
+                break;
+            }
+            let current = reader.current_values();
+            if current.packet_generation != generation {
+                generation = current.packet_generation;
+                let header = push_values(&mut batch.values, current.packet[0]);
+                let context = push_values(&mut batch.values, current.packet[1]);
+                batch.packets.push(PacketCopy {
+                    file: current.file,
+                    header,
+                    context,
+                });
+            }
+            let mut bounds = [batch.values.len() as u32; 5];
+            if matches!(head, Head::Event { .. }) {
+                for (i, part) in current.event.iter().enumerate() {
+                    bounds[i] = batch.values.len() as u32;
+                    batch.values.extend_from_slice(part);
+                }
+                bounds[4] = batch.values.len() as u32;
+            }
+            let packet = batch.packets.len().saturating_sub(1) as u32;
+            batch.items.push(Item {
+                head,
+                packet,
+                bounds,
+            });
+        }
+        batch.events_read = reader.events_read();
+        let last = batch.end.is_some();
+        if tx.send(batch).is_err() || last {
+            return;
+        }
+    }
+}
+
+/// The merge side of one stream.
+struct Feed<'t> {
+    rx: Receiver<Batch>,
+    batch: Batch,
+    at: usize,
+    stream: StreamRef<'t>,
+    trace: &'t Trace,
+    clock: Option<ClockConverter>,
+    done: bool,
+}
+
+impl<'t> Feed<'t> {
+    /// Moves to the next item, fetching a batch when needed; false at the end.
+    fn advance(&mut self, errors: &mut Vec<ReadError>, events: &mut u64) -> bool {
+        loop {
+            if self.at + 1 < self.batch.items.len() {
+                self.at += 1;
+                return true;
+            }
+            if self.done {
+                return false;
+            }
+            if let Some(end) = self.batch.end.take() {
+                errors.extend(end);
+                self.done = true;
+                *events += self.batch.events_read;
+                return false;
+            }
+            match self.rx.recv() {
+                Ok(batch) => {
+                    self.batch = batch;
+                    self.at = usize::MAX;
+                    if self.batch.items.is_empty() {
+                        continue;
+                    }
+                    self.at = 0;
+                    return true;
+                }
+                Err(_) => {
+                    self.done = true;
+                    return false;
+                }
+            }
+        }
+    }
+
+    fn item(&self) -> &Item {
+        &self.batch.items[self.at]
+    }
+
+    fn timestamp(&self, cycles: Option<u64>) -> Option<Timestamp> {
+        let cycles = cycles?;
+        Some(Timestamp {
+            cycles,
+            ns_from_origin: self.clock.and_then(|c| c.to_ns(cycles)),
+        })
+    }
+
+    fn key_cycles(&self) -> Option<u64> {
+        match self.item().head {
+            Head::Event { cycles, .. } => cycles,
+            Head::Lost { begin, .. } => begin,
+            Head::End => None,
+        }
+    }
+
+    fn message(&self) -> Option<Message<'_>> {
+        let item = *self.item();
+        match item.head {
+            Head::Event {
+                class_index,
+                cycles,
+            } => {
+                let packet = self.batch.packets.get(item.packet as usize)?;
+                let data = self.trace.files.get(packet.file)?.data();
+                let class = self.stream.stream_class.events.get(class_index)?;
+                let values = &self.batch.values;
+                let scope = |ty: Option<&'t FieldType>, (a, b): (u32, u32)| {
+                    let values = &values[a as usize..b as usize];
+                    ty.filter(|_| !values.is_empty())
+                        .map(|ty| FieldsRef { ty, values, data })
+                };
+                let sc = self.stream.stream_class;
+                let b = item.bounds;
+                Some(Message::Event(EventRecord {
+                    stream: self.stream,
+                    class,
+                    timestamp: self.timestamp(cycles),
+                    packet_header: scope(self.stream.trace.packet_header.as_ref(), packet.header),
+                    packet_context: scope(sc.packet_context.as_ref(), packet.context),
+                    event_header: scope(sc.event_header.as_ref(), (b[0], b[1])),
+                    stream_event_context: scope(sc.event_context.as_ref(), (b[1], b[2])),
+                    event_context: scope(class.context.as_ref(), (b[2], b[3])),
+                    payload: scope(class.payload.as_ref(), (b[3], b[4])),
+                }))
+            }
+            Head::Lost {
+                kind,
+                count,
+                begin,
+                end,
+            } => Some(Message::Lost(LostRecord {
+                stream: self.stream,
+                kind,
+                count,
+                begin: self.timestamp(begin),
+                end: self.timestamp(end),
+            })),
+            Head::End => None,
+        }
+    }
+}
+
+/// What a parallel merge met.
+#[derive(Debug, Default)]
+pub struct MergeOutcome {
+    /// Errors that stopped streams.
+    pub errors: Vec<ReadError>,
+    /// Messages whose timestamp was earlier than one already delivered.
+    pub out_of_order: u64,
+    /// Events decoded.
+    pub events_read: u64,
+}
+
+/// Delivers every message of `traces` in time order to `f`, decoding streams in parallel.
+/// `f` returns `ControlFlow::Break` to stop early (workers then stop too).
+pub fn for_each_message<F>(traces: &[Trace], mut f: F) -> MergeOutcome
+where
+    F: FnMut(&Message<'_>) -> ControlFlow<()>,
+{
+    let mut outcome = MergeOutcome::default();
+    std::thread::scope(|scope| {
+        let mut feeds = Vec::new();
+        for (ti, trace) in traces.iter().enumerate() {
+            for si in 0..trace.streams.len() {
+                let reader = StreamReader::new(trace, ti, si);
+                let stream = reader.stream_ref();
+                let clock = reader.clock();
+                let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+                let spawned = std::thread::Builder::new()
+                    .name(format!("decode-{ti}-{si}"))
+                    .spawn_scoped(scope, move || produce(reader, tx));
+                if spawned.is_err() {
+                    // No thread: the feed sees a closed channel and the stream reads as empty.
+                    outcome
+                        .errors
+                        .push(ReadError::thread_failed(stream.stream_path));
+                }
+                feeds.push(Feed {
+                    rx,
+                    batch: Batch::default(),
+                    at: 0,
+                    stream,
+                    trace,
+                    clock,
+                    done: false,
+                });
+            }
+        }
+        let ranks = stream_ranks(traces);
+        let mut heap = BinaryHeap::new();
+        let mut last_ts = i64::MIN;
+        let key = |feed: &Feed<'_>, i: usize, last_ts: i64| {
+            let ts = feed
+                .timestamp(feed.key_cycles())
+                .map(|t| t.ns_from_origin.unwrap_or(t.cycles as i64))
+                .unwrap_or(last_ts.max(0));
+            (ts, ranks[i], i)
+        };
+        for (i, feed) in feeds.iter_mut().enumerate() {
+            if feed.advance(&mut outcome.errors, &mut outcome.events_read) {
+                heap.push(Reverse(key(feed, i, last_ts)));
+            }
+        }
+        let mut next = heap.pop().map(|Reverse(k)| k);
+        while let Some((ts, _, i)) = next {
+            if ts < last_ts {
+                outcome.out_of_order += 1;
+            }
+            last_ts = last_ts.max(ts);
+            if let Some(msg) = feeds[i].message()
+                && f(&msg).is_break()
+            {
+                break;
+            }
+            next = if feeds[i].advance(&mut outcome.errors, &mut outcome.events_read) {
+                let k = key(&feeds[i], i, last_ts);
+                match heap.peek() {
+                    Some(Reverse(top)) if *top < k => {
+                        heap.push(Reverse(k));
+                        heap.pop().map(|Reverse(k)| k)
+                    }
+                    _ => Some(k),
+                }
+            } else {
+                heap.pop().map(|Reverse(k)| k)
+            };
+        }
+        // Dropping the feeds closes the channels, so workers blocked on a send return.
+        drop(feeds);
+    });
+    outcome
+}
