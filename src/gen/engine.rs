@@ -15,10 +15,17 @@
 //! `max` of the two sides' times, so causality holds across streams too. A CPU step runs its
 //! thread's actions until it blocks or reaches the next pending job's time, which keeps the
 //! heap small and the generator fast.
+//!
+//! Scheduling policy, kept simple on purpose: a woken thread goes to its previous CPU if idle,
+//! else (half of the time) to an idle CPU; an idle CPU steals from other run queues
+//! (`sched_migrate_task`); a running thread is preempted only at a tick (HZ = 250) once its
+//! slice is used (longer for negative nice), never by a wakeup. That last simplification is
+//! what makes a CPU hog visible as wait-for-CPU time, as in the scenarios' planted problems.
 
 mod action;
 mod api;
 mod devices;
+mod emit;
 mod report;
 mod sched;
 
@@ -26,18 +33,19 @@ use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::io;
 
-use super::catalog::{self, Ev};
+use super::catalog;
 use super::rng::Rng;
 use super::truth::DurStats;
-use crate::ctf::writer::payload::{encode, encode_one};
 use crate::ctf::writer::stream::TraceWriter;
-use crate::ctf::writer::{FieldType, Val};
 
 pub use api::{Action, Behavior, Block, Cx, DiskReq, FdKind, Io, Mark, Script, Spawn, Sys};
 pub use devices::{Disk, NetIf, Noise};
 
 /// Thread id.
 pub type Tid = u32;
+
+/// Receives [`Mark`]s (scenario bookkeeping such as request phases).
+pub type MarkSink = Box<dyn FnMut(Mark) + Send>;
 
 /// Hasher for TID/PID keys: std's SipHash is needlessly slow on this hot path, and the keys
 /// come from the scenario, not from an adversary.
@@ -169,8 +177,7 @@ struct Stats {
     sys: Vec<DurStats>,
     irqs: Vec<(u32, String, DurStats)>,
     softirq: [(u64, DurStats); 10],
-    marks: Vec<Mark>,
-    record_marks: bool,
+    mark_sink: Option<MarkSink>,
 }
 
 /// The simulation.
@@ -276,9 +283,9 @@ impl Engine {
         }
     }
 
-    /// Keeps [`Mark`]s of marked syscalls (memory grows with their number).
-    pub fn record_marks(&mut self, on: bool) {
-        self.stats.record_marks = on;
+    /// Sends every [`Mark`] of a marked syscall to `sink` as it happens.
+    pub fn set_mark_sink(&mut self, sink: MarkSink) {
+        self.stats.mark_sink = Some(sink);
     }
 
     /// Adds a process (its threads are added with [`Engine::add_thread`]).
@@ -296,10 +303,12 @@ impl Engine {
 
     /// Adds a thread, blocked at the trace start and woken `first_wake_ns` after it.
     pub fn add_thread(&mut self, spec: &ThreadSpec, behavior: Box<dyn Behavior>) {
+        let ncpus = self.cpus.len() as u32;
         let ix = self.new_thread(spec.tid, spec.pid, spec.comm.as_str(), spec.prio, behavior);
         let t = &mut self.threads[ix];
         t.kernel = spec.kernel;
-        t.affinity = spec.affinity;
+        // A scenario written for more CPUs still runs on fewer: pin to an existing one.
+        t.affinity = spec.affinity.map(|a| a % ncpus);
         t.last_cpu = spec.affinity.unwrap_or(spec.tid % self.cpus.len() as u32);
         self.next_tid = self.next_tid.max(spec.tid + 1);
         self.push(self.begin + spec.first_wake_ns, Job::Timer(ix as u32));
@@ -367,24 +376,15 @@ impl Engine {
         self.w.events()
     }
 
-    /// Runs until clock value `end` or until `max_events` events were written.
-    /// `progress` is called now and then with the current time.
-    pub fn run(
-        &mut self,
-        end: u64,
-        max_events: u64,
-        progress: &mut dyn FnMut(u64, u64),
-    ) -> io::Result<()> {
-        let mut n = 0u32;
-        while let Some(Reverse((t, _, job))) = self.heap.pop() {
-            if t >= end || self.w.events() >= max_events {
+    /// Runs the jobs due before clock value `end` (the others stay pending, so the run can
+    /// be continued with a later `end`).
+    pub fn run_until(&mut self, end: u64) -> io::Result<()> {
+        while let Some(&Reverse((t, _, job))) = self.heap.peek() {
+            if t >= end {
                 break;
             }
+            self.heap.pop();
             self.dispatch(t, job)?;
-            n = n.wrapping_add(1);
-            if n.is_multiple_of(65536) {
-                progress(t, self.w.events());
-            }
         }
         Ok(())
     }
@@ -407,61 +407,6 @@ impl Engine {
             Job::NetRx { cpu, tix, len } => self.net_rx(t, cpu, Some(tix as usize), len),
             Job::Noise(i) => self.noise_fire(t, i as usize),
         }
-    }
-
-    /// Writes event `ev` on `cpu` at the CPU's current time, then advances that time a little
-    /// (an event takes time to record; it also keeps timestamps distinct).
-    fn emit(&mut self, cpu: u32, ev: Ev, vals: &[Val<'_>]) -> io::Result<()> {
-        let ts = self.tick_clock(cpu);
-        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
-            encode(catalog::fields(ev), vals, buf)
-                .map_err(|e| io::Error::other(format!("{}: {e}", catalog::name(ev))))
-        })
-    }
-
-    /// The timestamp of the next event on `cpu`, advancing its clock.
-    #[inline]
-    fn tick_clock(&mut self, cpu: u32) -> u64 {
-        let c = &mut self.cpus[cpu as usize];
-        let ts = c.now;
-        c.now += 90 + (self.seq & 63);
-        ts
-    }
-
-    /// Encodes a syscall's entry or exit from its integer slots and string (the hot path:
-    /// no intermediate value list, integers written directly).
-    fn emit_sys(&mut self, cpu: u32, ev: Ev, ints: &[u64], text: Option<&str>) -> io::Result<()> {
-        let ts = self.tick_clock(cpu);
-        self.w.event_with(cpu, ev.0, ts, &mut self.scratch, |buf| {
-            let mut k = 0;
-            for f in catalog::fields(ev) {
-                let v = if f.ty == FieldType::Str {
-                    Val::S(text.unwrap_or(""))
-                } else {
-                    let v = ints.get(k).copied().unwrap_or(0);
-                    k += 1;
-                    match f.ty {
-                        FieldType::U32 | FieldType::I32 | FieldType::Hex32 => {
-                            buf.extend_from_slice(&(v as u32).to_le_bytes());
-                            continue;
-                        }
-                        FieldType::U64 | FieldType::I64 | FieldType::Hex64 => {
-                            buf.extend_from_slice(&v.to_le_bytes());
-                            continue;
-                        }
-                        _ => Val::I(v),
-                    }
-                };
-                if encode_one(f.ty, v, buf).is_err() {
-                    return Err(io::Error::other(format!(
-                        "{}: bad field {}",
-                        catalog::name(ev),
-                        f.name
-                    )));
-                }
-            }
-            Ok(())
-        })
     }
 
     /// Clock value of the last event written (or the begin).

@@ -13,64 +13,85 @@ use anyhow::{Result, anyhow};
 use super::engine::{Engine, Finished};
 use super::truth::{DurStats, GroundTruth};
 
-/// Runs every engine until `end` / `max_events` each; `progress` sees the first engine's
-/// time and events. Engines run on at most `available_parallelism` threads.
+/// Shortest and longest simulated time slice between two synchronisations.
+const MIN_SLICE_NS: u64 = 200_000;
+const MAX_SLICE_NS: u64 = 200_000_000;
+
+/// Runs every engine until clock value `end`, or until they wrote `max_events` together.
+///
+/// The engines advance in lockstep slices of simulated time, so they all stop at the same
+/// time (every CPU is busy up to the end of the trace). Slice lengths come from the event
+/// counts so far, which are deterministic, so the stop time is too; the last slice is sized
+/// to land close to `max_events`.
 pub(super) fn run_all(
-    engines: Vec<Engine>,
+    mut engines: Vec<Engine>,
+    begin: u64,
     end: u64,
     max_events: u64,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Vec<Engine>> {
-    let n = engines.len();
-    let mut it = engines.into_iter();
-    let Some(mut first) = it.next() else {
-        return Ok(Vec::new());
-    };
-    let queue: Mutex<Vec<(usize, Engine)>> =
-        Mutex::new(it.enumerate().map(|(i, e)| (i + 1, e)).rev().collect());
-    let done: Mutex<Vec<(usize, Result<Engine>)>> = Mutex::new(Vec::with_capacity(n));
     let workers = std::thread::available_parallelism()
         .map_or(1, |p| p.get())
-        .min(n)
         .max(1);
-    let work = || loop {
-        let job = queue
-            .lock()
-            .map_err(|_| anyhow!("poisoned queue"))
-            .map(|mut q| q.pop());
-        let (i, mut e) = match job {
-            Ok(Some(j)) => j,
-            Ok(None) | Err(_) => return,
-        };
-        let r = e
-            .run(end, max_events, &mut |_, _| {})
-            .map(|()| e)
-            .map_err(anyhow::Error::from);
-        if let Ok(mut d) = done.lock() {
-            d.push((i, r));
+    let mut t = begin;
+    loop {
+        let total: u64 = engines.iter().map(Engine::events).sum();
+        progress(t, total);
+        if t >= end || total >= max_events {
+            return Ok(engines);
         }
-    };
+        let slice = if max_events == u64::MAX {
+            MAX_SLICE_NS
+        } else if total == 0 {
+            MIN_SLICE_NS
+        } else {
+            // Events per simulated ns so far predict how long the rest takes.
+            let left = u128::from(max_events - total) * u128::from(t - begin) / u128::from(total);
+            (left as u64).clamp(MIN_SLICE_NS, MAX_SLICE_NS)
+        };
+        t = t.saturating_add(slice).min(end);
+        run_slice(&mut engines, t, workers)?;
+    }
+}
+
+/// Runs each engine up to `until`, spreading them over `workers` threads.
+fn run_slice(engines: &mut [Engine], until: u64, workers: usize) -> Result<()> {
+    let per = engines.len().div_ceil(workers).max(1);
+    if engines.len() <= per {
+        for e in engines.iter_mut() {
+            e.run_until(until)?;
+        }
+        return Ok(());
+    }
+    let results: Mutex<Vec<std::io::Result<()>>> = Mutex::new(Vec::new());
     std::thread::scope(|s| -> Result<()> {
-        for _ in 1..workers {
+        let mut chunks = engines.chunks_mut(per);
+        let mine = chunks.next();
+        for chunk in chunks {
+            let results = &results;
             std::thread::Builder::new()
                 .name("gen-engine".into())
-                .spawn_scoped(s, work)?;
+                .spawn_scoped(s, move || {
+                    for e in chunk {
+                        let r = e.run_until(until);
+                        if let Ok(mut v) = results.lock() {
+                            v.push(r);
+                        }
+                    }
+                })?;
         }
-        let scale = n as u64;
-        first.run(end, max_events, &mut |t, ev| progress(t, ev * scale))?;
-        work();
+        for e in mine.into_iter().flatten() {
+            e.run_until(until)?;
+        }
         Ok(())
     })?;
-    let mut done = done.into_inner().map_err(|_| anyhow!("poisoned results"))?;
-    done.sort_by_key(|d| d.0);
-    let mut out = vec![first];
-    for (_, r) in done {
-        out.push(r?);
+    for r in results
+        .into_inner()
+        .map_err(|_| anyhow!("an engine thread panicked"))?
+    {
+        r?;
     }
-    if out.len() != n {
-        return Err(anyhow!("an engine thread stopped"));
-    }
-    Ok(out)
+    Ok(())
 }
 
 fn merge_stats(a: &mut DurStats, b: &DurStats) {
@@ -93,7 +114,6 @@ pub(super) fn merge(parts: Vec<Finished>) -> Finished {
     let Some(mut acc) = it.next() else {
         return Finished {
             truth: GroundTruth::default(),
-            marks: Vec::new(),
             bytes: 0,
         };
     };
@@ -131,7 +151,6 @@ pub(super) fn merge(parts: Vec<Finished>) -> Finished {
             }
         }
         t.discarded.extend(o.discarded);
-        acc.marks.extend(p.marks);
         acc.bytes += p.bytes;
     }
     let t = &mut acc.truth;

@@ -2,6 +2,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -10,6 +11,7 @@ use super::catalog;
 use super::engine::{Engine, Machine};
 use super::parallel;
 use super::rng::Rng;
+use super::scenario::requests::Assembler;
 use super::scenario::{uniform, web};
 use super::truth::{GroundTruth, Problem};
 use crate::ctf::writer::metadata::{EnvValue, TraceDesc, metadata_text, packetize};
@@ -230,15 +232,10 @@ fn duration(cfg: &GenConfig) -> u64 {
 
 /// One engine per CPU group, each writing its own stream files, with the scenario set up;
 /// returns the planted problems too (times relative to the begin).
-fn build_engines(
-    cfg: &GenConfig,
-    kernel: &Path,
-    desc: &TraceDesc,
-    begin: u64,
-) -> Result<(Vec<Engine>, Vec<Problem>)> {
+fn build_engines(cfg: &GenConfig, kernel: &Path, desc: &TraceDesc, begin: u64) -> Result<Built> {
     let groups = groups(cfg);
     let mut engines = Vec::with_capacity(groups.len());
-    let mut problems = Vec::new();
+    let (mut problems, mut requests) = (Vec::new(), None);
     for (g, &(first, cpus)) in groups.iter().enumerate() {
         let files = FileSink::create(kernel, "channel0", first as usize, cpus as usize)
             .context("creating stream files")?;
@@ -271,7 +268,10 @@ fn build_engines(
         };
         let mut e = Engine::new(w, &m, Rng::new(cfg.seed, 1_000 + g as u64));
         match cfg.scenario {
-            ScenarioKind::Web => problems = web::setup(&mut e, cpus, duration(cfg).min(3_600 * NS)),
+            ScenarioKind::Web => {
+                let (p, r) = web::setup(&mut e, cpus, duration(cfg).min(3_600 * NS));
+                (problems, requests) = (p, Some(r));
+            }
             ScenarioKind::Uniform => uniform::setup(&mut e, g as u32, first, cpus),
         }
         engines.push(e);
@@ -281,7 +281,18 @@ fn build_engines(
     if let Some(e) = engines.first_mut() {
         e.add_listing(others);
     }
-    Ok((engines, problems))
+    Ok(Built {
+        engines,
+        problems,
+        requests,
+    })
+}
+
+/// Engines ready to run, with what the scenario will report.
+struct Built {
+    engines: Vec<Engine>,
+    problems: Vec<Problem>,
+    requests: Option<Arc<Mutex<Assembler>>>,
 }
 
 /// Generates a trace and its ground truth as `cfg` says.
@@ -297,10 +308,11 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
     let (desc, begin) = trace_desc(cfg, &mut Rng::new(cfg.seed, 1));
     let meta = packetize(&metadata_text(&desc, &catalog::classes()), &desc.uuid);
     fs::write(kernel.join("metadata"), meta).context("writing metadata")?;
-    let (engines, problems) = build_engines(cfg, &kernel, &desc, begin)?;
-    let per_engine = cfg
-        .max_events
-        .map_or(u64::MAX, |m| m.div_ceil(engines.len() as u64));
+    let Built {
+        engines,
+        problems,
+        requests,
+    } = build_engines(cfg, &kernel, &desc, begin)?;
     let mut report = |t: u64, events: u64| {
         progress(Progress {
             sim_ns: t - begin,
@@ -308,8 +320,9 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
         })
     };
     let end = begin.saturating_add(duration(cfg));
-    let engines =
-        parallel::run_all(engines, end, per_engine, &mut report).context("writing the trace")?;
+    let max_events = cfg.max_events.unwrap_or(u64::MAX);
+    let engines = parallel::run_all(engines, begin, end, max_events, &mut report)
+        .context("writing the trace")?;
     // Every stream's last packet ends at the same time, the last event of the trace.
     let end = engines.iter().map(Engine::last_ts).max().unwrap_or(begin);
     let mut parts = Vec::with_capacity(engines.len());
@@ -328,8 +341,11 @@ pub fn generate(cfg: &GenConfig, progress: &mut dyn FnMut(Progress)) -> Result<S
             ..p
         })
         .collect();
-    if cfg.scenario == ScenarioKind::Web {
-        truth.requests = web::requests(&fin.marks);
+    if let Some(r) = requests {
+        truth.requests = r
+            .lock()
+            .map_err(|_| anyhow::anyhow!("request list poisoned"))?
+            .finish();
     }
     truth.shift(desc.clock_offset_ns);
     let json = serde_json::to_vec_pretty(&truth).context("serializing the ground truth")?;

@@ -343,3 +343,104 @@ fn write_header(buf: &mut Vec<u8>, id: u32, ts: u64, compact: bool) {
         buf.extend_from_slice(&ts.to_le_bytes());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that hands its packets back through a channel, since the writer owns it.
+    struct Tx(std::sync::mpsc::Sender<(usize, Vec<u8>, IndexEntry)>);
+
+    impl PacketSink for Tx {
+        fn packet(
+            &mut self,
+            stream: usize,
+            bytes: Vec<u8>,
+            entry: IndexEntry,
+        ) -> io::Result<Vec<u8>> {
+            self.0
+                .send((stream, bytes, entry))
+                .map_err(io::Error::other)?;
+            Ok(Vec::new())
+        }
+        fn finish(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn packets(f: impl FnOnce(&mut TraceWriter)) -> Vec<(usize, Vec<u8>, IndexEntry)> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut w = TraceWriter::new([7; 16], 5, 1, 4096, 1000, Box::new(Tx(tx)));
+        f(&mut w);
+        w.finish(0).unwrap();
+        rx.iter().collect()
+    }
+
+    #[test]
+    fn compact_header_until_the_delta_needs_27_bits() {
+        let p = packets(|w| {
+            w.event(0, 3, 1000 + (1 << 27) - 1, &[0xAA]).unwrap();
+            w.event(0, 3, 1000 + (1 << 28), &[0xBB]).unwrap();
+            w.event(0, 40, 1000 + (1 << 28) + 5, &[]).unwrap();
+        });
+        assert_eq!(p.len(), 1);
+        let b = &p[0].1[PACKET_PREAMBLE_BYTES..];
+        let w0 = u32::from_le_bytes(b[0..4].try_into().unwrap());
+        assert_eq!(w0 & 31, 3);
+        assert_eq!(u64::from(w0 >> 5), (1000 + (1 << 27) - 1) & ((1 << 27) - 1));
+        assert_eq!(b[4], 0xAA);
+        // Delta of 2^28 - 2^27 + 1 > 2^27 - 1: extended header even though id < 31.
+        assert_eq!(b[5], 31);
+        assert_eq!(u32::from_le_bytes(b[6..10].try_into().unwrap()), 3);
+        assert_eq!(
+            u64::from_le_bytes(b[10..18].try_into().unwrap()),
+            1000 + (1 << 28)
+        );
+        assert_eq!(b[18], 0xBB);
+        // Id ≥ 31: always extended.
+        assert_eq!(b[19], 31);
+        assert_eq!(u32::from_le_bytes(b[20..24].try_into().unwrap()), 40);
+        let e = p[0].2;
+        assert_eq!(
+            (e.timestamp_begin, e.timestamp_end),
+            (1000, 1000 + (1 << 28) + 5)
+        );
+        assert_eq!(e.content_size, (PACKET_PREAMBLE_BYTES as u64 + 32) * 8);
+        assert_eq!(e.packet_size, 4096 * 8);
+        assert_eq!(
+            (e.stream_instance_id, p[0].1[80]),
+            (5, 5),
+            "global CPU number"
+        );
+    }
+
+    #[test]
+    fn packets_switch_and_lose_events_as_told() {
+        let p = packets(|w| {
+            w.set_loss_policy(Box::new(|_, seq| if seq == 1 { 3 } else { 0 }));
+            for i in 0..400u64 {
+                w.event(0, 1, 2000 + i * 10, &[0u8; 20]).unwrap();
+            }
+            assert_eq!(w.losses().len(), 1);
+            assert_eq!(w.losses()[0].count, 3);
+            assert_eq!(w.events(), 397);
+        });
+        assert!(p.len() >= 3);
+        assert_eq!(p[0].2.events_discarded, 0);
+        assert_eq!(p[1].2.events_discarded, 3);
+        assert_eq!(p[1].2.timestamp_begin, p[0].2.timestamp_end);
+        assert!(
+            p.iter()
+                .enumerate()
+                .all(|(i, x)| x.2.packet_seq_num == i as u64)
+        );
+    }
+
+    #[test]
+    fn rejects_time_going_back() {
+        packets(|w| {
+            w.event(0, 1, 5000, &[]).unwrap();
+            assert!(w.event(0, 1, 4999, &[]).is_err());
+        });
+    }
+}

@@ -111,6 +111,7 @@ impl Engine {
         self.emit_sys(cpu, sys.sc.entry(), &sys.args, sys.text.as_deref())?;
         self.cpus[cpu as usize].now += sys.kernel_ns;
         self.page_allocs(cpu, sys.pages)?;
+        self.page_frees(cpu, sys.frees)?;
         let mut left = sys.xmit;
         while left > 0 {
             let len = left.min(MAX_XMIT);
@@ -208,9 +209,11 @@ impl Engine {
             };
             self.procs[p].io[slot] += io.bytes;
         }
-        if sys.mark != 0 && self.stats.record_marks {
+        if sys.mark != 0
+            && let Some(sink) = &mut self.stats.mark_sink
+        {
             let (tid, wait_cpu_ns) = (th.tid, th.wait_cpu_ns);
-            self.stats.marks.push(Mark {
+            sink(Mark {
                 tid,
                 mark: sys.mark,
                 ret: sys.ret,
@@ -234,6 +237,19 @@ impl Engine {
                 Val::I(1),
             ];
             self.emit(cpu, KMEM_PAGE_ALLOC, &vals)?;
+        }
+        Ok(())
+    }
+
+    fn page_frees(&mut self, cpu: u32, n: u8) -> io::Result<()> {
+        for _ in 0..n {
+            let pfn = 0x10_0000 + self.rng.below(0x40_0000);
+            let vals = [
+                Val::I(0xffff_ea00_0000_0000 + pfn * 64),
+                Val::I(pfn),
+                Val::I(0),
+            ];
+            self.emit(cpu, KMEM_PAGE_FREE, &vals)?;
         }
         Ok(())
     }
@@ -288,7 +304,8 @@ impl Engine {
         let prio = s.prio.unwrap_or(prio);
         let cix = self.new_thread(child_tid, child_pid, &name, prio, s.behavior);
         self.threads[cix].cont = Cont::CloneChild;
-        self.threads[cix].affinity = s.affinity;
+        let n = self.cpus.len() as u32;
+        self.threads[cix].affinity = s.affinity.map(|a| a % n);
         self.threads[cix].last_cpu = cpu;
         self.threads[cix].last_ts = self.cpus[cpu as usize].now;
         let ns = PID_NS_INUM;
@@ -304,8 +321,7 @@ impl Engine {
             Val::I(ns),
         ];
         self.emit(cpu, SCHED_PROCESS_FORK, &fork)?;
-        let n = self.cpus.len() as u32;
-        let target = s
+        let target = self.threads[cix]
             .affinity
             .unwrap_or((cpu + 1 + self.rng.below(u64::from(n)) as u32) % n);
         let wake = [
@@ -360,17 +376,9 @@ impl Engine {
     fn exit(&mut self, cpu: u32, ix: usize, clean: bool) -> io::Result<()> {
         if clean {
             self.emit_sys(cpu, Sc::ExitGroup.entry(), &[0], None)?;
-        } else {
-            for _ in 0..16 {
-                let pfn = 0x10_0000 + self.rng.below(0x40_0000);
-                let vals = [
-                    Val::I(0xffff_ea00_0000_0000 + pfn * 64),
-                    Val::I(pfn),
-                    Val::I(0),
-                ];
-                self.emit(cpu, KMEM_PAGE_FREE, &vals)?;
-            }
         }
+        // Tearing down the address space frees pages (a core dump frees more, later).
+        self.page_frees(cpu, if clean { 8 } else { 16 })?;
         self.cpus[cpu as usize].now += 30_000;
         let th = &self.threads[ix];
         let (name, tid, prio, leader) = (th.comm, th.tid, th.prio, th.tid == th.pid);

@@ -86,6 +86,8 @@ pub struct Sys {
     pub xmit: u32,
     /// Page allocations made inside the call.
     pub pages: u8,
+    /// Pages freed inside the call.
+    pub frees: u8,
     /// Bytes moved, for the ground truth.
     pub io: Option<Io>,
     /// Non-zero: record a [`Mark`] at exit (scenario bookkeeping, e.g. request phases).
@@ -110,6 +112,7 @@ impl Sys {
             wake: None,
             xmit: 0,
             pages: 0,
+            frees: 0,
             io: None,
             mark: 0,
         }
@@ -149,6 +152,11 @@ impl Sys {
     /// Allocates pages.
     pub fn pages(mut self, n: u8) -> Self {
         self.pages = n;
+        self
+    }
+    /// Frees pages.
+    pub fn frees(mut self, n: u8) -> Self {
+        self.frees = n;
         self
     }
     /// Records bytes moved.

@@ -7,7 +7,7 @@ use super::sched::FN_HRTIMER_WAKEUP;
 use super::{DiskReq, Engine, Job, TState};
 use crate::ctf::writer::Val;
 use crate::r#gen::catalog::{
-    BLOCK_RQ_COMPLETE, BLOCK_RQ_ISSUE, HRTIMER_EXPIRE_ENTRY, HRTIMER_EXPIRE_EXIT,
+    BLOCK_RQ_COMPLETE, BLOCK_RQ_INSERT, BLOCK_RQ_ISSUE, HRTIMER_EXPIRE_ENTRY, HRTIMER_EXPIRE_EXIT,
     IRQ_HANDLER_ENTRY, IRQ_HANDLER_EXIT, NET_IF_RECEIVE_SKB, STATEDUMP_BLOCK_DEVICE,
     STATEDUMP_CPU_TOPOLOGY, STATEDUMP_END, STATEDUMP_FD, STATEDUMP_INTERRUPT, STATEDUMP_NET_IF,
     STATEDUMP_PID_NS, STATEDUMP_PROCESS_STATE, STATEDUMP_START, Sc,
@@ -115,6 +115,8 @@ impl Engine {
                 Val::I(rwbs),
                 Val::C(&name),
             ];
+            // The request is queued (insert) and, the queue being simple, dispatched at once.
+            self.emit(cpu, BLOCK_RQ_INSERT, &vals)?;
             self.emit(cpu, BLOCK_RQ_ISSUE, &vals)?;
             if let Some(p) = self.procs.get_mut(proc_ix) {
                 p.io[if req.write { 5 } else { 4 }] += nr * 512;

@@ -2,7 +2,7 @@
 
 use std::io;
 
-use super::{Engine, Mark, TState};
+use super::{Engine, TState};
 use crate::r#gen::catalog::{SC_COUNT, Sc};
 use crate::r#gen::truth::{
     CpuTruth, Discard, GroundTruth, IrqTruth, NetIfTruth, ProcessTruth, SOFTIRQ_NAMES,
@@ -13,8 +13,6 @@ use crate::r#gen::truth::{
 pub struct Finished {
     /// Ground truth in raw clock values (the caller converts with [`GroundTruth::shift`]).
     pub truth: GroundTruth,
-    /// Marked syscalls, in exit order per thread.
-    pub marks: Vec<Mark>,
     /// Bytes written to the stream files.
     pub bytes: u64,
 }
@@ -93,7 +91,7 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
         .filter(|(_, s)| s.count > 0)
         .collect();
     interrupts(&e, &mut t);
-    let Engine { w, stats, .. } = e;
+    let Engine { w, .. } = e;
     let (losses, bytes) = w.finish(end)?;
     t.events_discarded = losses.iter().map(|l| l.count).sum();
     t.discarded = losses
@@ -106,11 +104,7 @@ pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
             last_ns: l.last_ts,
         })
         .collect();
-    Ok(Finished {
-        truth: t,
-        marks: stats.marks,
-        bytes,
-    })
+    Ok(Finished { truth: t, bytes })
 }
 
 fn comm_of(c: &[u8; 16]) -> String {

@@ -7,7 +7,7 @@ use crate::ctf::writer::Val;
 use crate::r#gen::catalog::{
     HRTIMER_EXPIRE_ENTRY, HRTIMER_EXPIRE_EXIT, SCHED_MIGRATE_TASK, SCHED_SWITCH, SCHED_WAKEUP,
     SCHED_WAKING, SOFTIRQ_ENTRY, SOFTIRQ_EXIT, SOFTIRQ_RAISE, TIMER_EXPIRE_ENTRY,
-    TIMER_EXPIRE_EXIT,
+    TIMER_EXPIRE_EXIT, TIMER_START,
 };
 
 /// `prev_state` values of kernels ≥ 4.14 as lttng-modules reports them (kernel-model.md §2.1).
@@ -266,7 +266,16 @@ impl Engine {
                     &[Val::I(timer), Val::I(jiffies), Val::I(FN_PROCESS_TIMEOUT)],
                 )?;
                 e.cpus[cpu as usize].now += 900;
-                e.emit(cpu, TIMER_EXPIRE_EXIT, &[Val::I(timer)])
+                e.emit(cpu, TIMER_EXPIRE_EXIT, &[Val::I(timer)])?;
+                // A periodic timer re-arms itself one second (HZ jiffies) later.
+                let start = [
+                    Val::I(timer),
+                    Val::I(FN_PROCESS_TIMEOUT),
+                    Val::I(jiffies + 250),
+                    Val::I(jiffies),
+                    Val::I(0),
+                ];
+                e.emit(cpu, TIMER_START, &start)
             })?;
         } else if r == 2 {
             self.softirq(cpu, 9, |e, cpu| {

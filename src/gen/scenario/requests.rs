@@ -9,25 +9,35 @@ use crate::r#gen::truth::{Phase, Request};
 /// A request taking longer than this is slow.
 pub const SLOW_NS: u64 = 30_000_000;
 
-/// Assembles complete requests (accept4 exit to close exit) per worker thread, in begin
-/// order. `open` holds the marks of requests still in progress.
-pub fn assemble(marks: &[Mark], open: &mut HashMap<u32, Vec<Mark>>) -> Vec<Request> {
-    let mut out = Vec::new();
-    for m in marks {
-        let v = open.entry(m.tid).or_default();
+/// Builds requests from marks as they arrive: only requests in progress are held.
+#[derive(Debug, Default)]
+pub struct Assembler {
+    open: HashMap<u32, Vec<Mark>>,
+    done: Vec<Request>,
+}
+
+impl Assembler {
+    /// Takes the next mark of a worker thread.
+    pub fn push(&mut self, m: Mark) {
+        let v = self.open.entry(m.tid).or_default();
         if m.mark == mark::ACCEPT {
             v.clear();
         }
-        v.push(*m);
+        v.push(m);
         if m.mark == mark::CLOSE {
             if let Some(r) = build(v) {
-                out.push(r);
+                self.done.push(r);
             }
             v.clear();
         }
     }
-    out.sort_by_key(|r| (r.begin_ns, r.tid));
-    out
+
+    /// Complete requests (accept4 exit to close exit), in begin order.
+    pub fn finish(&mut self) -> Vec<Request> {
+        let mut out = std::mem::take(&mut self.done);
+        out.sort_by_key(|r| (r.begin_ns, r.tid));
+        out
+    }
 }
 
 fn build(v: &[Mark]) -> Option<Request> {

@@ -126,7 +126,7 @@ fn backend_mix() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
                 0x7f00_4000_0000,
             )
             .pages(1),
-            90..=91 => Sys::new(Sc::Munmap, &[0x7f00_4000_0000, 1 << 20], 0),
+            90..=91 => Sys::new(Sc::Munmap, &[0x7f00_4000_0000, 1 << 20], 0).frees(1),
             92..=93 => Sys::new(Sc::Brk, &[0x55aa_0000_0000], 0x55aa_0000_0000).pages(1),
             94 => Sys::new(Sc::Fsync, &[6], 0).block(Block::Disk(DiskReq {
                 disk: DISK,

@@ -7,11 +7,11 @@
 //! problems are planted, each in its own time window (see [`Windows`]); the request list in
 //! the ground truth says which requests were slow and why.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
 
 use super::common::{self, AF_INET, DISK, close, openat, proc_spec, read};
-use super::requests;
+use super::requests::Assembler;
 use crate::r#gen::catalog::Sc;
 use crate::r#gen::engine::{
     Action, Behavior, Block, Cx, DiskReq, Engine, FdKind, Script, Spawn, Sys, ThreadSpec,
@@ -69,8 +69,16 @@ const RESOLVERS: [u32; 5] = [
 const DEAD_RESOLVER: u32 = common::ip(8, 8, 6, 6);
 const DNS_TIMEOUT_NS: u64 = 5_000_000_000;
 
-/// Builds the scenario on `e`; returns the planted problems (times relative to the begin).
-pub fn setup(e: &mut Engine, cpus: u32, duration: u64) -> Vec<Problem> {
+/// Builds the scenario on `e`; returns the planted problems (times relative to the begin)
+/// and the request assembler the engine feeds.
+pub fn setup(e: &mut Engine, cpus: u32, duration: u64) -> (Vec<Problem>, Arc<Mutex<Assembler>>) {
+    let requests = Arc::new(Mutex::new(Assembler::default()));
+    let feed = Arc::clone(&requests);
+    e.set_mark_sink(Box::new(move |m| {
+        if let Ok(mut a) = feed.lock() {
+            a.push(m);
+        }
+    }));
     let w = Windows::for_duration(duration);
     common::add_devices(e, 3_000_000, 0);
     common::add_percpu_kthreads(e, 0, cpus);
@@ -79,8 +87,7 @@ pub fn setup(e: &mut Engine, cpus: u32, duration: u64) -> Vec<Problem> {
     add_mysqld(e);
     add_cron_xz(e, w);
     add_my_service(e, w);
-    e.record_marks(true);
-    vec![
+    let problems = vec![
         Problem {
             kind: "dns_timeout".into(),
             begin_ns: w.dns.0,
@@ -106,7 +113,8 @@ pub fn setup(e: &mut Engine, cpus: u32, duration: u64) -> Vec<Problem> {
                 block writes, and mysqld's table reads queue behind them"
                     .into(),
         },
-    ]
+    ];
+    (problems, requests)
 }
 
 fn add_apache(e: &mut Engine, w: Windows) {
@@ -469,10 +477,4 @@ fn add_my_service(e: &mut Engine, w: Windows) {
     e.add_process(120, 2, Vec::new());
     let wb = common::writeback(w.core.0 + 30_000_000, 32, 16, 1 << 20);
     e.add_thread(&spec, Box::new(Script(wb)));
-}
-
-/// Builds the request list from the marks and classifies slow requests.
-pub fn requests(marks: &[crate::r#gen::engine::Mark]) -> Vec<crate::r#gen::truth::Request> {
-    let mut open: HashMap<u32, Vec<crate::r#gen::engine::Mark>> = HashMap::new();
-    requests::assemble(marks, &mut open)
 }
