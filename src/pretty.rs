@@ -30,6 +30,7 @@ pub mod lost;
 pub mod num;
 pub mod plan;
 pub mod recall;
+pub mod threaded;
 pub mod time;
 pub mod tz;
 pub mod tzrule;
@@ -50,11 +51,11 @@ mod tests_times;
 use std::path::PathBuf;
 
 use crate::ctf::ir::{EnvValue, TraceClass};
-use crate::ctf::message::{EventRecord, Message};
+use crate::ctf::message::{EventRecord, Message, Timestamp};
 use crate::ctf::value::FieldsRef;
 
 use self::plan::TracePlan;
-use self::recall::StaleText;
+use self::recall::{StaleMode, StaleText};
 use self::time::Clock;
 use self::tz::LocalZone;
 
@@ -150,9 +151,31 @@ impl PrettyPrinter {
     }
 
     fn write_event(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, ev: &EventRecord<'_>) {
-        if let Some(ts) = &ev.timestamp {
+        self.write_columns(out, err, ev.timestamp.as_ref());
+        self.write_event_body(out, ev);
+    }
+
+    /// Writes the `[time] (+delta) ` columns of an event (nothing without a timestamp) and
+    /// makes its time the previous one. With [`Self::write_event_body`], the two halves of an
+    /// event line, so the body can be formatted on another thread.
+    pub fn write_columns(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, ts: Option<&Timestamp>) {
+        if let Some(ts) = ts {
             self.clock.write_event_columns(out, err, ts);
         }
+    }
+
+    /// Sets how empty texts render (see [`recall`]); `Decide` for single-threaded printing.
+    pub fn set_stale_mode(&mut self, mode: StaleMode) {
+        self.stale.set_mode(mode);
+    }
+
+    /// Whether the last body written has an empty text that babeltrace2 might print stale.
+    pub fn stale_candidate(&self) -> bool {
+        self.stale.has_stale_candidate()
+    }
+
+    /// Writes an event line after its columns: host, name, scopes, newline.
+    pub fn write_event_body(&mut self, out: &mut Vec<u8>, ev: &EventRecord<'_>) {
         let index = self.trace_entry(ev.stream.trace);
         let entry = &self.traces[index];
         self.stale

@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use crate::ctf::message::Message;
+use crate::ctf::parallel::EventFormatter;
 use crate::ctf::session::Session;
+use crate::pretty::recall::RecycleClock;
+use crate::pretty::threaded::BodyFormatter;
 use crate::pretty::{PrettyOptions, PrettyPrinter};
 
 /// What `dump` prints.
@@ -44,6 +48,7 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
     let mut printer = PrettyPrinter::new(PrettyOptions {
         clock_gmt: args.clock_gmt,
     });
+    printer.set_stale_mode(crate::pretty::recall::StaleMode::Fresh);
     // babeltrace2 names traces in its warnings relative to the path it was given.
     printer.set_input_root(Some(args.path.clone()));
     let stdout = io::stdout();
@@ -52,20 +57,48 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
     let mut write_error = None;
     let mut reader_gone = false;
     let text = args.output_format == OutputFormat::Text;
-    let outcome = session.for_each_message(|msg| {
-        if text {
-            printer.write_message(&mut out, msg);
-            if out.len() >= FLUSH_BYTES {
-                match write_or_quit(&mut stdout, &out) {
-                    Ok(true) => out.clear(),
-                    Ok(false) => {
-                        reader_gone = true;
-                        return ControlFlow::Break(());
-                    }
-                    Err(e) => {
-                        write_error = Some(e);
-                        return ControlFlow::Break(());
-                    }
+    let clock_gmt = args.clock_gmt;
+    let root = Some(args.path.clone());
+    // Event bodies are rendered on the decoding threads; this thread writes the time columns
+    // and copies the bodies in order.
+    let factory = move || -> Box<dyn EventFormatter> {
+        Box::new(BodyFormatter::new(
+            PrettyOptions { clock_gmt },
+            root.clone(),
+        ))
+    };
+    let mut recycle = RecycleClock::default();
+    let mut err = Vec::new();
+    let outcome = session.for_each_formatted(text.then_some(&factory), |msg, body, stale_body| {
+        if !text {
+            return ControlFlow::Continue(());
+        }
+        match msg {
+            Message::Event(ev) => {
+                printer.write_columns(&mut out, &mut err, ev.timestamp.as_ref());
+                let recycled = recycle.recycled(std::ptr::from_ref(ev.class) as usize);
+                out.extend_from_slice(if recycled && !stale_body.is_empty() {
+                    stale_body
+                } else {
+                    body
+                });
+                if !err.is_empty() {
+                    io::stderr().write_all(&err).ok();
+                    err.clear();
+                }
+            }
+            Message::Lost(_) => printer.write_message(&mut out, msg),
+        }
+        if out.len() >= FLUSH_BYTES {
+            match write_or_quit(&mut stdout, &out) {
+                Ok(true) => out.clear(),
+                Ok(false) => {
+                    reader_gone = true;
+                    return ControlFlow::Break(());
+                }
+                Err(e) => {
+                    write_error = Some(e);
+                    return ControlFlow::Break(());
                 }
             }
         }

@@ -15,6 +15,7 @@ use super::clock::ClockConverter;
 use super::ir::FieldType;
 use super::merge::stream_ranks;
 use super::message::{EventRecord, LostRecord, Message, StreamRef, Timestamp};
+
 use super::reader::{Head, ReadError, StreamReader};
 use super::trace::Trace;
 use super::value::{FieldsRef, Value};
@@ -34,10 +35,24 @@ struct PacketCopy {
     context: (u32, u32),
 }
 
+/// Renders events on the decoding threads (text output), so that the merging thread only
+/// copies bytes. An event may have two renderings when which one is right depends on the
+/// global order (see `pretty::recall`); the merging thread picks.
+pub trait EventFormatter: Send {
+    /// Appends the rendering of `event` to `primary`, and an alternative, if any, to
+    /// `alternative`.
+    fn format(&mut self, event: &EventRecord<'_>, primary: &mut Vec<u8>, alternative: &mut Vec<u8>);
+}
+
+/// Makes one formatter per decoding thread.
+pub type FormatterFactory<'a> = dyn Fn() -> Box<dyn EventFormatter + 'a> + Sync + 'a;
+
 /// One message of a batch: its head and where its values are.
 #[derive(Debug, Clone, Copy)]
 struct Item {
     head: Head,
+    /// Rendered text: `text[t0..t1]`, and the alternative `text[t1..t2]`.
+    text: [u32; 3],
     packet: u32,
     /// Starts of event header, stream event context, event context, payload, and the end.
     bounds: [u32; 5],
@@ -49,6 +64,8 @@ struct Batch {
     values: Vec<Value>,
     /// Packet headers and contexts.
     packet_values: Vec<Value>,
+    /// Renderings of the events, when a formatter runs on the decoding thread.
+    text: Vec<u8>,
     items: Vec<Item>,
     packets: Vec<PacketCopy>,
     /// Set on the last batch of the stream, with the error that ended it, if any.
@@ -63,8 +80,13 @@ fn push_values(values: &mut Vec<Value>, part: &[Value]) -> (u32, u32) {
 }
 
 /// Decodes one stream into batches until it ends or the receiver hangs up.
-fn produce(mut reader: StreamReader<'_>, tx: SyncSender<Batch>) {
+fn produce(
+    mut reader: StreamReader<'_>,
+    mut formatter: Option<Box<dyn EventFormatter + '_>>,
+    tx: SyncSender<Batch>,
+) {
     reader.set_append_mode(true);
+    let mut alternative = Vec::new();
     loop {
         let mut batch = Batch {
             items: Vec::with_capacity(BATCH_EVENTS),
@@ -94,8 +116,17 @@ fn produce(mut reader: StreamReader<'_>, tx: SyncSender<Batch>) {
                 _ => [0; 5],
             };
             let packet = batch.packets.len().saturating_sub(1) as u32;
+            let t0 = batch.text.len() as u32;
+            let mut t1 = t0;
+            if let (Some(f), Some(event)) = (formatter.as_mut(), reader.event()) {
+                alternative.clear();
+                f.format(&event, &mut batch.text, &mut alternative);
+                t1 = batch.text.len() as u32;
+                batch.text.extend_from_slice(&alternative);
+            }
             batch.items.push(Item {
                 head,
+                text: [t0, t1, batch.text.len() as u32],
                 packet,
                 bounds,
             });
@@ -203,7 +234,12 @@ impl<'t> Feed<'t> {
                     stream: self.stream,
                     class,
                     timestamp: self.timestamp(cycles),
-                    packet_header: scope(self.stream.trace.packet_header.as_ref(), pv, packet.header, data),
+                    packet_header: scope(
+                        self.stream.trace.packet_header.as_ref(),
+                        pv,
+                        packet.header,
+                        data,
+                    ),
                     packet_context: scope(sc.packet_context.as_ref(), pv, packet.context, data),
                     event_header: scope(sc.event_header.as_ref(), ev, (b[0], b[1]), data),
                     stream_event_context: scope(sc.event_context.as_ref(), ev, (b[1], b[2]), data),
@@ -245,6 +281,19 @@ pub fn for_each_message<F>(traces: &[Trace], mut f: F) -> MergeOutcome
 where
     F: FnMut(&Message<'_>) -> ControlFlow<()>,
 {
+    for_each_formatted(traces, None, |msg, _, _| f(msg))
+}
+
+/// Like [`for_each_message`], with each event also rendered on its decoding thread by a
+/// formatter from `factory`; `f` gets the rendering and its alternative (empty when none).
+pub fn for_each_formatted<F>(
+    traces: &[Trace],
+    factory: Option<&FormatterFactory<'_>>,
+    mut f: F,
+) -> MergeOutcome
+where
+    F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
+{
     let mut outcome = MergeOutcome::default();
     std::thread::scope(|scope| {
         let mut feeds = Vec::new();
@@ -254,9 +303,10 @@ where
                 let stream = reader.stream_ref();
                 let clock = reader.clock();
                 let (tx, rx) = sync_channel(CHANNEL_BATCHES);
+                let formatter = factory.map(|make| make());
                 let spawned = std::thread::Builder::new()
                     .name(format!("decode-{ti}-{si}"))
-                    .spawn_scoped(scope, move || produce(reader, tx));
+                    .spawn_scoped(scope, move || produce(reader, formatter, tx));
                 if spawned.is_err() {
                     // No thread: the feed sees a closed channel and the stream reads as empty.
                     outcome
@@ -295,10 +345,14 @@ where
                 outcome.out_of_order += 1;
             }
             last_ts = last_ts.max(ts);
-            if let Some(msg) = feeds[i].message()
-                && f(&msg).is_break()
-            {
-                break;
+            if let Some(msg) = feeds[i].message() {
+                let [t0, t1, t2] = feeds[i].item().text.map(|t| t as usize);
+                let text = &feeds[i].batch.text;
+                let primary = text.get(t0..t1).unwrap_or(&[]);
+                let alternative = text.get(t1..t2).unwrap_or(&[]);
+                if f(&msg, primary, alternative).is_break() {
+                    break;
+                }
             }
             next = if feeds[i].advance(&mut outcome.errors, &mut outcome.events_read) {
                 let k = key(&feeds[i], i, last_ts);

@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use super::merge::Merger;
 use super::message::Message;
 use super::metadata::parse_metadata_file;
-use super::parallel::{MAX_THREADED_STREAMS, MergeOutcome, for_each_message};
+use super::parallel::{FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted};
 use super::trace::{Trace, TraceError};
 
 /// How deep to look for trace directories: deeper trees are not LTTng layouts, and a bound
@@ -102,13 +102,33 @@ impl Session {
     where
         F: FnMut(&Message<'_>) -> ControlFlow<()>,
     {
+        self.for_each_formatted(None, |msg, _, _| f(msg))
+    }
+
+    /// Like [`Self::for_each_message`], with every event also rendered by a formatter from
+    /// `factory` on the thread that decoded it; `f` gets the rendering and its alternative.
+    pub fn for_each_formatted<F>(
+        &self,
+        factory: Option<&FormatterFactory<'_>>,
+        mut f: F,
+    ) -> MergeOutcome
+    where
+        F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
+    {
         let streams: usize = self.traces.iter().map(|t| t.streams.len()).sum();
         if streams <= MAX_THREADED_STREAMS {
-            return for_each_message(&self.traces, f);
+            return for_each_formatted(&self.traces, factory, f);
         }
+        let mut formatter = factory.map(|make| make());
+        let (mut primary, mut alternative) = (Vec::new(), Vec::new());
         let mut merger = self.messages();
         while let Some(msg) = merger.next_message() {
-            if f(&msg).is_break() {
+            primary.clear();
+            alternative.clear();
+            if let (Some(fmt), Message::Event(ev)) = (formatter.as_mut(), &msg) {
+                fmt.format(ev, &mut primary, &mut alternative);
+            }
+            if f(&msg, &primary, &alternative).is_break() {
                 break;
             }
         }

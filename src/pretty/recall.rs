@@ -12,31 +12,108 @@
 //! messages we never print); it reproduces babeltrace2 exactly on the whole test corpus
 //! (`kernel/many-threads` has one such line) and on the hand-made fixtures.
 
+//!
+//! When events are formatted on decoding threads ([`StaleMode::Fresh`] and
+//! [`StaleMode::Stale`]), each thread remembers the texts of its own stream, and the merging
+//! thread decides with [`RecycleClock`] which of the two renderings to print.
+
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Events between two events of one class beyond which babeltrace2 has recycled the first
 /// one's object: two message batches of 15.
 pub const RECYCLE_DISTANCE: u64 = 30;
 
+/// A multiplicative hasher for pointer-sized keys: SipHash costs more than the rest of the
+/// per-event bookkeeping, and these keys are not attacker-chosen.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    fn write_u32(&mut self, v: u32) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
+}
+
+type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
+
+/// Whether babeltrace2 would hand an event a recycled object: its class's previous event was
+/// printed more than [`RECYCLE_DISTANCE`] events earlier.
+#[derive(Debug, Default)]
+pub struct RecycleClock {
+    last_seen: FastMap<usize, u64>,
+    events: u64,
+}
+
+impl RecycleClock {
+    /// Counts one printed event of class `class_key`; true when its object is a recycled one.
+    pub fn recycled(&mut self, class_key: usize) -> bool {
+        self.events += 1;
+        let previous = self.last_seen.insert(class_key, self.events);
+        previous.is_some_and(|p| self.events - p > RECYCLE_DISTANCE)
+    }
+}
+
+/// How empty texts are rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaleMode {
+    /// Decide per event with the printer's own [`RecycleClock`] (single-threaded printing).
+    #[default]
+    Decide,
+    /// Always as `""` (the fresh-object rendering).
+    Fresh,
+    /// Always as the remembered text, when there is one (the recycled-object rendering).
+    Stale,
+}
+
 /// Last non-empty text per (event class, text field ordinal).
 #[derive(Debug, Default)]
 pub struct StaleText {
-    slots: HashMap<(usize, u32), Vec<u8>>,
-    last_seen: HashMap<usize, u64>,
-    events: u64,
+    slots: FastMap<(usize, u32), Vec<u8>>,
+    clock: RecycleClock,
+    mode: StaleMode,
     class: usize,
     ordinal: u32,
     recycled: bool,
+    candidate: bool,
 }
 
 impl StaleText {
+    /// Sets how empty texts are rendered from now on.
+    pub fn set_mode(&mut self, mode: StaleMode) {
+        self.mode = mode;
+    }
+
     /// Starts an event of the class identified by `class_key` (its address is stable).
     pub fn start_event(&mut self, class_key: usize) {
-        self.events += 1;
-        let previous = self.last_seen.insert(class_key, self.events);
-        self.recycled = previous.is_some_and(|p| self.events - p > RECYCLE_DISTANCE);
+        self.recycled = match self.mode {
+            StaleMode::Decide => self.clock.recycled(class_key),
+            StaleMode::Fresh => false,
+            StaleMode::Stale => true,
+        };
         self.class = class_key;
         self.ordinal = 0;
+        self.candidate = false;
+    }
+
+    /// Whether the current event has an empty text that a recycled object would print
+    /// differently.
+    pub fn has_stale_candidate(&self) -> bool {
+        self.candidate
     }
 
     /// The text babeltrace2 would print for a text field holding `bytes`.
@@ -44,10 +121,12 @@ impl StaleText {
         let key = (self.class, self.ordinal);
         self.ordinal += 1;
         if bytes.is_empty() {
+            let remembered = self.slots.get(&key).map(Vec::as_slice);
+            self.candidate |= remembered.is_some();
             if !self.recycled {
                 return bytes;
             }
-            return self.slots.get(&key).map_or(bytes, Vec::as_slice);
+            return remembered.unwrap_or(bytes);
         }
         let slot = self.slots.entry(key).or_default();
         slot.clear();
