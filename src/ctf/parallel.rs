@@ -118,7 +118,9 @@ fn produce(
             let packet = batch.packets.len().saturating_sub(1) as u32;
             let t0 = batch.text.len() as u32;
             let mut t1 = t0;
-            if let (Some(f), Some(event)) = (formatter.as_mut(), reader.event()) {
+            if let Some(f) = formatter.as_mut()
+                && let Some(event) = reader.event()
+            {
                 alternative.clear();
                 f.format(&event, &mut batch.text, &mut alternative);
                 t1 = batch.text.len() as u32;
