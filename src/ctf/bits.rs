@@ -9,7 +9,7 @@ use super::ir::ByteOrder;
 /// Reads `size` bits (1..=64) at bit position `pos`. The caller guarantees that
 /// `pos + size <= data.len() * 8`; on a violation the missing bytes read as zero rather than
 /// panicking, so a caller bug cannot crash on untrusted input.
-#[inline]
+#[inline(always)]
 pub fn read_bits(data: &[u8], pos: u64, size: u32, order: ByteOrder) -> u64 {
     debug_assert!((1..=64).contains(&size));
     let byte = (pos / 8) as usize;

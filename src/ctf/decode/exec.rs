@@ -127,7 +127,7 @@ impl<'d> Decoder<'d> {
         self.end.saturating_sub(self.pos)
     }
 
-    #[inline]
+    #[inline(always)]
     fn align(&mut self, align: u32) -> Result<(), DecodeError> {
         if align > 1 {
             let a = u64::from(align);
@@ -152,7 +152,7 @@ impl<'d> Decoder<'d> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn take(&mut self, bits: u64) -> Result<u64, DecodeError> {
         if bits > self.remaining() {
             return Err(self.past_end(bits));
@@ -316,7 +316,7 @@ impl<'d> Decoder<'d> {
     }
 
     /// Decodes one integer of a tagged header; returns its value.
-    #[inline]
+    #[inline(always)]
     fn int(
         &mut self,
         int: &IntSpec,
