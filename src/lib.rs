@@ -12,7 +12,9 @@
 //!
 //! Nothing under `ctf` knows about terminals or output formats.
 
+pub mod analysis;
 pub mod cli;
 pub mod ctf;
 pub mod r#gen;
+pub mod lami;
 pub mod pretty;
