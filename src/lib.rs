@@ -3,10 +3,12 @@
 //! Layers, each importing only the ones below it:
 //!
 //! ```text
-//!             cli  (dump, info, gen, demo, the analyses, the TUI)
-//!              |
-//!           pretty           babeltrace2-compatible text output
-//!              |
+//!             cli  (dump, info, gen, demo, index, the analyses, the TUI)
+//!            /    \
+//!       pretty    index      babeltrace2-compatible text output | background indexer, cache
+//!           |       |
+//!           |     model      kernel state machine: threads, CPUs, intervals, fds, gaps
+//!            \    /
 //!             ctf            TSDL metadata, decoding, packets, streams, merge
 //! ```
 //!
@@ -15,4 +17,6 @@
 pub mod cli;
 pub mod ctf;
 pub mod r#gen;
+pub mod index;
+pub mod model;
 pub mod pretty;

@@ -1,0 +1,1 @@
+//! The background indexer (to be written).

@@ -1,0 +1,194 @@
+//! File descriptor tables per process over time.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::intern::{Interner, StrId};
+
+/// What an fd refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[repr(u8)]
+pub enum FdKind {
+    /// Never seen opened.
+    #[default]
+    Unknown = 0,
+    /// A regular (disk) file.
+    File = 1,
+    /// A socket.
+    Socket = 2,
+    /// A pipe.
+    Pipe = 3,
+    /// A device node (`/dev/...`).
+    Device = 4,
+    /// eventfd, epoll, timerfd, `anon_inode:...`.
+    Other = 5,
+}
+
+impl FdKind {
+    /// From the 3 bits stored in syscall flags.
+    pub fn from_bits(b: u8) -> FdKind {
+        match b & 7 {
+            1 => FdKind::File,
+            2 => FdKind::Socket,
+            3 => FdKind::Pipe,
+            4 => FdKind::Device,
+            5 => FdKind::Other,
+            _ => FdKind::Unknown,
+        }
+    }
+
+    /// Classifies a statedump file name (kernel-model.md §7).
+    pub fn of_path(path: &[u8]) -> FdKind {
+        if path.starts_with(b"socket:") {
+            FdKind::Socket
+        } else if path.starts_with(b"pipe:") {
+            FdKind::Pipe
+        } else if path.starts_with(b"anon_inode:") {
+            FdKind::Other
+        } else if path.starts_with(b"/dev/") {
+            FdKind::Device
+        } else if path.starts_with(b"/") {
+            FdKind::File
+        } else {
+            FdKind::Unknown
+        }
+    }
+}
+
+/// One fd's lifetime.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct FdEntry {
+    /// The descriptor number.
+    pub fd: i32,
+    /// Class.
+    pub kind: FdKind,
+    /// Path, `socket`, or the peer address (`10.0.0.2:3306`) once connected.
+    pub name: StrId,
+    /// Socket family when known.
+    pub family: u16,
+    /// When it was opened (the statedump time for inherited ones).
+    pub opened: u64,
+    /// When it was closed (`u64::MAX` while open).
+    pub closed: u64,
+    /// Opened with `O_CLOEXEC`.
+    pub cloexec: bool,
+}
+
+/// The fd table of one process: every lifetime ever seen, plus the open ones.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FdTable {
+    /// Every lifetime, in opening order.
+    pub history: Vec<FdEntry>,
+    #[serde(skip)]
+    open: HashMap<i32, u32>,
+}
+
+/// `O_CLOEXEC` on x86 and ARM.
+pub const O_CLOEXEC: i64 = 0x80000;
+
+impl FdTable {
+    /// The open entry of `fd`.
+    pub fn get(&self, fd: i32) -> Option<&FdEntry> {
+        self.open.get(&fd).map(|&i| &self.history[i as usize])
+    }
+
+    /// The class of `fd` now.
+    pub fn kind(&self, fd: i32) -> FdKind {
+        self.get(fd).map_or(FdKind::Unknown, |e| e.kind)
+    }
+
+    /// Opens `fd` at `t`, closing a stale entry with the same number first.
+    pub fn open(&mut self, mut e: FdEntry) {
+        self.close(e.fd, e.opened);
+        e.closed = u64::MAX;
+        self.open.insert(e.fd, self.history.len() as u32);
+        self.history.push(e);
+    }
+
+    /// Adds an fd only when no entry is open for it (statedump data never overrides fresher
+    /// knowledge).
+    pub fn seed(&mut self, e: FdEntry) {
+        if !self.open.contains_key(&e.fd) {
+            self.open(e);
+        }
+    }
+
+    /// Closes `fd` at `t`.
+    pub fn close(&mut self, fd: i32, t: u64) {
+        if let Some(i) = self.open.remove(&fd) {
+            self.history[i as usize].closed = t;
+        }
+    }
+
+    /// Duplicates `old` as `new` at `t` (`dup*`, `fcntl(F_DUPFD)`).
+    pub fn dup(&mut self, old: i32, new: i32, t: u64, strings: &mut Interner) {
+        let mut e = self.get(old).copied().unwrap_or(FdEntry {
+            fd: old,
+            kind: FdKind::Unknown,
+            name: strings.intern("unknown"),
+            family: 0,
+            opened: t,
+            closed: u64::MAX,
+            cloexec: false,
+        });
+        e.fd = new;
+        e.opened = t;
+        e.cloexec = false;
+        self.open(e);
+    }
+
+    /// Renames a socket after `connect` (the peer address).
+    pub fn set_peer(&mut self, fd: i32, name: StrId) {
+        if let Some(&i) = self.open.get(&fd) {
+            let e = &mut self.history[i as usize];
+            e.name = name;
+            if e.kind == FdKind::Unknown {
+                e.kind = FdKind::Socket;
+            }
+        }
+    }
+
+    /// Drops close-on-exec fds at a successful exec.
+    pub fn exec(&mut self, t: u64) {
+        let gone: Vec<i32> = self
+            .open
+            .iter()
+            .filter(|&(_, &i)| self.history[i as usize].cloexec)
+            .map(|(&fd, _)| fd)
+            .collect();
+        for fd in gone {
+            self.close(fd, t);
+        }
+    }
+
+    /// A copy of the open fds, for a fork child (opened at `t`).
+    pub fn fork(&self, t: u64) -> FdTable {
+        let mut child = FdTable::default();
+        let mut fds: Vec<_> = self.open.values().map(|&i| self.history[i as usize]).collect();
+        fds.sort_by_key(|e| e.fd);
+        for mut e in fds {
+            e.opened = t;
+            child.open(e);
+        }
+        child
+    }
+
+    /// The entries open at `t`.
+    pub fn at(&self, t: u64) -> impl Iterator<Item = &FdEntry> {
+        self.history
+            .iter()
+            .filter(move |e| e.opened <= t && t < e.closed)
+    }
+
+    /// Rebuilds the open map after deserialisation.
+    pub fn rebuild(&mut self) {
+        self.open = self
+            .history
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.closed == u64::MAX)
+            .map(|(i, e)| (e.fd, i as u32))
+            .collect();
+    }
+}
