@@ -262,7 +262,11 @@ impl Model {
             .iter()
             .map(|p| p.fds.history.capacity() * std::mem::size_of::<FdEntry>())
             .sum();
-        let net: usize = self.net_ifs.iter().map(|n| n.packets.at.capacity() * 13).sum();
+        let net: usize = self
+            .net_ifs
+            .iter()
+            .map(|n| n.packets.at.capacity() * 13)
+            .sum();
         threads + cpus + fds + net + self.block.bytes() + self.strings.heap_bytes()
     }
 

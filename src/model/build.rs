@@ -44,7 +44,6 @@ pub(super) struct Pending {
     pub effect: super::syscall::Effect,
     pub begin: u64,
     pub fd: i64,
-    pub fd2: i64,
     pub path: Option<StrId>,
     pub cmd: i64,
     pub family: i64,

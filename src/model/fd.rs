@@ -165,7 +165,11 @@ impl FdTable {
     /// A copy of the open fds, for a fork child (opened at `t`).
     pub fn fork(&self, t: u64) -> FdTable {
         let mut child = FdTable::default();
-        let mut fds: Vec<_> = self.open.values().map(|&i| self.history[i as usize]).collect();
+        let mut fds: Vec<_> = self
+            .open
+            .values()
+            .map(|&i| self.history[i as usize])
+            .collect();
         fds.sort_by_key(|e| e.fd);
         for mut e in fds {
             e.opened = t;

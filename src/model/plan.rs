@@ -91,7 +91,12 @@ fn wanted(kind: Kind) -> &'static [&'static [&'static str]] {
             &["status"],
             &["file_table_address"],
         ],
-        Kind::DumpFd => &[&["pid", "file_table_address"], &["fd"], &["filename"], &["flags"]],
+        Kind::DumpFd => &[
+            &["pid", "file_table_address"],
+            &["fd"],
+            &["filename"],
+            &["flags"],
+        ],
         Kind::DumpBlockDevice => &[&["dev"], &["diskname"]],
         Kind::DumpInterrupt => &[&["irq"], &["action"]],
         Kind::Ignore => &[],
@@ -122,7 +127,12 @@ pub struct Plan {
 
 /// Entry prefixes of both generations; the canonical name drops the prefix, so 32-bit
 /// (compat) calls share their 64-bit counterpart's name.
-const ENTRY_PREFIXES: [&str; 4] = ["compat_syscall_entry_", "syscall_entry_", "compat_sys_", "sys_"];
+const ENTRY_PREFIXES: [&str; 4] = [
+    "compat_syscall_entry_",
+    "syscall_entry_",
+    "compat_sys_",
+    "sys_",
+];
 
 /// The canonical kind of an event name (both naming generations).
 pub fn classify(name: &str, strings: &mut Interner) -> Kind {
@@ -185,8 +195,14 @@ impl Plan {
             kind,
             slots,
             cpu_id: resolve(stream.packet_context.as_ref(), &["cpu_id"]),
-            ctx_tid: (resolve(sec, &["tid", "vtid"]), resolve(ec, &["tid", "vtid"])),
-            ctx_pid: (resolve(sec, &["pid", "vpid"]), resolve(ec, &["pid", "vpid"])),
+            ctx_tid: (
+                resolve(sec, &["tid", "vtid"]),
+                resolve(ec, &["tid", "vtid"]),
+            ),
+            ctx_pid: (
+                resolve(sec, &["pid", "vpid"]),
+                resolve(ec, &["pid", "vpid"]),
+            ),
             by_table,
             effect: match kind {
                 Kind::SysEntry(n) => effect(strings.get(n)),
@@ -194,7 +210,6 @@ impl Plan {
             },
         }
     }
-
 }
 
 /// A hasher for pointer keys: one multiply, since the keys are already unique addresses.
@@ -225,7 +240,12 @@ pub struct PlanCache {
 impl PlanCache {
     /// The plan of `class`, computed on first sight.
     #[inline]
-    pub fn get(&mut self, class: &EventClass, stream: &StreamClass, strings: &mut Interner) -> Plan {
+    pub fn get(
+        &mut self,
+        class: &EventClass,
+        stream: &StreamClass,
+        strings: &mut Interner,
+    ) -> Plan {
         let key = class as *const EventClass as usize;
         if let Some((k, p)) = self.last
             && k == key

@@ -128,7 +128,12 @@ impl Model {
     }
 
     /// Indices of `th`'s syscalls overlapping `[a, b]`.
-    pub fn syscalls_overlapping(&self, th: u32, a: u64, b: u64) -> impl Iterator<Item = usize> + '_ {
+    pub fn syscalls_overlapping(
+        &self,
+        th: u32,
+        a: u64,
+        b: u64,
+    ) -> impl Iterator<Item = usize> + '_ {
         self.threads
             .get(th as usize)
             .map(|t| t.syscalls.span.overlapping(a, b))

@@ -64,7 +64,14 @@ impl Builder {
         }
     }
 
-    pub(super) fn sched_switch(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64, r: KernelRules) {
+    pub(super) fn sched_switch(
+        &mut self,
+        p: P<'_, '_>,
+        plan: &Plan,
+        cpu: u32,
+        t: u64,
+        r: KernelRules,
+    ) {
         let s = &plan.slots;
         let (Some(prev_tid), Some(next_tid)) = (tid_of(int(p, s[1])), tid_of(int(p, s[4]))) else {
             return;
@@ -127,7 +134,9 @@ impl Builder {
             l.wake = Some(t);
         }
         if l.state != SchedState::WaitCpu {
-            let target = int(p, s[2]).and_then(|c| u32::try_from(c).ok()).unwrap_or(cpu);
+            let target = int(p, s[2])
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(cpu);
             self.set_state(th, t, SchedState::WaitCpu, target);
         }
         if let Some(name) = text(p, s[0])

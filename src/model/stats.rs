@@ -23,7 +23,11 @@ pub struct Durs {
 impl Durs {
     /// Adds one duration.
     pub fn add(&mut self, d: u64) {
-        self.min_ns = if self.count == 0 { d } else { self.min_ns.min(d) };
+        self.min_ns = if self.count == 0 {
+            d
+        } else {
+            self.min_ns.min(d)
+        };
         self.max_ns = self.max_ns.max(d);
         self.count += 1;
         self.total_ns += d;

@@ -90,7 +90,9 @@ impl Intervals {
     /// Candidate indices for intervals overlapping `[a, b]` (check each with
     /// [`Intervals::overlaps`]; with non-nested lists every candidate overlaps).
     pub fn candidates(&self, a: u64, b: u64) -> Range<usize> {
-        let lo = self.begin.partition_point(|&x| x < a.saturating_sub(self.longest));
+        let lo = self
+            .begin
+            .partition_point(|&x| x < a.saturating_sub(self.longest));
         let hi = self.begin.partition_point(|&x| x <= b);
         lo..hi.max(lo)
     }
@@ -102,7 +104,8 @@ impl Intervals {
 
     /// Indices of intervals overlapping `[a, b]`.
     pub fn overlapping(&self, a: u64, b: u64) -> impl Iterator<Item = usize> + '_ {
-        self.candidates(a, b).filter(move |&i| self.overlaps(i, a, b))
+        self.candidates(a, b)
+            .filter(move |&i| self.overlaps(i, a, b))
     }
 
     /// The order that sorts the list by begin (stable).
@@ -240,7 +243,9 @@ impl SyscallList {
 
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
-        self.span.bytes() + self.name.capacity() * 4 + self.ret.capacity() * 8
+        self.span.bytes()
+            + self.name.capacity() * 4
+            + self.ret.capacity() * 8
             + self.fd.capacity() * 4
             + self.flags.capacity()
     }
@@ -317,7 +322,9 @@ pub struct BlockList {
 impl BlockList {
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
-        self.span.bytes() + self.dev.capacity() * 4 + self.sector.capacity() * 8
+        self.span.bytes()
+            + self.dev.capacity() * 4
+            + self.sector.capacity() * 8
             + self.nr_sector.capacity() * 4
             + self.write.capacity()
             + self.thread.capacity() * 4

@@ -1,12 +1,12 @@
 //! Syscall entry/exit pairing, fd table effects and I/O attribution.
 
+use super::NO_THREAD;
 use super::build::{Builder, Pending};
 use super::fd::{FdEntry, FdKind, O_CLOEXEC};
 use super::fields::{int, int_array, text};
 use super::intern::StrId;
 use super::plan::Plan;
 use super::store::sysflag;
-use super::NO_THREAD;
 use crate::ctf::value::FieldsRef;
 
 type P<'a, 'b> = Option<&'a FieldsRef<'b>>;
@@ -42,15 +42,17 @@ pub fn effect(name: &str) -> Effect {
         "pipe" | "pipe2" => Effect::Pipe,
         "eventfd" | "eventfd2" | "epoll_create" | "epoll_create1" | "timerfd_create"
         | "signalfd" | "signalfd4" | "inotify_init" | "inotify_init1" | "fanotify_init"
-        | "memfd_create" | "perf_event_open" | "userfaultfd" | "pidfd_open"
-        | "io_uring_setup" => Effect::OtherFd,
+        | "memfd_create" | "perf_event_open" | "userfaultfd" | "pidfd_open" | "io_uring_setup" => {
+            Effect::OtherFd
+        }
         "dup" => Effect::Dup,
         "dup2" | "dup3" => Effect::Dup2,
         "fcntl" | "fcntl64" => Effect::Fcntl,
         "close" => Effect::Close,
         "connect" => Effect::Connect,
-        "read" | "readv" | "pread" | "pread64" | "preadv" | "preadv2" | "recvfrom"
-        | "recvmsg" => Effect::Read,
+        "read" | "readv" | "pread" | "pread64" | "preadv" | "preadv2" | "recvfrom" | "recvmsg" => {
+            Effect::Read
+        }
         "write" | "writev" | "pwrite" | "pwrite64" | "pwritev" | "pwritev2" | "sendto"
         | "sendmsg" => Effect::Write,
         "splice" | "sendfile" | "sendfile64" => Effect::Transfer,
@@ -77,7 +79,6 @@ impl Builder {
             effect: plan.effect,
             begin: t,
             fd: int(p, s[0]).unwrap_or(-1),
-            fd2: int(p, s[1]).unwrap_or(-1),
             path,
             cmd: int(p, s[3]).unwrap_or(-1),
             family: int(p, s[4]).unwrap_or(0),
@@ -132,7 +133,15 @@ impl Builder {
     }
 
     /// Applies the fd table change and I/O accounting of a completed call; returns its flags.
-    fn apply_effect(&mut self, p: P<'_, '_>, plan: &Plan, th: u32, pe: &Pending, ret: i64, t: u64) -> u8 {
+    fn apply_effect(
+        &mut self,
+        p: P<'_, '_>,
+        plan: &Plan,
+        th: u32,
+        pe: &Pending,
+        ret: i64,
+        t: u64,
+    ) -> u8 {
         let eff = pe.effect;
         if eff == Effect::None {
             return 0;
@@ -190,7 +199,11 @@ impl Builder {
                 self.m.processes[pr].fds.set_peer(fd, name);
             }
             Effect::Exec if ret == 0 => self.m.processes[pr].fds.exec(t),
-            Effect::Read | Effect::Write | Effect::Transfer if ret > 0 => {
+            // splice/sendfile move bytes between two fds without user buffers; their
+            // bytes stay in the syscall list (READ|WRITE flags) but are not charged as
+            // read/write I/O, as the generator's ground truth defines it.
+            Effect::Transfer if ret > 0 => return sysflag::READ | sysflag::WRITE,
+            Effect::Read | Effect::Write if ret > 0 => {
                 return self.account_io(th, pr, eff, pe, ret);
             }
             _ => {}
@@ -200,10 +213,10 @@ impl Builder {
 
     fn account_io(&mut self, th: u32, pr: usize, eff: Effect, pe: &Pending, ret: i64) -> u8 {
         let fds = &self.m.processes[pr].fds;
+        let kind = fds.kind(pe.fd as i32);
         let (read_kind, write_kind) = match eff {
-            Effect::Read => (Some(fds.kind(pe.fd as i32)), None),
-            Effect::Write => (None, Some(fds.kind(pe.fd as i32))),
-            _ => (Some(fds.kind(pe.fd as i32)), Some(fds.kind(pe.fd2 as i32))),
+            Effect::Read => (Some(kind), None),
+            _ => (None, Some(kind)),
         };
         let slot = |k: FdKind| match k {
             FdKind::File => 0,
@@ -228,9 +241,7 @@ impl Builder {
 
     /// The peer address an `accept` exit reports, or `socket`.
     fn peer_name(&mut self, p: P<'_, '_>, plan: &Plan, accept: bool) -> StrId {
-        if accept
-            && let Some(v4) = int_array::<4>(p, plan.slots[4])
-        {
+        if accept && let Some(v4) = int_array::<4>(p, plan.slots[4]) {
             let port = int(p, plan.slots[3]).unwrap_or(0);
             return self.addr_name(Some(v4), port);
         }
