@@ -30,9 +30,9 @@ pub struct Options {
     pub cache_dir: Option<PathBuf>,
     /// Minimum time between progress updates.
     pub progress_every: Duration,
-    /// Time before the first snapshot; later ones come at doubling intervals (capped at
-    /// 8 s), because each snapshot copies the model built so far.
-    pub first_snapshot: Duration,
+    /// Time before the first snapshot (`None`: no snapshots); later ones come at doubling
+    /// intervals (capped at 8 s), because each snapshot copies the model built so far.
+    pub first_snapshot: Option<Duration>,
 }
 
 impl Default for Options {
@@ -41,7 +41,7 @@ impl Default for Options {
             use_cache: true,
             cache_dir: None,
             progress_every: Duration::from_millis(100),
-            first_snapshot: Duration::from_millis(250),
+            first_snapshot: Some(Duration::from_millis(250)),
         }
     }
 }
@@ -168,8 +168,8 @@ fn build(
     let mut it = session.messages();
     let mut n: u64 = 0;
     let mut next_progress = Instant::now();
-    let mut snapshot_gap = opts.first_snapshot;
-    let mut next_snapshot = Instant::now() + snapshot_gap;
+    let mut snapshot_gap = opts.first_snapshot.unwrap_or(Duration::MAX);
+    let mut next_snapshot = Instant::now().checked_add(snapshot_gap);
     while let Some(msg) = it.next_message() {
         let last_ts = match msg {
             Message::Event(e) => {
@@ -193,10 +193,10 @@ fn build(
             let _ = tx.send(Update::Progress(meter.report(Phase::Indexing, n, last_ts)));
             next_progress = now + opts.progress_every;
         }
-        if now >= next_snapshot {
+        if next_snapshot.is_some_and(|at| now >= at) {
             let _ = tx.send(Update::Snapshot(Arc::new(b.snapshot())));
             snapshot_gap = (snapshot_gap * 2).min(Duration::from_secs(8));
-            next_snapshot = Instant::now() + snapshot_gap;
+            next_snapshot = Instant::now().checked_add(snapshot_gap);
         }
     }
     if let Some(e) = it.errors().first() {

@@ -34,6 +34,8 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
     let started = Instant::now();
     let opts = Options {
         use_cache: !args.no_cache,
+        // Nobody looks at partial results here: copying the model for them only costs time.
+        first_snapshot: None,
         ..Options::default()
     };
     let indexer = Indexer::spawn(&args.path, opts)?;

@@ -1,7 +1,5 @@
 //! File descriptor tables per process over time.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
 use super::intern::{Interner, StrId};
@@ -80,9 +78,15 @@ pub struct FdEntry {
 pub struct FdTable {
     /// Every lifetime, in opening order.
     pub history: Vec<FdEntry>,
+    /// Open fds: history index by fd number (`NONE` when closed). Fd numbers are small
+    /// (the kernel hands out the lowest free one), so a vector beats a hash map here.
     #[serde(skip)]
-    open: HashMap<i32, u32>,
+    open: Vec<u32>,
 }
+
+const NONE: u32 = u32::MAX;
+/// Fds above this are not tracked (they would make the vector huge).
+const MAX_FD: i32 = 1 << 20;
 
 /// `O_CLOEXEC` on x86 and ARM.
 pub const O_CLOEXEC: i64 = 0x80000;
@@ -90,7 +94,19 @@ pub const O_CLOEXEC: i64 = 0x80000;
 impl FdTable {
     /// The open entry of `fd`.
     pub fn get(&self, fd: i32) -> Option<&FdEntry> {
-        self.open.get(&fd).map(|&i| &self.history[i as usize])
+        let i = *self.open.get(usize::try_from(fd).ok()?)?;
+        self.history.get(i as usize)
+    }
+
+    fn slot(&mut self, fd: i32) -> Option<&mut u32> {
+        if !(0..MAX_FD).contains(&fd) {
+            return None;
+        }
+        let i = fd as usize;
+        if self.open.len() <= i {
+            self.open.resize(i + 1, NONE);
+        }
+        self.open.get_mut(i)
     }
 
     /// The class of `fd` now.
@@ -102,22 +118,28 @@ impl FdTable {
     pub fn open(&mut self, mut e: FdEntry) {
         self.close(e.fd, e.opened);
         e.closed = u64::MAX;
-        self.open.insert(e.fd, self.history.len() as u32);
-        self.history.push(e);
+        let next = self.history.len() as u32;
+        if let Some(s) = self.slot(e.fd) {
+            *s = next;
+            self.history.push(e);
+        }
     }
 
     /// Adds an fd only when no entry is open for it (statedump data never overrides fresher
     /// knowledge).
     pub fn seed(&mut self, e: FdEntry) {
-        if !self.open.contains_key(&e.fd) {
+        if self.get(e.fd).is_none() {
             self.open(e);
         }
     }
 
     /// Closes `fd` at `t`.
     pub fn close(&mut self, fd: i32, t: u64) {
-        if let Some(i) = self.open.remove(&fd) {
-            self.history[i as usize].closed = t;
+        if let Some(s) = self.slot(fd)
+            && *s != NONE
+        {
+            let i = std::mem::replace(s, NONE) as usize;
+            self.history[i].closed = t;
         }
     }
 
@@ -140,7 +162,9 @@ impl FdTable {
 
     /// Renames a socket after `connect` (the peer address).
     pub fn set_peer(&mut self, fd: i32, name: StrId) {
-        if let Some(&i) = self.open.get(&fd) {
+        if let Some(&i) = usize::try_from(fd).ok().and_then(|f| self.open.get(f))
+            && i != NONE
+        {
             let e = &mut self.history[i as usize];
             e.name = name;
             if e.kind == FdKind::Unknown {
@@ -154,8 +178,8 @@ impl FdTable {
         let gone: Vec<i32> = self
             .open
             .iter()
-            .filter(|&(_, &i)| self.history[i as usize].cloexec)
-            .map(|(&fd, _)| fd)
+            .filter(|&&i| i != NONE && self.history[i as usize].cloexec)
+            .map(|&i| self.history[i as usize].fd)
             .collect();
         for fd in gone {
             self.close(fd, t);
@@ -165,13 +189,8 @@ impl FdTable {
     /// A copy of the open fds, for a fork child (opened at `t`).
     pub fn fork(&self, t: u64) -> FdTable {
         let mut child = FdTable::default();
-        let mut fds: Vec<_> = self
-            .open
-            .values()
-            .map(|&i| self.history[i as usize])
-            .collect();
-        fds.sort_by_key(|e| e.fd);
-        for mut e in fds {
+        let fds = self.open.iter().filter(|&&i| i != NONE);
+        for mut e in fds.map(|&i| self.history[i as usize]) {
             e.opened = t;
             child.open(e);
         }
@@ -187,12 +206,14 @@ impl FdTable {
 
     /// Rebuilds the open map after deserialisation.
     pub fn rebuild(&mut self) {
-        self.open = self
-            .history
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.closed == u64::MAX)
-            .map(|(i, e)| (e.fd, i as u32))
-            .collect();
+        self.open.clear();
+        for i in 0..self.history.len() {
+            let e = self.history[i];
+            if e.closed == u64::MAX
+                && let Some(s) = self.slot(e.fd)
+            {
+                *s = i as u32;
+            }
+        }
     }
 }
