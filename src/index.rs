@@ -18,8 +18,8 @@ use crate::ctf::message::Message;
 use crate::ctf::session::Session;
 use crate::model::build::check_kernel;
 use crate::model::{Builder, Model};
-pub use progress::{Phase, Progress};
 use progress::Meter;
+pub use progress::{Phase, Progress};
 
 /// How to index.
 #[derive(Debug, Clone)]
@@ -109,7 +109,9 @@ impl Indexer {
         match last {
             Some(Ok(m)) => Ok(m),
             Some(Err(e)) => Err(anyhow::anyhow!(e)),
-            None => Err(anyhow::anyhow!("the indexer thread stopped without a result")),
+            None => Err(anyhow::anyhow!(
+                "the indexer thread stopped without a result"
+            )),
         }
     }
 }
@@ -128,7 +130,12 @@ impl Drop for Indexer {
 #[error("indexing cancelled")]
 pub struct Cancelled;
 
-fn run(path: &Path, opts: &Options, tx: &Sender<Update>, cancel: &AtomicBool) -> anyhow::Result<Arc<Model>> {
+fn run(
+    path: &Path,
+    opts: &Options,
+    tx: &Sender<Update>,
+    cancel: &AtomicBool,
+) -> anyhow::Result<Arc<Model>> {
     let started = Instant::now();
     let session = Session::open(path)?;
     for t in &session.traces {
@@ -149,7 +156,11 @@ fn run(path: &Path, opts: &Options, tx: &Sender<Update>, cancel: &AtomicBool) ->
     if opts.use_cache
         && let Some(dir) = &cache_dir
     {
-        let _ = tx.send(Update::Progress(meter.report(Phase::SavingCache, model.events, model.end)));
+        let _ = tx.send(Update::Progress(meter.report(
+            Phase::SavingCache,
+            model.events,
+            model.end,
+        )));
         // A cache that cannot be written only costs the next open its speed.
         let _ = cache::store(dir, &session.root, &key, &model);
     }

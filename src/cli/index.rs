@@ -45,7 +45,11 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
         match u {
             Update::Progress(p) if tty && p.phase == Phase::Indexing => {
                 let pct = 100.0 * p.bytes_done as f64 / p.bytes_total.max(1) as f64;
-                eprint!("\r{pct:5.1}%  {} events  {:.1} M events/s   ", p.events, p.events_per_s / 1e6);
+                eprint!(
+                    "\r{pct:5.1}%  {} events  {:.1} M events/s   ",
+                    p.events,
+                    p.events_per_s / 1e6
+                );
             }
             Update::Done(r) => {
                 result = Some(r);
@@ -72,7 +76,10 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
         return Ok(true);
     }
     println!("events          {}", s.events);
-    println!("threads         {} ({} processes, {} CPUs)", s.threads, s.processes, s.cpus);
+    println!(
+        "threads         {} ({} processes, {} CPUs)",
+        s.threads, s.processes, s.cpus
+    );
     println!("syscalls        {}", s.syscalls);
     println!("irqs            {} hard, {} soft", s.irqs, s.softirqs);
     println!("block requests  {}", s.block_requests);
@@ -82,7 +89,10 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
     println!("fd lifetimes    {}", s.fds);
     println!("lost-event gaps {} ({} events lost)", s.gaps, s.events_lost);
     println!("model size      {:.1} MB", s.model_bytes as f64 / 1e6);
-    println!("time            {secs:.3} s ({:.2} M events/s)", s.events as f64 / secs / 1e6);
+    println!(
+        "time            {secs:.3} s ({:.2} M events/s)",
+        s.events as f64 / secs / 1e6
+    );
     if let Some(p) = peak_rss() {
         println!("peak memory     {:.1} MB", p as f64 / 1e6);
     }
