@@ -186,7 +186,7 @@ fn build(
             Message::Event(e) => {
                 b.event(&e);
                 n += 1;
-                if n % CHECK_EVERY != 0 {
+                if !n.is_multiple_of(CHECK_EVERY) {
                     continue;
                 }
                 e.timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64
