@@ -270,6 +270,31 @@ impl Model {
         threads + cpus + fds + net + self.block.bytes() + self.strings.heap_bytes()
     }
 
+    /// Releases the spare capacity of every column (vectors grow by doubling while
+    /// building; a finished model keeps exactly what it holds).
+    pub fn shrink(&mut self) {
+        for t in &mut self.threads {
+            t.names.shrink_to_fit();
+            t.states.shrink();
+            t.syscalls.shrink();
+            t.wakeups.span.shrink();
+            t.wakeups.cpu.shrink_to_fit();
+        }
+        for c in &mut self.cpus {
+            c.current.shrink();
+            c.irqs.shrink();
+        }
+        for p in &mut self.processes {
+            p.fds.history.shrink_to_fit();
+        }
+        for n in &mut self.net_ifs {
+            n.packets.at.shrink_to_fit();
+            n.packets.len.shrink_to_fit();
+            n.packets.sent.shrink_to_fit();
+        }
+        self.block.span.shrink();
+    }
+
     /// Rebuilds lookup maps that are not serialised.
     pub fn rebuild(&mut self) {
         self.strings.rebuild();

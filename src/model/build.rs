@@ -512,6 +512,7 @@ impl Builder {
     pub fn finish(mut self) -> Model {
         let mut m = std::mem::take(&mut self.m);
         self.close_into(&mut m);
+        m.shrink();
         m
     }
 

@@ -43,6 +43,11 @@ impl Durations {
     fn bytes(&self) -> usize {
         self.short.capacity() * 4 + self.long.capacity() * 16
     }
+
+    fn shrink(&mut self) {
+        self.short.shrink_to_fit();
+        self.long.shrink_to_fit();
+    }
 }
 
 /// Begin times and durations of a list of intervals.
@@ -128,6 +133,12 @@ impl Intervals {
     pub fn bytes(&self) -> usize {
         self.begin.capacity() * 8 + self.dur.bytes()
     }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.begin.shrink_to_fit();
+        self.dur.shrink();
+    }
 }
 
 /// Reorders a column by `order`.
@@ -195,6 +206,12 @@ impl Timeline {
     pub fn bytes(&self) -> usize {
         self.at.capacity() * 12
     }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.at.shrink_to_fit();
+        self.code.shrink_to_fit();
+    }
 }
 
 /// Flags of a recorded syscall.
@@ -234,6 +251,15 @@ impl SyscallList {
         self.ret.push(ret);
         self.fd.push(fd);
         self.flags.push(flags);
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.span.shrink();
+        self.name.shrink_to_fit();
+        self.ret.shrink_to_fit();
+        self.fd.shrink_to_fit();
+        self.flags.shrink_to_fit();
     }
 
     /// Whether syscall `i` has both its entry and its exit.
@@ -282,6 +308,14 @@ impl IrqList {
         self.number.push(number);
         let lat = raise.and_then(|r| u32::try_from(begin.saturating_sub(r)).ok());
         self.raise_latency.push(lat.unwrap_or(u32::MAX));
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.span.shrink();
+        self.kind.shrink_to_fit();
+        self.number.shrink_to_fit();
+        self.raise_latency.shrink_to_fit();
     }
 
     /// Sorts by begin (nested interrupts end before the ones they interrupt).
