@@ -15,6 +15,7 @@ pub mod stats;
 pub mod store;
 
 mod handlers;
+mod kernel;
 mod sched;
 mod syscall;
 
