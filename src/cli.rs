@@ -4,6 +4,7 @@ pub mod bench;
 pub mod demo;
 pub mod dump;
 pub mod r#gen;
+pub mod index;
 pub mod info;
 
 use std::path::PathBuf;
@@ -39,6 +40,11 @@ pub enum Command {
     Gen(r#gen::GenArgs),
     /// Generate the built-in `web` scenario once (in the cache directory) and open it.
     Demo(demo::DemoArgs),
+    /// Build the kernel state model (threads, CPUs, syscalls, IRQs, fds...) and summarise it.
+    ///
+    /// The model is cached in $XDG_CACHE_HOME/lttng-tui so the next open is instant; the
+    /// summary gives counts, time taken, events/s and peak memory (a benchmark).
+    Index(index::IndexArgs),
     /// Measure decoding speed against babeltrace2 on the same trace, side by side.
     Bench(bench::BenchArgs),
 }

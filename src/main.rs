@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lttng_tui::cli::{Cli, Command, bench, demo, dump, info};
+use lttng_tui::cli::{Cli, Command, bench, demo, dump, index, info};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -9,6 +9,7 @@ fn main() -> ExitCode {
         (Some(Command::Dump(args)), _) => dump::run(&args),
         (Some(Command::Info(args)), _) => info::run(&args),
         (Some(Command::Bench(args)), _) => bench::run(&args),
+        (Some(Command::Index(args)), _) => index::run(&args),
         (Some(Command::Gen(args)), _) => lttng_tui::cli::r#gen::run(&args).map(|()| true),
         (Some(Command::Demo(args)), _) => demo::run(&args),
         (None, Some(path)) => info::run(&info::InfoArgs { json: false, path }),

@@ -1,0 +1,219 @@
+//! The background indexer: builds the [`Model`] of a trace on its own thread, reporting
+//! progress and publishing consistent partial snapshots over a crossbeam channel, so a
+//! consumer (the TUI, `lttng-tui index`) can show results for the part already indexed.
+//! Cancellable at any time; optionally backed by an on-disk cache ([`cache`]).
+
+pub mod cache;
+mod progress;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use crate::ctf::message::Message;
+use crate::ctf::session::Session;
+use crate::model::build::check_kernel;
+use crate::model::{Builder, Model};
+use progress::Meter;
+pub use progress::{Phase, Progress};
+
+/// How to index.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Read and write the on-disk cache.
+    pub use_cache: bool,
+    /// Cache directory (default: `$XDG_CACHE_HOME/lttng-tui`).
+    pub cache_dir: Option<PathBuf>,
+    /// Minimum time between progress updates.
+    pub progress_every: Duration,
+    /// Time before the first snapshot (`None`: no snapshots); later ones come at doubling
+    /// intervals (capped at 8 s), because each snapshot copies the model built so far.
+    pub first_snapshot: Option<Duration>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            use_cache: true,
+            cache_dir: None,
+            progress_every: Duration::from_millis(100),
+            first_snapshot: Some(Duration::from_millis(250)),
+        }
+    }
+}
+
+/// What the indexer thread says.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// How far it is.
+    Progress(Progress),
+    /// The model of the part indexed so far (consistent: open intervals closed).
+    Snapshot(Arc<Model>),
+    /// Finished: the full model, or why not.
+    Done(Result<Arc<Model>, String>),
+}
+
+/// A running indexer. Dropping it cancels the work.
+#[derive(Debug)]
+pub struct Indexer {
+    /// Updates, in order; [`Update::Done`] is the last one.
+    pub updates: Receiver<Update>,
+    cancel: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Events between two looks at the clock and the cancel flag.
+const CHECK_EVERY: u64 = 1 << 16;
+
+impl Indexer {
+    /// Starts indexing the trace(s) under `path` on a thread named `lttng-tui-index`.
+    pub fn spawn(path: &Path, opts: Options) -> std::io::Result<Indexer> {
+        let (tx, rx) = unbounded();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let path = path.to_path_buf();
+        let thread = std::thread::Builder::new()
+            .name("lttng-tui-index".into())
+            .spawn(move || {
+                let result = run(&path, &opts, &tx, &flag);
+                let _ = tx.send(Update::Done(result.map_err(|e| format!("{e:#}"))));
+            })?;
+        Ok(Indexer {
+            updates: rx,
+            cancel,
+            thread: Some(thread),
+        })
+    }
+
+    /// Asks the thread to stop as soon as possible (within one check interval).
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Waits for the end and returns the model (ignoring intermediate updates).
+    pub fn wait(mut self) -> anyhow::Result<Arc<Model>> {
+        let mut last = None;
+        for u in self.updates.iter() {
+            if let Update::Done(r) = u {
+                last = Some(r);
+                break;
+            }
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        match last {
+            Some(Ok(m)) => Ok(m),
+            Some(Err(e)) => Err(anyhow::anyhow!(e)),
+            None => Err(anyhow::anyhow!(
+                "the indexer thread stopped without a result"
+            )),
+        }
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        self.cancel();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Why indexing stopped early.
+#[derive(Debug, thiserror::Error)]
+#[error("indexing cancelled")]
+pub struct Cancelled;
+
+fn run(
+    path: &Path,
+    opts: &Options,
+    tx: &Sender<Update>,
+    cancel: &AtomicBool,
+) -> anyhow::Result<Arc<Model>> {
+    let started = Instant::now();
+    let session = Session::open(path)?;
+    for t in &session.traces {
+        check_kernel(&t.class)?;
+    }
+    let mut meter = Meter::new(&session, started);
+    let key = cache::Key::of(&session);
+    let cache_dir = opts.cache_dir.clone().or_else(cache::default_dir);
+    if opts.use_cache
+        && let Some(dir) = &cache_dir
+    {
+        let _ = tx.send(Update::Progress(meter.report(Phase::LoadingCache, 0, 0)));
+        if let Some(m) = cache::load(dir, &session.root, &key) {
+            return Ok(Arc::new(m));
+        }
+    }
+    let model = build(&session, opts, tx, cancel, &mut meter)?;
+    if opts.use_cache
+        && let Some(dir) = &cache_dir
+    {
+        let _ = tx.send(Update::Progress(meter.report(
+            Phase::SavingCache,
+            model.events,
+            model.end,
+        )));
+        // A cache that cannot be written only costs the next open its speed.
+        let _ = cache::store(dir, &session.root, &key, &model);
+    }
+    Ok(model)
+}
+
+/// Runs the state machine over every message, with progress, snapshots and cancellation.
+fn build(
+    session: &Session,
+    opts: &Options,
+    tx: &Sender<Update>,
+    cancel: &AtomicBool,
+    meter: &mut Meter,
+) -> anyhow::Result<Arc<Model>> {
+    let mut b = Builder::new();
+    let mut it = session.messages();
+    let mut n: u64 = 0;
+    let mut next_progress = Instant::now();
+    let mut snapshot_gap = opts.first_snapshot.unwrap_or(Duration::MAX);
+    let mut next_snapshot = Instant::now().checked_add(snapshot_gap);
+    while let Some(msg) = it.next_message() {
+        let last_ts = match msg {
+            Message::Event(e) => {
+                b.event(&e);
+                n += 1;
+                if !n.is_multiple_of(CHECK_EVERY) {
+                    continue;
+                }
+                e.timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64
+            }
+            Message::Lost(l) => {
+                b.lost(&l);
+                continue;
+            }
+        };
+        if cancel.load(Ordering::Relaxed) {
+            return Err(Cancelled.into());
+        }
+        let now = Instant::now();
+        if now >= next_progress {
+            let _ = tx.send(Update::Progress(meter.report(Phase::Indexing, n, last_ts)));
+            next_progress = now + opts.progress_every;
+        }
+        if next_snapshot.is_some_and(|at| now >= at) {
+            let _ = tx.send(Update::Snapshot(Arc::new(b.snapshot())));
+            snapshot_gap = (snapshot_gap * 2).min(Duration::from_secs(8));
+            next_snapshot = Instant::now().checked_add(snapshot_gap);
+        }
+    }
+    if let Some(e) = it.errors().first() {
+        // The model of what was readable is still useful: report, do not fail.
+        eprintln!("lttng-tui: warning: {e}");
+    }
+    let _ = tx.send(Update::Progress(meter.report(Phase::Done, n, u64::MAX)));
+    Ok(Arc::new(b.finish()))
+}

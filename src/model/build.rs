@@ -1,0 +1,489 @@
+//! The state machine's frame: per-event dispatch, thread and CPU bookkeeping, lost events,
+//! and turning live state into a consistent [`Model`] (at the end or for a snapshot).
+
+use std::collections::HashMap;
+
+use super::fields::int;
+use super::intern::StrId;
+pub(super) use super::kernel::KernelRules;
+use super::plan::{Kind, Plan, PlanCache};
+use super::store::sysflag;
+use super::{Cpu, Gap, IrqKind, Model, NO_THREAD, Process, SchedState, Thread};
+use crate::ctf::ir::{EnvValue, TraceClass};
+use crate::ctf::message::{EventRecord, LostKind, LostRecord};
+
+/// Why a trace cannot be modelled.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    /// Not a kernel trace written by lttng-modules.
+    #[error("not an LTTng kernel trace (domain {domain:?}, tracer {tracer:?})")]
+    NotKernel {
+        /// `env.domain`.
+        domain: String,
+        /// `env.tracer_name`.
+        tracer: String,
+    },
+}
+
+/// Whether `class` describes an LTTng kernel trace.
+pub fn check_kernel(class: &TraceClass) -> Result<(), BuildError> {
+    let s = |k| match class.env(k) {
+        Some(EnvValue::Str(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let (domain, tracer) = (s("domain"), s("tracer_name"));
+    if domain == "kernel" && tracer.starts_with("lttng-modules") {
+        return Ok(());
+    }
+    Err(BuildError::NotKernel { domain, tracer })
+}
+
+/// A syscall waiting for its exit, with the entry arguments the exit needs.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pending {
+    pub name: StrId,
+    pub effect: super::syscall::Effect,
+    pub begin: u64,
+    pub fd: i64,
+    pub path: Option<StrId>,
+    pub cmd: i64,
+    pub family: i64,
+    pub port: i64,
+    pub v4: Option<[i64; 4]>,
+    pub flags: i64,
+}
+
+/// Per-thread state that only matters while building.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Live {
+    /// CPU it is current on, or `NO_CPU`.
+    pub on: u32,
+    /// Last CPU it ran on.
+    pub last_cpu: u32,
+    /// Switch-in time (when `on` is set).
+    pub since: u64,
+    /// The current run was inferred (not switched in within the trace).
+    pub inferred: bool,
+    pub pending: Option<Pending>,
+    /// First wake-up since it last ran.
+    pub wake: Option<u64>,
+    pub state: SchedState,
+}
+
+pub(super) const NO_CPU: u32 = u32::MAX;
+
+impl Default for Live {
+    fn default() -> Self {
+        Live {
+            on: NO_CPU,
+            last_cpu: NO_CPU,
+            since: 0,
+            inferred: false,
+            pending: None,
+            wake: None,
+            state: SchedState::Unknown,
+        }
+    }
+}
+
+/// An interrupt being serviced.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Frame {
+    pub kind: IrqKind,
+    pub number: u32,
+    pub begin: u64,
+    pub raise: Option<u64>,
+}
+
+/// Per-CPU state that only matters while building.
+#[derive(Debug, Clone, Default)]
+pub(super) struct CpuLive {
+    /// Current thread, `NO_THREAD` when unknown.
+    pub current: u32,
+    /// Since when the current thread is current (or since when it is unknown).
+    pub since: u64,
+    pub stack: Vec<Frame>,
+    /// Pending raise time per softirq vector.
+    pub raised: [Option<u64>; 16],
+    /// The idle thread's index, once created.
+    pub idle: u32,
+}
+
+/// Builds a [`Model`] from messages in time order.
+pub struct Builder {
+    pub(super) m: Model,
+    plans: PlanCache,
+    pub(super) live: Vec<Live>,
+    /// TID → thread index of its current generation (`NO_THREAD` when none).
+    by_tid: Vec<u32>,
+    pub(super) pids: HashMap<u32, u32>,
+    pub(super) tables: HashMap<i64, u32>,
+    pub(super) cpus: Vec<CpuLive>,
+    stream_cpu: HashMap<(usize, usize), u32>,
+    rules: Vec<Option<KernelRules>>,
+    pub(super) pending_block: HashMap<(u32, u64), (u64, u32, bool, u32)>,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder::new()
+    }
+}
+
+/// Event time in ns since the epoch (raw cycles when the clock does not convert).
+#[inline]
+fn ts(ev: &EventRecord<'_>) -> u64 {
+    ev.timestamp.map_or(0, |t| {
+        t.ns_from_origin
+            .map_or(t.cycles, |ns| u64::try_from(ns).unwrap_or(0))
+    })
+}
+
+impl Builder {
+    /// An empty builder.
+    pub fn new() -> Builder {
+        Builder {
+            m: Model {
+                begin: u64::MAX,
+                ..Model::default()
+            },
+            plans: PlanCache::default(),
+            live: Vec::new(),
+            by_tid: Vec::new(),
+            pids: HashMap::new(),
+            tables: HashMap::new(),
+            cpus: Vec::new(),
+            stream_cpu: HashMap::new(),
+            rules: Vec::new(),
+            pending_block: HashMap::new(),
+        }
+    }
+
+    /// Feeds one event.
+    pub fn event(&mut self, ev: &EventRecord<'_>) {
+        let plan = self
+            .plans
+            .get(ev.class, ev.stream.stream_class, &mut self.m.strings);
+        let t = ts(ev);
+        let cpu = match int(ev.packet_context.as_ref(), plan.cpu_id) {
+            Some(c) => u32::try_from(c).unwrap_or(0),
+            None => self.stream_cpu_guess(ev.stream.trace_index, ev.stream.stream_index, None),
+        };
+        self.stream_cpu
+            .entry((ev.stream.trace_index, ev.stream.stream_index))
+            .or_insert(cpu);
+        self.touch_cpu(cpu, t);
+        if plan.ctx_tid.0.present() || plan.ctx_tid.1.present() {
+            self.apply_context(ev, &plan, cpu, t);
+        }
+        let p = ev.payload.as_ref();
+        match plan.kind {
+            Kind::Ignore => {}
+            Kind::SchedSwitch => {
+                let rules = self.rules_for(ev);
+                self.sched_switch(p, &plan, cpu, t, rules);
+            }
+            Kind::Waking | Kind::Wakeup => self.wakeup(p, &plan, cpu, t),
+            Kind::Migrate => self.migrate(p, &plan, cpu, t),
+            Kind::Fork => self.fork(p, &plan, cpu, t),
+            Kind::Exec => self.exec(p, &plan, cpu, t),
+            Kind::ProcessExit => self.process_exit(p, &plan, cpu, t),
+            Kind::ProcessFree => self.process_free(p, &plan, t),
+            Kind::SysEntry(name) => self.sys_entry(p, &plan, name, cpu, t),
+            Kind::SysExit(name) => self.sys_exit(p, &plan, name, cpu, t),
+            Kind::IrqEntry => self.irq_entry(p, &plan, cpu, t),
+            Kind::IrqExit => self.irq_exit(p, &plan, cpu, t),
+            Kind::SoftirqEntry => self.softirq_entry(p, &plan, cpu, t),
+            Kind::SoftirqExit => self.softirq_exit(p, &plan, cpu, t),
+            Kind::SoftirqRaise => self.softirq_raise(p, &plan, cpu, t),
+            Kind::BlockIssue => self.block_issue(p, &plan, cpu, t),
+            Kind::BlockComplete => self.block_complete(p, &plan, t),
+            Kind::NetXmit | Kind::NetRecv => self.packet(p, &plan, t),
+            Kind::DumpProcess => self.dump_process(p, &plan, t),
+            Kind::DumpFd => self.dump_fd(p, &plan, t),
+            Kind::DumpBlockDevice => self.dump_block_device(p, &plan),
+            Kind::DumpInterrupt => self.dump_interrupt(p, &plan),
+        }
+    }
+
+    fn rules_for(&mut self, ev: &EventRecord<'_>) -> KernelRules {
+        let i = ev.stream.trace_index;
+        if self.rules.len() <= i {
+            self.rules.resize(i + 1, None);
+        }
+        *self.rules[i].get_or_insert_with(|| KernelRules::of(ev.stream.trace))
+    }
+
+    /// The CPU of a stream: learned from its events, else the `_N` suffix of its file name.
+    fn stream_cpu_guess(&self, trace: usize, stream: usize, path: Option<&std::path::Path>) -> u32 {
+        if let Some(&c) = self.stream_cpu.get(&(trace, stream)) {
+            return c;
+        }
+        path.and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.rsplit('_').next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(stream as u32)
+    }
+
+    fn touch_cpu(&mut self, cpu: u32, t: u64) {
+        let c = cpu as usize;
+        while self.cpus.len() <= c {
+            let id = self.cpus.len() as u32;
+            self.cpus.push(CpuLive {
+                current: NO_THREAD,
+                idle: NO_THREAD,
+                ..CpuLive::default()
+            });
+            self.m.cpus.push(Cpu {
+                id,
+                ..Cpu::default()
+            });
+        }
+        let mc = &mut self.m.cpus[c];
+        if mc.first.is_none() {
+            mc.first = Some(t);
+            self.cpus[c].since = t;
+        }
+        mc.last = mc.last.max(t);
+        mc.events += 1;
+        self.m.events += 1;
+        self.m.begin = self.m.begin.min(t);
+        self.m.end = self.m.end.max(t);
+    }
+
+    /// `tid`/`pid` contexts: they name the current thread even when the CPU's state is
+    /// unknown (before its first switch or after lost events).
+    fn apply_context(&mut self, ev: &EventRecord<'_>, plan: &Plan, cpu: u32, t: u64) {
+        let read = |(a, b): (super::fields::Slot, super::fields::Slot)| {
+            int(ev.stream_event_context.as_ref(), a).or_else(|| int(ev.event_context.as_ref(), b))
+        };
+        let Some(tid) = read(plan.ctx_tid).and_then(|v| u32::try_from(v).ok()) else {
+            return;
+        };
+        let th = self.thread(tid, cpu);
+        if let Some(pid) = read(plan.ctx_pid).and_then(|v| u32::try_from(v).ok())
+            && tid != 0
+            && self.m.threads[th as usize].pid.is_none()
+        {
+            self.set_pid(th, pid);
+        }
+        if self.cpus[cpu as usize].current == NO_THREAD && self.live[th as usize].on == NO_CPU {
+            self.switch_in(th, cpu, t, true);
+        }
+    }
+
+    /// The thread of `tid` now (the idle thread of `cpu` for 0), created on first sight.
+    pub(super) fn thread(&mut self, tid: u32, cpu: u32) -> u32 {
+        if tid == 0 {
+            let idle = self.cpus[cpu as usize].idle;
+            if idle != NO_THREAD {
+                return idle;
+            }
+            let ix = self.new_thread(Thread {
+                tid: 0,
+                idle_cpu: Some(cpu),
+                kernel: true,
+                ..Thread::default()
+            });
+            self.cpus[cpu as usize].idle = ix;
+            return ix;
+        }
+        let i = tid as usize;
+        if let Some(&ix) = self.by_tid.get(i)
+            && ix != NO_THREAD
+        {
+            return ix;
+        }
+        self.new_generation(tid)
+    }
+
+    /// The thread of `tid` if one is known (never the idle thread).
+    pub(super) fn known(&self, tid: u32) -> Option<u32> {
+        self.by_tid
+            .get(tid as usize)
+            .copied()
+            .filter(|&ix| ix != NO_THREAD && tid != 0)
+    }
+
+    /// Starts a new generation of `tid`.
+    pub(super) fn new_generation(&mut self, tid: u32) -> u32 {
+        let ix = self.new_thread(Thread {
+            tid,
+            ..Thread::default()
+        });
+        let i = tid as usize;
+        if self.by_tid.len() <= i {
+            self.by_tid.resize(i + 1, NO_THREAD);
+        }
+        self.by_tid[i] = ix;
+        ix
+    }
+
+    /// Forgets the current generation of `tid` (after `sched_process_free`).
+    pub(super) fn detach(&mut self, tid: u32) {
+        if let Some(slot) = self.by_tid.get_mut(tid as usize) {
+            *slot = NO_THREAD;
+        }
+    }
+
+    fn new_thread(&mut self, th: Thread) -> u32 {
+        let ix = self.m.threads.len() as u32;
+        self.m.threads.push(th);
+        self.live.push(Live::default());
+        ix
+    }
+
+    /// The process of `pid`, created on first sight.
+    pub(super) fn process(&mut self, pid: u32) -> u32 {
+        if let Some(&p) = self.pids.get(&pid) {
+            return p;
+        }
+        let p = self.m.processes.len() as u32;
+        self.m.processes.push(Process {
+            pid,
+            ..Process::default()
+        });
+        self.pids.insert(pid, p);
+        p
+    }
+
+    /// Sets a thread's pid and attaches it to that process.
+    pub(super) fn set_pid(&mut self, th: u32, pid: u32) {
+        let p = self.process(pid);
+        let t = &mut self.m.threads[th as usize];
+        t.pid = Some(pid);
+        t.process = Some(p);
+    }
+
+    /// The process a thread's fds live in (its own pid when it is not known yet).
+    pub(super) fn process_of(&mut self, th: u32) -> u32 {
+        if let Some(p) = self.m.threads[th as usize].process {
+            return p;
+        }
+        let tid = self.m.threads[th as usize].tid;
+        let p = self.process(tid);
+        self.m.threads[th as usize].process = Some(p);
+        p
+    }
+
+    /// Records the thread's name when it changed.
+    pub(super) fn set_name(&mut self, th: u32, t: u64, name: &[u8]) {
+        let thread = &self.m.threads[th as usize];
+        if let Some(last) = thread.name()
+            && self.m.strings.get(last).as_bytes() == name
+        {
+            return;
+        }
+        let id = self.m.strings.intern_bytes(name);
+        self.m.threads[th as usize].names.push((t, id));
+    }
+
+    /// Changes a thread's scheduling state from `t` on.
+    pub(super) fn set_state(&mut self, th: u32, t: u64, s: SchedState, cpu: u32) {
+        self.live[th as usize].state = s;
+        self.m.threads[th as usize].states.set(t, s.code(cpu));
+    }
+
+    /// Feeds a lost-events notice: the stream's CPU becomes unknown from the window start.
+    pub fn lost(&mut self, l: &LostRecord<'_>) {
+        let to_ns = |t: Option<crate::ctf::message::Timestamp>| {
+            t.and_then(|t| t.ns_from_origin)
+                .and_then(|n| u64::try_from(n).ok())
+        };
+        let (begin, end) = (to_ns(l.begin), to_ns(l.end));
+        let begin = begin.or(end).unwrap_or(self.m.end);
+        let end = end.unwrap_or(begin);
+        let cpu = self.stream_cpu_guess(
+            l.stream.trace_index,
+            l.stream.stream_index,
+            Some(l.stream.stream_path),
+        );
+        self.touch_cpu(cpu, begin);
+        self.m.cpus[cpu as usize].events -= 1;
+        self.m.events -= 1;
+        self.m.gaps.push(Gap {
+            cpu,
+            begin,
+            end,
+            count: l.count,
+            packets: l.kind == LostKind::Packets,
+        });
+        self.invalidate_cpu(cpu, begin);
+    }
+
+    fn invalidate_cpu(&mut self, cpu: u32, t: u64) {
+        let c = cpu as usize;
+        let cur = self.cpus[c].current;
+        if cur != NO_THREAD {
+            self.switch_out(cur, cpu, t);
+            self.set_state(cur, t, SchedState::Unknown, cpu);
+        }
+        let cl = &mut self.cpus[c];
+        let dropped = cl.stack.len() + cl.raised.iter().flatten().count();
+        cl.stack.clear();
+        cl.raised = [None; 16];
+        cl.current = NO_THREAD;
+        cl.since = t;
+        self.m.cpus[c].current.set(t, NO_THREAD);
+        let mut invalid = dropped as u64;
+        for (ix, l) in self.live.iter_mut().enumerate() {
+            if l.last_cpu == cpu && (l.pending.is_some() || l.wake.is_some()) {
+                if let Some(p) = l.pending.take() {
+                    let th = &mut self.m.threads[ix];
+                    th.syscalls
+                        .push(p.begin, t, p.name, 0, p.fd as i32, sysflag::NO_EXIT);
+                }
+                l.wake = None;
+                invalid += 1;
+            }
+        }
+        self.m.counters.invalidated += invalid;
+    }
+
+    /// A consistent copy of what is known so far, with open intervals closed at the last
+    /// event time.
+    pub fn snapshot(&self) -> Model {
+        let mut m = self.m.clone();
+        self.close_into(&mut m);
+        m
+    }
+
+    /// The finished model.
+    pub fn finish(mut self) -> Model {
+        let mut m = std::mem::take(&mut self.m);
+        self.close_into(&mut m);
+        m.shrink();
+        m
+    }
+
+    fn close_into(&self, m: &mut Model) {
+        let end = m.end;
+        if m.begin == u64::MAX {
+            m.begin = 0;
+        }
+        for (c, cl) in self.cpus.iter().enumerate() {
+            if cl.current != NO_THREAD {
+                let l = &self.live[cl.current as usize];
+                let ran = end.saturating_sub(l.since);
+                let th = &mut m.threads[cl.current as usize];
+                if l.inferred {
+                    th.inferred_cpu_ns += ran;
+                } else {
+                    th.cpu_ns += ran;
+                    if th.idle_cpu.is_none() {
+                        m.cpus[c].busy_ns += ran;
+                    }
+                }
+            }
+            m.cpus[c].irqs.seal();
+        }
+        for (ix, l) in self.live.iter().enumerate() {
+            if let Some(p) = l.pending {
+                m.threads[ix]
+                    .syscalls
+                    .push(p.begin, end, p.name, 0, p.fd as i32, sysflag::NO_EXIT);
+            }
+        }
+    }
+}

@@ -1,0 +1,386 @@
+//! Columnar interval storage: one vector per attribute, no allocation per interval.
+//!
+//! Intervals are appended in begin order per list (or sorted once when a list is sealed), so
+//! "which intervals overlap [a, b]" is a binary search: the first interval that can reach `a`
+//! begins at or after `a − longest duration`, the last one begins before `b`.
+
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+
+use super::intern::StrId;
+
+/// Durations in 4 bytes each; the rare ones over ~4.29 s go to a side table.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Durations {
+    short: Vec<u32>,
+    long: Vec<(u32, u64)>,
+}
+
+impl Durations {
+    fn push(&mut self, d: u64) {
+        match u32::try_from(d) {
+            Ok(s) if s != u32::MAX => self.short.push(s),
+            _ => {
+                self.long.push((self.short.len() as u32, d));
+                self.short.push(u32::MAX);
+            }
+        }
+    }
+
+    /// Duration of interval `i`.
+    pub fn get(&self, i: usize) -> u64 {
+        match self.short.get(i) {
+            Some(&u32::MAX) => self
+                .long
+                .binary_search_by_key(&(i as u32), |&(k, _)| k)
+                .map_or(u64::from(u32::MAX), |k| self.long[k].1),
+            Some(&s) => u64::from(s),
+            None => 0,
+        }
+    }
+
+    fn bytes(&self) -> usize {
+        self.short.capacity() * 4 + self.long.capacity() * 16
+    }
+
+    fn shrink(&mut self) {
+        self.short.shrink_to_fit();
+        self.long.shrink_to_fit();
+    }
+}
+
+/// Begin times and durations of a list of intervals.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Intervals {
+    begin: Vec<u64>,
+    dur: Durations,
+    longest: u64,
+}
+
+impl Intervals {
+    /// Appends `[begin, end]` (an `end` before `begin` counts as empty).
+    pub fn push(&mut self, begin: u64, end: u64) {
+        let d = end.saturating_sub(begin);
+        self.begin.push(begin);
+        self.dur.push(d);
+        self.longest = self.longest.max(d);
+    }
+
+    /// Number of intervals.
+    pub fn len(&self) -> usize {
+        self.begin.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.begin.is_empty()
+    }
+
+    /// Begin of interval `i`.
+    pub fn begin(&self, i: usize) -> u64 {
+        self.begin.get(i).copied().unwrap_or(0)
+    }
+
+    /// Duration of interval `i`.
+    pub fn dur(&self, i: usize) -> u64 {
+        self.dur.get(i)
+    }
+
+    /// End of interval `i`.
+    pub fn end(&self, i: usize) -> u64 {
+        self.begin(i).saturating_add(self.dur(i))
+    }
+
+    /// Candidate indices for intervals overlapping `[a, b]` (check each with
+    /// [`Intervals::overlaps`]; with non-nested lists every candidate overlaps).
+    pub fn candidates(&self, a: u64, b: u64) -> Range<usize> {
+        let lo = self
+            .begin
+            .partition_point(|&x| x < a.saturating_sub(self.longest));
+        let hi = self.begin.partition_point(|&x| x <= b);
+        lo..hi.max(lo)
+    }
+
+    /// Whether interval `i` overlaps `[a, b]`.
+    pub fn overlaps(&self, i: usize, a: u64, b: u64) -> bool {
+        self.begin(i) <= b && self.end(i) >= a
+    }
+
+    /// Indices of intervals overlapping `[a, b]`.
+    pub fn overlapping(&self, a: u64, b: u64) -> impl Iterator<Item = usize> + '_ {
+        self.candidates(a, b)
+            .filter(move |&i| self.overlaps(i, a, b))
+    }
+
+    /// The order that sorts the list by begin (stable).
+    pub fn sort_order(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.len() as u32).collect();
+        order.sort_by_key(|&i| self.begin[i as usize]);
+        order
+    }
+
+    /// Reorders by `order` (from [`Intervals::sort_order`]).
+    pub fn permute(&mut self, order: &[u32]) {
+        let mut next = Intervals::default();
+        for &i in order {
+            next.push(self.begin(i as usize), self.end(i as usize));
+        }
+        *self = next;
+    }
+
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.begin.capacity() * 8 + self.dur.bytes()
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.begin.shrink_to_fit();
+        self.dur.shrink();
+    }
+}
+
+/// Reorders a column by `order`.
+pub fn permute<T: Copy>(col: &mut Vec<T>, order: &[u32]) {
+    *col = order.iter().map(|&i| col[i as usize]).collect();
+}
+
+/// A step function of time: value `code[i]` from `at[i]` until `at[i + 1]`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Timeline {
+    at: Vec<u64>,
+    code: Vec<u32>,
+}
+
+impl Timeline {
+    /// Sets the value from `t` on; a change at the same instant replaces the previous one,
+    /// and an unchanged value adds nothing.
+    pub fn set(&mut self, t: u64, code: u32) {
+        if self.code.last() == Some(&code) {
+            return;
+        }
+        if let Some(&last) = self.at.last()
+            && last >= t
+            && let Some(c) = self.code.last_mut()
+        {
+            *c = code;
+            return;
+        }
+        self.at.push(t);
+        self.code.push(code);
+    }
+
+    /// The value at `t`, when one was set at or before it.
+    pub fn at(&self, t: u64) -> Option<u32> {
+        let i = self.at.partition_point(|&x| x <= t);
+        i.checked_sub(1).map(|i| self.code[i])
+    }
+
+    /// The last value.
+    pub fn last(&self) -> Option<u32> {
+        self.code.last().copied()
+    }
+
+    /// Steps as `(begin, end, code)` overlapping `[a, b]`; the last one ends at `end`.
+    pub fn steps(&self, a: u64, b: u64, end: u64) -> impl Iterator<Item = (u64, u64, u32)> + '_ {
+        let first = self.at.partition_point(|&x| x <= a).saturating_sub(1);
+        let last = self.at.partition_point(|&x| x <= b);
+        (first..last).map(move |i| {
+            let stop = self.at.get(i + 1).copied().unwrap_or(end.max(self.at[i]));
+            (self.at[i], stop, self.code[i])
+        })
+    }
+
+    /// Number of steps.
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    /// Whether nothing was set.
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.at.capacity() * 12
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.at.shrink_to_fit();
+        self.code.shrink_to_fit();
+    }
+}
+
+/// Flags of a recorded syscall.
+pub mod sysflag {
+    /// The entry was not seen (exit without entry): the begin is the exit time.
+    pub const NO_ENTRY: u8 = 1;
+    /// The exit was not seen (`exit_group`, lost events, end of trace).
+    pub const NO_EXIT: u8 = 2;
+    /// Bytes read (ret > 0 of a read-family call).
+    pub const READ: u8 = 4;
+    /// Bytes written.
+    pub const WRITE: u8 = 8;
+    /// Shift of the fd class (`FdKind as u8`) at completion.
+    pub const KIND_SHIFT: u8 = 4;
+}
+
+/// Every syscall of one thread, in begin order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SyscallList {
+    /// Begin and duration.
+    pub span: Intervals,
+    /// Canonical name.
+    pub name: Vec<StrId>,
+    /// Return value (0 when the exit was not seen).
+    pub ret: Vec<i64>,
+    /// The fd argument, or −1.
+    pub fd: Vec<i32>,
+    /// [`sysflag`] bits.
+    pub flags: Vec<u8>,
+}
+
+impl SyscallList {
+    /// Appends one syscall.
+    pub fn push(&mut self, begin: u64, end: u64, name: StrId, ret: i64, fd: i32, flags: u8) {
+        self.span.push(begin, end);
+        self.name.push(name);
+        self.ret.push(ret);
+        self.fd.push(fd);
+        self.flags.push(flags);
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.span.shrink();
+        self.name.shrink_to_fit();
+        self.ret.shrink_to_fit();
+        self.fd.shrink_to_fit();
+        self.flags.shrink_to_fit();
+    }
+
+    /// Whether syscall `i` has both its entry and its exit.
+    pub fn complete(&self, i: usize) -> bool {
+        self.flags[i] & (sysflag::NO_ENTRY | sysflag::NO_EXIT) == 0
+    }
+
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.span.bytes()
+            + self.name.capacity() * 4
+            + self.ret.capacity() * 8
+            + self.fd.capacity() * 4
+            + self.flags.capacity()
+    }
+}
+
+/// Interrupt kinds in [`IrqList::kind`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[repr(u8)]
+pub enum IrqKind {
+    /// A hard IRQ (`irq_handler_*`).
+    Hard,
+    /// A softirq.
+    Soft,
+}
+
+/// Hard IRQs and softirqs of one CPU, in begin order once sealed.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct IrqList {
+    /// Entry and exit.
+    pub span: Intervals,
+    /// Hard or soft.
+    pub kind: Vec<IrqKind>,
+    /// IRQ line or softirq vector.
+    pub number: Vec<u32>,
+    /// Softirq raise-to-entry latency (`u32::MAX` when unknown or over 4.29 s).
+    pub raise_latency: Vec<u32>,
+}
+
+impl IrqList {
+    /// Appends one interrupt.
+    pub fn push(&mut self, begin: u64, end: u64, kind: IrqKind, number: u32, raise: Option<u64>) {
+        self.span.push(begin, end);
+        self.kind.push(kind);
+        self.number.push(number);
+        let lat = raise.and_then(|r| u32::try_from(begin.saturating_sub(r)).ok());
+        self.raise_latency.push(lat.unwrap_or(u32::MAX));
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.span.shrink();
+        self.kind.shrink_to_fit();
+        self.number.shrink_to_fit();
+        self.raise_latency.shrink_to_fit();
+    }
+
+    /// Sorts by begin (nested interrupts end before the ones they interrupt).
+    pub fn seal(&mut self) {
+        let order = self.span.sort_order();
+        if order.windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        self.span.permute(&order);
+        permute(&mut self.kind, &order);
+        permute(&mut self.number, &order);
+        permute(&mut self.raise_latency, &order);
+    }
+
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.span.bytes() + self.kind.capacity() + self.number.capacity() * 8
+    }
+}
+
+/// Block requests, issue to completion, in issue order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BlockList {
+    /// Issue and completion.
+    pub span: Intervals,
+    /// Kernel `dev_t`.
+    pub dev: Vec<u32>,
+    /// First sector.
+    pub sector: Vec<u64>,
+    /// Number of 512-byte sectors.
+    pub nr_sector: Vec<u32>,
+    /// Whether it writes.
+    pub write: Vec<bool>,
+    /// Issuing thread (index into `Model::threads`), `u32::MAX` when unknown.
+    pub thread: Vec<u32>,
+}
+
+impl BlockList {
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.span.bytes()
+            + self.dev.capacity() * 4
+            + self.sector.capacity() * 8
+            + self.nr_sector.capacity() * 4
+            + self.write.capacity()
+            + self.thread.capacity() * 4
+    }
+}
+
+/// Wake-up (scheduling) latencies of one thread: first wake-up to switch-in.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LatencyList {
+    /// Wake-up and switch-in.
+    pub span: Intervals,
+    /// CPU the thread was switched in on.
+    pub cpu: Vec<u16>,
+}
+
+/// Packets of one network interface.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PacketList {
+    /// Timestamp.
+    pub at: Vec<u64>,
+    /// Length in bytes.
+    pub len: Vec<u32>,
+    /// Whether it was sent (else received).
+    pub sent: Vec<bool>,
+}

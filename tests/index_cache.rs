@@ -1,0 +1,154 @@
+//! The indexer: results over the channel, cancellation, and the on-disk cache (reused when
+//! valid; stale, corrupt or truncated entries are rebuilt, never trusted).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lttng_tui::r#gen::{GenConfig, ScenarioKind, generate};
+use lttng_tui::index::{Indexer, Options, Phase, Update, cache};
+use lttng_tui::model::Model;
+
+fn gen_small(dir: &Path) {
+    let mut cfg = GenConfig::new(ScenarioKind::Web, dir);
+    cfg.duration_ns = Some(2_000_000_000);
+    generate(&cfg, &mut |_| {}).expect("generate");
+}
+
+/// Indexes `trace` with the cache in `cache_dir`; returns the model and whether it was
+/// built (rather than loaded from the cache).
+fn run(trace: &Path, cache_dir: &Path) -> (Arc<Model>, bool) {
+    let opts = Options {
+        cache_dir: Some(cache_dir.to_path_buf()),
+        ..Options::default()
+    };
+    let ix = Indexer::spawn(trace, opts).expect("spawn");
+    let mut built = false;
+    for u in ix.updates.iter() {
+        match u {
+            Update::Progress(p) if p.phase == Phase::Done => built = true,
+            Update::Done(r) => return (r.expect("index"), built),
+            _ => {}
+        }
+    }
+    panic!("no Done update");
+}
+
+fn same(a: &Model, b: &Model) {
+    assert_eq!(a.events, b.events);
+    assert_eq!(a.cpu_by_tid(), b.cpu_by_tid());
+    assert_eq!(a.syscall_stats(), b.syscall_stats());
+    assert_eq!(a.irq_stats(), b.irq_stats());
+    assert_eq!(a.io_by_pid(), b.io_by_pid());
+}
+
+#[test]
+fn cache_is_reused_when_valid_and_rebuilt_otherwise() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache_dir = dir.path().join("cache");
+    gen_small(&dir.path().join("t"));
+    let trace = dir.path().join("t/kernel");
+
+    let (first, built) = run(&trace, &cache_dir);
+    assert!(built);
+    let (again, built) = run(&trace, &cache_dir);
+    assert!(!built, "a valid cache must be used");
+    same(&first, &again);
+    // Lookups that are not serialised work after loading.
+    assert!(again.strings.find("sched_switch").is_none());
+    assert!(again.strings.find("read").is_some());
+
+    // Corrupt one payload byte: detected by the checksum, rebuilt.
+    let file = cache::file_for(&cache_dir, &trace);
+    let mut bytes = std::fs::read(&file).expect("cache file");
+    let n = bytes.len();
+    bytes[n - 100] ^= 0x55;
+    std::fs::write(&file, &bytes).expect("write");
+    let (rebuilt, built) = run(&trace, &cache_dir);
+    assert!(built, "a corrupt cache must not be trusted");
+    same(&first, &rebuilt);
+
+    // Truncated.
+    let bytes = std::fs::read(&file).expect("cache file");
+    std::fs::write(&file, &bytes[..bytes.len() / 2]).expect("write");
+    assert!(
+        run(&trace, &cache_dir).1,
+        "a truncated cache must not be trusted"
+    );
+
+    // Stale: a stream file changed (size and mtime) after the cache was written.
+    assert!(!run(&trace, &cache_dir).1);
+    let stream = std::fs::read_dir(&trace)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("channel"))
+        })
+        .expect("a stream file");
+    std::thread::sleep(Duration::from_millis(20));
+    let data = std::fs::read(&stream).expect("read");
+    std::fs::write(&stream, &data).expect("rewrite");
+    assert!(run(&trace, &cache_dir).1, "a stale cache must be rebuilt");
+    // Nothing was written into the trace directory.
+    let names: Vec<String> = std::fs::read_dir(&trace)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n == "metadata" || n == "index" || n.starts_with("channel")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn indexer_thread_is_named_sends_snapshots_and_cancels() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = GenConfig::new(ScenarioKind::Uniform, dir.path());
+    cfg.duration_ns = Some(1_000_000_000);
+    generate(&cfg, &mut |_| {}).expect("generate");
+    let trace = dir.path().join("kernel");
+    let opts = Options {
+        use_cache: false,
+        first_snapshot: Some(Duration::ZERO),
+        progress_every: Duration::ZERO,
+        ..Options::default()
+    };
+    let ix = Indexer::spawn(&trace, opts.clone()).expect("spawn");
+    let (mut snapshots, mut last_events, mut progress) = (0, 0, 0);
+    let mut done = None;
+    for u in ix.updates.iter() {
+        match u {
+            Update::Snapshot(m) => {
+                // Snapshots grow and are consistent on their own.
+                assert!(m.events >= last_events);
+                last_events = m.events;
+                snapshots += 1;
+            }
+            Update::Progress(p) => {
+                assert!(p.bytes_done <= p.bytes_total);
+                progress += 1;
+            }
+            Update::Done(r) => {
+                done = Some(r.expect("index"));
+                break;
+            }
+        }
+    }
+    let full = done.expect("done");
+    assert!(
+        snapshots >= 2 && progress >= 2,
+        "{snapshots} snapshots, {progress} reports"
+    );
+    assert!(last_events <= full.events);
+
+    // Cancel right away: the thread stops and says so.
+    let ix = Indexer::spawn(&trace, opts).expect("spawn");
+    ix.cancel();
+    let end = ix.wait();
+    assert!(end.is_err_and(|e| e.to_string().contains("cancelled")));
+}
