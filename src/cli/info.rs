@@ -75,9 +75,21 @@ pub fn run(args: &InfoArgs) -> Result<bool> {
     let session = Session::open(&args.path).context("cannot open trace")?;
     let info = collect(&session);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&info)?);
+        let json = serde_json::to_string_pretty(&info)? + "\n";
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = std::io::Write::write_all(&mut stdout, json.as_bytes())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(e.into());
+        }
     } else {
-        print_text(&info);
+        let text = render_text(&info);
+        let mut stdout = std::io::stdout().lock();
+        if let Err(e) = std::io::Write::write_all(&mut stdout, text.as_bytes())
+            && e.kind() != std::io::ErrorKind::BrokenPipe
+        {
+            return Err(e.into());
+        }
     }
     for e in &info.errors {
         eprintln!("lttng-tui: error: {e}");
@@ -175,41 +187,47 @@ fn trace_facts(trace: &Trace) -> TraceInfo {
     }
 }
 
-fn print_text(info: &SessionInfo) {
+/// The text report (built whole, then written once, so `| head` ends it quietly).
+fn render_text(info: &SessionInfo) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
     for t in &info.traces {
-        println!("Trace {}", t.path);
-        let field = |name: &str, v: &Option<String>| {
+        let _ = writeln!(o, "Trace {}", t.path);
+        for (name, v) in [
+            ("domain", &t.domain),
+            ("hostname", &t.hostname),
+            ("tracer", &t.tracer),
+            ("kernel release", &t.kernel_release),
+        ] {
             if let Some(v) = v {
-                println!("  {name:<16}{v}");
+                let _ = writeln!(o, "  {name:<16}{v}");
             }
-        };
-        field("domain", &t.domain);
-        field("hostname", &t.hostname);
-        field("tracer", &t.tracer);
-        field("kernel release", &t.kernel_release);
-        println!("  {:<16}{}", "streams", t.streams);
-        println!("  {:<16}{}", "packets", t.packets);
-        println!("  {:<16}{}", "events", t.events);
-        println!("  {:<16}{}", "discarded", t.discarded_events);
-        println!("  event classes ({}):", t.event_classes.len());
+        }
+        let _ = writeln!(o, "  {:<16}{}", "streams", t.streams);
+        let _ = writeln!(o, "  {:<16}{}", "packets", t.packets);
+        let _ = writeln!(o, "  {:<16}{}", "events", t.events);
+        let _ = writeln!(o, "  {:<16}{}", "discarded", t.discarded_events);
+        let _ = writeln!(o, "  event classes ({}):", t.event_classes.len());
         let mut classes: Vec<_> = t.event_classes.iter().collect();
         classes.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
         for (name, count) in classes {
-            println!("    {count:>12}  {name}");
+            let _ = writeln!(o, "    {count:>12}  {name}");
         }
     }
-    println!(
+    let _ = writeln!(
+        o,
         "Total: {} events, {} discarded",
         info.events, info.discarded_events
     );
     if let (Some(b), Some(e)) = (info.begin_ns, info.end_ns) {
         let secs = (e - b) as f64 / 1e9;
-        println!("Time range: {b} .. {e} ns since the epoch ({secs:.6} s)");
+        let _ = writeln!(o, "Time range: {b} .. {e} ns since the epoch ({secs:.6} s)");
     }
     for w in &info.warnings {
-        println!("Warning: {w}");
+        let _ = writeln!(o, "Warning: {w}");
     }
     for e in &info.errors {
-        println!("Error: {e}");
+        let _ = writeln!(o, "Error: {e}");
     }
+    o
 }
