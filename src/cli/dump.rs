@@ -54,6 +54,10 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
     let stdout = io::stdout();
     let mut stdout = stdout.lock();
     let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
+    if args.output_format == OutputFormat::Dummy {
+        let (_, outcome) = session.decode_all();
+        return Ok(report_errors(&session, &outcome.errors));
+    }
     let mut write_error = None;
     let mut reader_gone = false;
     let text = args.output_format == OutputFormat::Text;
@@ -111,16 +115,7 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
         return Ok(true);
     }
     stdout.flush().ok();
-    let mut clean = true;
-    for e in &session.failed {
-        eprintln!("lttng-tui: error: {e}");
-        clean = false;
-    }
-    for e in &outcome.errors {
-        eprintln!("lttng-tui: error: {e}");
-        clean = false;
-    }
-    Ok(clean)
+    Ok(report_errors(&session, &outcome.errors))
 }
 
 /// Writes `bytes`; false when the reader went away (`| head`), which is not an error.
@@ -130,4 +125,15 @@ fn write_or_quit(w: &mut impl Write, bytes: &[u8]) -> Result<bool> {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(e).context("cannot write to standard output"),
     }
+}
+
+/// Prints the errors that stopped traces or streams; true when there were none.
+fn report_errors(session: &Session, errors: &[crate::ctf::reader::ReadError]) -> bool {
+    for e in &session.failed {
+        eprintln!("lttng-tui: error: {e}");
+    }
+    for e in errors {
+        eprintln!("lttng-tui: error: {e}");
+    }
+    session.failed.is_empty() && errors.is_empty()
 }

@@ -296,6 +296,50 @@ pub fn for_each_formatted<F>(
 where
     F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
 {
+    for_each_pending(traces, factory, |pending| match pending.message() {
+        Some(msg) => f(&msg, pending.text(), pending.alternative_text()),
+        None => ControlFlow::Continue(()),
+    })
+}
+
+/// The next message in time order, not built yet: consumers that only need the order (or
+/// the pre-rendered text) skip assembling the event record.
+pub struct Pending<'f, 't> {
+    feed: &'f Feed<'t>,
+}
+
+impl<'f, 't> Pending<'f, 't> {
+    /// The message itself.
+    pub fn message(&self) -> Option<Message<'f>> {
+        self.feed.message()
+    }
+
+    fn text_part(&self, part: usize) -> &'f [u8] {
+        let bounds = self.feed.item().text;
+        let (a, b) = (bounds[part] as usize, bounds[part + 1] as usize);
+        self.feed.batch.text.get(a..b).unwrap_or(&[])
+    }
+
+    /// The rendering made on the decoding thread (empty without a formatter).
+    pub fn text(&self) -> &'f [u8] {
+        self.text_part(0)
+    }
+
+    /// The alternative rendering, if the formatter made one.
+    pub fn alternative_text(&self) -> &'f [u8] {
+        self.text_part(1)
+    }
+}
+
+/// The merge loop under [`for_each_formatted`]: hands each pending message to `f`.
+pub fn for_each_pending<F>(
+    traces: &[Trace],
+    factory: Option<&FormatterFactory<'_>>,
+    mut f: F,
+) -> MergeOutcome
+where
+    F: FnMut(&Pending<'_, '_>) -> ControlFlow<()>,
+{
     let mut outcome = MergeOutcome::default();
     std::thread::scope(|scope| {
         let mut feeds = Vec::new();
@@ -347,14 +391,8 @@ where
                 outcome.out_of_order += 1;
             }
             last_ts = last_ts.max(ts);
-            if let Some(msg) = feeds[i].message() {
-                let [t0, t1, t2] = feeds[i].item().text.map(|t| t as usize);
-                let text = &feeds[i].batch.text;
-                let primary = text.get(t0..t1).unwrap_or(&[]);
-                let alternative = text.get(t1..t2).unwrap_or(&[]);
-                if f(&msg, primary, alternative).is_break() {
-                    break;
-                }
+            if f(&Pending { feed: &feeds[i] }).is_break() {
+                break;
             }
             next = if feeds[i].advance(&mut outcome.errors, &mut outcome.events_read) {
                 let k = key(&feeds[i], i, last_ts);

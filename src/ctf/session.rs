@@ -9,7 +9,9 @@ use std::ops::ControlFlow;
 use super::merge::Merger;
 use super::message::Message;
 use super::metadata::parse_metadata_file;
-use super::parallel::{FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted};
+use super::parallel::{
+    FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted, for_each_pending,
+};
 use super::trace::{Trace, TraceError};
 
 /// How deep to look for trace directories: deeper trees are not LTTng layouts, and a bound
@@ -91,6 +93,30 @@ impl Session {
         })
     }
 
+    /// Whether streams are decoded on worker threads (one per stream, up to a limit).
+    fn threaded(&self) -> bool {
+        let streams: usize = self.traces.iter().map(|t| t.streams.len()).sum();
+        streams <= MAX_THREADED_STREAMS
+    }
+
+    /// Decodes every event of every stream and walks them in time order without assembling
+    /// messages: `dump --output-format dummy`. Returns the number of messages walked.
+    pub fn decode_all(&self) -> (u64, MergeOutcome) {
+        let mut walked = 0u64;
+        if !self.threaded() {
+            let outcome = self.for_each_message(|_| {
+                walked += 1;
+                ControlFlow::Continue(())
+            });
+            return (walked, outcome);
+        }
+        let outcome = for_each_pending(&self.traces, None, |_| {
+            walked += 1;
+            ControlFlow::Continue(())
+        });
+        (walked, outcome)
+    }
+
     /// All messages of all traces in time order, decoded on the caller's thread.
     pub fn messages(&self) -> Merger<'_> {
         Merger::new(&self.traces)
@@ -115,8 +141,7 @@ impl Session {
     where
         F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
     {
-        let streams: usize = self.traces.iter().map(|t| t.streams.len()).sum();
-        if streams <= MAX_THREADED_STREAMS {
+        if self.threaded() {
             return for_each_formatted(&self.traces, factory, f);
         }
         let mut formatter = factory.map(|make| make());
