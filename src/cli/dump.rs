@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
-use crate::ctf::message::Message;
 use crate::ctf::parallel::EventFormatter;
-use crate::ctf::session::Session;
+use crate::ctf::reader::ReadError;
+use crate::ctf::session::{Rendered, Session};
 use crate::pretty::recall::RecycleClock;
 use crate::pretty::threaded::BodyFormatter;
 use crate::pretty::{PrettyOptions, PrettyPrinter};
@@ -45,77 +45,71 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
     for w in session.traces.iter().flat_map(|t| &t.warnings) {
         eprintln!("lttng-tui: warning: {w}");
     }
-    let mut printer = PrettyPrinter::new(PrettyOptions {
-        clock_gmt: args.clock_gmt,
-    });
-    printer.set_stale_mode(crate::pretty::recall::StaleMode::Fresh);
-    // babeltrace2 names traces in its warnings relative to the path it was given.
-    printer.set_input_root(Some(args.path.clone()));
-    let stdout = io::stdout();
-    let mut stdout = stdout.lock();
-    let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
-    if args.output_format == OutputFormat::Dummy {
-        let (_, outcome) = session.decode_all();
-        return Ok(report_errors(&session, &outcome.errors));
-    }
-    let mut write_error = None;
-    let mut reader_gone = false;
-    let text = args.output_format == OutputFormat::Text;
-    let clock_gmt = args.clock_gmt;
-    let root = Some(args.path.clone());
-    // Event bodies are rendered on the decoding threads; this thread writes the time columns
-    // and copies the bodies in order.
-    let factory = move || -> Box<dyn EventFormatter> {
-        Box::new(BodyFormatter::new(
-            PrettyOptions { clock_gmt },
-            root.clone(),
-        ))
+    let errors = match args.output_format {
+        OutputFormat::Dummy => session.decode_all().1.errors,
+        OutputFormat::Text => print_text(&session, args)?,
     };
+    Ok(report_errors(&session, &errors))
+}
+
+/// Prints every message as babeltrace2 does. Event bodies are rendered on the decoding
+/// threads; this thread writes the time columns (the delta needs the previous event) and
+/// copies the bodies in order.
+fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
+    let options = || PrettyOptions {
+        clock_gmt: args.clock_gmt,
+    };
+    // babeltrace2 names traces in its warnings relative to the path it was given.
+    let root = Some(args.path.clone());
+    let factory =
+        || -> Box<dyn EventFormatter> { Box::new(BodyFormatter::new(options(), root.clone())) };
+    let mut printer = PrettyPrinter::new(options());
+    printer.set_input_root(root.clone());
     let mut recycle = RecycleClock::default();
+    let mut stdout = io::stdout().lock();
+    let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
     let mut err = Vec::new();
-    let outcome = session.for_each_formatted(text.then_some(&factory), |msg, body, stale_body| {
-        if !text {
-            return ControlFlow::Continue(());
-        }
-        match msg {
-            Message::Event(ev) => {
-                printer.write_columns(&mut out, &mut err, ev.timestamp.as_ref());
-                let recycled = recycle.recycled(std::ptr::from_ref(ev.class) as usize);
-                out.extend_from_slice(if recycled && !stale_body.is_empty() {
-                    stale_body
-                } else {
-                    body
-                });
+    let mut failure = None;
+    let outcome = session.for_each_rendered(&factory, |item| {
+        match item {
+            Rendered::Event {
+                timestamp,
+                class,
+                text,
+                alternative,
+            } => {
+                printer.write_columns(&mut out, &mut err, timestamp.as_ref());
+                let recycled = recycle.recycled(std::ptr::from_ref(class) as usize);
+                let stale = recycled && !alternative.is_empty();
+                out.extend_from_slice(if stale { alternative } else { text });
                 if !err.is_empty() {
                     io::stderr().write_all(&err).ok();
                     err.clear();
                 }
             }
-            Message::Lost(_) => printer.write_message(&mut out, msg),
+            Rendered::Other(msg) => printer.write_message(&mut out, msg),
         }
-        if out.len() >= FLUSH_BYTES {
-            match write_or_quit(&mut stdout, &out) {
-                Ok(true) => out.clear(),
-                Ok(false) => {
-                    reader_gone = true;
-                    return ControlFlow::Break(());
-                }
-                Err(e) => {
-                    write_error = Some(e);
-                    return ControlFlow::Break(());
-                }
+        if out.len() < FLUSH_BYTES {
+            return ControlFlow::Continue(());
+        }
+        match write_or_quit(&mut stdout, &out) {
+            Ok(true) => {
+                out.clear();
+                ControlFlow::Continue(())
+            }
+            Ok(false) => ControlFlow::Break(()),
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
             }
         }
-        ControlFlow::Continue(())
     });
-    if let Some(e) = write_error {
+    if let Some(e) = failure {
         return Err(e);
     }
-    if reader_gone || !write_or_quit(&mut stdout, &out)? {
-        return Ok(true);
-    }
+    write_or_quit(&mut stdout, &out)?;
     stdout.flush().ok();
-    Ok(report_errors(&session, &outcome.errors))
+    Ok(outcome.errors)
 }
 
 /// Writes `bytes`; false when the reader went away (`| head`), which is not an error.
@@ -128,7 +122,7 @@ fn write_or_quit(w: &mut impl Write, bytes: &[u8]) -> Result<bool> {
 }
 
 /// Prints the errors that stopped traces or streams; true when there were none.
-fn report_errors(session: &Session, errors: &[crate::ctf::reader::ReadError]) -> bool {
+fn report_errors(session: &Session, errors: &[ReadError]) -> bool {
     for e in &session.failed {
         eprintln!("lttng-tui: error: {e}");
     }

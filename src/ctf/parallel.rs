@@ -12,7 +12,7 @@ use std::ops::ControlFlow;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::clock::ClockConverter;
-use super::ir::FieldType;
+use super::ir::{EventClass, FieldType};
 use super::merge::stream_ranks;
 use super::message::{EventRecord, LostRecord, Message, StreamRef, Timestamp};
 
@@ -318,6 +318,20 @@ impl<'f, 't> Pending<'f, 't> {
         let bounds = self.feed.item().text;
         let (a, b) = (bounds[part] as usize, bounds[part + 1] as usize);
         self.feed.batch.text.get(a..b).unwrap_or(&[])
+    }
+
+    /// For an event: its timestamp and class, without assembling the record.
+    pub fn event_head(&self) -> Option<(Option<Timestamp>, &'t EventClass)> {
+        match self.feed.item().head {
+            Head::Event {
+                class_index,
+                cycles,
+            } => {
+                let class = self.feed.stream.stream_class.events.get(class_index)?;
+                Some((self.feed.timestamp(cycles), class))
+            }
+            _ => None,
+        }
     }
 
     /// The rendering made on the decoding thread (empty without a formatter).

@@ -6,13 +6,32 @@ use std::path::{Path, PathBuf};
 
 use std::ops::ControlFlow;
 
+use super::ir::EventClass;
 use super::merge::Merger;
-use super::message::Message;
+use super::message::{Message, Timestamp};
 use super::metadata::parse_metadata_file;
 use super::parallel::{
     FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted, for_each_pending,
 };
 use super::trace::{Trace, TraceError};
+
+/// A message as [`Session::for_each_rendered`] hands it over.
+#[derive(Debug)]
+pub enum Rendered<'a> {
+    /// An event, rendered on its decoding thread.
+    Event {
+        /// Its timestamp.
+        timestamp: Option<Timestamp>,
+        /// Its class.
+        class: &'a EventClass,
+        /// The rendering.
+        text: &'a [u8],
+        /// An alternative rendering (empty when none).
+        alternative: &'a [u8],
+    },
+    /// Anything else (loss notices).
+    Other(&'a Message<'a>),
+}
 
 /// How deep to look for trace directories: deeper trees are not LTTng layouts, and a bound
 /// keeps a symlink loop from recursing forever.
@@ -115,6 +134,40 @@ impl Session {
             ControlFlow::Continue(())
         });
         (walked, outcome)
+    }
+
+    /// Every message in time order for a printer: events come pre-rendered by formatters
+    /// from `factory` (made on the decoding threads), with only their timestamp and class;
+    /// loss notices come as messages.
+    pub fn for_each_rendered<F>(&self, factory: &FormatterFactory<'_>, mut f: F) -> MergeOutcome
+    where
+        F: FnMut(Rendered<'_>) -> ControlFlow<()>,
+    {
+        if !self.threaded() {
+            return self.for_each_formatted(Some(factory), |msg, text, alternative| match msg {
+                Message::Event(ev) => f(Rendered::Event {
+                    timestamp: ev.timestamp,
+                    class: ev.class,
+                    text,
+                    alternative,
+                }),
+                lost => f(Rendered::Other(lost)),
+            });
+        }
+        for_each_pending(&self.traces, Some(factory), |pending| {
+            match pending.event_head() {
+                Some((timestamp, class)) => f(Rendered::Event {
+                    timestamp,
+                    class,
+                    text: pending.text(),
+                    alternative: pending.alternative_text(),
+                }),
+                None => match pending.message() {
+                    Some(msg) => f(Rendered::Other(&msg)),
+                    None => ControlFlow::Continue(()),
+                },
+            }
+        })
     }
 
     /// All messages of all traces in time order, decoded on the caller's thread.
