@@ -203,7 +203,12 @@ impl<'t> Feed<'t> {
                     stream: self.stream,
                     class,
                     timestamp: self.timestamp(cycles),
-                    packet_header: scope(self.stream.trace.packet_header.as_ref(), pv, packet.header, data),
+                    packet_header: scope(
+                        self.stream.trace.packet_header.as_ref(),
+                        pv,
+                        packet.header,
+                        data,
+                    ),
                     packet_context: scope(sc.packet_context.as_ref(), pv, packet.context, data),
                     event_header: scope(sc.event_header.as_ref(), ev, (b[0], b[1]), data),
                     stream_event_context: scope(sc.event_context.as_ref(), ev, (b[1], b[2]), data),

@@ -352,12 +352,13 @@ impl<'t> StreamReader<'t> {
         if !v.append {
             v.values.clear();
         }
-        let run = |dec: &mut Decoder<'_>, op: &Option<_>, state: &mut ReadState, out: &mut Vec<Value>| {
-            match op {
-                Some(op) => dec.run(op, state, out).map_err(ReadErrorKind::Event),
-                None => Ok(()),
-            }
-        };
+        let run =
+            |dec: &mut Decoder<'_>, op: &Option<_>, state: &mut ReadState, out: &mut Vec<Value>| {
+                match op {
+                    Some(op) => dec.run(op, state, out).map_err(ReadErrorKind::Event),
+                    None => Ok(()),
+                }
+            };
         state.event_id = None;
         v.bounds[0] = v.values.len();
         run(&mut dec, &self.program.event_header, state, &mut v.values)?;

@@ -283,7 +283,12 @@ fn int_spec(op: &Op) -> Option<IntSpec> {
 fn header_option(body: &[Op]) -> Option<HeaderOption> {
     let [inner] = body else { return None };
     let (align, ints) = match inner {
-        Op::Struct { align, body } | Op::Flat { align, general: body, .. } => (*align, body),
+        Op::Struct { align, body }
+        | Op::Flat {
+            align,
+            general: body,
+            ..
+        } => (*align, body),
         _ => return None,
     };
     Some(HeaderOption {
@@ -296,12 +301,20 @@ fn header_option(body: &[Op]) -> Option<HeaderOption> {
 /// options are structures of integers) into one non-recursive op; other headers are kept.
 pub fn specialize_header(op: Op) -> Op {
     let specialized = match &op {
-        Op::Struct { align, body } | Op::Flat { align, general: body, .. } => match &body[..] {
-            [tag, Op::Variant {
-                tag_slot,
-                selectors,
-                options,
-            }] => int_spec(tag)
+        Op::Struct { align, body }
+        | Op::Flat {
+            align,
+            general: body,
+            ..
+        } => match &body[..] {
+            [
+                tag,
+                Op::Variant {
+                    tag_slot,
+                    selectors,
+                    options,
+                },
+            ] => int_spec(tag)
                 .filter(|t| t.save == Some(*tag_slot))
                 .and_then(|tag| {
                     let options = options
