@@ -145,9 +145,7 @@ impl Keymap {
         };
         for (ctx_name, entries) in raw {
             let Some(ctx) = Context::from_name(&ctx_name) else {
-                let line = text
-                    .find(&format!("[[{ctx_name}]]"))
-                    .map_or(1, |o| line_of(text, o));
+                let line = context_line(text, &ctx_name);
                 let known: Vec<_> = Context::ALL.iter().map(|c| c.name()).collect();
                 let message = format!(
                     "unknown context `{ctx_name}` (known: {}); its bindings are ignored",
@@ -247,4 +245,15 @@ fn conflict(seen: &[(Vec<Key>, usize, String)], keys: &[Key], ctx: Context) -> O
             None
         }
     })
+}
+
+/// The line where a context is declared (`name = [` or `[[name]]`), 1 when not found.
+fn context_line(text: &str, name: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            l.starts_with(&format!("[[{name}]]"))
+                || l.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
 }
