@@ -14,7 +14,10 @@ use tui_support::{args, demo_trace, open_demo, settle};
 fn first_frame_comes_before_the_trace_is_read() {
     let mut h = Harness::open(demo_trace(), &args(), 80, 24).unwrap();
     let screen = h.screen().unwrap();
-    assert!(screen.contains("lttng-tui") && screen.contains("Overview"), "{screen}");
+    assert!(
+        screen.contains("lttng-tui") && screen.contains("Overview"),
+        "{screen}"
+    );
     // Keys work while the reader threads are busy.
     h.press("2");
     assert_eq!(h.app.tab, Tab::Events);
@@ -26,7 +29,14 @@ fn first_frame_comes_before_the_trace_is_read() {
 fn overview_shows_facts_from_the_packet_index() {
     let mut h = open_demo(120, 40);
     let screen = h.screen().unwrap();
-    for want in ["host wordpress-01", "domain kernel", "CPU  0", "CPU  3", "events    ~1.", "30.000 s"] {
+    for want in [
+        "host wordpress-01",
+        "domain kernel",
+        "CPU  0",
+        "CPU  3",
+        "events    ~1.",
+        "30.000 s",
+    ] {
         assert!(screen.contains(want), "missing {want:?} in\n{screen}");
     }
 }
@@ -54,14 +64,26 @@ fn events_scroll_search_and_filter() {
     h.press("n");
     settle(&mut h);
     let next = h.app.events.current().unwrap();
-    assert!(next.text.contains("block_rq_issue") && next.pos.ts_ns > h.app.search.hit.unwrap().ts_ns - 1);
+    assert!(
+        next.text.contains("block_rq_issue")
+            && next.pos.ts_ns > h.app.search.hit.unwrap().ts_ns - 1
+    );
     h.press(":");
     h.type_text("filter_events cpu:2 name:sched_switch");
     h.press("enter");
     settle(&mut h);
     let screen = h.screen().unwrap();
-    assert!(screen.contains("filter: name:sched_switch cpu:2"), "{screen}");
-    assert!(h.app.events.rows.iter().all(|r| r.text.contains("sched_switch: { cpu_id = 2 }")));
+    assert!(
+        screen.contains("filter: name:sched_switch cpu:2"),
+        "{screen}"
+    );
+    assert!(
+        h.app
+            .events
+            .rows
+            .iter()
+            .all(|r| r.text.contains("sched_switch: { cpu_id = 2 }"))
+    );
 }
 
 #[test]
@@ -80,7 +102,10 @@ fn scrolling_far_keeps_positions_consistent() {
         settle(&mut h);
     }
     let rows: Vec<_> = h.app.events.rows.iter().map(|r| r.pos).collect();
-    assert!(rows.windows(2).all(|w| w[0] < w[1]), "rows stay in order after prepends");
+    assert!(
+        rows.windows(2).all(|w| w[0] < w[1]),
+        "rows stay in order after prepends"
+    );
 }
 
 #[test]
@@ -100,7 +125,10 @@ fn palette_completes_and_help_matches_keymap() {
     assert!((t - lo - 10_000_000_000).abs() < 100_000_000, "{}", t - lo);
     h.press("?");
     let screen = h.screen().unwrap();
-    assert!(screen.contains("g g, home") || screen.contains("home, g g"), "{screen}");
+    assert!(
+        screen.contains("g g, home") || screen.contains("home, g g"),
+        "{screen}"
+    );
     assert!(screen.contains("half_page_down"), "{screen}");
     h.press("esc");
     assert!(h.app.layers.is_empty());
@@ -115,7 +143,10 @@ fn time_selection_is_shared_and_shown() {
     let (a, b) = h.app.selection.span().unwrap();
     assert!(b > a);
     h.press("2 j [");
-    assert_eq!(h.app.selection.start_ns, Some(h.app.events.current().unwrap().pos.ts_ns));
+    assert_eq!(
+        h.app.selection.start_ns,
+        Some(h.app.events.current().unwrap().pos.ts_ns)
+    );
 }
 
 #[test]
@@ -143,5 +174,8 @@ fn nothing_panics_down_to_20x6() {
     }
     h.resize(80, 24);
     let screen = h.screen().unwrap();
-    assert!(screen.lines().count() == 24 && screen.contains("Events"), "{screen}");
+    assert!(
+        screen.lines().count() == 24 && screen.contains("Events"),
+        "{screen}"
+    );
 }

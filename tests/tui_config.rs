@@ -2,8 +2,8 @@
 //! naming file and line, and the default is used instead.
 #![allow(clippy::unwrap_used)]
 
-use lttng_tui::config::keymap::{self, Context, Keymap};
 use lttng_tui::config::key::Key;
+use lttng_tui::config::keymap::{self, Context, Keymap};
 use lttng_tui::config::theme::{self, SCOPES, Theme};
 use lttng_tui::tui::action::is_command;
 use lttng_tui::tui::settings::{load_keymap, load_theme};
@@ -15,8 +15,14 @@ fn every_shipped_keymap_loads_cleanly() {
         let (map, warnings) = Keymap::parse(text, name, &is_command).unwrap();
         assert!(warnings.is_empty(), "{name}: {warnings:?}");
         assert!(!map.bindings(Context::Global).is_empty(), "{name}");
-        assert!(map.key_for(&[Context::Global], "show_help").is_some(), "{name} has no help key");
-        assert!(map.key_for(&[Context::Global], "quit").is_some(), "{name} has no quit key");
+        assert!(
+            map.key_for(&[Context::Global], "show_help").is_some(),
+            "{name} has no help key"
+        );
+        assert!(
+            map.key_for(&[Context::Global], "quit").is_some(),
+            "{name} has no quit key"
+        );
     }
 }
 
@@ -57,7 +63,10 @@ fn broken_user_keymap_warns_and_falls_back() {
     assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
     let w = loaded.warnings[0].to_string();
     assert!(w.starts_with(&format!("{}:", file.display())), "{w}");
-    assert!(w.contains("not a valid keymap") && w.contains("ignored"), "{w}");
+    assert!(
+        w.contains("not a valid keymap") && w.contains("ignored"),
+        "{w}"
+    );
     // The shipped default is still complete.
     assert!(loaded.value.key_for(&[Context::Global], "quit").is_some());
 }
@@ -69,14 +78,27 @@ fn user_keymap_problems_name_the_line() {
     std::fs::write(dir.path().join("keymap.toml"), text).unwrap();
     let loaded = load_keymap(None, Some(dir.path()));
     let lines: Vec<_> = loaded.warnings.iter().map(|w| w.line).collect();
-    assert_eq!(lines, [Some(7), Some(3), Some(4), Some(5)], "{:?}", loaded.warnings);
+    assert_eq!(
+        lines,
+        [Some(7), Some(3), Some(4), Some(5)],
+        "{:?}",
+        loaded.warnings
+    );
     let text: Vec<_> = loaded.warnings.iter().map(ToString::to_string).collect();
     assert!(text[0].contains("unknown context `bogus`"), "{text:?}");
-    assert!(text[1].contains("duplicate binding `Q`") && text[1].contains("line 2"), "{text:?}");
-    assert!(text[2].contains("unknown command `zoom_sideways`"), "{text:?}");
+    assert!(
+        text[1].contains("duplicate binding `Q`") && text[1].contains("line 2"),
+        "{text:?}"
+    );
+    assert!(
+        text[2].contains("unknown command `zoom_sideways`"),
+        "{text:?}"
+    );
     assert!(text[3].contains("unknown key `hyper-z`"), "{text:?}");
     // The valid user binding is in front of the shipped ones.
-    let found = loaded.value.lookup(&[Context::Global], &[Key::parse("Q").unwrap()]);
+    let found = loaded
+        .value
+        .lookup(&[Context::Global], &[Key::parse("Q").unwrap()]);
     assert!(matches!(found, keymap::Lookup::Found(b) if b.run == "quit"));
 }
 
@@ -84,14 +106,21 @@ fn user_keymap_problems_name_the_line() {
 fn missing_or_broken_theme_falls_back() {
     let loaded = load_theme(Some("solarized-sunset"), ColorDepth::TrueColor);
     assert_eq!(loaded.name, "dark");
-    assert!(loaded.warnings[0].to_string().contains("no shipped theme named `solarized-sunset`"));
+    assert!(
+        loaded.warnings[0]
+            .to_string()
+            .contains("no shipped theme named `solarized-sunset`")
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mine.toml");
     std::fs::write(&file, "[styles]\n\"ui\" = { fg = 12 }\n").unwrap();
     let loaded = load_theme(Some(file.to_str().unwrap()), ColorDepth::TrueColor);
     assert_eq!(loaded.name, "dark");
     let w = loaded.warnings[0].to_string();
-    assert!(w.starts_with(&format!("{}:2:", file.display())) && w.contains("not a valid theme"), "{w}");
+    assert!(
+        w.starts_with(&format!("{}:2:", file.display())) && w.contains("not a valid theme"),
+        "{w}"
+    );
 }
 
 #[test]

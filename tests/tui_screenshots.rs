@@ -21,13 +21,22 @@ fn check(h: &mut Harness, name: &str) {
     insta::with_settings!({ snapshot_path => "../screenshots", prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!(name, text);
     });
-    let svg = to_svg(h.draw().unwrap()).replace(&tui_support::demo_trace().display().to_string(), "&lt;demo&gt;/kernel");
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("screenshots").join(format!("{name}.svg"));
+    let svg = to_svg(h.draw().unwrap()).replace(
+        &tui_support::demo_trace().display().to_string(),
+        "&lt;demo&gt;/kernel",
+    );
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("screenshots")
+        .join(format!("{name}.svg"));
     if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
         std::fs::write(&path, &svg).unwrap();
     } else {
         let stored = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(stored == svg, "{} is stale: regenerate with UPDATE_SCREENSHOTS=1 (see this file's docs)", path.display());
+        assert!(
+            stored == svg,
+            "{} is stale: regenerate with UPDATE_SCREENSHOTS=1 (see this file's docs)",
+            path.display()
+        );
     }
 }
 

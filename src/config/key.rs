@@ -179,7 +179,7 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for name in [
-            "j", "G", "ctrl-d", "alt-x", "backtab", "pgdn", "f5", "space", "-", "?",
+            "j", "G", "ctrl-d", "alt-x", "backtab", "pgdn", "f5", "space", "minus", "?",
         ] {
             let key = Key::parse(name).unwrap();
             assert_eq!(key.to_string(), name);

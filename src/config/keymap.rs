@@ -253,7 +253,8 @@ fn context_line(text: &str, name: &str) -> usize {
         .position(|l| {
             let l = l.trim_start();
             l.starts_with(&format!("[[{name}]]"))
-                || l.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('='))
+                || l.strip_prefix(name)
+                    .is_some_and(|r| r.trim_start().starts_with('='))
         })
         .map_or(1, |i| i + 1)
 }

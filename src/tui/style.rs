@@ -198,7 +198,7 @@ mod tests {
         };
         assert_eq!(at(ColorDepth::TrueColor), Some(TColor::Rgb(255, 0, 0)));
         assert_eq!(at(ColorDepth::Indexed256), Some(TColor::Indexed(196)));
-        assert_eq!(at(ColorDepth::Ansi16), Some(TColor::LightRed));
+        assert_eq!(at(ColorDepth::Ansi16), Some(TColor::Red));
         assert_eq!(at(ColorDepth::Mono), None);
     }
 }
