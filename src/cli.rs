@@ -13,14 +13,18 @@ use clap::{Parser, Subcommand};
 
 /// Read LTTng traces fast and find out why one request was slow.
 ///
-/// `lttng-tui PATH` describes the trace(s) under PATH (a single trace directory, or an LTTng
-/// session folder with kernel/ and ust/ traces). The subcommands below dump events as text
+/// `lttng-tui PATH` opens the trace(s) under PATH (a single trace directory, or an LTTng
+/// session folder with kernel/ and ust/ traces) in a terminal UI; when stdout is not a
+/// terminal it prints what `info` says instead. The subcommands below dump events as text
 /// and summarise traces.
 #[derive(Debug, Parser)]
 #[command(name = "lttng-tui", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// Trace or session directory to open.
     pub path: Option<PathBuf>,
+    /// Terminal UI options.
+    #[command(flatten)]
+    pub tui: crate::tui::TuiArgs,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -47,4 +51,19 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Measure decoding speed against babeltrace2 on the same trace, side by side.
     Bench(bench::BenchArgs),
+}
+
+/// Opens `path` in the TUI, or prints `info` when stdout is not a terminal (a pipe, a
+/// script): the UI needs a screen, and a script wants text. Returns success like `info`.
+pub fn open(path: &std::path::Path, tui: &crate::tui::TuiArgs) -> anyhow::Result<bool> {
+    use std::io::IsTerminal;
+    if std::io::stdout().is_terminal() {
+        crate::tui::run(path, tui)?;
+        Ok(true)
+    } else {
+        info::run(&info::InfoArgs {
+            json: false,
+            path: path.to_path_buf(),
+        })
+    }
 }

@@ -3,26 +3,26 @@
 //! Layers, each importing only the ones below it:
 //!
 //! ```text
-//!             cli  (dump, info, gen, demo, index, the analyses, the TUI)
-//!            /    \
-//!        pretty   lami       babeltrace2-compatible text; LAMI 1.0 JSON
-//!           |      |
-//!           |   analysis     result tables (pure functions of the index)
-//!           |      |
-//!           |    index       background indexer, progress, snapshots, cache
-//!           |      |
-//!           |    model       kernel state machine: threads, CPUs, intervals, fds, gaps
-//!            \    /
-//!             ctf            TSDL metadata, decoding, packets, streams, merge
+//!   cli            subcommands: dump, info, gen, demo, index, bench, the TUI entry
+//!   tui            terminal UI (ratatui + crossterm); reads config (keymaps, themes)
+//!   pretty, lami   babeltrace2-compatible text; LAMI 1.0 JSON
+//!   analysis       result tables, pure functions of the model
+//!   index          background indexer: progress, snapshots, cache
+//!   model          kernel state machine: threads, CPUs, intervals, fds, gaps
+//!   gen            trace generator (writes through ctf's writer)
+//!   ctf            TSDL metadata, decoding, packets, streams, merge, writer
 //! ```
 //!
-//! Nothing under `ctf` knows about terminals or output formats.
+//! Nothing under `ctf` knows about terminals or output formats; `config` (keymaps, themes)
+//! is plain data that `tui` lowers to the terminal.
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod ctf;
 pub mod r#gen;
 pub mod index;
 pub mod lami;
 pub mod model;
 pub mod pretty;
+pub mod tui;

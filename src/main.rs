@@ -12,7 +12,7 @@ fn main() -> ExitCode {
         (Some(Command::Index(args)), _) => index::run(&args),
         (Some(Command::Gen(args)), _) => lttng_tui::cli::r#gen::run(&args).map(|()| true),
         (Some(Command::Demo(args)), _) => demo::run(&args),
-        (None, Some(path)) => info::run(&info::InfoArgs { json: false, path }),
+        (None, Some(path)) => lttng_tui::cli::open(&path, &cli.tui),
         (None, None) => {
             use clap::CommandFactory;
             let _ = Cli::command().print_help();

@@ -1,5 +1,6 @@
 //! `lttng-tui demo`: the first command a newcomer runs. Generates the `web` scenario once into
-//! the cache directory and opens it (until the TUI lands: prints what `info` says of it).
+//! the cache directory and opens it in the TUI (prints what `info` says of it when stdout is
+//! not a terminal).
 
 use std::path::PathBuf;
 
@@ -12,6 +13,9 @@ pub struct DemoArgs {
     /// Generate the trace again even when a complete one is cached.
     #[arg(long)]
     pub regenerate: bool,
+    /// Terminal UI options.
+    #[command(flatten)]
+    pub tui: crate::tui::TuiArgs,
 }
 
 /// Bumped whenever the generator's output changes, so stale cached demos are replaced.
@@ -58,8 +62,5 @@ pub fn run(args: &DemoArgs) -> Result<bool> {
     } else {
         eprintln!("Using the cached demo trace in {}", dir.display());
     }
-    super::info::run(&super::info::InfoArgs {
-        json: false,
-        path: dir.join("kernel"),
-    })
+    super::open(&dir.join("kernel"), &args.tui)
 }

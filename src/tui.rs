@@ -1,0 +1,95 @@
+//! The terminal UI: `lttng-tui PATH` and `lttng-tui demo`.
+//!
+//! Keys become named commands through the keymap ([`action`]), commands change the state
+//! ([`app`], [`update`]), and a frame is drawn from `&App` ([`render`]). Everything that
+//! reads the trace runs on background threads ([`worker`]): the first frame appears before
+//! the metadata is even parsed, and the Events list decodes only the rows it shows.
+//! [`harness`] drives the same app without a terminal for tests.
+
+pub mod action;
+pub mod app;
+pub mod events_state;
+pub mod facts;
+pub mod harness;
+pub mod keys;
+pub mod layers;
+pub mod log;
+pub mod render;
+pub mod settings;
+pub mod source;
+pub mod status;
+pub mod style;
+pub mod svg;
+pub mod terminal;
+pub mod timefmt;
+pub mod update;
+pub mod views;
+pub mod worker;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use self::app::{App, AppOptions};
+use self::style::ColorDepth;
+
+/// Options of the TUI.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TuiArgs {
+    /// Keymap: a shipped name (default, emacs) or a TOML file.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub keymap: Option<String>,
+    /// Theme: a shipped name (dark, light, high-contrast, mono) or a TOML file. Without it,
+    /// mono when NO_COLOR is set, dark otherwise.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub theme: Option<String>,
+    /// Write a log to this file (nothing is logged otherwise).
+    #[arg(long, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    /// Show times in UTC instead of the local time zone.
+    #[arg(long)]
+    pub clock_gmt: bool,
+}
+
+/// Builds the app for `path` with its background threads started.
+/// `user_dir` holds the user's `keymap.toml`, if any.
+pub fn start(
+    path: &Path,
+    args: &TuiArgs,
+    depth: ColorDepth,
+    user_dir: Option<&Path>,
+) -> Result<(App, crossbeam_channel::Receiver<worker::Update>)> {
+    let keymap = settings::load_keymap(args.keymap.as_deref(), user_dir);
+    let theme = settings::load_theme(args.theme.as_deref(), depth);
+    for w in keymap.warnings.iter().chain(&theme.warnings) {
+        log::line(&format!("config warning: {w}"));
+    }
+    let (workers, updates) = worker::spawn(path.to_path_buf(), args.clock_gmt)
+        .context("cannot start the reader threads")?;
+    let options = AppOptions {
+        path: path.to_path_buf(),
+        clock_gmt: args.clock_gmt,
+    };
+    Ok((App::new(options, keymap, theme, Some(workers)), updates))
+}
+
+/// Runs the TUI on the real terminal until the user quits.
+pub fn run(path: &Path, args: &TuiArgs) -> Result<()> {
+    if let Some(file) = &args.log_file {
+        log::init(file).with_context(|| format!("cannot open the log file {}", file.display()))?;
+    }
+    log::line(&format!("opening {}", path.display()));
+    let (mut app, updates) = start(
+        path,
+        args,
+        ColorDepth::from_env(),
+        settings::user_dir().as_deref(),
+    )?;
+    let input = terminal::spawn_input().context("cannot read the terminal")?;
+    let mut guard = terminal::TerminalGuard::enter().context("cannot set up the terminal")?;
+    let result = terminal::run_loop(&mut guard.terminal, &mut app, &input, &updates);
+    drop(guard);
+    log::line("exit");
+    result.context("terminal error")
+}

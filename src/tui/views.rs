@@ -1,0 +1,4 @@
+//! One module per tab.
+
+pub mod events;
+pub mod overview;

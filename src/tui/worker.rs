@@ -1,0 +1,257 @@
+//! Background threads and the messages between them and the UI thread.
+//!
+//! - `lttng-tui-pages` opens the session, sends the [`TraceFacts`], then serves page
+//!   requests for the Events list. Requests carry the list's generation; once a newer one
+//!   arrives, older queued requests are skipped and their answers would be dropped anyway.
+//! - `lttng-tui-search` opens its own copy of the session on the first search, so a long
+//!   search never delays scrolling. It checks a shared generation counter while scanning and
+//!   stops as soon as the UI starts another search or cancels this one.
+//!
+//! Each thread exits when its request channel closes or an update cannot be sent.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+
+use crossbeam_channel::{Receiver, Sender};
+
+use super::facts::{self, TraceFacts};
+use super::source::{EventFilter, EventSource, Position, Row, Scan};
+
+/// Which way a page extends the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    /// Rows from a position on; `replace` starts a new list there.
+    Forward {
+        /// Start a new list (a jump) rather than append.
+        replace: bool,
+    },
+    /// Rows just before a position, prepended.
+    Backward,
+}
+
+/// A request from the UI.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Rows for the Events list.
+    Page {
+        /// The list's generation when asked.
+        generation: u64,
+        /// Direction and mode.
+        dir: Dir,
+        /// Anchor.
+        at: Position,
+        /// How many rows.
+        count: usize,
+        /// Which events.
+        filter: EventFilter,
+    },
+    /// Find the next (or previous) event matching a pattern.
+    Search {
+        /// The search generation; see [`Workers::search_generation`].
+        generation: u64,
+        /// Text to match fuzzily.
+        pattern: String,
+        /// Start after (or before, `backward`) this position.
+        from: Position,
+        /// Search towards the start.
+        backward: bool,
+        /// Only events the list shows.
+        filter: EventFilter,
+    },
+}
+
+/// A message to the UI.
+#[derive(Debug, Clone)]
+pub enum Update {
+    /// The session is open.
+    Opened(Box<TraceFacts>),
+    /// The session cannot be opened.
+    OpenFailed(String),
+    /// Rows for the Events list.
+    Page {
+        /// Generation of the request.
+        generation: u64,
+        /// Its direction.
+        dir: Dir,
+        /// The rows, in time order.
+        rows: Vec<Row>,
+        /// No more rows exist in that direction.
+        exhausted: bool,
+    },
+    /// How far a search got.
+    SearchProgress {
+        /// Generation of the search.
+        generation: u64,
+        /// Fraction of the trace scanned.
+        fraction: f32,
+    },
+    /// A search ended.
+    SearchDone {
+        /// Generation of the search.
+        generation: u64,
+        /// The matching event, if any.
+        hit: Option<Position>,
+    },
+}
+
+/// Handles to the background threads.
+#[derive(Debug, Clone)]
+pub struct Workers {
+    pages: Sender<Request>,
+    search: Sender<Request>,
+    /// The generation of the search the UI wants; a scan with another one stops.
+    pub search_generation: Arc<AtomicU64>,
+}
+
+impl Workers {
+    /// Sends a request to the thread that serves it. A closed channel means the thread is
+    /// gone (it reported why when it stopped), so the error is dropped.
+    pub fn send(&self, request: Request) {
+        let to = match request {
+            Request::Page { .. } => &self.pages,
+            Request::Search { .. } => &self.search,
+        };
+        let _ = to.send(request);
+    }
+}
+
+/// Starts the threads for the session under `path`; updates arrive on the returned receiver.
+pub fn spawn(path: PathBuf, clock_gmt: bool) -> std::io::Result<(Workers, Receiver<Update>)> {
+    let (update_tx, update_rx) = crossbeam_channel::unbounded();
+    let (pages_tx, pages_rx) = crossbeam_channel::unbounded();
+    let (search_tx, search_rx) = crossbeam_channel::unbounded();
+    let search_generation = Arc::new(AtomicU64::new(0));
+    let (p, u) = (path.clone(), update_tx.clone());
+    thread::Builder::new()
+        .name("lttng-tui-pages".into())
+        .spawn(move || pages_thread(&p, clock_gmt, &pages_rx, &u))?;
+    let generation = Arc::clone(&search_generation);
+    thread::Builder::new()
+        .name("lttng-tui-search".into())
+        .spawn(move || search_thread(&path, clock_gmt, &search_rx, &update_tx, &generation))?;
+    let workers = Workers {
+        pages: pages_tx,
+        search: search_tx,
+        search_generation,
+    };
+    Ok((workers, update_rx))
+}
+
+fn pages_thread(
+    path: &std::path::Path,
+    clock_gmt: bool,
+    rx: &Receiver<Request>,
+    tx: &Sender<Update>,
+) {
+    let mut source = match EventSource::open(path, clock_gmt) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = tx.send(Update::OpenFailed(e.to_string()));
+            return;
+        }
+    };
+    let facts = facts::compute(&mut source);
+    if tx.send(Update::Opened(Box::new(facts))).is_err() {
+        return;
+    }
+    while let Ok(first) = rx.recv() {
+        // Serve only the newest generation among everything queued.
+        let mut queue: Vec<Request> = std::iter::once(first).chain(rx.try_iter()).collect();
+        let newest = queue.iter().map(generation_of).max().unwrap_or(0);
+        queue.retain(|r| generation_of(r) == newest);
+        for request in queue {
+            let Request::Page {
+                generation,
+                dir,
+                at,
+                count,
+                filter,
+            } = request
+            else {
+                continue;
+            };
+            let never = || false;
+            let scan = match dir {
+                Dir::Forward { .. } => source.page_forward(at, count, &filter, &never),
+                Dir::Backward => source.page_backward(at, count, &filter, &never),
+            };
+            if let Scan::Done((rows, exhausted)) = scan
+                && tx
+                    .send(Update::Page {
+                        generation,
+                        dir,
+                        rows,
+                        exhausted,
+                    })
+                    .is_err()
+            {
+                return;
+            }
+        }
+    }
+}
+
+fn generation_of(r: &Request) -> u64 {
+    match r {
+        Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
+    }
+}
+
+fn search_thread(
+    path: &std::path::Path,
+    clock_gmt: bool,
+    rx: &Receiver<Request>,
+    tx: &Sender<Update>,
+    wanted: &AtomicU64,
+) {
+    let mut source: Option<EventSource> = None;
+    while let Ok(first) = rx.recv() {
+        let request = rx.try_iter().last().unwrap_or(first);
+        let Request::Search {
+            generation,
+            pattern,
+            from,
+            backward,
+            filter,
+        } = request
+        else {
+            continue;
+        };
+        if wanted.load(Ordering::Relaxed) != generation {
+            continue;
+        }
+        if source.is_none() {
+            match EventSource::open(path, clock_gmt) {
+                Ok(mut s) => {
+                    // Only for the density estimate that sizes backward windows.
+                    facts::compute(&mut s);
+                    source = Some(s);
+                }
+                Err(_) => {
+                    // The pages thread already reported why the session cannot be opened.
+                    let _ = tx.send(Update::SearchDone {
+                        generation,
+                        hit: None,
+                    });
+                    continue;
+                }
+            }
+        }
+        let Some(src) = source.as_mut() else { continue };
+        let cancelled = || wanted.load(Ordering::Relaxed) != generation;
+        let mut progress = |fraction: f32| {
+            let _ = tx.send(Update::SearchProgress {
+                generation,
+                fraction,
+            });
+        };
+        let scan = src.search(from, &pattern, backward, &filter, &cancelled, &mut progress);
+        if let Scan::Done(hit) = scan
+            && tx.send(Update::SearchDone { generation, hit }).is_err()
+        {
+            return;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The app driven in memory on the demo trace: keys by keymap name, worker updates as they
+//! come, frames drawn into a TestBackend.
+#![allow(clippy::unwrap_used)]
+
+mod tui_support;
+
+use std::time::Duration;
+
+use lttng_tui::tui::app::Tab;
+use lttng_tui::tui::harness::Harness;
+use tui_support::{args, demo_trace, open_demo, settle};
+
+#[test]
+fn first_frame_comes_before_the_trace_is_read() {
+    let mut h = Harness::open(demo_trace(), &args(), 80, 24).unwrap();
+    let screen = h.screen().unwrap();
+    assert!(
+        screen.contains("lttng-tui") && screen.contains("Overview"),
+        "{screen}"
+    );
+    // Keys work while the reader threads are busy.
+    h.press("2");
+    assert_eq!(h.app.tab, Tab::Events);
+    h.settle(Duration::from_secs(30)).unwrap();
+    assert!(h.screen().unwrap().contains("sched_"), "events listed");
+}
+
+#[test]
+fn overview_shows_facts_from_the_packet_index() {
+    let mut h = open_demo(120, 40);
+    let screen = h.screen().unwrap();
+    for want in [
+        "host wordpress-01",
+        "domain kernel",
+        "CPU  0",
+        "CPU  3",
+        "events    ~1.",
+        "30.000 s",
+    ] {
+        assert!(screen.contains(want), "missing {want:?} in\n{screen}");
+    }
+}
+
+#[test]
+fn events_scroll_search_and_filter() {
+    let mut h = open_demo(120, 40);
+    h.press("2");
+    let first = h.app.events.current().unwrap().pos;
+    h.press("j j ctrl-d");
+    settle(&mut h);
+    assert!(h.app.events.current().unwrap().pos > first);
+    h.press("g g");
+    settle(&mut h);
+    assert_eq!(h.app.events.current().unwrap().pos, first);
+    h.press("G");
+    settle(&mut h);
+    assert!(h.app.events.at_end);
+    h.press("g g /");
+    h.type_text("block_rq_issue");
+    h.press("enter");
+    settle(&mut h);
+    let row = h.app.events.current().unwrap().text.clone();
+    assert!(row.contains("block_rq_issue"), "{row}");
+    h.press("n");
+    settle(&mut h);
+    let next = h.app.events.current().unwrap();
+    assert!(
+        next.text.contains("block_rq_issue")
+            && next.pos.ts_ns > h.app.search.hit.unwrap().ts_ns - 1
+    );
+    h.press(":");
+    h.type_text("filter_events cpu:2 name:sched_switch");
+    h.press("enter");
+    settle(&mut h);
+    let screen = h.screen().unwrap();
+    assert!(
+        screen.contains("filter: name:sched_switch cpu:2"),
+        "{screen}"
+    );
+    assert!(
+        h.app
+            .events
+            .rows
+            .iter()
+            .all(|r| r.text.contains("sched_switch: { cpu_id = 2 }"))
+    );
+}
+
+#[test]
+fn scrolling_far_keeps_positions_consistent() {
+    let mut h = open_demo(100, 30);
+    h.press("2");
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        h.press("pgdn");
+        settle(&mut h);
+        seen.push(h.app.events.current().unwrap().pos);
+    }
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    for _ in 0..12 {
+        h.press("pgup");
+        settle(&mut h);
+    }
+    let rows: Vec<_> = h.app.events.rows.iter().map(|r| r.pos).collect();
+    assert!(
+        rows.windows(2).all(|w| w[0] < w[1]),
+        "rows stay in order after prepends"
+    );
+}
+
+#[test]
+fn palette_completes_and_help_matches_keymap() {
+    let mut h = open_demo(120, 40);
+    h.press(":");
+    h.type_text("gotim");
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("goto_time TIME"), "{screen}");
+    h.press("tab");
+    h.type_text("10s");
+    h.press("enter");
+    settle(&mut h);
+    assert_eq!(h.app.tab, Tab::Events);
+    let t = h.app.events.current().unwrap().pos.ts_ns;
+    let lo = h.app.facts.as_ref().unwrap().range_ns.unwrap().0;
+    assert!((t - lo - 10_000_000_000).abs() < 100_000_000, "{}", t - lo);
+    h.press("?");
+    let screen = h.screen().unwrap();
+    assert!(
+        screen.contains("g g, home") || screen.contains("home, g g"),
+        "{screen}"
+    );
+    assert!(screen.contains("half_page_down"), "{screen}");
+    h.press("esc");
+    assert!(h.app.layers.is_empty());
+}
+
+#[test]
+fn time_selection_is_shared_and_shown() {
+    let mut h = open_demo(120, 40);
+    h.press("l l l [ l l l l ]");
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("sel 22:03:5"), "{screen}");
+    let (a, b) = h.app.selection.span().unwrap();
+    assert!(b > a);
+    h.press("2 j [");
+    assert_eq!(
+        h.app.selection.start_ns,
+        Some(h.app.events.current().unwrap().pos.ts_ns)
+    );
+}
+
+#[test]
+fn emacs_keymap_drives_the_same_app() {
+    let mut a = args();
+    a.keymap = Some("emacs".into());
+    let mut h = Harness::open(demo_trace(), &a, 100, 30).unwrap();
+    h.settle(Duration::from_secs(30)).unwrap();
+    assert!(h.app.warnings.is_empty(), "{:?}", h.app.warnings);
+    h.press("2 ctrl-n ctrl-n");
+    assert_eq!(h.app.events.selected, 2);
+    h.press("ctrl-x ctrl-c");
+    assert!(h.app.quit);
+}
+
+#[test]
+fn nothing_panics_down_to_20x6() {
+    let mut h = open_demo(80, 24);
+    for (w, hgt) in [(80, 24), (60, 20), (40, 12), (20, 6), (12, 4), (1, 1)] {
+        h.resize(w, hgt);
+        for keys in ["1", "2", "?", "esc", ":", "esc", "/", "esc", "W", "esc"] {
+            h.press(keys);
+            h.screen().unwrap();
+        }
+    }
+    h.resize(80, 24);
+    let screen = h.screen().unwrap();
+    assert!(
+        screen.lines().count() == 24 && screen.contains("Events"),
+        "{screen}"
+    );
+}

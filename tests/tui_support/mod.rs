@@ -1,0 +1,49 @@
+//! Shared helpers of the TUI tests: the demo trace, generated once per test binary.
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use lttng_tui::tui::TuiArgs;
+use lttng_tui::tui::harness::Harness;
+
+/// The `web` demo trace (what `lttng-tui demo` opens), generated into a temporary directory
+/// that lives as long as the test binary.
+pub fn demo_trace() -> &'static Path {
+    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, path) = DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        lttng_tui::r#gen::generate_demo(dir.path()).unwrap();
+        let kernel = dir.path().join("kernel");
+        (dir, kernel)
+    });
+    path
+}
+
+/// Options every test uses: times in UTC so screens do not depend on the machine's zone.
+pub fn args() -> TuiArgs {
+    TuiArgs {
+        clock_gmt: true,
+        ..TuiArgs::default()
+    }
+}
+
+/// The demo trace open on a `w`x`h` screen, facts and first page loaded.
+pub fn open_demo(w: u16, h: u16) -> Harness {
+    let mut h = Harness::open(demo_trace(), &args(), w, h).unwrap();
+    h.settle(Duration::from_secs(30)).unwrap();
+    h
+}
+
+/// Waits for the background work started by the last keys.
+pub fn settle(h: &mut Harness) {
+    h.settle(Duration::from_secs(60)).unwrap();
+}
+
+/// A screen with the temporary path replaced, for snapshots.
+pub fn stable_screen(h: &mut Harness) -> String {
+    let text = h.screen().unwrap();
+    text.replace(&demo_trace().display().to_string(), "<demo>/kernel")
+}
