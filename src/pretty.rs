@@ -52,7 +52,7 @@ use std::path::PathBuf;
 
 use crate::ctf::ir::{EnvValue, TraceClass};
 use crate::ctf::message::{EventRecord, Message, Timestamp};
-use crate::ctf::value::FieldsRef;
+use crate::ctf::value::{FieldsRef, Value};
 
 use self::plan::TracePlan;
 use self::recall::{StaleMode, StaleText};
@@ -93,6 +93,25 @@ pub struct PrettyPrinter {
     line: Vec<u8>,
     /// babeltrace2's stale empty strings (see `recall`).
     stale: StaleText,
+    /// The last packet context printed, rendered: every event of a packet repeats it.
+    packet: PacketCache,
+}
+
+/// The rendering of one packet context, reused while the values stay the same.
+#[derive(Debug, Default)]
+struct PacketCache {
+    ty: usize,
+    data: usize,
+    values: Vec<Value>,
+    text: Vec<u8>,
+}
+
+impl PacketCache {
+    fn hit(&self, scope: &FieldsRef<'_>) -> bool {
+        self.ty == std::ptr::from_ref(scope.ty) as usize
+            && self.data == scope.data.as_ptr() as usize
+            && self.values == scope.values
+    }
 }
 
 impl PrettyPrinter {
@@ -111,6 +130,7 @@ impl PrettyPrinter {
             stderr: Vec::new(),
             line: Vec::new(),
             stale: StaleText::default(),
+            packet: PacketCache::default(),
         }
     }
 
@@ -191,7 +211,8 @@ impl PrettyPrinter {
             ev.payload,
         ];
         let mut first = true;
-        for scope in scopes.iter().flatten() {
+        for (i, scope) in scopes.iter().enumerate() {
+            let Some(scope) = scope else { continue };
             if !entry.plan.shows_scope(scope.ty) {
                 continue;
             }
@@ -199,7 +220,28 @@ impl PrettyPrinter {
                 out.extend_from_slice(b", ");
             }
             first = false;
-            write_scope(out, &entry.plan, scope, &mut self.stale);
+            if i == 0 {
+                // The packet context is the same for every event of a packet. Its strings
+                // belong to babeltrace2's packet object, not the recycled event object, so
+                // they never print stale.
+                let cache = &mut self.packet;
+                if !cache.hit(scope) {
+                    cache.ty = std::ptr::from_ref(scope.ty) as usize;
+                    cache.data = scope.data.as_ptr() as usize;
+                    cache.values.clear();
+                    cache.values.extend_from_slice(scope.values);
+                    cache.text.clear();
+                    write_scope(
+                        &mut cache.text,
+                        &entry.plan,
+                        scope,
+                        &mut StaleText::default(),
+                    );
+                }
+                out.extend_from_slice(&cache.text);
+            } else {
+                write_scope(out, &entry.plan, scope, &mut self.stale);
+            }
         }
         out.push(b'\n');
     }

@@ -21,6 +21,9 @@
 //! address: the printer only borrows trace classes, which do not move while borrowed.
 
 use std::collections::HashSet;
+use std::hash::BuildHasherDefault;
+
+use super::recall::AddressHasher;
 
 use crate::ctf::ir::{EventClass, FieldPath, FieldType, Scope, StreamClass, TraceClass};
 
@@ -40,8 +43,8 @@ const AUTO_MAPPED: [&str; 2] = ["timestamp_begin", "timestamp_end"];
 /// The dropped field classes of one trace class.
 #[derive(Debug, Default)]
 pub struct TracePlan {
-    /// Addresses of dropped `FieldType` nodes, sorted for binary search.
-    hidden: Vec<usize>,
+    /// Addresses of dropped `FieldType` nodes (looked up once per printed field).
+    hidden: HashSet<usize, BuildHasherDefault<AddressHasher>>,
 }
 
 fn addr(ty: &FieldType) -> usize {
@@ -68,15 +71,15 @@ impl TracePlan {
             builder.visit_scope(sc.event_context.as_ref(), &roots, false);
             builder.visit_scope(sc.packet_context.as_ref(), &roots, true);
         }
-        let mut hidden: Vec<usize> = builder.hidden.into_iter().collect();
-        hidden.sort_unstable();
-        TracePlan { hidden }
+        TracePlan {
+            hidden: builder.hidden.into_iter().collect(),
+        }
     }
 
     /// Whether the field of class `ty` is dropped.
     #[inline]
     pub fn is_hidden(&self, ty: &FieldType) -> bool {
-        !self.hidden.is_empty() && self.hidden.binary_search(&addr(ty)).is_ok()
+        !self.hidden.is_empty() && self.hidden.contains(&addr(ty))
     }
 
     /// Whether a scope of class `ty` is printed at all.
