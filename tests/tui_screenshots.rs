@@ -45,7 +45,7 @@ fn screenshots() {
     let mut h = open_demo(120, 40);
     h.press("l l l l l l l l l l [ l l l l l l l l l l ]");
     check(&mut h, "overview");
-    h.press("2");
+    h.press("5");
     h.press("/");
     h.type_text("block_rq_issue");
     h.press("enter");
