@@ -138,10 +138,8 @@ impl App {
                 Some((a, b)) => v.zoom_to(a.max(0) as u64, b.max(0) as u64),
                 None => self.error("no time selection: mark it with [ and ]"),
             },
-            Action::ZoomBack | Action::ZoomForward => {
-                if !v.history(action == Action::ZoomForward) {
-                    self.info("no more zoom history");
-                }
+            Action::ZoomBack | Action::ZoomForward if !v.history(action == Action::ZoomForward) => {
+                self.info("no more zoom history");
             }
             Action::PanLeft => v.pan(-0.25),
             Action::PanRight => v.pan(0.25),

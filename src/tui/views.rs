@@ -3,6 +3,7 @@
 pub mod control_flow;
 pub mod events;
 pub mod overview;
+pub mod overview_top;
 pub mod resources;
 pub mod timeline;
 pub mod top;
