@@ -26,7 +26,14 @@ impl App {
         };
         match &mut self.view {
             Some(v) => v.grow(m.begin, m.end),
-            None => self.view = Some(Viewport::new(m.begin, m.end)),
+            None => {
+                // Start where the Overview cursor is, so the first look is at that instant.
+                let mut v = Viewport::new(m.begin, m.end);
+                if let Some(t) = self.cursor_ns.and_then(|t| u64::try_from(t).ok()) {
+                    v.set_cursor(t);
+                }
+                self.view = Some(v);
+            }
         }
         let selected = self.flow.rows.get(self.flow.selected).copied();
         self.rebuild_flow_rows();
