@@ -11,18 +11,26 @@ pub mod app;
 pub mod events_state;
 pub mod facts;
 pub mod harness;
+pub mod index_state;
 pub mod keys;
 pub mod layers;
 pub mod log;
 pub mod render;
+pub mod sample;
 pub mod settings;
 pub mod source;
 pub mod status;
 pub mod style;
 pub mod svg;
 pub mod terminal;
+pub mod threads;
 pub mod timefmt;
+pub mod timeline_state;
+pub mod tops;
 pub mod update;
+mod update_timeline;
+mod update_top;
+pub mod viewport;
 pub mod views;
 pub mod worker;
 
@@ -50,6 +58,9 @@ pub struct TuiArgs {
     /// Show times in UTC instead of the local time zone.
     #[arg(long)]
     pub clock_gmt: bool,
+    /// Neither read nor write the index cache (`$XDG_CACHE_HOME/lttng-tui`).
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Builds the app for `path` with its background threads started.
@@ -65,13 +76,22 @@ pub fn start(
     for w in keymap.warnings.iter().chain(&theme.warnings) {
         log::line(&format!("config warning: {w}"));
     }
-    let (workers, updates) = worker::spawn(path.to_path_buf(), args.clock_gmt)
+    let index_options = crate::index::Options {
+        use_cache: !args.no_cache,
+        ..crate::index::Options::default()
+    };
+    let indexer = crate::index::Indexer::spawn(path, index_options)
+        .context("cannot start the indexer thread")?;
+    let index_updates = Some(indexer.updates.clone());
+    let (workers, updates) = worker::spawn(path.to_path_buf(), args.clock_gmt, index_updates)
         .context("cannot start the reader threads")?;
     let options = AppOptions {
         path: path.to_path_buf(),
         clock_gmt: args.clock_gmt,
     };
-    Ok((App::new(options, keymap, theme, Some(workers)), updates))
+    let mut app = App::new(options, keymap, theme, Some(workers));
+    app.indexer = Some(indexer);
+    Ok((app, updates))
 }
 
 /// Runs the TUI on the real terminal until the user quits.

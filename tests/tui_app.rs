@@ -19,7 +19,7 @@ fn first_frame_comes_before_the_trace_is_read() {
         "{screen}"
     );
     // Keys work while the reader threads are busy.
-    h.press("2");
+    h.press("5");
     assert_eq!(h.app.tab, Tab::Events);
     h.settle(Duration::from_secs(30)).unwrap();
     assert!(h.screen().unwrap().contains("sched_"), "events listed");
@@ -44,7 +44,7 @@ fn overview_shows_facts_from_the_packet_index() {
 #[test]
 fn events_scroll_search_and_filter() {
     let mut h = open_demo(120, 40);
-    h.press("2");
+    h.press("5");
     let first = h.app.events.current().unwrap().pos;
     h.press("j j ctrl-d");
     settle(&mut h);
@@ -89,7 +89,7 @@ fn events_scroll_search_and_filter() {
 #[test]
 fn scrolling_far_keeps_positions_consistent() {
     let mut h = open_demo(100, 30);
-    h.press("2");
+    h.press("5");
     let mut seen = Vec::new();
     for _ in 0..12 {
         h.press("pgdn");
@@ -142,7 +142,7 @@ fn time_selection_is_shared_and_shown() {
     assert!(screen.contains("sel 22:03:5"), "{screen}");
     let (a, b) = h.app.selection.span().unwrap();
     assert!(b > a);
-    h.press("2 j [");
+    h.press("5 j [");
     assert_eq!(
         h.app.selection.start_ns,
         Some(h.app.events.current().unwrap().pos.ts_ns)
@@ -156,7 +156,7 @@ fn emacs_keymap_drives_the_same_app() {
     let mut h = Harness::open(demo_trace(), &a, 100, 30).unwrap();
     h.settle(Duration::from_secs(30)).unwrap();
     assert!(h.app.warnings.is_empty(), "{:?}", h.app.warnings);
-    h.press("2 ctrl-n ctrl-n");
+    h.press("5 ctrl-n ctrl-n");
     assert_eq!(h.app.events.selected, 2);
     h.press("ctrl-x ctrl-c");
     assert!(h.app.quit);
@@ -167,7 +167,9 @@ fn nothing_panics_down_to_20x6() {
     let mut h = open_demo(80, 24);
     for (w, hgt) in [(80, 24), (60, 20), (40, 12), (20, 6), (12, 4), (1, 1)] {
         h.resize(w, hgt);
-        for keys in ["1", "2", "?", "esc", ":", "esc", "/", "esc", "W", "esc"] {
+        for keys in [
+            "1", "2", "3", "4", "5", "?", "esc", ":", "esc", "/", "esc", "W", "esc",
+        ] {
             h.press(keys);
             h.screen().unwrap();
         }

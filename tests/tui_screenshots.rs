@@ -45,7 +45,15 @@ fn screenshots() {
     let mut h = open_demo(120, 40);
     h.press("l l l l l l l l l l [ l l l l l l l l l l ]");
     check(&mut h, "overview");
-    h.press("2");
+    h.press("2 :");
+    h.type_text("filter_threads apache2");
+    h.press("enter j z l l l l l l l l l l l l l l l l l l l l");
+    check(&mut h, "control-flow");
+    h.press("3 f");
+    check(&mut h, "resources");
+    h.press("4");
+    check(&mut h, "top");
+    h.press("5");
     h.press("/");
     h.type_text("block_rq_issue");
     h.press("enter");

@@ -72,7 +72,14 @@ fn demo_in_tmux() {
         &["estimated from", "CPU  0", " OVERVIEW "],
         Duration::from_secs(60),
     );
+    // Control flow fills in from the indexer: thread rows with their TIDs.
     tmux(&["send-keys", "-t", &name, "2"]);
+    wait_for(
+        &name,
+        &[" CONTROL FLOW ", "Threads (", "mysqld", "window"],
+        Duration::from_secs(60),
+    );
+    tmux(&["send-keys", "-t", &name, "5"]);
     wait_for(&name, &["sched_", " EVENTS "], Duration::from_secs(20));
     tmux(&["send-keys", "-t", &name, "/"]);
     tmux(&["send-keys", "-t", &name, "-l", "block_rq_complete"]);

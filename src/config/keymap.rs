@@ -25,6 +25,14 @@ pub enum Context {
     Overview,
     /// The Events tab.
     Events,
+    /// Both timeline tabs (Control flow and Resources): cursor, zoom, pan.
+    Timeline,
+    /// The Control flow tab.
+    ControlFlow,
+    /// The Resources tab.
+    Resources,
+    /// The Top tab.
+    Top,
     /// A text prompt: the `:` palette and the `/` search line.
     Prompt,
     /// The help overlay.
@@ -33,10 +41,14 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order help shows them.
-    pub const ALL: [Context; 6] = [
+    pub const ALL: [Context; 10] = [
         Context::Global,
         Context::List,
         Context::Overview,
+        Context::Timeline,
+        Context::ControlFlow,
+        Context::Resources,
+        Context::Top,
         Context::Events,
         Context::Prompt,
         Context::Help,
@@ -49,6 +61,10 @@ impl Context {
             Context::List => "list",
             Context::Overview => "overview",
             Context::Events => "events",
+            Context::Timeline => "timeline",
+            Context::ControlFlow => "control_flow",
+            Context::Resources => "resources",
+            Context::Top => "top",
             Context::Prompt => "prompt",
             Context::Help => "help",
         }

@@ -63,6 +63,44 @@ pub enum Action {
     SetTheme(String),
     /// Switch keymap.
     SetKeymap(String),
+    /// Timeline: halve the visible time around the cursor.
+    ZoomIn,
+    /// Timeline: double the visible time around the cursor.
+    ZoomOut,
+    /// Timeline: show the whole trace.
+    ZoomAll,
+    /// Timeline: show exactly the time selection.
+    ZoomToSelection,
+    /// Timeline: the previous zoom.
+    ZoomBack,
+    /// Timeline: undo `zoom_back`.
+    ZoomForward,
+    /// Timeline: move the window earlier by a quarter.
+    PanLeft,
+    /// Timeline: move the window later by a quarter.
+    PanRight,
+    /// Control flow: cursor to the next state change of the selected thread.
+    NextStateChange,
+    /// Control flow: cursor to the previous state change of the selected thread.
+    PrevStateChange,
+    /// Control flow: select the thread that woke the selected one last.
+    JumpToWaker,
+    /// Control flow: show only matching threads (name, PID, TID); without an argument, ask.
+    FilterThreads(Option<String>),
+    /// Control flow: open or close the selected process.
+    ToggleNode,
+    /// Resources: highlight where the thread selected in Control flow runs.
+    FollowThread,
+    /// Resources: keep the selection on the CPU the followed thread runs on.
+    FollowCpu,
+    /// Resources and Top: show the thread of the selected row in Control flow.
+    GotoThread,
+    /// Top: sort by the next column.
+    SortNextColumn,
+    /// Top: reverse the sort order.
+    ReverseSort,
+    /// Top: focus the next table.
+    NextTable,
     /// In a prompt: run or search what was typed.
     PromptAccept,
     /// In a prompt: next completion.
@@ -147,6 +185,57 @@ pub const COMMANDS: &[Command] = &[
         Some("NAME|PATH"),
         "switch keymap: default, emacs",
     ),
+    cmd("zoom_in", None, "timeline: zoom in around the cursor"),
+    cmd("zoom_out", None, "timeline: zoom out around the cursor"),
+    cmd("zoom_all", None, "timeline: show the whole trace"),
+    cmd(
+        "zoom_to_selection",
+        None,
+        "timeline: show exactly the time selection",
+    ),
+    cmd("zoom_back", None, "timeline: previous zoom"),
+    cmd("zoom_forward", None, "timeline: next zoom (undo zoom_back)"),
+    cmd("pan_left", None, "timeline: move the window earlier"),
+    cmd("pan_right", None, "timeline: move the window later"),
+    cmd(
+        "next_state_change",
+        None,
+        "cursor to the selected thread's next state change",
+    ),
+    cmd(
+        "prev_state_change",
+        None,
+        "cursor to the selected thread's previous state change",
+    ),
+    cmd(
+        "jump_to_waker",
+        None,
+        "select the thread that last woke the selected one",
+    ),
+    cmd(
+        "filter_threads",
+        Some("TEXT"),
+        "show threads whose name, PID or TID matches",
+    ),
+    cmd("toggle_node", None, "open or close the selected process"),
+    cmd(
+        "follow_thread",
+        None,
+        "resources: highlight the thread selected in Control flow",
+    ),
+    cmd(
+        "follow_cpu",
+        None,
+        "resources: select the CPU the followed thread runs on",
+    ),
+    cmd(
+        "goto_thread",
+        None,
+        "show the selected row's thread in Control flow",
+    ),
+    cmd("sort_next_column", None, "top: sort by the next column"),
+    cmd("reverse_sort", None, "top: reverse the sort order"),
+    cmd("next_table", None, "top: focus the next table"),
     cmd("prompt_accept", None, "run or search what was typed"),
     cmd("prompt_next", None, "next completion"),
     cmd("prompt_prev", None, "previous completion"),
@@ -209,6 +298,25 @@ impl Action {
             "clear_filter" => Action::ClearFilter,
             "set_theme" => Action::SetTheme(need(arg)?),
             "set_keymap" => Action::SetKeymap(need(arg)?),
+            "zoom_in" => Action::ZoomIn,
+            "zoom_out" => Action::ZoomOut,
+            "zoom_all" => Action::ZoomAll,
+            "zoom_to_selection" => Action::ZoomToSelection,
+            "zoom_back" => Action::ZoomBack,
+            "zoom_forward" => Action::ZoomForward,
+            "pan_left" => Action::PanLeft,
+            "pan_right" => Action::PanRight,
+            "next_state_change" => Action::NextStateChange,
+            "prev_state_change" => Action::PrevStateChange,
+            "jump_to_waker" => Action::JumpToWaker,
+            "filter_threads" => Action::FilterThreads(arg),
+            "toggle_node" => Action::ToggleNode,
+            "follow_thread" => Action::FollowThread,
+            "follow_cpu" => Action::FollowCpu,
+            "goto_thread" => Action::GotoThread,
+            "sort_next_column" => Action::SortNextColumn,
+            "reverse_sort" => Action::ReverseSort,
+            "next_table" => Action::NextTable,
             "prompt_accept" => Action::PromptAccept,
             "prompt_next" => Action::PromptNext,
             "prompt_prev" => Action::PromptPrev,

@@ -10,30 +10,70 @@ use crate::config::keymap::{Context, Keymap, Lookup};
 use super::action::Action;
 use super::events_state::EventsState;
 use super::facts::TraceFacts;
+use super::index_state::IndexState;
 use super::layers::{Layer, Prompt, PromptKind};
 use super::settings::{self, Loaded};
 use super::source::Position;
 use super::style::Styles;
+use super::timeline_state::{FlowState, ResourcesState};
+use super::update_top::TopState;
+use super::viewport::Viewport;
 use super::worker::{Request, Update, Workers};
 
-/// The tabs that have a data source today, in order (number keys select them).
+/// The tabs, in order (number keys select them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Tab {
     /// Trace facts and per-CPU activity.
     Overview,
+    /// Threads over time.
+    ControlFlow,
+    /// CPUs over time.
+    Resources,
+    /// CPU, syscall and IRQ tables.
+    Top,
     /// The event list.
     Events,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 2] = [Tab::Overview, Tab::Events];
+    pub const ALL: [Tab; 5] = [
+        Tab::Overview,
+        Tab::ControlFlow,
+        Tab::Resources,
+        Tab::Top,
+        Tab::Events,
+    ];
 
     /// Its title.
     pub fn title(self) -> &'static str {
         match self {
             Tab::Overview => "Overview",
+            Tab::ControlFlow => "Control flow",
+            Tab::Resources => "Resources",
+            Tab::Top => "Top",
             Tab::Events => "Events",
+        }
+    }
+
+    /// The key contexts of the tab, most specific first.
+    pub fn contexts(self) -> Vec<Context> {
+        match self {
+            Tab::Overview => vec![Context::Overview, Context::Global],
+            Tab::ControlFlow => vec![
+                Context::ControlFlow,
+                Context::Timeline,
+                Context::List,
+                Context::Global,
+            ],
+            Tab::Resources => vec![
+                Context::Resources,
+                Context::Timeline,
+                Context::List,
+                Context::Global,
+            ],
+            Tab::Top => vec![Context::Top, Context::List, Context::Global],
+            Tab::Events => vec![Context::Events, Context::List, Context::Global],
         }
     }
 }
@@ -125,6 +165,18 @@ pub struct App {
     pub size: (u16, u16),
     /// Set by `quit`.
     pub quit: bool,
+    /// The model and the indexer's progress.
+    pub index: IndexState,
+    /// The indexer; dropping the app cancels it.
+    pub indexer: Option<crate::index::Indexer>,
+    /// Time window and cursor of the timeline tabs, once a model exists.
+    pub view: Option<Viewport>,
+    /// Control flow tab.
+    pub flow: FlowState,
+    /// Resources tab.
+    pub resources: ResourcesState,
+    /// Top tab.
+    pub top: TopState,
     workers: Option<Workers>,
 }
 
@@ -164,6 +216,12 @@ impl App {
             pending_keys: Vec::new(),
             size: (80, 24),
             quit: false,
+            index: IndexState::default(),
+            indexer: None,
+            view: None,
+            flow: FlowState::default(),
+            resources: ResourcesState::default(),
+            top: TopState::default(),
             workers,
         }
     }
@@ -191,10 +249,7 @@ impl App {
             Some(Layer::Help { .. } | Layer::Warnings { .. }) => {
                 vec![Context::Help, Context::List, Context::Global]
             }
-            None => match self.tab {
-                Tab::Overview => vec![Context::Overview, Context::Global],
-                Tab::Events => vec![Context::Events, Context::List, Context::Global],
-            },
+            None => self.tab.contexts(),
         }
     }
 
@@ -303,6 +358,8 @@ impl App {
                     self.search.running = Some(fraction);
                 }
             }
+            Update::Index(u) => self.on_index(u),
+            Update::Waker { tid, row } => self.on_waker(tid, row),
             Update::SearchDone { generation, hit } => {
                 if generation != self.search.generation {
                     return;
@@ -387,6 +444,7 @@ impl App {
         self.facts.is_none() && self.open_error.is_none()
             || self.events.loading
             || self.search.running.is_some()
+            || self.indexer.is_some() && self.index.running()
     }
 
     /// Opens a prompt.

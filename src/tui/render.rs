@@ -20,7 +20,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::app::{App, Tab};
 use super::layers::{Layer, help, prompt};
-use super::views::{events, overview};
+use super::views::{control_flow, events, overview, resources, top};
 use super::{status, timefmt};
 
 /// Draws the whole screen.
@@ -50,6 +50,9 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
     } else {
         match app.tab {
             Tab::Overview => overview::render(app, frame, body),
+            Tab::ControlFlow => control_flow::render(app, frame, body),
+            Tab::Resources => resources::render(app, frame, body),
+            Tab::Top => top::render(app, frame, body),
             Tab::Events => events::render(app, frame, body),
         }
     }

@@ -44,10 +44,18 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         };
         right.push(Span::styled(text, s.get("status.selection")));
     }
-    if let Some(f) = &app.facts
-        && f.discarded_events + f.discarded_packets > 0
-    {
-        let text = format!(" ⚠ {} lost ", f.discarded_events + f.discarded_packets);
+    if let Some(text) = app.index.status_text() {
+        right.push(Span::styled(format!(" {text} "), s.get("status.progress")));
+    }
+    // The packet index counts what the tracer dropped; the model also knows lost windows
+    // the packet headers do not count.
+    let from_packets = app
+        .facts
+        .as_ref()
+        .map_or(0, |f| f.discarded_events + f.discarded_packets);
+    let lost = from_packets.max(app.index.lost_events());
+    if lost > 0 {
+        let text = format!(" ⚠ {lost} lost ");
         right.push(Span::styled(text, s.get("status.warning")));
     }
     if !app.pending_keys.is_empty() {

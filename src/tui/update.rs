@@ -11,14 +11,16 @@ use super::timefmt;
 impl App {
     /// The contexts of the tab under any popup (for key hints in the palette).
     pub fn contexts_below_popups(&self) -> Vec<Context> {
-        match self.tab {
-            Tab::Overview => vec![Context::Overview, Context::Global],
-            Tab::Events => vec![Context::Events, Context::List, Context::Global],
-        }
+        self.tab.contexts()
     }
 
     /// Applies one command.
     pub fn apply(&mut self, action: Action) {
+        self.apply_one(action);
+        self.refresh_top();
+    }
+
+    fn apply_one(&mut self, action: Action) {
         match action {
             Action::Quit => self.quit = true,
             Action::ShowHelp => self.layers.push(Layer::Help { scroll: 0 }),
@@ -90,6 +92,11 @@ impl App {
                 }
             }
             Action::PromptComplete => self.prompt_complete(),
+            Action::GotoThread if self.tab == Tab::Top => self.top_goto_thread(),
+            Action::SortNextColumn | Action::ReverseSort | Action::NextTable => {
+                self.apply_top(&action);
+            }
+            other => self.apply_timeline(other),
         }
     }
 
@@ -115,11 +122,17 @@ impl App {
                 self.events.move_by(delta, height);
                 self.fill_events();
             }
-            None => {}
+            None if self.tab == Tab::Top => self.scroll_top(delta),
+            None => self.scroll_rows(delta),
         }
     }
 
     fn move_cursor(&mut self, columns: i64) {
+        match self.tab {
+            Tab::ControlFlow | Tab::Resources => return self.step_cursor(columns),
+            Tab::Top => return self.focus_table(columns),
+            Tab::Overview | Tab::Events => {}
+        }
         let Some((lo, hi)) = self.facts.as_ref().and_then(|f| f.range_ns) else {
             return;
         };
@@ -140,6 +153,7 @@ impl App {
                     self.cursor_ns = Some(if end { hi } else { lo });
                 }
             }
+            Tab::ControlFlow | Tab::Resources | Tab::Top => self.scroll_rows_to(end),
             Tab::Events => {
                 let request = if end {
                     self.events.jump_to_end()
@@ -160,7 +174,12 @@ impl App {
     /// The time the current view points at.
     pub fn cursor_time(&self) -> Option<i64> {
         match self.tab {
-            Tab::Overview => self.cursor_ns,
+            Tab::Overview | Tab::Top => self.cursor_ns,
+            Tab::ControlFlow | Tab::Resources => self
+                .view
+                .as_ref()
+                .and_then(|v| i64::try_from(v.cursor_ns).ok())
+                .or(self.cursor_ns),
             Tab::Events => self.events.current().map(|r| r.pos.ts_ns),
         }
     }
@@ -188,6 +207,12 @@ impl App {
         };
         let cursor = self.cursor_time().unwrap_or(lo);
         match timefmt::parse_goto(text, lo, cursor, self.utc_offset_s) {
+            Some(t) if matches!(self.tab, Tab::ControlFlow | Tab::Resources) => {
+                self.cursor_ns = Some(t);
+                if let (Some(v), Ok(t)) = (self.view.as_mut(), u64::try_from(t)) {
+                    v.centre_on(t);
+                }
+            }
             Some(t) => {
                 self.cursor_ns = Some(t);
                 self.tab = Tab::Events;

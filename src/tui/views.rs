@@ -1,4 +1,9 @@
 //! One module per tab.
 
+pub mod control_flow;
 pub mod events;
 pub mod overview;
+pub mod overview_top;
+pub mod resources;
+pub mod timeline;
+pub mod top;

@@ -60,6 +60,14 @@ pub enum Request {
         /// Only events the list shows.
         filter: EventFilter,
     },
+    /// Find the wake-up event of thread `tid` at or just after `at` (the model knows when a
+    /// thread was woken but not from which CPU; the event's stream says).
+    FindWaker {
+        /// The wake-up time from the model.
+        at: Position,
+        /// The woken thread.
+        tid: u32,
+    },
 }
 
 /// A message to the UI.
@@ -94,6 +102,15 @@ pub enum Update {
         /// The matching event, if any.
         hit: Option<Position>,
     },
+    /// The wake-up event asked for by [`Request::FindWaker`].
+    Waker {
+        /// The woken thread.
+        tid: u32,
+        /// The event, if found.
+        row: Option<Row>,
+    },
+    /// From the indexer thread.
+    Index(crate::index::Update),
 }
 
 /// Handles to the background threads.
@@ -110,7 +127,7 @@ impl Workers {
     /// gone (it reported why when it stopped), so the error is dropped.
     pub fn send(&self, request: Request) {
         let to = match request {
-            Request::Page { .. } => &self.pages,
+            Request::Page { .. } | Request::FindWaker { .. } => &self.pages,
             Request::Search { .. } => &self.search,
         };
         let _ = to.send(request);
@@ -118,8 +135,18 @@ impl Workers {
 }
 
 /// Starts the threads for the session under `path`; updates arrive on the returned receiver.
-pub fn spawn(path: PathBuf, clock_gmt: bool) -> std::io::Result<(Workers, Receiver<Update>)> {
+pub fn spawn(
+    path: PathBuf,
+    clock_gmt: bool,
+    index: Option<Receiver<crate::index::Update>>,
+) -> std::io::Result<(Workers, Receiver<Update>)> {
     let (update_tx, update_rx) = crossbeam_channel::unbounded();
+    if let Some(index) = index {
+        let tx = update_tx.clone();
+        thread::Builder::new()
+            .name("lttng-tui-index-relay".into())
+            .spawn(move || relay_index(&index, &tx))?;
+    }
     let (pages_tx, pages_rx) = crossbeam_channel::unbounded();
     let (search_tx, search_rx) = crossbeam_channel::unbounded();
     let search_generation = Arc::new(AtomicU64::new(0));
@@ -137,6 +164,17 @@ pub fn spawn(path: PathBuf, clock_gmt: bool) -> std::io::Result<(Workers, Receiv
         search_generation,
     };
     Ok((workers, update_rx))
+}
+
+/// Passes the indexer's updates on to the UI's single update channel, so the event loop
+/// waits on one receiver for all background work.
+fn relay_index(rx: &Receiver<crate::index::Update>, tx: &Sender<Update>) {
+    for up in rx {
+        let last = matches!(up, crate::index::Update::Done(_));
+        if tx.send(Update::Index(up)).is_err() || last {
+            return;
+        }
+    }
 }
 
 fn pages_thread(
@@ -159,6 +197,14 @@ fn pages_thread(
     while let Ok(first) = rx.recv() {
         // Serve only the newest generation among everything queued.
         let mut queue: Vec<Request> = std::iter::once(first).chain(rx.try_iter()).collect();
+        for r in &queue {
+            if let Request::FindWaker { at, tid } = r
+                && !find_waker(&mut source, *at, *tid, tx)
+            {
+                return;
+            }
+        }
+        queue.retain(|r| matches!(r, Request::Page { .. }));
         let newest = queue.iter().map(generation_of).max().unwrap_or(0);
         queue.retain(|r| generation_of(r) == newest);
         for request in queue {
@@ -196,7 +242,23 @@ fn pages_thread(
 fn generation_of(r: &Request) -> u64 {
     match r {
         Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
+        Request::FindWaker { .. } => 0,
     }
+}
+
+/// Answers a [`Request::FindWaker`]; false when the UI is gone.
+fn find_waker(source: &mut EventSource, at: Position, tid: u32, tx: &Sender<Update>) -> bool {
+    let filter = EventFilter {
+        name: Some("sched_wak".to_string()),
+        cpu: None,
+        tid: Some(i64::from(tid)),
+    };
+    let never = || false;
+    let row = match source.page_forward(at, 1, &filter, &never) {
+        Scan::Done((rows, _)) => rows.into_iter().next(),
+        Scan::Cancelled => None,
+    };
+    tx.send(Update::Waker { tid, row }).is_ok()
 }
 
 fn search_thread(

@@ -26,6 +26,7 @@ pub fn demo_trace() -> &'static Path {
 pub fn args() -> TuiArgs {
     TuiArgs {
         clock_gmt: true,
+        no_cache: true,
         ..TuiArgs::default()
     }
 }

@@ -42,6 +42,16 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(area);
     let block = titled(app, "Trace");
     frame.render_widget(Paragraph::new(fact_lines).block(block), top);
+    let tops_h = if app.top.tables.is_empty() {
+        0
+    } else {
+        u16::try_from(super::overview_top::ROWS + 1).unwrap_or(6)
+    };
+    let [bottom, tops] =
+        Layout::vertical([Constraint::Min(0), Constraint::Length(tops_h)]).areas(bottom);
+    if tops_h > 0 {
+        super::overview_top::render(app, frame, tops);
+    }
     let block = titled(app, "Event data per CPU over time (from the packet index)");
     let inner = block.inner(bottom);
     frame.render_widget(block, bottom);
