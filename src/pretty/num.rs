@@ -44,19 +44,37 @@ pub fn push_i64(out: &mut Vec<u8>, v: i64) {
 }
 
 /// Appends `v` in decimal, left-padded with zeros to `width` digits (`%09PRIu64`, `%02d`).
+/// Every timestamp goes through here (four times per event line), so the common widths fill
+/// a fixed buffer from the right, two digits per division, and copy it once.
 pub fn push_u64_padded(out: &mut Vec<u8>, v: u64, width: usize) {
-    let digits = decimal_digits(v);
-    out.resize(out.len() + width.saturating_sub(digits), b'0');
-    push_u64(out, v);
-}
-
-fn decimal_digits(mut v: u64) -> usize {
-    let mut n = 1;
-    while v >= 10 {
-        v /= 10;
-        n += 1;
+    const MAX: usize = 20;
+    if width > MAX {
+        // No u64 has more than 20 digits: the rest is padding.
+        out.resize(out.len() + width - MAX, b'0');
+        return push_u64_padded(out, v, MAX);
     }
-    n
+    if width < MAX && v >= 10u64.pow(width as u32) {
+        // Wider than the padding: printf prints all digits.
+        return push_u64(out, v);
+    }
+    let mut buf = [b'0'; MAX];
+    let mut at = MAX;
+    let mut rest = v;
+    while rest >= 100 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if rest >= 10 {
+        let pair = rest as usize * 2;
+        at -= 2;
+        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        buf[at] = b'0' + rest as u8;
+    }
+    out.extend_from_slice(&buf[MAX - width..]);
 }
 
 /// Appends `v` in a power-of-two base (`bits_per_digit` 1, 3 or 4), most significant digit
@@ -213,4 +231,32 @@ fn trim_fraction(s: &[u8]) -> &[u8] {
         end -= 1;
     }
     &s[..end]
+}
+
+#[cfg(test)]
+mod padded_tests {
+    use super::push_u64_padded;
+
+    fn padded(v: u64, width: usize) -> String {
+        let mut out = Vec::new();
+        push_u64_padded(&mut out, v, width);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn padded_numbers_match_printf() {
+        for (v, w) in [
+            (0, 9),
+            (5, 2),
+            (59, 2),
+            (100, 9),
+            (999_999_999, 9),
+            (123, 2),
+            (0, 1),
+        ] {
+            assert_eq!(padded(v, w), format!("{v:0w$}"), "{v} {w}");
+        }
+        assert_eq!(padded(u64::MAX, 20), u64::MAX.to_string());
+        assert_eq!(padded(7, 22), format!("{:022}", 7));
+    }
 }
