@@ -45,6 +45,8 @@ pub(super) struct Pending {
     pub effect: super::syscall::Effect,
     pub begin: u64,
     pub fd: i64,
+    /// The output fd of `splice`/`sendfile64`.
+    pub fd_out: i64,
     pub path: Option<StrId>,
     pub cmd: i64,
     pub family: i64,
