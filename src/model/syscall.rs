@@ -250,10 +250,16 @@ impl Builder {
     }
 
     fn addr_name(&mut self, v4: Option<[i64; 4]>, port: i64) -> StrId {
+        use std::fmt::Write;
         match v4 {
             Some([a, b, c, d]) => {
-                let s = format!("{a}.{b}.{c}.{d}:{port}");
-                self.m.strings.intern(&s)
+                // One buffer for every connection: no allocation unless the name is new.
+                let mut s = std::mem::take(&mut self.addr_buf);
+                s.clear();
+                let _ = write!(s, "{a}.{b}.{c}.{d}:{port}");
+                let id = self.m.strings.intern(&s);
+                self.addr_buf = s;
+                id
             }
             None => self.m.strings.intern("socket"),
         }
