@@ -179,8 +179,10 @@ impl<'t> Feed<'t> {
     /// Moves to the next item, fetching a batch when needed; false at the end.
     fn advance(&mut self, errors: &mut Vec<ReadError>, events: &mut u64) -> bool {
         loop {
-            if self.at + 1 < self.batch.items.len() {
-                self.at += 1;
+            // `at` is `usize::MAX` after an empty batch: the next item is then the first.
+            let next = self.at.wrapping_add(1);
+            if next < self.batch.items.len() {
+                self.at = next;
                 return true;
             }
             if self.done {
