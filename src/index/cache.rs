@@ -18,7 +18,7 @@ use crate::model::Model;
 
 const MAGIC: &[u8; 8] = b"LTTUIDX1";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
