@@ -13,6 +13,7 @@ use super::intern::StrId;
 /// Durations in 4 bytes each; the rare ones over ~4.29 s go to a side table.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Durations {
+    #[serde(with = "super::columns")]
     short: Vec<u32>,
     long: Vec<(u32, u64)>,
 }
@@ -55,6 +56,7 @@ impl Durations {
 /// of times costs half of a `Vec<u64>` while any entry is still read directly.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Times {
+    #[serde(with = "super::columns")]
     low: Vec<u32>,
     /// `(first index, high bits)` from that index on, indices increasing.
     high: Vec<(u32, u32)>,
@@ -226,6 +228,7 @@ pub fn permute<T: Copy>(col: &mut Vec<T>, order: &[u32]) {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Timeline {
     at: Times,
+    #[serde(with = "super::columns")]
     code: Vec<u32>,
 }
 
@@ -317,6 +320,7 @@ macro_rules! narrow_column {
         $(#[$doc])*
         #[derive(Debug, Clone, Default, Serialize, Deserialize)]
         pub struct $name {
+            #[serde(with = "super::columns")]
             small: Vec<$narrow>,
             big: Vec<(u32, $wide)>,
         }
@@ -381,6 +385,7 @@ pub struct SyscallList {
     pub span: Intervals,
     /// Canonical name, as an index into `names` (a thread makes a few dozen different
     /// calls, so 2 bytes per call instead of a 4-byte string id).
+    #[serde(with = "super::columns")]
     name: Vec<u16>,
     /// The distinct names, in order of first use.
     names: Vec<StrId>,
@@ -389,6 +394,7 @@ pub struct SyscallList {
     /// The fd argument, or −1.
     fd: Fds,
     /// [`sysflag`] bits.
+    #[serde(with = "super::columns")]
     pub flags: Vec<u8>,
 }
 
@@ -484,8 +490,10 @@ pub struct IrqList {
     /// Hard or soft.
     pub kind: Vec<IrqKind>,
     /// IRQ line or softirq vector.
+    #[serde(with = "super::columns")]
     pub number: Vec<u32>,
     /// Softirq raise-to-entry latency (`u32::MAX` when unknown or over 4.29 s).
+    #[serde(with = "super::columns")]
     pub raise_latency: Vec<u32>,
 }
 
@@ -560,6 +568,7 @@ pub struct LatencyList {
     /// Wake-up and switch-in.
     pub span: Intervals,
     /// CPU the thread was switched in on.
+    #[serde(with = "super::columns")]
     pub cpu: Vec<u16>,
 }
 
@@ -567,8 +576,10 @@ pub struct LatencyList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PacketList {
     /// Timestamp.
+    #[serde(with = "super::columns")]
     pub at: Vec<u64>,
     /// Length in bytes.
+    #[serde(with = "super::columns")]
     pub len: Vec<u32>,
     /// Whether it was sent (else received).
     pub sent: Vec<bool>,
