@@ -234,6 +234,9 @@ impl<'t> Feed<'t> {
         }
     }
 
+    // Inlined into the merge loop so the (large) message is built where it is used rather
+    // than returned by value and copied, once per event.
+    #[inline(always)]
     fn message(&self) -> Option<Message<'_>> {
         let item = *self.item();
         match item.head {
