@@ -6,6 +6,7 @@
 pub mod cache;
 mod progress;
 
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -168,6 +169,9 @@ fn run(
 }
 
 /// Runs the state machine over every message, with progress, snapshots and cancellation.
+/// Streams are decoded on worker threads ahead of the state machine, which runs on this
+/// thread in time order: decoding is most of the work and streams are independent, while
+/// the state machine needs the global order.
 fn build(
     session: &Session,
     opts: &Options,
@@ -176,28 +180,29 @@ fn build(
     meter: &mut Meter,
 ) -> anyhow::Result<Arc<Model>> {
     let mut b = Builder::new();
-    let mut it = session.messages();
     let mut n: u64 = 0;
     let mut next_progress = Instant::now();
     let mut snapshot_gap = opts.first_snapshot.unwrap_or(Duration::MAX);
     let mut next_snapshot = Instant::now().checked_add(snapshot_gap);
-    while let Some(msg) = it.next_message() {
+    let mut cancelled = false;
+    let outcome = session.for_each_message(|msg| {
         let last_ts = match msg {
             Message::Event(e) => {
-                b.event(&e);
+                b.event(e);
                 n += 1;
                 if !n.is_multiple_of(CHECK_EVERY) {
-                    continue;
+                    return ControlFlow::Continue(());
                 }
                 e.timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64
             }
             Message::Lost(l) => {
-                b.lost(&l);
-                continue;
+                b.lost(l);
+                return ControlFlow::Continue(());
             }
         };
         if cancel.load(Ordering::Relaxed) {
-            return Err(Cancelled.into());
+            cancelled = true;
+            return ControlFlow::Break(());
         }
         let now = Instant::now();
         if now >= next_progress {
@@ -209,8 +214,12 @@ fn build(
             snapshot_gap = (snapshot_gap * 2).min(Duration::from_secs(8));
             next_snapshot = Instant::now().checked_add(snapshot_gap);
         }
+        ControlFlow::Continue(())
+    });
+    if cancelled {
+        return Err(Cancelled.into());
     }
-    if let Some(e) = it.errors().first() {
+    if let Some(e) = outcome.errors.first() {
         // The model of what was readable is still useful: report, do not fail.
         eprintln!("lttng-tui: warning: {e}");
     }

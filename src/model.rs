@@ -6,6 +6,7 @@
 //! stores that views and analyses query with binary searches (see [`query`]).
 
 pub mod build;
+pub mod columns;
 pub mod fd;
 pub mod fields;
 pub mod intern;

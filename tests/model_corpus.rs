@@ -36,7 +36,7 @@ fn calls(m: &Model, name: &str) -> (u64, u64) {
     for t in &m.threads {
         let s = &t.syscalls;
         for i in 0..s.span.len() {
-            if s.name[i] == id {
+            if s.name(i) == id {
                 if s.complete(i) {
                     full += 1;
                 } else if s.flags[i] & sysflag::NO_ENTRY != 0 {

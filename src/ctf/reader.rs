@@ -373,8 +373,15 @@ impl<'t> StreamReader<'t> {
 
     /// Takes the accumulated value list (append mode), leaving an empty one of `capacity`.
     pub fn take_values(&mut self, capacity: usize) -> Vec<Value> {
+        self.swap_values(Vec::with_capacity(capacity))
+    }
+
+    /// Takes the accumulated value list (append mode), continuing in `fresh` (cleared), so a
+    /// consumer can hand back lists it is done with instead of the reader allocating anew.
+    pub fn swap_values(&mut self, mut fresh: Vec<Value>) -> Vec<Value> {
+        fresh.clear();
         self.event_values.bounds = [0; 5];
-        std::mem::replace(&mut self.event_values.values, Vec::with_capacity(capacity))
+        std::mem::replace(&mut self.event_values.values, fresh)
     }
 
     /// The trace this reader reads.

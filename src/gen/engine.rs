@@ -137,7 +137,8 @@ pub struct Process {
     /// Open fds at trace start: fd, path, open flags.
     pub fds: Vec<(i32, String, u32)>,
     file_table: u64,
-    io: [u64; 6],
+    /// Bytes: disk read/written, net read/written, block read/written, other read/written.
+    io: [u64; 8],
 }
 
 struct Cpu {
@@ -297,7 +298,7 @@ impl Engine {
             ppid,
             fds,
             file_table,
-            io: [0; 6],
+            io: [0; 8],
         });
     }
 
@@ -421,16 +422,34 @@ impl Engine {
 
     /// This engine's threads and processes as another engine's statedump lists them.
     pub fn listing(&self) -> Vec<Listed> {
+        self.listing_with_status()
+            .into_iter()
+            .map(|(l, _)| l)
+            .collect()
+    }
+
+    /// The live threads as the statedump lists them, with their `status` (5 = waiting,
+    /// 2 = running or runnable).
+    fn listing_with_status(&self) -> Vec<(Listed, u64)> {
+        // Threads of one process share its table, which the statedump walks once: the fds go
+        // with the first live thread listed for the process, whichever it is (a process whose
+        // leader is not simulated still has its files).
+        let mut fds_listed = std::collections::HashSet::new();
         self.threads
             .iter()
+            .filter(|th| th.state != TState::Dead)
             .map(|th| {
                 let p = self.pid_index.get(&th.pid).map(|&p| &self.procs[p]);
-                // Threads of one process share its table; list its fds once, with the leader.
                 let fds = match p {
-                    Some(p) if th.tid == th.pid => p.fds.clone(),
+                    Some(p) if fds_listed.insert(p.pid) => p.fds.clone(),
                     _ => Vec::new(),
                 };
-                Listed {
+                let status = if matches!(th.state, TState::Blocked) {
+                    5
+                } else {
+                    2
+                };
+                let l = Listed {
                     tid: th.tid,
                     pid: th.pid,
                     ppid: p.map_or(0, |p| p.ppid),
@@ -439,7 +458,8 @@ impl Engine {
                     cpu: th.last_cpu + self.cpu_base,
                     file_table: p.map_or(0, |p| p.file_table),
                     fds,
-                }
+                };
+                (l, status)
             })
             .collect()
     }

@@ -11,7 +11,9 @@
 //!   without both events in the trace (still pending at the end, `exit_group`, the child's
 //!   return from `clone`) are not counted;
 //! * I/O bytes are the `ret` of successful read/write-family calls, split by fd kind
-//!   (disk file or network socket); block bytes are `nr_sector × 512` per `block_rq_issue`,
+//!   (disk file, network socket, or other: anonymous inode, pipe, device node); `splice` and
+//!   `sendfile64` count as lttng-analyses counts them, their `ret` both as read from the
+//!   input fd and as written to the output fd; block bytes are `nr_sector × 512` per `block_rq_issue`,
 //!   charged to the issuing thread's process;
 //! * an IRQ lasts from `irq_handler_entry` to `irq_handler_exit` on the same CPU, a softirq
 //!   from `irq_softirq_entry` to `irq_softirq_exit`.
@@ -92,6 +94,13 @@ pub struct ProcessTruth {
     pub block_read_bytes: u64,
     /// Bytes of block write requests issued by the process's threads.
     pub block_written_bytes: u64,
+    /// Bytes read by syscalls from fds that are neither files nor sockets (anonymous
+    /// inodes, pipes, device nodes).
+    #[serde(default)]
+    pub other_read_bytes: u64,
+    /// Bytes written by syscalls to such fds.
+    #[serde(default)]
+    pub other_written_bytes: u64,
 }
 
 /// Hard IRQ truth.

@@ -6,19 +6,27 @@
 //! and its checksum matches its payload; anything else is treated as absent and rebuilt.
 //!
 //! Layout: `MAGIC`, key length (u64 LE), key bytes, payload length (u64 LE), payload
-//! checksum (u64 LE), payload (bincode of [`Model`]).
+//! checksum (u64 LE), payload (bincode of [`Model`], columns as byte strings, see
+//! [`crate::model::columns`]).
+//!
+//! Loading streams the payload through the checksum into the deserialiser: one pass over
+//! the file, no copy of the whole payload in memory (reopening must cost a small fraction
+//! of building). Lengths are bounded by the payload size, so a corrupt file fails cleanly
+//! before the checksum is even compared.
 
 use std::fs::{self, File};
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Write};
+
+use bincode::Options;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
 use crate::ctf::session::Session;
 use crate::model::Model;
 
-const MAGIC: &[u8; 8] = b"LTTUIDX1";
+const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 3;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,20 +61,91 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(base.join("lttng-tui"))
 }
 
-/// FNV-1a over 8-byte words: cheap, and enough to catch truncation and bit rot (this is
-/// not a defence against tampering).
+/// FNV-1a style over 8-byte words in four independent lanes (so the multiplications
+/// overlap instead of forming one long dependency chain), fed in pieces of any size: cheap,
+/// and enough to catch truncation and bit rot (this is not a defence against tampering).
+#[derive(Debug, Clone)]
+struct Checksum {
+    lanes: [u64; 4],
+    pending: [u8; 32],
+    npending: usize,
+    total: u64,
+}
+
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+impl Checksum {
+    fn new() -> Checksum {
+        Checksum {
+            lanes: [0xcbf2_9ce4_8422_2325; 4],
+            pending: [0; 32],
+            npending: 0,
+            total: 0,
+        }
+    }
+
+    #[inline]
+    fn block(&mut self, b: &[u8]) {
+        for (lane, w) in self.lanes.iter_mut().zip(b.chunks_exact(8)) {
+            let mut a = [0u8; 8];
+            a.copy_from_slice(w);
+            *lane = (*lane ^ u64::from_le_bytes(a)).wrapping_mul(FNV_PRIME);
+        }
+    }
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        if self.npending > 0 {
+            let n = (32 - self.npending).min(bytes.len());
+            self.pending[self.npending..self.npending + n].copy_from_slice(&bytes[..n]);
+            self.npending += n;
+            bytes = &bytes[n..];
+            if self.npending < 32 {
+                return;
+            }
+            let p = self.pending;
+            self.block(&p);
+            self.npending = 0;
+        }
+        let mut blocks = bytes.chunks_exact(32);
+        for b in &mut blocks {
+            self.block(b);
+        }
+        let rest = blocks.remainder();
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.npending = rest.len();
+    }
+
+    fn finish(&self) -> u64 {
+        let mut h = 0xcbf2_9ce4_8422_2325u64;
+        for &b in &self.pending[..self.npending] {
+            h = (h ^ u64::from(b)).wrapping_mul(FNV_PRIME);
+        }
+        for l in self.lanes.iter().chain([&self.total]) {
+            h = (h ^ l).wrapping_mul(FNV_PRIME);
+        }
+        h
+    }
+}
+
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(0x0000_0100_0000_01b3);
+    let mut c = Checksum::new();
+    c.update(bytes);
+    c.finish()
+}
+
+/// Feeds everything read through a [`Checksum`].
+struct Hashing<R> {
+    inner: R,
+    sum: Checksum,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.sum.update(&buf[..n]);
+        Ok(n)
     }
-    for &b in chunks.remainder() {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 /// The cache file of the session rooted at `root`.
@@ -99,14 +178,28 @@ pub fn load(dir: &Path, root: &Path, key: &Key) -> Option<Model> {
     if k != key.0 {
         return None;
     }
-    let plen = usize::try_from(read_u64(&mut f)?).ok()?;
+    let plen = read_u64(&mut f)?;
     let sum = read_u64(&mut f)?;
-    let mut payload = Vec::new();
-    f.read_to_end(&mut payload).ok()?;
-    if payload.len() != plen || checksum(&payload) != sum {
+    // The checksum sits under the buffer, so it sees large reads, not bincode's small ones.
+    let mut r = BufReader::with_capacity(
+        1 << 20,
+        Hashing {
+            inner: f,
+            sum: Checksum::new(),
+        },
+    );
+    let opts = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(plen);
+    let m: Option<Model> = opts.deserialize_from(&mut r).ok();
+    // Whatever follows the model must be nothing, and every byte must be checksummed.
+    let mut rest = Vec::new();
+    r.read_to_end(&mut rest).ok()?;
+    let hashed = &r.get_ref().sum;
+    if !rest.is_empty() || hashed.total != plen || hashed.finish() != sum {
         return None;
     }
-    let mut m: Model = bincode::deserialize(&payload).ok()?;
+    let mut m = m?;
     m.rebuild();
     Some(m)
 }

@@ -45,6 +45,8 @@ pub(super) struct Pending {
     pub effect: super::syscall::Effect,
     pub begin: u64,
     pub fd: i64,
+    /// The output fd of `splice`/`sendfile64`.
+    pub fd_out: i64,
     pub path: Option<StrId>,
     pub cmd: i64,
     pub family: i64,
@@ -119,9 +121,12 @@ pub struct Builder {
     pub(super) pids: HashMap<u32, u32>,
     pub(super) tables: HashMap<i64, u32>,
     pub(super) cpus: Vec<CpuLive>,
-    stream_cpu: HashMap<(usize, usize), u32>,
+    /// CPU of each stream by trace and stream index (`NO_CPU` until known).
+    stream_cpu: Vec<Vec<u32>>,
     rules: Vec<Option<KernelRules>>,
     pub(super) pending_block: HashMap<(u32, u64), (u64, u32, bool, u32)>,
+    /// Scratch for socket peer names.
+    pub(super) addr_buf: String,
 }
 
 impl Default for Builder {
@@ -153,56 +158,62 @@ impl Builder {
             pids: HashMap::new(),
             tables: HashMap::new(),
             cpus: Vec::new(),
-            stream_cpu: HashMap::new(),
+            stream_cpu: Vec::new(),
             rules: Vec::new(),
             pending_block: HashMap::new(),
+            addr_buf: String::new(),
         }
     }
 
     /// Feeds one event.
     pub fn event(&mut self, ev: &EventRecord<'_>) {
-        let plan = self
-            .plans
-            .get(ev.class, ev.stream.stream_class, &mut self.m.strings);
+        // The cache is moved out for the duration of the event so that the handlers can
+        // borrow the plan while mutating the rest of the builder (moving it is a few words).
+        let mut plans = std::mem::take(&mut self.plans);
+        let plan = plans.get(ev.class, ev.stream.stream_class, &mut self.m.strings);
+        self.dispatch(ev, plan);
+        self.plans = plans;
+    }
+
+    fn dispatch(&mut self, ev: &EventRecord<'_>, plan: &Plan) {
         let t = ts(ev);
+        let (trace, stream) = (ev.stream.trace_index, ev.stream.stream_index);
         let cpu = match int(ev.packet_context.as_ref(), plan.cpu_id) {
             Some(c) => u32::try_from(c).unwrap_or(0),
-            None => self.stream_cpu_guess(ev.stream.trace_index, ev.stream.stream_index, None),
+            None => self.stream_cpu_guess(trace, stream, None),
         };
-        self.stream_cpu
-            .entry((ev.stream.trace_index, ev.stream.stream_index))
-            .or_insert(cpu);
+        self.note_stream_cpu(trace, stream, cpu);
         self.touch_cpu(cpu, t);
         if plan.ctx_tid.0.present() || plan.ctx_tid.1.present() {
-            self.apply_context(ev, &plan, cpu, t);
+            self.apply_context(ev, plan, cpu, t);
         }
         let p = ev.payload.as_ref();
         match plan.kind {
             Kind::Ignore => {}
             Kind::SchedSwitch => {
                 let rules = self.rules_for(ev);
-                self.sched_switch(p, &plan, cpu, t, rules);
+                self.sched_switch(p, plan, cpu, t, rules);
             }
-            Kind::Waking | Kind::Wakeup => self.wakeup(p, &plan, cpu, t),
-            Kind::Migrate => self.migrate(p, &plan, cpu, t),
-            Kind::Fork => self.fork(p, &plan, cpu, t),
-            Kind::Exec => self.exec(p, &plan, cpu, t),
-            Kind::ProcessExit => self.process_exit(p, &plan, cpu, t),
-            Kind::ProcessFree => self.process_free(p, &plan, t),
-            Kind::SysEntry(name) => self.sys_entry(p, &plan, name, cpu, t),
-            Kind::SysExit(name) => self.sys_exit(p, &plan, name, cpu, t),
-            Kind::IrqEntry => self.irq_entry(p, &plan, cpu, t),
-            Kind::IrqExit => self.irq_exit(p, &plan, cpu, t),
-            Kind::SoftirqEntry => self.softirq_entry(p, &plan, cpu, t),
-            Kind::SoftirqExit => self.softirq_exit(p, &plan, cpu, t),
-            Kind::SoftirqRaise => self.softirq_raise(p, &plan, cpu, t),
-            Kind::BlockIssue => self.block_issue(p, &plan, cpu, t),
-            Kind::BlockComplete => self.block_complete(p, &plan, t),
-            Kind::NetXmit | Kind::NetRecv => self.packet(p, &plan, t),
-            Kind::DumpProcess => self.dump_process(p, &plan, t),
-            Kind::DumpFd => self.dump_fd(p, &plan, t),
-            Kind::DumpBlockDevice => self.dump_block_device(p, &plan),
-            Kind::DumpInterrupt => self.dump_interrupt(p, &plan),
+            Kind::Waking | Kind::Wakeup => self.wakeup(p, plan, cpu, t),
+            Kind::Migrate => self.migrate(p, plan, cpu, t),
+            Kind::Fork => self.fork(p, plan, cpu, t),
+            Kind::Exec => self.exec(p, plan, cpu, t),
+            Kind::ProcessExit => self.process_exit(p, plan, cpu, t),
+            Kind::ProcessFree => self.process_free(p, plan, t),
+            Kind::SysEntry(name) => self.sys_entry(p, plan, name, cpu, t),
+            Kind::SysExit(name) => self.sys_exit(p, plan, name, cpu, t),
+            Kind::IrqEntry => self.irq_entry(p, plan, cpu, t),
+            Kind::IrqExit => self.irq_exit(p, plan, cpu, t),
+            Kind::SoftirqEntry => self.softirq_entry(p, plan, cpu, t),
+            Kind::SoftirqExit => self.softirq_exit(p, plan, cpu, t),
+            Kind::SoftirqRaise => self.softirq_raise(p, plan, cpu, t),
+            Kind::BlockIssue => self.block_issue(p, plan, cpu, t),
+            Kind::BlockComplete => self.block_complete(p, plan, t),
+            Kind::NetXmit | Kind::NetRecv => self.packet(p, plan, t),
+            Kind::DumpProcess => self.dump_process(p, plan, t),
+            Kind::DumpFd => self.dump_fd(p, plan, t),
+            Kind::DumpBlockDevice => self.dump_block_device(p, plan),
+            Kind::DumpInterrupt => self.dump_interrupt(p, plan),
         }
     }
 
@@ -214,9 +225,30 @@ impl Builder {
         *self.rules[i].get_or_insert_with(|| KernelRules::of(ev.stream.trace))
     }
 
+    /// Remembers the CPU of a stream's first event (looked up per event, so a vector, not
+    /// a hashed map).
+    #[inline]
+    fn note_stream_cpu(&mut self, trace: usize, stream: usize, cpu: u32) {
+        if let Some(&c) = self.stream_cpu.get(trace).and_then(|s| s.get(stream))
+            && c != NO_CPU
+        {
+            return;
+        }
+        if self.stream_cpu.len() <= trace {
+            self.stream_cpu.resize(trace + 1, Vec::new());
+        }
+        let s = &mut self.stream_cpu[trace];
+        if s.len() <= stream {
+            s.resize(stream + 1, NO_CPU);
+        }
+        s[stream] = cpu;
+    }
+
     /// The CPU of a stream: learned from its events, else the `_N` suffix of its file name.
     fn stream_cpu_guess(&self, trace: usize, stream: usize, path: Option<&std::path::Path>) -> u32 {
-        if let Some(&c) = self.stream_cpu.get(&(trace, stream)) {
+        if let Some(&c) = self.stream_cpu.get(trace).and_then(|s| s.get(stream))
+            && c != NO_CPU
+        {
             return c;
         }
         path.and_then(|p| p.file_name())

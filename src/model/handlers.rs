@@ -141,10 +141,18 @@ impl Builder {
             return;
         };
         let sent = matches!(plan.kind, super::plan::Kind::NetXmit);
-        let id = self.m.strings.intern_bytes(name);
-        let i = match self.m.net_ifs.iter().position(|n| n.name == id) {
+        // A machine has a handful of interfaces: comparing the name with theirs is cheaper
+        // than hashing it for the interner on every packet.
+        let strings = &self.m.strings;
+        let known = self
+            .m
+            .net_ifs
+            .iter()
+            .position(|n| strings.get(n.name).as_bytes() == name);
+        let i = match known {
             Some(i) => i,
             None => {
+                let id = self.m.strings.intern_bytes(name);
                 self.m.net_ifs.push(NetIf {
                     name: id,
                     ..NetIf::default()

@@ -2,6 +2,7 @@
 //! referred to by a 4-byte id, so interval columns stay fixed-size.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -12,20 +13,38 @@ pub type StrId = u32;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Interner {
     strings: Vec<Box<str>>,
+    /// Lookup map, built on first use after loading from the cache: most opened models are
+    /// only read by id, and building it costs a tenth of a cached reopen.
     #[serde(skip)]
-    ids: HashMap<Box<str>, StrId>,
+    ids: OnceLock<HashMap<Box<str>, StrId>>,
 }
 
 impl Interner {
     /// The id of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> StrId {
-        if let Some(&id) = self.ids.get(s) {
+        self.map();
+        let strings = &mut self.strings;
+        let Some(ids) = self.ids.get_mut() else {
+            return StrId::MAX;
+        };
+        if let Some(&id) = ids.get(s) {
             return id;
         }
-        let id = self.strings.len() as StrId;
-        self.strings.push(s.into());
-        self.ids.insert(s.into(), id);
+        let id = strings.len() as StrId;
+        strings.push(s.into());
+        ids.insert(s.into(), id);
         id
+    }
+
+    /// The lookup map, built from the strings when missing.
+    fn map(&self) -> &HashMap<Box<str>, StrId> {
+        self.ids.get_or_init(|| {
+            self.strings
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.clone(), i as StrId))
+                .collect()
+        })
     }
 
     /// The id of raw bytes (lossy UTF-8).
@@ -38,7 +57,7 @@ impl Interner {
 
     /// The id of `s` when it is already interned.
     pub fn find(&self, s: &str) -> Option<StrId> {
-        self.ids.get(s).copied()
+        self.map().get(s).copied()
     }
 
     /// The string of `id` (empty for an unknown id).
@@ -56,14 +75,10 @@ impl Interner {
         self.strings.is_empty()
     }
 
-    /// Rebuilds the lookup map after deserialisation (it is not stored).
+    /// Forgets the lookup map after deserialisation (it is not stored; the next lookup
+    /// rebuilds it).
     pub fn rebuild(&mut self) {
-        self.ids = self
-            .strings
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.clone(), i as StrId))
-            .collect();
+        self.ids = OnceLock::new();
     }
 
     /// Bytes held, for the memory summary.

@@ -88,7 +88,7 @@ impl Model {
                     return ThreadState::Interrupted;
                 }
                 match self.syscall_at(th, t) {
-                    Some(i) => ThreadState::RunSyscall(thread.syscalls.name[i]),
+                    Some(i) => ThreadState::RunSyscall(thread.syscalls.name(i)),
                     None => ThreadState::RunUser,
                 }
             }

@@ -60,7 +60,7 @@ impl Model {
             let s = &t.syscalls;
             for i in 0..s.span.len() {
                 if s.complete(i) {
-                    by_id.entry(s.name[i]).or_default().add(s.span.dur(i));
+                    by_id.entry(s.name(i)).or_default().add(s.span.dur(i));
                 }
             }
         }

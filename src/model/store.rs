@@ -13,6 +13,7 @@ use super::intern::StrId;
 /// Durations in 4 bytes each; the rare ones over ~4.29 s go to a side table.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Durations {
+    #[serde(with = "super::columns")]
     short: Vec<u32>,
     long: Vec<(u32, u64)>,
 }
@@ -50,10 +51,87 @@ impl Durations {
     }
 }
 
+/// Timestamps (ns since the epoch) in 4 bytes each: the low 32 bits per entry, and the high
+/// bits in a side table with one row per change (every ~4.29 s of a sorted list), so a list
+/// of times costs half of a `Vec<u64>` while any entry is still read directly.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Times {
+    #[serde(with = "super::columns")]
+    low: Vec<u32>,
+    /// `(first index, high bits)` from that index on, indices increasing.
+    high: Vec<(u32, u32)>,
+}
+
+impl Times {
+    /// Appends `t`.
+    #[inline]
+    pub fn push(&mut self, t: u64) {
+        let hi = (t >> 32) as u32;
+        if self.high.last().is_none_or(|&(_, h)| h != hi) {
+            self.high.push((self.low.len() as u32, hi));
+        }
+        self.low.push(t as u32);
+    }
+
+    /// Entry `i` (0 when out of range).
+    #[inline]
+    pub fn get(&self, i: usize) -> u64 {
+        let Some(&low) = self.low.get(i) else {
+            return 0;
+        };
+        let k = match self.high.last() {
+            Some(&(first, _)) if first as usize <= i => self.high.len() - 1,
+            _ => self.high.partition_point(|&(first, _)| first as usize <= i) - 1,
+        };
+        u64::from(self.high[k].1) << 32 | u64::from(low)
+    }
+
+    /// The last entry.
+    pub fn last(&self) -> Option<u64> {
+        self.len().checked_sub(1).map(|i| self.get(i))
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.low.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.low.is_empty()
+    }
+
+    /// The first index whose entry is not `pred` (entries sorted so that `pred` holds for a
+    /// prefix), like `slice::partition_point`.
+    pub fn partition_point(&self, mut pred: impl FnMut(u64) -> bool) -> usize {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if pred(self.get(mid)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    }
+
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.low.capacity() * 4 + self.high.capacity() * 8
+    }
+
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.low.shrink_to_fit();
+        self.high.shrink_to_fit();
+    }
+}
+
 /// Begin times and durations of a list of intervals.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Intervals {
-    begin: Vec<u64>,
+    begin: Times,
     dur: Durations,
     longest: u64,
 }
@@ -79,7 +157,7 @@ impl Intervals {
 
     /// Begin of interval `i`.
     pub fn begin(&self, i: usize) -> u64 {
-        self.begin.get(i).copied().unwrap_or(0)
+        self.begin.get(i)
     }
 
     /// Duration of interval `i`.
@@ -97,8 +175,8 @@ impl Intervals {
     pub fn candidates(&self, a: u64, b: u64) -> Range<usize> {
         let lo = self
             .begin
-            .partition_point(|&x| x < a.saturating_sub(self.longest));
-        let hi = self.begin.partition_point(|&x| x <= b);
+            .partition_point(|x| x < a.saturating_sub(self.longest));
+        let hi = self.begin.partition_point(|x| x <= b);
         lo..hi.max(lo)
     }
 
@@ -116,7 +194,7 @@ impl Intervals {
     /// The order that sorts the list by begin (stable).
     pub fn sort_order(&self) -> Vec<u32> {
         let mut order: Vec<u32> = (0..self.len() as u32).collect();
-        order.sort_by_key(|&i| self.begin[i as usize]);
+        order.sort_by_key(|&i| self.begin.get(i as usize));
         order
     }
 
@@ -131,12 +209,12 @@ impl Intervals {
 
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
-        self.begin.capacity() * 8 + self.dur.bytes()
+        self.begin.bytes() + self.dur.bytes()
     }
 
     /// Releases spare capacity.
     pub fn shrink(&mut self) {
-        self.begin.shrink_to_fit();
+        self.begin.shrink();
         self.dur.shrink();
     }
 }
@@ -149,7 +227,8 @@ pub fn permute<T: Copy>(col: &mut Vec<T>, order: &[u32]) {
 /// A step function of time: value `code[i]` from `at[i]` until `at[i + 1]`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Timeline {
-    at: Vec<u64>,
+    at: Times,
+    #[serde(with = "super::columns")]
     code: Vec<u32>,
 }
 
@@ -160,7 +239,7 @@ impl Timeline {
         if self.code.last() == Some(&code) {
             return;
         }
-        if let Some(&last) = self.at.last()
+        if let Some(last) = self.at.last()
             && last >= t
             && let Some(c) = self.code.last_mut()
         {
@@ -173,7 +252,7 @@ impl Timeline {
 
     /// The value at `t`, when one was set at or before it.
     pub fn at(&self, t: u64) -> Option<u32> {
-        let i = self.at.partition_point(|&x| x <= t);
+        let i = self.at.partition_point(|x| x <= t);
         i.checked_sub(1).map(|i| self.code[i])
     }
 
@@ -184,11 +263,16 @@ impl Timeline {
 
     /// Steps as `(begin, end, code)` overlapping `[a, b]`; the last one ends at `end`.
     pub fn steps(&self, a: u64, b: u64, end: u64) -> impl Iterator<Item = (u64, u64, u32)> + '_ {
-        let first = self.at.partition_point(|&x| x <= a).saturating_sub(1);
-        let last = self.at.partition_point(|&x| x <= b);
+        let first = self.at.partition_point(|x| x <= a).saturating_sub(1);
+        let last = self.at.partition_point(|x| x <= b);
         (first..last).map(move |i| {
-            let stop = self.at.get(i + 1).copied().unwrap_or(end.max(self.at[i]));
-            (self.at[i], stop, self.code[i])
+            let at = self.at.get(i);
+            let stop = if i + 1 < self.at.len() {
+                self.at.get(i + 1)
+            } else {
+                end.max(at)
+            };
+            (at, stop, self.code[i])
         })
     }
 
@@ -204,12 +288,12 @@ impl Timeline {
 
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
-        self.at.capacity() * 12
+        self.at.bytes() + self.code.capacity() * 4
     }
 
     /// Releases spare capacity.
     pub fn shrink(&mut self) {
-        self.at.shrink_to_fit();
+        self.at.shrink();
         self.code.shrink_to_fit();
     }
 }
@@ -228,37 +312,147 @@ pub mod sysflag {
     pub const KIND_SHIFT: u8 = 4;
 }
 
+/// Declares a column of integers stored narrow, with the rare values that do not fit in a
+/// side table (sorted by index, since values are only appended): most syscall return values
+/// are small byte counts or 0, most fds are small.
+macro_rules! narrow_column {
+    ($(#[$doc:meta])* $name:ident, $wide:ty, $narrow:ty) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+        pub struct $name {
+            #[serde(with = "super::columns")]
+            small: Vec<$narrow>,
+            big: Vec<(u32, $wide)>,
+        }
+
+        impl $name {
+            /// Marks an entry kept in `big`.
+            const ESCAPE: $narrow = <$narrow>::MIN;
+
+            #[inline]
+            fn push(&mut self, v: $wide) {
+                match <$narrow>::try_from(v) {
+                    Ok(s) if s != Self::ESCAPE => self.small.push(s),
+                    _ => {
+                        self.big.push((self.small.len() as u32, v));
+                        self.small.push(Self::ESCAPE);
+                    }
+                }
+            }
+
+            /// Entry `i` (0 when out of range).
+            pub fn get(&self, i: usize) -> $wide {
+                match self.small.get(i) {
+                    Some(&Self::ESCAPE) => self
+                        .big
+                        .binary_search_by_key(&(i as u32), |&(k, _)| k)
+                        .map_or(0, |k| self.big[k].1),
+                    Some(&s) => <$wide>::from(s),
+                    None => 0,
+                }
+            }
+
+            fn bytes(&self) -> usize {
+                self.small.capacity() * std::mem::size_of::<$narrow>()
+                    + self.big.capacity() * std::mem::size_of::<(u32, $wide)>()
+            }
+
+            fn shrink(&mut self) {
+                self.small.shrink_to_fit();
+                self.big.shrink_to_fit();
+            }
+        }
+    };
+}
+
+narrow_column!(
+    /// Syscall return values: 4 bytes each, addresses and huge counts aside.
+    Rets,
+    i64,
+    i32
+);
+narrow_column!(
+    /// Fd arguments: 2 bytes each, fds above 32767 aside.
+    Fds,
+    i32,
+    i16
+);
+
 /// Every syscall of one thread, in begin order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SyscallList {
     /// Begin and duration.
     pub span: Intervals,
-    /// Canonical name.
-    pub name: Vec<StrId>,
+    /// Canonical name, as an index into `names` (a thread makes a few dozen different
+    /// calls, so 2 bytes per call instead of a 4-byte string id).
+    #[serde(with = "super::columns")]
+    name: Vec<u16>,
+    /// The distinct names, in order of first use.
+    names: Vec<StrId>,
     /// Return value (0 when the exit was not seen).
-    pub ret: Vec<i64>,
+    ret: Rets,
     /// The fd argument, or −1.
-    pub fd: Vec<i32>,
+    fd: Fds,
     /// [`sysflag`] bits.
+    #[serde(with = "super::columns")]
     pub flags: Vec<u8>,
 }
 
 impl SyscallList {
     /// Appends one syscall.
     pub fn push(&mut self, begin: u64, end: u64, name: StrId, ret: i64, fd: i32, flags: u8) {
+        let k = match self.names.iter().position(|&n| n == name) {
+            Some(k) => k,
+            None => {
+                self.names.push(name);
+                self.names.len() - 1
+            }
+        };
+        // More distinct names than u16 holds cannot come from a kernel (a few hundred
+        // syscalls exist); clamp rather than fail.
+        self.name.push(u16::try_from(k).unwrap_or(u16::MAX));
         self.span.push(begin, end);
-        self.name.push(name);
         self.ret.push(ret);
         self.fd.push(fd);
         self.flags.push(flags);
+    }
+
+    /// Number of syscalls.
+    pub fn len(&self) -> usize {
+        self.span.len()
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.span.is_empty()
+    }
+
+    /// Canonical name of syscall `i`.
+    pub fn name(&self, i: usize) -> StrId {
+        self.name
+            .get(i)
+            .and_then(|&k| self.names.get(usize::from(k)))
+            .copied()
+            .unwrap_or(StrId::MAX)
+    }
+
+    /// Return value of syscall `i` (0 when the exit was not seen).
+    pub fn ret(&self, i: usize) -> i64 {
+        self.ret.get(i)
+    }
+
+    /// Fd argument of syscall `i`, or −1.
+    pub fn fd(&self, i: usize) -> i32 {
+        self.fd.get(i)
     }
 
     /// Releases spare capacity.
     pub fn shrink(&mut self) {
         self.span.shrink();
         self.name.shrink_to_fit();
-        self.ret.shrink_to_fit();
-        self.fd.shrink_to_fit();
+        self.names.shrink_to_fit();
+        self.ret.shrink();
+        self.fd.shrink();
         self.flags.shrink_to_fit();
     }
 
@@ -270,9 +464,10 @@ impl SyscallList {
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
         self.span.bytes()
-            + self.name.capacity() * 4
-            + self.ret.capacity() * 8
-            + self.fd.capacity() * 4
+            + self.name.capacity() * 2
+            + self.names.capacity() * 4
+            + self.ret.bytes()
+            + self.fd.bytes()
             + self.flags.capacity()
     }
 }
@@ -295,8 +490,10 @@ pub struct IrqList {
     /// Hard or soft.
     pub kind: Vec<IrqKind>,
     /// IRQ line or softirq vector.
+    #[serde(with = "super::columns")]
     pub number: Vec<u32>,
     /// Softirq raise-to-entry latency (`u32::MAX` when unknown or over 4.29 s).
+    #[serde(with = "super::columns")]
     pub raise_latency: Vec<u32>,
 }
 
@@ -371,6 +568,7 @@ pub struct LatencyList {
     /// Wake-up and switch-in.
     pub span: Intervals,
     /// CPU the thread was switched in on.
+    #[serde(with = "super::columns")]
     pub cpu: Vec<u16>,
 }
 
@@ -378,9 +576,57 @@ pub struct LatencyList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PacketList {
     /// Timestamp.
+    #[serde(with = "super::columns")]
     pub at: Vec<u64>,
     /// Length in bytes.
+    #[serde(with = "super::columns")]
     pub len: Vec<u32>,
     /// Whether it was sent (else received).
     pub sent: Vec<bool>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_keep_full_values_across_high_bit_changes_in_any_order() {
+        let vals = [5u64, 1 << 32, (1 << 32) + 7, 3, u64::MAX, 9 << 40, 9 << 40];
+        let mut t = Times::default();
+        for v in vals {
+            t.push(v);
+        }
+        for (i, v) in vals.iter().enumerate() {
+            assert_eq!(t.get(i), *v);
+        }
+        assert_eq!(t.get(vals.len()), 0);
+        let mut sorted = Times::default();
+        for v in [1u64, 2, 1 << 33, (1 << 33) + 1, 1 << 34] {
+            sorted.push(v);
+        }
+        assert_eq!(sorted.partition_point(|x| x <= 1 << 33), 3);
+    }
+
+    #[test]
+    fn narrow_columns_escape_what_does_not_fit() {
+        let mut s = SyscallList::default();
+        let rets = [
+            0i64,
+            -11,
+            8192,
+            0x7f00_4000_0000,
+            i64::from(i32::MIN),
+            65_536,
+        ];
+        let fds = [3i32, -1, 40_000, i32::from(i16::MIN), 7, 1 << 20];
+        for (k, (r, f)) in rets.iter().zip(fds).enumerate() {
+            s.push(k as u64, k as u64 + 1, (k % 2) as StrId + 10, *r, f, 0);
+        }
+        for (k, (r, f)) in rets.iter().zip(fds).enumerate() {
+            assert_eq!(
+                (s.ret(k), s.fd(k), s.name(k)),
+                (*r, f, (k % 2) as StrId + 10)
+            );
+        }
+    }
 }

@@ -79,6 +79,7 @@ impl Builder {
             effect: plan.effect,
             begin: t,
             fd: int(p, s[0]).unwrap_or(-1),
+            fd_out: int(p, s[1]).unwrap_or(-1),
             path,
             cmd: int(p, s[3]).unwrap_or(-1),
             family: int(p, s[4]).unwrap_or(0),
@@ -199,11 +200,10 @@ impl Builder {
                 self.m.processes[pr].fds.set_peer(fd, name);
             }
             Effect::Exec if ret == 0 => self.m.processes[pr].fds.exec(t),
-            // splice/sendfile move bytes between two fds without user buffers; their
-            // bytes stay in the syscall list (READ|WRITE flags) but are not charged as
-            // read/write I/O, as the generator's ground truth defines it.
-            Effect::Transfer if ret > 0 => return sysflag::READ | sysflag::WRITE,
-            Effect::Read | Effect::Write if ret > 0 => {
+            // splice/sendfile move bytes between two fds without user buffers; like
+            // lttng-analyses (and the generator's ground truth), their bytes count both as
+            // read from the input fd and as written to the output fd.
+            Effect::Read | Effect::Write | Effect::Transfer if ret > 0 => {
                 return self.account_io(th, pr, eff, pe, ret);
             }
             _ => {}
@@ -216,6 +216,7 @@ impl Builder {
         let kind = fds.kind(pe.fd as i32);
         let (read_kind, write_kind) = match eff {
             Effect::Read => (Some(kind), None),
+            Effect::Transfer => (Some(kind), Some(fds.kind(pe.fd_out as i32))),
             _ => (None, Some(kind)),
         };
         let slot = |k: FdKind| match k {
@@ -249,10 +250,16 @@ impl Builder {
     }
 
     fn addr_name(&mut self, v4: Option<[i64; 4]>, port: i64) -> StrId {
+        use std::fmt::Write;
         match v4 {
             Some([a, b, c, d]) => {
-                let s = format!("{a}.{b}.{c}.{d}:{port}");
-                self.m.strings.intern(&s)
+                // One buffer for every connection: no allocation unless the name is new.
+                let mut s = std::mem::take(&mut self.addr_buf);
+                s.clear();
+                let _ = write!(s, "{a}.{b}.{c}.{d}:{port}");
+                let id = self.m.strings.intern(&s);
+                self.addr_buf = s;
+                id
             }
             None => self.m.strings.intern("socket"),
         }

@@ -200,14 +200,19 @@ impl Engine {
         let th = &self.threads[ix];
         let entry_ts = th.sys_entry_ts;
         self.stats.sys[sys.sc as usize].add(ts - entry_ts);
-        if let (Some(io), Some(p)) = (sys.io, (th.proc_ix != usize::MAX).then_some(th.proc_ix)) {
-            let slot = match (io.kind, io.write) {
-                (FdKind::Disk, false) => 0,
-                (FdKind::Disk, true) => 1,
-                (FdKind::Net, false) => 2,
-                (FdKind::Net, true) => 3,
-            };
-            self.procs[p].io[slot] += io.bytes;
+        if th.proc_ix != usize::MAX {
+            let p = th.proc_ix;
+            for io in [sys.io, sys.io_out].into_iter().flatten() {
+                let slot = match (io.kind, io.write) {
+                    (FdKind::Disk, false) => 0,
+                    (FdKind::Disk, true) => 1,
+                    (FdKind::Net, false) => 2,
+                    (FdKind::Net, true) => 3,
+                    (FdKind::Other, false) => 6,
+                    (FdKind::Other, true) => 7,
+                };
+                self.procs[p].io[slot] += io.bytes;
+            }
         }
         if sys.mark != 0
             && let Some(sink) = &mut self.stats.mark_sink

@@ -14,6 +14,9 @@ pub enum FdKind {
     Disk,
     /// A socket.
     Net,
+    /// Anything else (anonymous inodes, pipes, device nodes): counted apart from disk and
+    /// network bytes, as the model classifies such fds.
+    Other,
 }
 
 /// Bytes moved by a successful I/O syscall (for the ground truth).
@@ -90,6 +93,9 @@ pub struct Sys {
     pub frees: u8,
     /// Bytes moved, for the ground truth.
     pub io: Option<Io>,
+    /// The write half of a transfer (`splice`, `sendfile64`), whose bytes count as read from
+    /// the input fd (`io`) and written to the output fd, as lttng-analyses counts them.
+    pub io_out: Option<Io>,
     /// Non-zero: record a [`Mark`] at exit (scenario bookkeeping, e.g. request phases).
     pub mark: u32,
 }
@@ -114,6 +120,7 @@ impl Sys {
             pages: 0,
             frees: 0,
             io: None,
+            io_out: None,
             mark: 0,
         }
     }
@@ -165,6 +172,22 @@ impl Sys {
             kind,
             write,
             bytes: self.ret.max(0) as u64,
+        });
+        self
+    }
+    /// Records bytes moved from a `from` fd to a `to` fd without a user buffer (`splice`,
+    /// `sendfile64`): read from the first and written to the second.
+    pub fn transfer(mut self, from: FdKind, to: FdKind) -> Self {
+        let bytes = self.ret.max(0) as u64;
+        self.io = Some(Io {
+            kind: from,
+            write: false,
+            bytes,
+        });
+        self.io_out = Some(Io {
+            kind: to,
+            write: true,
+            bytes,
         });
         self
     }

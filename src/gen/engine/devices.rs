@@ -237,13 +237,7 @@ impl Engine {
         let entry_ts = self.cpus[cpu as usize].now;
         self.emit_sys(cpu, Sc::Ioctl.entry(), &[3, 0xf640, 0], None)?;
         self.emit(cpu, STATEDUMP_START, &[])?;
-        let mut listed: Vec<(super::Listed, u64)> = self
-            .listing()
-            .into_iter()
-            .zip(self.threads.iter().map(|t| t.state))
-            .filter(|(_, st)| *st != TState::Dead)
-            .map(|(l, st)| (l, if matches!(st, TState::Blocked) { 5 } else { 2 }))
-            .collect();
+        let mut listed = self.listing_with_status();
         listed.extend(self.listing.iter().map(|l| (l.clone(), 5)));
         for (l, status) in &listed {
             let vals = [

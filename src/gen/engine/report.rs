@@ -138,10 +138,13 @@ fn processes(e: &Engine) -> Vec<ProcessTruth> {
         .iter()
         .map(|p| ProcessTruth {
             pid: p.pid,
+            // The leader's comm, or another thread's when the leader is not simulated.
             name: e
                 .tid_index
                 .get(&p.pid)
-                .map(|&i| comm_of(&e.threads[i].comm))
+                .map(|&i| &e.threads[i])
+                .or_else(|| e.threads.iter().find(|t| t.pid == p.pid))
+                .map(|t| comm_of(&t.comm))
                 .unwrap_or_default(),
             disk_read_bytes: p.io[0],
             disk_written_bytes: p.io[1],
@@ -149,6 +152,8 @@ fn processes(e: &Engine) -> Vec<ProcessTruth> {
             net_written_bytes: p.io[3],
             block_read_bytes: p.io[4],
             block_written_bytes: p.io[5],
+            other_read_bytes: p.io[6],
+            other_written_bytes: p.io[7],
         })
         .collect();
     procs.sort_by_key(|p| p.pid);

@@ -71,6 +71,13 @@ pub fn openat(path: &Arc<str>, fd: i64) -> Sys {
         .kernel(2_500, 800)
 }
 
+/// `openat(AT_FDCWD, path, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644)` returning `fd`.
+pub fn openat_write(path: &Arc<str>, fd: i64) -> Sys {
+    Sys::new(Sc::Openat, &[AT_FDCWD, 0o2_001_101, 0o644], fd)
+        .text(path)
+        .kernel(6_000, 1_500)
+}
+
 /// `clock_nanosleep(CLOCK_MONOTONIC, 0, ...)` for `ns`.
 pub fn sleep(ns: u64) -> Sys {
     Sys::new(Sc::ClockNanosleep, &[1, 0, 0x7ffc_88d0_1e40], 0)
@@ -153,6 +160,7 @@ pub fn add_base_system(e: &mut Engine) {
         vec![
             (0, "/dev/null".into(), 0o2),
             (3, "anon_inode:[eventpoll]".into(), 0o2_000_002),
+            (5, "/proc/1/mountinfo".into(), 0o2_000_000),
         ],
     );
     e.add_thread(
@@ -240,7 +248,8 @@ fn systemd() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send {
         step = (step + 1) % 3;
         match step {
             1 => Action::Sys(epoll_wait(3, 800_000_000 + cx.rng.below(1_000_000_000), 1)),
-            2 => Action::Sys(read(3, 4096, 128, FdKind::Disk)),
+            // The epoll set reports a mount change: re-read the mount table.
+            2 => Action::Sys(read(5, 4096, 128, FdKind::Disk)),
             _ => Action::Compute(cx.rng.range(20_000, 200_000)),
         }
     }
@@ -269,10 +278,12 @@ fn consumerd() -> impl FnMut(&mut crate::r#gen::engine::Cx<'_>) -> Action + Send
             2 => Action::Sys(Sys::new(Sc::Ioctl, &[5, 0xf605, 0], 0)),
             3 => {
                 let len = 262_144;
+                // Sub-buffer from the stream's anonymous inode to the trace file.
                 Action::Sys(
                     Sys::new(Sc::Splice, &[5, 0, 9, 0, len, 0], len as i64)
                         .kernel(60_000, 5_000)
-                        .pages(2),
+                        .pages(2)
+                        .transfer(FdKind::Other, FdKind::Disk),
                 )
             }
             4 => Action::Sys(Sys::new(Sc::Ioctl, &[5, 0xf606, 0], 0)),

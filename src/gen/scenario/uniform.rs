@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use super::common::{self, AF_INET, DISK, close, openat, proc_spec, read, write};
+use super::common::{self, AF_INET, DISK, close, openat, openat_write, proc_spec, read, write};
 use crate::r#gen::catalog::Sc;
 use crate::r#gen::engine::{
     Action, Block, Cx, DiskReq, Engine, FdKind, Script, Spawn, Sys, ThreadSpec,
@@ -45,6 +45,7 @@ pub fn setup(e: &mut Engine, group: u32, first_cpu: u32, cpus: u32) {
         1,
         vec![
             (0, "/dev/null".to_string(), 0o2),
+            (3, "/var/log/nginx/access.log".to_string(), 0o2_102_001),
             (8, "socket:[40990]".to_string(), 0o2_004_002),
         ],
     );
@@ -74,7 +75,7 @@ pub fn setup(e: &mut Engine, group: u32, first_cpu: u32, cpus: u32) {
                 2_000_000 + u64::from(c) * 10_000,
             )
         };
-        e.add_thread(&spec, Box::new(Script(net_server())));
+        e.add_thread(&spec, Box::new(Script(net_server(12 + u64::from(c)))));
     }
     e.add_process(base + 5000, 1, vec![(0, "/dev/null".to_string(), 0o2)]);
     e.add_thread(
@@ -161,13 +162,15 @@ fn producer(backend: u32) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     }
 }
 
-/// An nginx worker: waits for packets, reads, replies.
-fn net_server() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
+/// An nginx worker: waits for packets, reads, replies. The workers share one fd table, so
+/// each has its own client fd number (`client`): one worker's close must not end another's
+/// connection.
+fn net_server(client: u64) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     let mut step = 0u32;
     move |cx| {
         step = (step + 1) % 6;
         let a = match step {
-            1 => Sys::new(Sc::Accept4, &[8, 16, 0x80800], 12)
+            1 => Sys::new(Sc::Accept4, &[8, 16, 0x80800], client as i64)
                 .out(&[
                     AF_INET,
                     cx.rng.range(32_768, 60_999),
@@ -180,7 +183,7 @@ fn net_server() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
                 }),
             2 => {
                 let n = cx.rng.range(200, 1_400) as i64;
-                Sys::new(Sc::Recvfrom, &[12, 16_384, 0, 0], n)
+                Sys::new(Sc::Recvfrom, &[client, 16_384, 0, 0], n)
                     .out(&[0x7f10_0000_0000, 0, 0])
                     .io(FdKind::Net, false)
             }
@@ -189,7 +192,7 @@ fn net_server() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
                 let n = cx.rng.range(500, 30_000);
                 Sys::new(
                     Sc::Sendto,
-                    &[12, 0x7f10_0001_0000, n, 0x4000, 0, 0],
+                    &[client, 0x7f10_0001_0000, n, 0x4000, 0, 0],
                     n as i64,
                 )
                 .xmit(n as u32 + 66)
@@ -198,7 +201,7 @@ fn net_server() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
             5 => Sys::new(Sc::Writev, &[3, 0x7f10_0002_0000, 2], 180)
                 .out(&[0x7f10_0002_0000])
                 .io(FdKind::Disk, true),
-            _ => close(12),
+            _ => close(client),
         };
         Action::Sys(a)
     }
@@ -222,10 +225,12 @@ fn make() -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     }
 }
 
-/// A short-lived compiler: exec, read sources, compute, write the object, exit.
+/// A short-lived compiler: exec, open its source (fd 3) and output (fd 4), read sources,
+/// compute, write the assembly, exit.
 fn compiler(actions: u64) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
     let mut step = 0u64;
     let src: Arc<str> = Arc::from("/home/build/src/kernel/sched/core.c");
+    let out: Arc<str> = Arc::from("/tmp/ccA1b2C3.s");
     move |cx| {
         step += 1;
         match step {
@@ -234,6 +239,7 @@ fn compiler(actions: u64) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
                 comm: "cc1",
             },
             2 => Action::Sys(openat(&src, 3)),
+            3 => Action::Sys(openat_write(&out, 4)),
             s if s >= actions => Action::Exit,
             s => match s % 5 {
                 0 => Action::Sys(read(3, 65_536, 65_536, FdKind::Disk)),

@@ -310,6 +310,8 @@ fn add_mysqld(e: &mut Engine) {
         ),
         (22, "/var/lib/mysql/ib_logfile0".to_string(), 0o2_010_002),
         (24, "socket:[22051]".to_string(), 0o2_004_002),
+        // The connection the apache workers' queries arrive on.
+        (30, "socket:[22107]".to_string(), 0o2_004_002),
     ];
     e.add_process(MYSQLD_PID, 1, fds);
     let spec = |tid: u32, wake: u64| ThreadSpec {
@@ -425,6 +427,12 @@ fn xz(until: u64) -> impl FnMut(&mut Cx<'_>) -> Action + Send {
                 filename: Arc::from("/usr/bin/xz"),
                 comm: "xz",
             };
+        }
+        if step == 2 {
+            return Action::Sys(common::openat(&Arc::from("/var/log/syslog.1"), 3));
+        }
+        if step == 3 {
+            return Action::Sys(common::openat_write(&Arc::from("/var/log/syslog.1.xz"), 4));
         }
         if cx.now - cx.begin >= until {
             return Action::Exit;
