@@ -19,7 +19,7 @@ pub struct DemoArgs {
 }
 
 /// Bumped whenever the generator's output changes, so stale cached demos are replaced.
-const DEMO_VERSION: &str = "1";
+const DEMO_VERSION: &str = "2";
 
 /// `$XDG_CACHE_HOME/lttng-tui/demo`, or `~/.cache/lttng-tui/demo`.
 pub fn demo_dir() -> Result<PathBuf> {

@@ -158,8 +158,8 @@ pub fn next_change(m: &Model, th: u32, t: u64, forward: bool) -> Option<u64> {
 fn syscall_text(m: &Model, th: u32, i: usize) -> String {
     let t = &m.threads[th as usize];
     let s = &t.syscalls;
-    let name = m.strings.get(s.name[i]);
-    let fd = s.fd.get(i).copied().unwrap_or(-1);
+    let name = m.strings.get(s.name(i));
+    let fd = s.fd(i);
     let begin = s.span.begin(i);
     let mut args = String::new();
     if fd >= 0 {
@@ -175,7 +175,7 @@ fn syscall_text(m: &Model, th: u32, i: usize) -> String {
         }
     }
     let ret = if m.syscall_complete(th, i) {
-        format!(" = {}", s.ret[i])
+        format!(" = {}", s.ret(i))
     } else {
         " (incomplete)".to_string()
     };

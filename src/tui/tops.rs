@@ -230,7 +230,7 @@ fn syscall_table(m: &Model, a: u64, b: u64) -> Table {
         for i in m.syscalls_overlapping(th, a, b) {
             if t.syscalls.span.begin(i) >= a && m.syscall_complete(th, i) {
                 add(
-                    by_name.entry(t.syscalls.name[i]).or_default(),
+                    by_name.entry(t.syscalls.name(i)).or_default(),
                     t.syscalls.span.dur(i),
                 );
             }
