@@ -3,15 +3,15 @@
 
 pub mod common;
 pub mod cpu;
+pub mod events;
 pub mod freq;
 pub mod io;
 pub mod iolat;
 pub mod irq;
+pub mod mem;
+pub mod period;
+pub mod registry;
 pub mod sched;
 pub mod syscalls;
 pub mod table;
 pub mod text;
-pub mod events;
-pub mod mem;
-pub mod period;
-pub mod registry;

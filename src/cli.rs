@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand family.
 
+pub mod analyses;
 pub mod bench;
 pub mod demo;
 pub mod dump;
@@ -47,4 +48,7 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Measure decoding speed against babeltrace2 on the same trace, side by side.
     Bench(bench::BenchArgs),
+    /// The analyses of lttng-analyses (cputop, iousagetop, ..., periodfreq).
+    #[command(flatten)]
+    Analysis(analyses::AnalysisCommand),
 }

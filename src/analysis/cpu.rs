@@ -45,7 +45,10 @@ pub fn compute(m: &Model, o: &Options) -> CpuTop {
     for c in m.cpus.iter().filter(|c| o.filter.cpu(c.id)) {
         let mut busy = 0;
         for (a, b, th) in c.current.steps(r.begin, r.end, m.end) {
-            let idle = m.threads.get(th as usize).is_none_or(|t| t.idle_cpu.is_some());
+            let idle = m
+                .threads
+                .get(th as usize)
+                .is_none_or(|t| t.idle_cpu.is_some());
             if th == NO_THREAD || idle || !o.filter.thread_index(m, th) {
                 continue;
             }
@@ -83,7 +86,10 @@ pub fn compute(m: &Model, o: &Options) -> CpuTop {
 fn migrations(m: &Model, th: u32, o: &Options) -> u64 {
     let mut last = None;
     let mut n = 0;
-    for (_, _, code) in m.threads[th as usize].states.steps(o.range.begin, o.range.end, m.end) {
+    for (_, _, code) in m.threads[th as usize]
+        .states
+        .steps(o.range.begin, o.range.end, m.end)
+    {
         if SchedState::from_code(code) != SchedState::Running {
             continue;
         }
@@ -112,9 +118,16 @@ pub fn classes() -> [TableClass; 3] {
         class(
             "per-cpu",
             "Per-CPU top usage",
-            vec![col("CPU", ColumnClass::Cpu), col("CPU usage", ColumnClass::Ratio)],
+            vec![
+                col("CPU", ColumnClass::Cpu),
+                col("CPU usage", ColumnClass::Ratio),
+            ],
         ),
-        class("total", "Total CPU usage", vec![col("CPU usage", ColumnClass::Ratio)]),
+        class(
+            "total",
+            "Total CPU usage",
+            vec![col("CPU usage", ColumnClass::Ratio)],
+        ),
     ]
 }
 

@@ -16,7 +16,9 @@ pub fn cpu_of(e: &EventRecord<'_>) -> Option<u32> {
 
 /// The timestamp of an event, ns since the epoch.
 pub fn ts_of(e: &EventRecord<'_>) -> Option<u64> {
-    e.timestamp.and_then(|t| t.ns_from_origin).and_then(|t| u64::try_from(t).ok())
+    e.timestamp
+        .and_then(|t| t.ns_from_origin)
+        .and_then(|t| u64::try_from(t).ok())
 }
 
 /// Calls `f` for every event with a timestamp in `[begin, end]`, in time order.

@@ -18,7 +18,13 @@ pub fn freq_class(unit: &str) -> TableClass {
 
 /// Buckets as (lower, upper, count), ns. `clamp` puts values past the range in the edge
 /// buckets (the I/O histograms); otherwise they are dropped.
-pub fn buckets(values: &[u64], lo: u64, hi: u64, resolution: usize, clamp: bool) -> Vec<(u64, u64, u64)> {
+pub fn buckets(
+    values: &[u64],
+    lo: u64,
+    hi: u64,
+    resolution: usize,
+    clamp: bool,
+) -> Vec<(u64, u64, u64)> {
     let n = resolution.max(1);
     if hi <= lo || values.is_empty() {
         return Vec::new();
@@ -63,13 +69,22 @@ pub fn bounds(values: &[u64], opts: &Options) -> (u64, u64) {
 }
 
 /// One `freq` table per series; with `--freq-uniform` every series shares one range.
-pub fn freq_tables(series: &[(String, Vec<u64>)], opts: &Options, unit: &str, clamp: bool) -> Vec<Table> {
+pub fn freq_tables(
+    series: &[(String, Vec<u64>)],
+    opts: &Options,
+    unit: &str,
+    clamp: bool,
+) -> Vec<Table> {
     let all: Vec<u64> = series.iter().flat_map(|(_, v)| v.iter().copied()).collect();
     let shared = bounds(&all, opts);
     let (b, e) = opts.range.ns();
     let mut out = Vec::new();
     for (name, values) in series {
-        let (lo, hi) = if opts.freq_uniform { shared } else { bounds(values, opts) };
+        let (lo, hi) = if opts.freq_uniform {
+            shared
+        } else {
+            bounds(values, opts)
+        };
         let mut t = Table::new(freq_class(unit), b, e);
         t.subtitle = Some(name.clone());
         t.rows = buckets(values, lo, hi, opts.freq_resolution, clamp)

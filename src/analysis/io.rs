@@ -65,10 +65,10 @@ fn slot(k: FdKind) -> usize {
 
 /// The name of a disk from the statedump, else `(major,minor)`.
 pub fn disk_name(m: &Model, dev: u32) -> String {
-    m.disks
-        .iter()
-        .find(|d| d.dev == dev)
-        .map_or_else(|| format!("({},{})", dev >> 20, dev & 0xFFFFF), |d| m.strings.get(d.name).to_owned())
+    m.disks.iter().find(|d| d.dev == dev).map_or_else(
+        || format!("({},{})", dev >> 20, dev & 0xFFFFF),
+        |d| m.strings.get(d.name).to_owned(),
+    )
 }
 
 /// Computes every usage figure over the range.
@@ -87,7 +87,10 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
             }
             let bytes = s.ret[i].max(0) as u64;
             let kind = FdKind::from_bits(f >> sysflag::KIND_SHIFT);
-            let p = u.procs.entry(pid).or_insert_with(|| ProcIo { pid, ..ProcIo::default() });
+            let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+                pid,
+                ..ProcIo::default()
+            });
             if t.pid.is_none_or(|p| p == t.tid) || p.name.is_empty() {
                 p.name = thread_name(m, t, o.range.end);
             }
@@ -95,10 +98,18 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
             let split = if read { &mut p.read } else { &mut p.write };
             split[slot(kind)] += bytes;
             let fd = s.fd[i];
-            let name = fds.name(m, t.process, fd, end).unwrap_or("unknown").to_owned();
-            let generic = !name.starts_with('/') && !name.contains(':') || name.starts_with("socket:");
+            let name = fds
+                .name(m, t.process, fd, end)
+                .unwrap_or("unknown")
+                .to_owned();
+            let generic =
+                !name.starts_with('/') && !name.contains(':') || name.starts_with("socket:");
             let comm = thread_name(m, t, end);
-            let shown = if generic { format!("{name} ({comm})") } else { name };
+            let shown = if generic {
+                format!("{name} ({comm})")
+            } else {
+                name
+            };
             let e = u.files.entry(shown).or_default();
             if read {
                 e.0 += bytes;
@@ -113,10 +124,17 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     }
     block(m, o, &mut u);
     for n in &m.net_ifs {
-        let e = u.netifs.entry(m.strings.get(n.name).to_owned()).or_default();
+        let e = u
+            .netifs
+            .entry(m.strings.get(n.name).to_owned())
+            .or_default();
         for ((&at, &len), &sent) in n.packets.at.iter().zip(&n.packets.len).zip(&n.packets.sent) {
             if o.range.contains(at) {
-                if sent { e.1 += u64::from(len) } else { e.0 += u64::from(len) }
+                if sent {
+                    e.1 += u64::from(len)
+                } else {
+                    e.0 += u64::from(len)
+                }
             }
         }
     }
@@ -124,8 +142,13 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
 }
 
 /// Block requests issued in the range: per issuing process and per disk.
+///
+/// The model keeps completed requests only; requests still pending at the end of the trace
+/// are in the threads' issue totals, so a range covering the whole trace adds them.
 fn block(m: &Model, o: &Options, u: &mut Usage) {
     let b = &m.block;
+    let whole = o.range.begin <= m.begin && o.range.end >= m.end;
+    let mut completed: BTreeMap<u32, [u64; 2]> = BTreeMap::new();
     for i in 0..b.span.len() {
         let issue = b.span.begin(i);
         if !o.range.contains(issue) || b.nr_sector[i] == 0 {
@@ -137,16 +160,40 @@ fn block(m: &Model, o: &Options, u: &mut Usage) {
             && let Some(t) = m.threads.get(th as usize)
         {
             let pid = t.pid.unwrap_or(t.tid);
-            let p = u.procs.entry(pid).or_insert_with(|| ProcIo { pid, ..ProcIo::default() });
+            let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+                pid,
+                ..ProcIo::default()
+            });
             if p.name.is_empty() {
                 p.name = thread_name(m, t, issue);
             }
             p.block[usize::from(b.write[i])] += bytes;
+            completed.entry(th).or_default()[usize::from(b.write[i])] += bytes;
         }
         let d = u.disks.entry(disk_name(m, b.dev[i])).or_default();
         d.sectors += u64::from(b.nr_sector[i]);
         d.requests += 1;
         d.latency_ns += b.span.dur(i);
+    }
+    if !whole {
+        return;
+    }
+    for (th, t) in m.threads.iter().enumerate() {
+        let done = completed.get(&(th as u32)).copied().unwrap_or_default();
+        let pending = [
+            t.block[0].saturating_sub(done[0]),
+            t.block[1].saturating_sub(done[1]),
+        ];
+        if pending == [0, 0] {
+            continue;
+        }
+        let pid = t.pid.unwrap_or(t.tid);
+        let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+            pid,
+            ..ProcIo::default()
+        });
+        p.block[0] += pending[0];
+        p.block[1] += pending[1];
     }
 }
 
@@ -154,33 +201,69 @@ fn block(m: &Model, o: &Options, u: &mut Usage) {
 pub fn classes() -> Vec<TableClass> {
     let size = |t: &str| col(t, ColumnClass::Size);
     vec![
-        class("per-process-top", "Per-process top I/O operations", vec![
-            col("Process", ColumnClass::Process), size("Size"), size("Disk size"),
-            size("Net size"), size("Unknown size"),
-        ]),
-        class("per-file-top", "Per-file top I/O operations", vec![
-            col("Path", ColumnClass::Path), size("Size"), col("File descriptor owners", ColumnClass::String),
-        ]),
-        class("per-process-top-block", "Per-process top block I/O operations", vec![
-            col("Process", ColumnClass::Process), size("Size"),
-        ]),
-        class("per-disk-top-sector", "Per-disk top sector I/O operations", vec![
-            col("Disk", ColumnClass::Disk), Column::counted("Sector count", "sectors"),
-        ]),
-        class("per-disk-top-request", "Per-disk top I/O operations", vec![
-            col("Disk", ColumnClass::Disk), Column::counted("Request count", "I/O requests"),
-        ]),
-        class("per-disk-top-rps", "Per-disk request latency", vec![
-            col("Disk", ColumnClass::Disk), col("Mean request latency", ColumnClass::Duration),
-        ]),
-        class("per-netif-top", "Per-network interface top I/O operations", vec![
-            col("Network interface", ColumnClass::Netif), size("Size"),
-        ]),
+        class(
+            "per-process-top",
+            "Per-process top I/O operations",
+            vec![
+                col("Process", ColumnClass::Process),
+                size("Size"),
+                size("Disk size"),
+                size("Net size"),
+                size("Unknown size"),
+            ],
+        ),
+        class(
+            "per-file-top",
+            "Per-file top I/O operations",
+            vec![
+                col("Path", ColumnClass::Path),
+                size("Size"),
+                col("File descriptor owners", ColumnClass::String),
+            ],
+        ),
+        class(
+            "per-process-top-block",
+            "Per-process top block I/O operations",
+            vec![col("Process", ColumnClass::Process), size("Size")],
+        ),
+        class(
+            "per-disk-top-sector",
+            "Per-disk top sector I/O operations",
+            vec![
+                col("Disk", ColumnClass::Disk),
+                Column::counted("Sector count", "sectors"),
+            ],
+        ),
+        class(
+            "per-disk-top-request",
+            "Per-disk top I/O operations",
+            vec![
+                col("Disk", ColumnClass::Disk),
+                Column::counted("Request count", "I/O requests"),
+            ],
+        ),
+        class(
+            "per-disk-top-rps",
+            "Per-disk request latency",
+            vec![
+                col("Disk", ColumnClass::Disk),
+                col("Mean request latency", ColumnClass::Duration),
+            ],
+        ),
+        class(
+            "per-netif-top",
+            "Per-network interface top I/O operations",
+            vec![col("Network interface", ColumnClass::Netif), size("Size")],
+        ),
     ]
 }
 
 fn proc_cell(p: &ProcIo) -> Cell {
-    Cell::Process { name: Some(p.name.clone()), pid: Some(i64::from(p.pid)), tid: None }
+    Cell::Process {
+        name: Some(p.name.clone()),
+        pid: Some(i64::from(p.pid)),
+        tid: None,
+    }
 }
 
 /// Sorts rows by a key descending, drops zero rows when asked, applies the limit.
@@ -205,31 +288,69 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     };
     let mut out = Vec::new();
     for (sub, pick) in [("read", 0usize), ("written", 1)] {
-        let rows = u.procs.values().filter(|p| p.read.iter().chain(&p.write).any(|&x| x > 0)).map(|p| {
-            let s = if pick == 0 { p.read } else { p.write };
-            let row = vec![proc_cell(p), Cell::Size(s.iter().sum()), Cell::Size(s[0]), Cell::Size(s[1]), Cell::Size(s[2])];
-            (s.iter().sum::<u64>(), row)
-        });
+        let rows = u
+            .procs
+            .values()
+            .filter(|p| p.read.iter().chain(&p.write).any(|&x| x > 0))
+            .map(|p| {
+                let s = if pick == 0 { p.read } else { p.write };
+                let row = vec![
+                    proc_cell(p),
+                    Cell::Size(s.iter().sum()),
+                    Cell::Size(s[0]),
+                    Cell::Size(s[1]),
+                    Cell::Size(s[2]),
+                ];
+                (s.iter().sum::<u64>(), row)
+            });
         out.push(table(0, Some(sub), top(o, rows.collect(), true)));
     }
     for (sub, pick) in [("read", 0usize), ("written", 1)] {
         let rows = u.files.iter().map(|(name, f)| {
             let v = if pick == 0 { f.0 } else { f.1 };
-            (v, vec![Cell::Path(name.clone()), Cell::Size(v), Cell::Text(f.2.join(", "))])
+            (
+                v,
+                vec![
+                    Cell::Path(name.clone()),
+                    Cell::Size(v),
+                    Cell::Text(f.2.join(", ")),
+                ],
+            )
         });
         out.push(table(1, Some(sub), top(o, rows.collect(), false)));
     }
     for (sub, pick) in [("read", 0usize), ("written", 1)] {
-        let rows = u.procs.values().map(|p| (p.block[pick], vec![proc_cell(p), Cell::Size(p.block[pick])]));
+        let rows = u
+            .procs
+            .values()
+            .map(|p| (p.block[pick], vec![proc_cell(p), Cell::Size(p.block[pick])]));
         out.push(table(2, Some(sub), top(o, rows.collect(), false)));
     }
     let disk = |f: &dyn Fn(&DiskIo) -> (u64, Cell)| {
-        u.disks.iter().map(|(n, d)| { let (k, c) = f(d); (k, vec![Cell::Disk(n.clone()), c]) }).collect::<Vec<_>>()
+        u.disks
+            .iter()
+            .map(|(n, d)| {
+                let (k, c) = f(d);
+                (k, vec![Cell::Disk(n.clone()), c])
+            })
+            .collect::<Vec<_>>()
     };
-    out.push(table(3, None, top(o, disk(&|d| (d.sectors, Cell::Count(d.sectors))), false)));
-    out.push(table(4, None, top(o, disk(&|d| (d.requests, Cell::Count(d.requests))), false)));
+    out.push(table(
+        3,
+        None,
+        top(o, disk(&|d| (d.sectors, Cell::Count(d.sectors))), false),
+    ));
+    out.push(table(
+        4,
+        None,
+        top(o, disk(&|d| (d.requests, Cell::Count(d.requests))), false),
+    ));
     let mean = |d: &DiskIo| d.latency_ns / d.requests.max(1);
-    out.push(table(5, None, top(o, disk(&|d| (mean(d), Cell::Duration(mean(d)))), false)));
+    out.push(table(
+        5,
+        None,
+        top(o, disk(&|d| (mean(d), Cell::Duration(mean(d)))), false),
+    ));
     for (sub, pick) in [("received", 0usize), ("sent", 1)] {
         let rows = u.netifs.iter().map(|(n, v)| {
             let x = if pick == 0 { v.0 } else { v.1 };

@@ -40,7 +40,9 @@ impl FdIndex {
         let mut map: HashMap<(u32, i32), Lifetimes> = HashMap::new();
         for (i, p) in m.processes.iter().enumerate() {
             for e in &p.fds.history {
-                map.entry((i as u32, e.fd)).or_default().push((e.opened, e.closed, e.name));
+                map.entry((i as u32, e.fd))
+                    .or_default()
+                    .push((e.opened, e.closed, e.name));
             }
         }
         FdIndex { map }
@@ -92,7 +94,11 @@ pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
             }
             let ret = s.ret[i];
             let sized = cat & 6 != 0 && ret >= 0;
-            let fd = if cat == 1 && ret >= 0 { ret as i32 } else { s.fd[i] };
+            let fd = if cat == 1 && ret >= 0 {
+                ret as i32
+            } else {
+                s.fd[i]
+            };
             out.push(Request {
                 begin: s.span.begin(i),
                 end,
@@ -150,8 +156,16 @@ fn stats_cols(first: Column) -> Vec<Column> {
 /// Classes of iolatencystats.
 pub fn stats_classes() -> [TableClass; 2] {
     [
-        class("syscall-latency-stats", "System calls latency statistics", stats_cols(col("System call", ColumnClass::String))),
-        class("disk-latency-stats", "Partition latency statistics", stats_cols(col("Partition", ColumnClass::Disk))),
+        class(
+            "syscall-latency-stats",
+            "System calls latency statistics",
+            stats_cols(col("System call", ColumnClass::String)),
+        ),
+        class(
+            "disk-latency-stats",
+            "Partition latency statistics",
+            stats_cols(col("Partition", ColumnClass::Disk)),
+        ),
     ]
 }
 
@@ -178,26 +192,37 @@ pub fn stats(m: &Model, o: &Options) -> Vec<Table> {
 
 /// The request columns of iolatencytop and iolog.
 pub fn request_class(name: &str, title: &str) -> TableClass {
-    class(name, title, vec![
-        col("Time range", ColumnClass::TimeRange),
-        col("Out of range", ColumnClass::Bool),
-        col("Duration", ColumnClass::Duration),
-        col("System call", ColumnClass::Syscall),
-        col("Size", ColumnClass::Size),
-        col("Process", ColumnClass::Process),
-        col("Path", ColumnClass::Path),
-        col("FD", ColumnClass::Fd),
-    ])
+    class(
+        name,
+        title,
+        vec![
+            col("Time range", ColumnClass::TimeRange),
+            col("Out of range", ColumnClass::Bool),
+            col("Duration", ColumnClass::Duration),
+            col("System call", ColumnClass::Syscall),
+            col("Size", ColumnClass::Size),
+            col("Process", ColumnClass::Process),
+            col("Path", ColumnClass::Path),
+            col("FD", ColumnClass::Fd),
+        ],
+    )
 }
 
 fn request_row(r: &Request, o: &Options) -> Vec<Cell> {
     vec![
-        Cell::TimeRange { begin_ns: r.begin as i64, end_ns: r.end as i64 },
+        Cell::TimeRange {
+            begin_ns: r.begin as i64,
+            end_ns: r.end as i64,
+        },
         Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
         Cell::Duration(r.end - r.begin),
         Cell::Syscall(r.name.clone()),
         r.size.map_or(Cell::Empty, Cell::Size),
-        Cell::Process { name: Some(r.comm.clone()), pid: None, tid: Some(i64::from(r.tid)) },
+        Cell::Process {
+            name: Some(r.comm.clone()),
+            pid: None,
+            tid: Some(i64::from(r.tid)),
+        },
         r.path.clone().map_or(Cell::Unknown, Cell::Path),
         Cell::Fd(i64::from(r.fd)),
     ]
@@ -210,9 +235,17 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
     let mut out = Vec::new();
     for (k, name) in CATEGORIES.iter().enumerate() {
         let mut sel: Vec<&Request> = reqs.iter().filter(|r| r.cat & (1 << k) != 0).collect();
-        sel.sort_by(|a, b| (b.end - b.begin).cmp(&(a.end - a.begin)).then(a.begin.cmp(&b.begin)));
+        sel.sort_by(|a, b| {
+            (b.end - b.begin)
+                .cmp(&(a.end - a.begin))
+                .then(a.begin.cmp(&b.begin))
+        });
         o.limit(&mut sel);
-        let mut t = Table::new(request_class("top-syscall", "Top system call latencies"), b, e);
+        let mut t = Table::new(
+            request_class("top-syscall", "Top system call latencies"),
+            b,
+            e,
+        );
         t.subtitle = Some((*name).into());
         t.rows = sel.iter().map(|r| request_row(r, o)).collect();
         out.push(t);
@@ -236,7 +269,10 @@ pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
         .iter()
         .enumerate()
         .map(|(k, n)| {
-            let v = reqs.iter().filter(|r| r.cat & (1 << k) != 0).map(|r| r.end - r.begin);
+            let v = reqs
+                .iter()
+                .filter(|r| r.cat & (1 << k) != 0)
+                .map(|r| r.end - r.begin);
             ((*n).to_owned(), v.collect())
         })
         .collect();

@@ -115,13 +115,19 @@ fn stat_cols(what: &str) -> Vec<Column> {
     ["Minimum", "Average", "Maximum"]
         .iter()
         .map(|s| col(&format!("{s} {what}"), ColumnClass::Duration))
-        .chain([col(&format!("{what} standard deviation"), ColumnClass::Duration)])
+        .chain([col(
+            &format!("{what} standard deviation"),
+            ColumnClass::Duration,
+        )])
         .collect()
 }
 
 /// Table classes of irqstats.
 pub fn stats_classes() -> [TableClass; 2] {
-    let mut hard = vec![col("Interrupt", ColumnClass::Irq), Column::counted("Interrupt count", "interrupts")];
+    let mut hard = vec![
+        col("Interrupt", ColumnClass::Irq),
+        Column::counted("Interrupt count", "interrupts"),
+    ];
     hard.extend(stat_cols("duration"));
     let mut soft = hard.clone();
     soft.push(Column::counted("Raise count", "interrupt raises"));
@@ -181,7 +187,10 @@ pub fn log(m: &Model, o: &Options) -> Vec<Table> {
             (IrqKind::Soft, None) => Cell::Unknown,
         };
         t.rows.push(vec![
-            Cell::TimeRange { begin_ns: i.begin as i64, end_ns: i.end as i64 },
+            Cell::TimeRange {
+                begin_ns: i.begin as i64,
+                end_ns: i.end as i64,
+            },
             raised,
             Cell::Cpu(i.cpu),
             irq_cell(m, i.kind, i.nr),
@@ -194,7 +203,10 @@ pub fn log(m: &Model, o: &Options) -> Vec<Table> {
 pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
     let mut series: BTreeMap<(IrqKind, u32), Vec<u64>> = BTreeMap::new();
     for i in interrupts(m, o) {
-        series.entry((i.kind, i.nr)).or_default().push(i.end - i.begin);
+        series
+            .entry((i.kind, i.nr))
+            .or_default()
+            .push(i.end - i.begin);
     }
     let named: Vec<(String, Vec<u64>)> = series
         .into_iter()

@@ -29,7 +29,11 @@ pub fn compute(path: &Path, m: &Model, o: &Options) -> Result<MemTop> {
         let Some(cpu) = cpu_of(e).filter(|&c| o.filter.cpu(c)) else {
             return;
         };
-        let th = m.cpus.get(cpu as usize).and_then(|c| c.current.at(t)).unwrap_or(NO_THREAD);
+        let th = m
+            .cpus
+            .get(cpu as usize)
+            .and_then(|c| c.current.at(t))
+            .unwrap_or(NO_THREAD);
         if !o.filter.thread_index(m, th) {
             return;
         }
@@ -49,15 +53,26 @@ pub fn compute(path: &Path, m: &Model, o: &Options) -> Result<MemTop> {
 /// Table classes.
 pub fn classes() -> [TableClass; 3] {
     let top = |n: &str, t: &str| {
-        class(n, t, vec![col("Process", ColumnClass::Process), Column::counted("Pages", "pages")])
+        class(
+            n,
+            t,
+            vec![
+                col("Process", ColumnClass::Process),
+                Column::counted("Pages", "pages"),
+            ],
+        )
     };
     [
         top("allocd", "Per-TID top allocated memory"),
         top("freed", "Per-TID top freed memory"),
-        class("total", "Total allocated/freed memory", vec![
-            Column::counted("Total allocated pages", "pages"),
-            Column::counted("Total freed pages", "pages"),
-        ]),
+        class(
+            "total",
+            "Total allocated/freed memory",
+            vec![
+                Column::counted("Total allocated pages", "pages"),
+                Column::counted("Total freed pages", "pages"),
+            ],
+        ),
     ]
 }
 
@@ -67,7 +82,10 @@ pub fn run(path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
     let [ta, tf, tt] = classes();
     let (b, e) = o.range.ns();
     let proc_cell = |tid: u32| {
-        let t = m.threads_of(tid).last().and_then(|i| m.threads.get(i as usize));
+        let t = m
+            .threads_of(tid)
+            .last()
+            .and_then(|i| m.threads.get(i as usize));
         Cell::Process {
             name: t.map(|t| thread_name(m, t, o.range.end)),
             pid: t.and_then(|t| t.pid).map(i64::from),
@@ -76,12 +94,18 @@ pub fn run(path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
     };
     let mut out = Vec::new();
     for (cls, pick) in [(ta, 0), (tf, 1)] {
-        let mut rows: Vec<(u64, u32)> =
-            per.iter().map(|(&tid, v)| (if pick == 0 { v.0 } else { v.1 }, tid)).filter(|r| r.0 > 0).collect();
+        let mut rows: Vec<(u64, u32)> = per
+            .iter()
+            .map(|(&tid, v)| (if pick == 0 { v.0 } else { v.1 }, tid))
+            .filter(|r| r.0 > 0)
+            .collect();
         rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         o.limit(&mut rows);
         let mut t = Table::new(cls, b, e);
-        t.rows = rows.into_iter().map(|(n, tid)| vec![proc_cell(tid), Cell::Count(n)]).collect();
+        t.rows = rows
+            .into_iter()
+            .map(|(n, tid)| vec![proc_cell(tid), Cell::Count(n)])
+            .collect();
         out.push(t);
     }
     let mut t = Table::new(tt, b, e);

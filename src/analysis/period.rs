@@ -25,11 +25,16 @@ pub use report::Report;
 pub fn definitions(periods: &[String], captures: &[String]) -> Result<Periods> {
     let mut defs = Vec::new();
     for src in periods {
-        defs.push(parse::parse_period(src).map_err(|e| anyhow!(e.render("invalid --period", src)))?);
+        defs.push(
+            parse::parse_period(src).map_err(|e| anyhow!(e.render("invalid --period", src)))?,
+        );
     }
     let mut caps = Vec::new();
     for src in captures {
-        caps.push(parse::parse_captures(src).map_err(|e| anyhow!(e.render("invalid --period-captures", src)))?);
+        caps.push(
+            parse::parse_captures(src)
+                .map_err(|e| anyhow!(e.render("invalid --period-captures", src)))?,
+        );
     }
     Periods::new(defs, caps)
 }

@@ -53,9 +53,25 @@ use Kind::*;
 
 /// Every command, in the order of the issue.
 pub const ALL: [Kind; 19] = [
-    Cputop, Iousagetop, Iolatencytop, Iolatencystats, Iolatencyfreq, Iolog, Syscallstats,
-    Schedlog, Schedtop, Schedstats, Schedfreq, Irqlog, Irqstats, Irqfreq, Memtop, Periodlog,
-    Periodtop, Periodstats, Periodfreq,
+    Cputop,
+    Iousagetop,
+    Iolatencytop,
+    Iolatencystats,
+    Iolatencyfreq,
+    Iolog,
+    Syscallstats,
+    Schedlog,
+    Schedtop,
+    Schedstats,
+    Schedfreq,
+    Irqlog,
+    Irqstats,
+    Irqfreq,
+    Memtop,
+    Periodlog,
+    Periodtop,
+    Periodstats,
+    Periodfreq,
 ];
 
 impl Kind {
@@ -86,31 +102,94 @@ impl Kind {
 
     /// Whether it needs a pass over the events (periods, memory) besides the model.
     pub fn reads_events(self) -> bool {
-        matches!(self, Memtop | Periodlog | Periodtop | Periodstats | Periodfreq)
+        matches!(
+            self,
+            Memtop | Periodlog | Periodtop | Periodstats | Periodfreq
+        )
     }
 
     /// Title, description and tags.
     fn about(self) -> (&'static str, &'static str, &'static [&'static str]) {
         match self {
-            Cputop => ("Top CPU usage", "Per-TID, per-CPU, and total top CPU usage", &["cpu", "top"]),
+            Cputop => (
+                "Top CPU usage",
+                "Per-TID, per-CPU, and total top CPU usage",
+                &["cpu", "top"],
+            ),
             Iousagetop => ("I/O usage top", "I/O usage top", &["io", "top"]),
-            Iolatencytop => ("I/O latency top", "Top system call latencies", &["io", "latency", "top"]),
-            Iolatencystats => ("I/O latency statistics", "System call and partition latency statistics", &["io", "latency", "stats"]),
-            Iolatencyfreq => ("I/O latency frequency distribution", "System call and disk latency histograms", &["io", "latency", "freq"]),
-            Iolog => ("I/O operations log", "Every I/O system call", &["io", "log"]),
-            Syscallstats => ("System call statistics", "Per-TID system call statistics", &["syscall", "stats"]),
-            Schedlog => ("Scheduling latency log", "Every wake-up latency", &["sched", "latency", "log"]),
-            Schedtop => ("Scheduling latency top", "Largest wake-up latencies", &["sched", "latency", "top"]),
-            Schedstats => ("Scheduling latency stats", "Wake-up latency statistics", &["sched", "latency", "stats"]),
-            Schedfreq => ("Scheduling latency frequency distribution", "Wake-up latency histograms", &["sched", "latency", "freq"]),
+            Iolatencytop => (
+                "I/O latency top",
+                "Top system call latencies",
+                &["io", "latency", "top"],
+            ),
+            Iolatencystats => (
+                "I/O latency statistics",
+                "System call and partition latency statistics",
+                &["io", "latency", "stats"],
+            ),
+            Iolatencyfreq => (
+                "I/O latency frequency distribution",
+                "System call and disk latency histograms",
+                &["io", "latency", "freq"],
+            ),
+            Iolog => (
+                "I/O operations log",
+                "Every I/O system call",
+                &["io", "log"],
+            ),
+            Syscallstats => (
+                "System call statistics",
+                "Per-TID system call statistics",
+                &["syscall", "stats"],
+            ),
+            Schedlog => (
+                "Scheduling latency log",
+                "Every wake-up latency",
+                &["sched", "latency", "log"],
+            ),
+            Schedtop => (
+                "Scheduling latency top",
+                "Largest wake-up latencies",
+                &["sched", "latency", "top"],
+            ),
+            Schedstats => (
+                "Scheduling latency stats",
+                "Wake-up latency statistics",
+                &["sched", "latency", "stats"],
+            ),
+            Schedfreq => (
+                "Scheduling latency frequency distribution",
+                "Wake-up latency histograms",
+                &["sched", "latency", "freq"],
+            ),
             Irqlog => ("Interrupt log", "Every interrupt", &["irq", "log"]),
-            Irqstats => ("Hardware and software interrupt statistics", "Interrupt duration statistics", &["irq", "stats"]),
-            Irqfreq => ("Interrupt frequency distribution", "Interrupt duration histograms", &["irq", "freq"]),
-            Memtop => ("Top memory usage", "Per-TID top allocated/freed memory", &["memory", "top"]),
+            Irqstats => (
+                "Hardware and software interrupt statistics",
+                "Interrupt duration statistics",
+                &["irq", "stats"],
+            ),
+            Irqfreq => (
+                "Interrupt frequency distribution",
+                "Interrupt duration histograms",
+                &["irq", "freq"],
+            ),
+            Memtop => (
+                "Top memory usage",
+                "Per-TID top allocated/freed memory",
+                &["memory", "top"],
+            ),
             Periodlog => ("Period log", "Every period instance", &["period", "log"]),
             Periodtop => ("Period top", "Longest period instances", &["period", "top"]),
-            Periodstats => ("Period statistics", "Period duration statistics", &["period", "stats"]),
-            Periodfreq => ("Period frequency distribution", "Period duration histograms", &["period", "freq"]),
+            Periodstats => (
+                "Period statistics",
+                "Period duration statistics",
+                &["period", "stats"],
+            ),
+            Periodfreq => (
+                "Period frequency distribution",
+                "Period duration histograms",
+                &["period", "freq"],
+            ),
         }
     }
 
@@ -119,7 +198,10 @@ impl Kind {
         match self {
             Cputop => cpu::classes().to_vec(),
             Iousagetop => io::classes(),
-            Iolatencytop => vec![iolat::request_class("top-syscall", "Top system call latencies")],
+            Iolatencytop => vec![iolat::request_class(
+                "top-syscall",
+                "Top system call latencies",
+            )],
             Iolog => vec![iolat::request_class("log", "I/O operations log")],
             Iolatencystats => iolat::stats_classes().to_vec(),
             Iolatencyfreq => vec![freq::freq_class("requests")],

@@ -32,7 +32,11 @@ pub struct Sample {
 /// Samples whose switch is in the range and that pass the filters, in switch order.
 pub fn samples(m: &Model, o: &Options) -> Vec<Sample> {
     let mut out = Vec::new();
-    for t in m.threads.iter().filter(|t| t.idle_cpu.is_none() && o.filter.thread(m, t)) {
+    for t in m
+        .threads
+        .iter()
+        .filter(|t| t.idle_cpu.is_none() && o.filter.thread(m, t))
+    {
         let l = &t.wakeups;
         for i in l.span.candidates(o.range.begin, o.range.end) {
             let (w, s) = (l.span.begin(i), l.span.end(i));
@@ -40,7 +44,14 @@ pub fn samples(m: &Model, o: &Options) -> Vec<Sample> {
             if !o.range.contains(s) || !o.filter.cpu(cpu) || !o.keep_duration(s - w) {
                 continue;
             }
-            out.push(Sample { wakeup: w, switch: s, cpu, tid: t.tid, pid: t.pid, comm: thread_name(m, t, s) });
+            out.push(Sample {
+                wakeup: w,
+                switch: s,
+                cpu,
+                tid: t.tid,
+                pid: t.pid,
+                comm: thread_name(m, t, s),
+            });
         }
     }
     out.sort_by_key(|s| (s.switch, s.cpu));
@@ -48,20 +59,28 @@ pub fn samples(m: &Model, o: &Options) -> Vec<Sample> {
 }
 
 fn proc_cell(s: &Sample) -> Cell {
-    Cell::Process { name: Some(s.comm.clone()), pid: s.pid.map(i64::from), tid: Some(i64::from(s.tid)) }
+    Cell::Process {
+        name: Some(s.comm.clone()),
+        pid: s.pid.map(i64::from),
+        tid: Some(i64::from(s.tid)),
+    }
 }
 
 /// Log/top class.
 pub fn log_class(name: &str, title: &str) -> TableClass {
-    class(name, title, vec![
-        col("Wakeup timestamp", ColumnClass::Timestamp),
-        col("Switch timestamp", ColumnClass::Timestamp),
-        col("Scheduling latency", ColumnClass::Duration),
-        Column::new("Priority", ColumnClass::Number),
-        col("Target CPU", ColumnClass::Cpu),
-        col("Wakee", ColumnClass::Process),
-        col("Waker", ColumnClass::Process),
-    ])
+    class(
+        name,
+        title,
+        vec![
+            col("Wakeup timestamp", ColumnClass::Timestamp),
+            col("Switch timestamp", ColumnClass::Timestamp),
+            col("Scheduling latency", ColumnClass::Duration),
+            Column::new("Priority", ColumnClass::Number),
+            col("Target CPU", ColumnClass::Cpu),
+            col("Wakee", ColumnClass::Process),
+            col("Waker", ColumnClass::Process),
+        ],
+    )
 }
 
 fn row(s: &Sample) -> Vec<Cell> {
@@ -88,7 +107,11 @@ pub fn log(m: &Model, o: &Options) -> Vec<Table> {
 pub fn top(m: &Model, o: &Options) -> Vec<Table> {
     let (b, e) = o.range.ns();
     let mut all = samples(m, o);
-    all.sort_by(|a, b| (b.switch - b.wakeup).cmp(&(a.switch - a.wakeup)).then(a.switch.cmp(&b.switch)));
+    all.sort_by(|a, b| {
+        (b.switch - b.wakeup)
+            .cmp(&(a.switch - a.wakeup))
+            .then(a.switch.cmp(&b.switch))
+    });
     o.limit(&mut all);
     let mut t = Table::new(log_class("top", "Scheduling top"), b, e);
     t.rows = all.iter().map(row).collect();
@@ -123,10 +146,18 @@ pub fn compute(m: &Model, o: &Options) -> (Vec<(Sample, Stats)>, Stats) {
     for s in samples(m, o) {
         let d = s.switch - s.wakeup;
         total.add(d);
-        per.entry(s.tid).or_insert_with(|| (s.clone(), Stats::default())).1.add(d);
+        per.entry(s.tid)
+            .or_insert_with(|| (s.clone(), Stats::default()))
+            .1
+            .add(d);
     }
     let mut v: Vec<_> = per.into_values().collect();
-    v.sort_by(|a, b| a.0.comm.to_lowercase().cmp(&b.0.comm.to_lowercase()).then(a.0.tid.cmp(&b.0.tid)));
+    v.sort_by(|a, b| {
+        a.0.comm
+            .to_lowercase()
+            .cmp(&b.0.comm.to_lowercase())
+            .then(a.0.tid.cmp(&b.0.tid))
+    });
     (v, total)
 }
 
@@ -161,7 +192,10 @@ pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
     let all = samples(m, o);
     let mut series = Vec::new();
     if o.total || !o.per_tid {
-        series.push(("Total".to_owned(), all.iter().map(|s| s.switch - s.wakeup).collect()));
+        series.push((
+            "Total".to_owned(),
+            all.iter().map(|s| s.switch - s.wakeup).collect(),
+        ));
     }
     if o.per_tid {
         let mut per: BTreeMap<u32, Vec<u64>> = BTreeMap::new();

@@ -49,7 +49,10 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
                 continue;
             }
             if !o.filter.cpus.is_empty() {
-                let cpu = t.states.at(end).filter(|&c| SchedState::from_code(c) == SchedState::Running);
+                let cpu = t
+                    .states
+                    .at(end)
+                    .filter(|&c| SchedState::from_code(c) == SchedState::Running);
                 if !cpu.is_some_and(|c| o.filter.cpu(c >> 8)) {
                     continue;
                 }
@@ -60,7 +63,10 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
             });
             e.pid = e.pid.or(t.pid);
             e.name = thread_name(m, t, o.range.end);
-            let c = e.calls.entry(m.strings.get(s.name[i]).to_owned()).or_default();
+            let c = e
+                .calls
+                .entry(m.strings.get(s.name[i]).to_owned())
+                .or_default();
             c.stats.add(s.span.dur(i));
             *c.returns.entry(ret_name(s.ret[i])).or_default() += 1;
             e.total += 1;
@@ -74,11 +80,47 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
 /// `success` for ret ≥ 0, else the errno name (or `E<n>` for an unlisted one).
 pub fn ret_name(ret: i64) -> String {
     const NAMES: [&str; 41] = [
-        "", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF",
-        "ECHILD", "EAGAIN", "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV",
-        "ENODEV", "ENOTDIR", "EISDIR", "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY",
-        "EFBIG", "ENOSPC", "ESPIPE", "EROFS", "EMLINK", "EPIPE", "EDOM", "ERANGE", "EDEADLK",
-        "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY", "ELOOP",
+        "",
+        "EPERM",
+        "ENOENT",
+        "ESRCH",
+        "EINTR",
+        "EIO",
+        "ENXIO",
+        "E2BIG",
+        "ENOEXEC",
+        "EBADF",
+        "ECHILD",
+        "EAGAIN",
+        "ENOMEM",
+        "EACCES",
+        "EFAULT",
+        "ENOTBLK",
+        "EBUSY",
+        "EEXIST",
+        "EXDEV",
+        "ENODEV",
+        "ENOTDIR",
+        "EISDIR",
+        "EINVAL",
+        "ENFILE",
+        "EMFILE",
+        "ENOTTY",
+        "ETXTBSY",
+        "EFBIG",
+        "ENOSPC",
+        "ESPIPE",
+        "EROFS",
+        "EMLINK",
+        "EPIPE",
+        "EDOM",
+        "ERANGE",
+        "EDEADLK",
+        "ENAMETOOLONG",
+        "ENOLCK",
+        "ENOSYS",
+        "ENOTEMPTY",
+        "ELOOP",
     ];
     if ret >= 0 {
         return "success".into();
@@ -89,7 +131,9 @@ pub fn ret_name(ret: i64) -> String {
         110 => Some("ETIMEDOUT"),
         111 => Some("ECONNREFUSED"),
         115 => Some("EINPROGRESS"),
-        _ => usize::try_from(errno).ok().and_then(|i| NAMES.get(i).copied()),
+        _ => usize::try_from(errno)
+            .ok()
+            .and_then(|i| NAMES.get(i).copied()),
     };
     named.map_or_else(|| format!("E{errno}"), str::to_owned)
 }
@@ -113,7 +157,10 @@ pub fn classes() -> [TableClass; 2] {
         class(
             "total",
             "Per-TID system call statistics",
-            vec![col("Process", ColumnClass::Process), Column::counted("Total", "calls")],
+            vec![
+                col("Process", ColumnClass::Process),
+                Column::counted("Total", "calls"),
+            ],
         ),
     ]
 }
@@ -124,7 +171,8 @@ pub fn stat_cells(s: &Stats, min_n: u64) -> [Cell; 4] {
         Cell::Duration(s.min),
         Cell::Duration(s.mean().round() as u64),
         Cell::Duration(s.max),
-        s.stdev(min_n).map_or(Cell::Unknown, |v| Cell::Duration(v.round() as u64)),
+        s.stdev(min_n)
+            .map_or(Cell::Unknown, |v| Cell::Duration(v.round() as u64)),
     ]
 }
 

@@ -17,7 +17,11 @@ impl Clock {
     /// UTC (`--gmt`) or the local zone (`TZ`).
     pub fn new(gmt: bool) -> Clock {
         Clock {
-            zone: if gmt { LocalZone::utc() } else { LocalZone::from_env() },
+            zone: if gmt {
+                LocalZone::utc()
+            } else {
+                LocalZone::from_env()
+            },
         }
     }
 
@@ -28,7 +32,12 @@ impl Clock {
         let local = secs + self.zone.offset_at(secs);
         let (y, mo, d) = civil(local.div_euclid(86_400));
         let s = local.rem_euclid(86_400);
-        format!("{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}.{frac:09}", s / 3600, s / 60 % 60, s % 60)
+        format!(
+            "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}.{frac:09}",
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        )
     }
 
     /// `hh:mm:ss.nnnnnnnnn`.
@@ -69,7 +78,11 @@ pub fn size(b: u64) -> String {
         v /= 1024.0;
         u += 1;
     }
-    if u == 0 { format!("{b} B") } else { format!("{v:.2} {}", UNITS[u]) }
+    if u == 0 {
+        format!("{b} B")
+    } else {
+        format!("{v:.2} {}", UNITS[u])
+    }
 }
 
 /// A cell as text.
@@ -84,9 +97,22 @@ pub fn cell(c: &Cell, clock: &mut Clock) -> String {
         Cell::Duration(ns) => format!("{:.3}", *ns as f64 / 1000.0),
         Cell::Size(b) => size(*b),
         Cell::Bitrate(v) => format!("{v:.0} bps"),
-        Cell::Bool(b) => if *b { "*".into() } else { String::new() },
-        Cell::Text(s) | Cell::Syscall(s) | Cell::Path(s) | Cell::Disk(s) | Cell::Part(s) | Cell::Netif(s) => s.clone(),
-        Cell::TimeRange { begin_ns, end_ns } => format!("[{}, {}]", clock.time(*begin_ns), clock.time(*end_ns)),
+        Cell::Bool(b) => {
+            if *b {
+                "*".into()
+            } else {
+                String::new()
+            }
+        }
+        Cell::Text(s)
+        | Cell::Syscall(s)
+        | Cell::Path(s)
+        | Cell::Disk(s)
+        | Cell::Part(s)
+        | Cell::Netif(s) => s.clone(),
+        Cell::TimeRange { begin_ns, end_ns } => {
+            format!("[{}, {}]", clock.time(*begin_ns), clock.time(*end_ns))
+        }
         Cell::Process { name, pid, tid } => {
             let n = name.as_deref().unwrap_or("Unknown");
             match (pid, tid) {
@@ -108,7 +134,11 @@ fn bar_column(t: &Table) -> Option<usize> {
         return Some(2);
     }
     if matches!(n, "per-process" | "per-cpu") {
-        return t.class.columns.iter().position(|c| c.class == ColumnClass::Ratio);
+        return t
+            .class
+            .columns
+            .iter()
+            .position(|c| c.class == ColumnClass::Ratio);
     }
     if n.starts_with("per-") && n.contains("top") {
         return Some(1);
@@ -127,33 +157,82 @@ fn magnitude(c: &Cell) -> f64 {
 const BAR: usize = 40;
 
 fn bars(t: &Table, col: usize, clock: &mut Clock, out: &mut String) {
-    let max = t.rows.iter().filter_map(|r| r.get(col)).map(magnitude).fold(0.0, f64::max);
-    let vals: Vec<String> = t.rows.iter().map(|r| r.get(col).map_or(String::new(), |c| cell(c, clock))).collect();
+    let max = t
+        .rows
+        .iter()
+        .filter_map(|r| r.get(col))
+        .map(magnitude)
+        .fold(0.0, f64::max);
+    let vals: Vec<String> = t
+        .rows
+        .iter()
+        .map(|r| r.get(col).map_or(String::new(), |c| cell(c, clock)))
+        .collect();
     let w = vals.iter().map(|v| v.chars().count()).max().unwrap_or(0);
     for (r, v) in t.rows.iter().zip(&vals) {
         let m = r.get(col).map_or(0.0, magnitude);
-        let len = if max > 0.0 { (m / max * BAR as f64).round() as usize } else { 0 };
-        let rest: Vec<String> = r.iter().enumerate().filter(|(i, _)| *i != col).map(|(_, c)| cell(c, clock)).collect();
-        let _ = writeln!(out, "{:<BAR$} {v:>w$}  {}", "█".repeat(len), rest.join("  "));
+        let len = if max > 0.0 {
+            (m / max * BAR as f64).round() as usize
+        } else {
+            0
+        };
+        let rest: Vec<String> = r
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != col)
+            .map(|(_, c)| cell(c, clock))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:<BAR$} {v:>w$}  {}",
+            "█".repeat(len),
+            rest.join("  ")
+        );
     }
 }
 
 fn aligned(t: &Table, clock: &mut Clock, out: &mut String) {
-    let mut grid: Vec<Vec<String>> = vec![t.class.columns.iter().map(|c| c.title.clone()).collect()];
-    grid.extend(t.rows.iter().map(|r| r.iter().map(|c| cell(c, clock)).collect()));
+    let mut grid: Vec<Vec<String>> =
+        vec![t.class.columns.iter().map(|c| c.title.clone()).collect()];
+    grid.extend(
+        t.rows
+            .iter()
+            .map(|r| r.iter().map(|c| cell(c, clock)).collect()),
+    );
     let ncol = t.class.columns.len();
-    let widths: Vec<usize> =
-        (0..ncol).map(|i| grid.iter().filter_map(|r| r.get(i)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..ncol)
+        .map(|i| {
+            grid.iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     for r in &grid {
-        let line: Vec<String> = r.iter().zip(&widths).map(|(s, w)| format!("{s:<w$}")).collect();
+        let line: Vec<String> = r
+            .iter()
+            .zip(&widths)
+            .map(|(s, w)| format!("{s:<w$}"))
+            .collect();
         let _ = writeln!(out, "{}", line.join("  ").trim_end());
     }
 }
 
 /// Renders `tables` (one report) with a leading `Timerange:` line and an optional warning.
-pub fn render(tables: &[Table], range: (i64, i64), warning: Option<&str>, clock: &mut Clock) -> String {
+pub fn render(
+    tables: &[Table],
+    range: (i64, i64),
+    warning: Option<&str>,
+    clock: &mut Clock,
+) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Timerange: [{}, {}]", clock.full(range.0), clock.full(range.1));
+    let _ = writeln!(
+        out,
+        "Timerange: [{}, {}]",
+        clock.full(range.0),
+        clock.full(range.1)
+    );
     if let Some(w) = warning {
         let _ = writeln!(out, "Warning: {w}");
     }

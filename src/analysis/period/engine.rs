@@ -56,7 +56,11 @@ impl Instance {
 
     /// A capture by name (begin captures first).
     pub fn capture(&self, name: &str) -> Option<&Val> {
-        self.begin_caps.iter().chain(&self.end_caps).find(|(n, _)| n == name).map(|(_, v)| v)
+        self.begin_caps
+            .iter()
+            .chain(&self.end_caps)
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -82,7 +86,10 @@ impl Periods {
             let parent = match &d.parent {
                 Some(name) => match p.defs.iter().position(|x| &x.name == name) {
                     Some(i) => Some(i),
-                    None => bail!("period `{}`: parent `{name}` must be defined before it", d.name),
+                    None => bail!(
+                        "period `{}`: parent `{name}` must be defined before it",
+                        d.name
+                    ),
                 },
                 None => None,
             };
@@ -118,7 +125,12 @@ impl Periods {
             if !d.caps_begin.is_empty() || !d.caps_end.is_empty() {
                 bail!("captures for `{}` given twice", c.name);
             }
-            p.keys.extend(c.end.iter().map(|(_, f)| f.clone()).filter(|f| f.evt != EvtRef::Evt));
+            p.keys.extend(
+                c.end
+                    .iter()
+                    .map(|(_, f)| f.clone())
+                    .filter(|f| f.evt != EvtRef::Evt),
+            );
             d.caps_begin = c.begin;
             d.caps_end = c.end;
         }
@@ -129,7 +141,12 @@ impl Periods {
     fn snapshot(&self, ev: &EvtCtx<'_, '_>) -> Snapshot {
         self.keys
             .iter()
-            .filter_map(|k| Some(((k.scope, k.field.clone()), ev.get(k.scope, k.field.as_deref())?)))
+            .filter_map(|k| {
+                Some((
+                    (k.scope, k.field.clone()),
+                    ev.get(k.scope, k.field.as_deref())?,
+                ))
+            })
             .collect()
     }
 
@@ -147,7 +164,11 @@ impl Periods {
             if def.end_name.as_deref().is_some_and(|n| n != name) || closed.contains(&idx) {
                 continue;
             }
-            let env = Env { evt: ev, begin: Some(&self.instances[idx].snap), parent: self.parent_snap(idx) };
+            let env = Env {
+                evt: ev,
+                begin: Some(&self.instances[idx].snap),
+                parent: self.parent_snap(idx),
+            };
             if env.test(&def.end) {
                 let caps = capture(&def.caps_end, &env);
                 let inst = &mut self.instances[idx];
@@ -193,11 +214,19 @@ impl Periods {
 
     fn try_open(&mut self, d: usize, parent: Option<usize>, ev: &EvtCtx<'_, '_>) {
         let def = &self.defs[d];
-        if def.begin_name.as_deref().is_some_and(|n| n != ev.e.class.name) {
+        if def
+            .begin_name
+            .as_deref()
+            .is_some_and(|n| n != ev.e.class.name)
+        {
             return;
         }
         let psnap = parent.map(|p| &self.instances[p].snap);
-        let env = Env { evt: ev, begin: None, parent: psnap };
+        let env = Env {
+            evt: ev,
+            begin: None,
+            parent: psnap,
+        };
         if !env.test(&def.begin) {
             return;
         }

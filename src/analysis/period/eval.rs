@@ -73,7 +73,9 @@ fn to_val(f: FieldsRef<'_>) -> Option<Val> {
         Value::UInt(u) => Some(Val::Int(u as i64)),
         Value::SInt(i) => Some(Val::Int(i)),
         Value::Float(x) => Some(Val::Real(x)),
-        Value::Text { .. } => Some(Val::Str(String::from_utf8_lossy(f.text_bytes()?).into_owned())),
+        Value::Text { .. } => Some(Val::Str(
+            String::from_utf8_lossy(f.text_bytes()?).into_owned(),
+        )),
         _ => None,
     }
 }
@@ -85,12 +87,22 @@ impl EvtCtx<'_, '_> {
             return Some(Val::Str(self.e.class.name.clone()));
         };
         let found = match scope {
-            Some(s) => scope_of(self.e, s).and_then(|f| f.get(name)).and_then(to_val),
-            None => ORDER
-                .iter()
-                .find_map(|&s| scope_of(self.e, s).and_then(|f| f.get(name)).and_then(to_val)),
+            Some(s) => scope_of(self.e, s)
+                .and_then(|f| f.get(name))
+                .and_then(to_val),
+            None => ORDER.iter().find_map(|&s| {
+                scope_of(self.e, s)
+                    .and_then(|f| f.get(name))
+                    .and_then(to_val)
+            }),
         };
-        found.or_else(|| if matches!(scope, None | Some(Scope::Ctx)) { self.model_field(name) } else { None })
+        found.or_else(|| {
+            if matches!(scope, None | Some(Scope::Ctx)) {
+                self.model_field(name)
+            } else {
+                None
+            }
+        })
     }
 
     /// `pid`, `tid`, `procname`, `cpu_id` of the thread current on the event's CPU.
@@ -101,13 +113,25 @@ impl EvtCtx<'_, '_> {
         }
         // A sched_switch is emitted by the outgoing thread, which the timeline already
         // replaced at this instant.
-        let t = if self.e.class.name == "sched_switch" { self.t.saturating_sub(1) } else { self.t };
-        let th = self.m.cpus.get(cpu as usize)?.current.at(t).filter(|&th| th != NO_THREAD)?;
+        let t = if self.e.class.name == "sched_switch" {
+            self.t.saturating_sub(1)
+        } else {
+            self.t
+        };
+        let th = self
+            .m
+            .cpus
+            .get(cpu as usize)?
+            .current
+            .at(t)
+            .filter(|&th| th != NO_THREAD)?;
         let thread = self.m.threads.get(th as usize)?;
         match name {
             "tid" | "vtid" => Some(Val::Int(i64::from(thread.tid))),
             "pid" | "vpid" => thread.pid.map(|p| Val::Int(i64::from(p))),
-            "procname" => thread.name_at(self.t).map(|n| Val::Str(self.m.strings.get(n).to_owned())),
+            "procname" => thread
+                .name_at(self.t)
+                .map(|n| Val::Str(self.m.strings.get(n).to_owned())),
             _ => None,
         }
     }
@@ -159,7 +183,9 @@ impl Env<'_, '_, '_> {
             return false;
         };
         let ord = match (&a, &b) {
-            (Val::Str(x), Val::Str(y)) if op == CmpOp::Glob => return glob(y.as_bytes(), x.as_bytes()),
+            (Val::Str(x), Val::Str(y)) if op == CmpOp::Glob => {
+                return glob(y.as_bytes(), x.as_bytes());
+            }
             (Val::Str(x), Val::Str(y)) => x.partial_cmp(y),
             (Val::Int(x), Val::Int(y)) => x.partial_cmp(y),
             (Val::Int(x), Val::Real(y)) => (*x as f64).partial_cmp(y),

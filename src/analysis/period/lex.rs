@@ -52,12 +52,18 @@ pub struct SyntaxError {
 impl SyntaxError {
     /// An error at `at`.
     pub fn new(at: usize, msg: impl Into<String>) -> Self {
-        SyntaxError { at, msg: msg.into() }
+        SyntaxError {
+            at,
+            msg: msg.into(),
+        }
     }
 
     /// `what: column N: msg`, then the source and a caret under the column.
     pub fn render(&self, what: &str, src: &str) -> String {
-        let line: String = src.chars().map(|c| if c == '\n' { ' ' } else { c }).collect();
+        let line: String = src
+            .chars()
+            .map(|c| if c == '\n' { ' ' } else { c })
+            .collect();
         format!(
             "{what}: column {}: {}\n  {line}\n  {}^",
             self.at + 1,
@@ -101,7 +107,9 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, SyntaxError> {
             let (s, next) = string(&chars, i)?;
             i = next;
             Tok::Str(s)
-        } else if c.is_ascii_digit() || ((c == '-' || c == '+') && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || ((c == '-' || c == '+') && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             let (n, next) = number(&chars, i)?;
             i = next;
             Tok::Num(n)
@@ -111,12 +119,19 @@ pub fn lex(src: &str) -> Result<Vec<Spanned>, SyntaxError> {
         } else {
             let rest: String = chars[i..chars.len().min(i + 2)].iter().collect();
             let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) else {
-                return Err(SyntaxError::new(start, format!("unexpected character `{c}`")));
+                return Err(SyntaxError::new(
+                    start,
+                    format!("unexpected character `{c}`"),
+                ));
             };
             i += op.chars().count();
             Tok::Op(op)
         };
-        out.push(Spanned { tok, at: start, end: i });
+        out.push(Spanned {
+            tok,
+            at: start,
+            end: i,
+        });
     }
     Ok(out)
 }

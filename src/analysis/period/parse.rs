@@ -122,7 +122,12 @@ struct Parser<'s> {
 
 impl<'s> Parser<'s> {
     fn new(src: &'s str) -> Result<Self, SyntaxError> {
-        Ok(Parser { toks: lex(src)?, pos: 0, src_len: src.chars().count(), src })
+        Ok(Parser {
+            toks: lex(src)?,
+            pos: 0,
+            src_len: src.chars().count(),
+            src,
+        })
     }
 
     fn peek(&self) -> Option<&Tok> {
@@ -134,8 +139,13 @@ impl<'s> Parser<'s> {
     }
 
     fn err<T>(&self, what: &str) -> Result<T, SyntaxError> {
-        let found = self.peek().map_or("the end".to_owned(), ToString::to_string);
-        Err(SyntaxError::new(self.at(), format!("expected {what}, found {found}")))
+        let found = self
+            .peek()
+            .map_or("the end".to_owned(), ToString::to_string);
+        Err(SyntaxError::new(
+            self.at(),
+            format!("expected {what}, found {found}"),
+        ))
     }
 
     fn eat_op(&mut self, op: &str) -> bool {
@@ -225,7 +235,10 @@ impl<'s> Parser<'s> {
         };
         let is_name = matches!(&left, Operand::Field(f) if f.field.is_none());
         if is_name && matches!(right, Operand::Num(_)) {
-            return Err(SyntaxError::new(left_at, "an event name compares with a string or a name"));
+            return Err(SyntaxError::new(
+                left_at,
+                "an event name compares with a string or a name",
+            ));
         }
         if op == CmpOp::Glob && !matches!(right, Operand::Str(_)) {
             return Err(SyntaxError::new(op_at, "`=*` needs a string pattern"));
@@ -258,7 +271,11 @@ impl<'s> Parser<'s> {
             return self.err("`.` after `$evt`");
         }
         if self.eat_dollar("name") {
-            return Ok(FieldRef { evt, scope: None, field: None });
+            return Ok(FieldRef {
+                evt,
+                scope: None,
+                field: None,
+            });
         }
         let scope_at = self.at();
         let scope = match self.peek() {
@@ -271,7 +288,10 @@ impl<'s> Parser<'s> {
                     "pkt_ctx" => Scope::PktCtx,
                     "pkt_header" => Scope::PktHeader,
                     other => {
-                        return Err(SyntaxError::new(scope_at, format!("unknown scope `${other}`")));
+                        return Err(SyntaxError::new(
+                            scope_at,
+                            format!("unknown scope `${other}`"),
+                        ));
                     }
                 };
                 self.pos += 1;
@@ -283,7 +303,11 @@ impl<'s> Parser<'s> {
             _ => None,
         };
         let field = self.ident("a field name or `$name`")?;
-        Ok(FieldRef { evt, scope, field: Some(field) })
+        Ok(FieldRef {
+            evt,
+            scope,
+            field: Some(field),
+        })
     }
 
     fn done(&self) -> Result<(), SyntaxError> {
@@ -301,10 +325,12 @@ impl<'s> Parser<'s> {
 }
 
 fn match_op(op: &str) -> &'static str {
-    ["==", "!=", "=*", "<=", ">=", "&&", "||", "=", "<", ">", "!", ".", ":", ",", "(", ")"]
-        .into_iter()
-        .find(|o| *o == op)
-        .unwrap_or("")
+    [
+        "==", "!=", "=*", "<=", ">=", "&&", "||", "=", "<", ">", "!", ".", ":", ",", "(", ")",
+    ]
+    .into_iter()
+    .find(|o| *o == op)
+    .unwrap_or("")
 }
 
 /// Parses `NAME [(PARENT)] : BEGIN [: END]`.
@@ -325,9 +351,18 @@ pub fn parse_period(src: &str) -> Result<PeriodDef, SyntaxError> {
         return p.err("`:` before the begin expression");
     }
     let begin = p.expr()?;
-    let end = if p.eat_op(":") { p.expr()? } else { begin.clone() };
+    let end = if p.eat_op(":") {
+        p.expr()?
+    } else {
+        begin.clone()
+    };
     p.done()?;
-    Ok(PeriodDef { name, parent, begin, end })
+    Ok(PeriodDef {
+        name,
+        parent,
+        begin,
+        end,
+    })
 }
 
 /// Parses `NAME : [caps] [: caps]`.
@@ -338,7 +373,11 @@ pub fn parse_captures(src: &str) -> Result<CaptureDef, SyntaxError> {
         return p.err("`:` after the period name");
     }
     let begin = cap_list(&mut p)?;
-    let end = if p.eat_op(":") { cap_list(&mut p)? } else { Vec::new() };
+    let end = if p.eat_op(":") {
+        cap_list(&mut p)?
+    } else {
+        Vec::new()
+    };
     p.done()?;
     let mut seen = std::collections::HashSet::new();
     for (n, _) in begin.iter().chain(&end) {

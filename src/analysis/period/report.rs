@@ -37,7 +37,10 @@ fn instance_cols() -> Vec<Column> {
 }
 
 fn stats_cols(first: &str, unit_class: ColumnClass) -> Vec<Column> {
-    let mut v = vec![col(first, ColumnClass::String), Column::counted("Count", "periods")];
+    let mut v = vec![
+        col(first, ColumnClass::String),
+        Column::counted("Count", "periods"),
+    ];
     for t in ["Minimum", "Average", "Maximum", "Standard deviation"] {
         v.push(col(t, unit_class));
     }
@@ -58,8 +61,17 @@ pub fn top_class() -> TableClass {
 pub fn aggregated_class() -> TableClass {
     let mut c = instance_cols();
     c.push(Column::counted("Child count", "periods"));
-    for t in ["Minimum", "Average", "Maximum", "Standard deviation", "Runtime"] {
-        c.push(col(&format!("Child {}", t.to_lowercase()), ColumnClass::Duration));
+    for t in [
+        "Minimum",
+        "Average",
+        "Maximum",
+        "Standard deviation",
+        "Runtime",
+    ] {
+        c.push(col(
+            &format!("Child {}", t.to_lowercase()),
+            ColumnClass::Duration,
+        ));
     }
     class("aggregated_stats", "Aggregated period statistics", c)
 }
@@ -70,9 +82,21 @@ pub fn stats_classes() -> Vec<TableClass> {
     per.push(col("Runtime", ColumnClass::Duration));
     vec![
         class("per_period_stats", "Per-period statistics", per),
-        class("per_parent_stats", "Per-parent total duration of children", stats_cols("Parent/child", ColumnClass::Duration)),
-        class("per_parent_count", "Per-parent number of children", stats_cols("Parent/child", ColumnClass::Number)),
-        class("per_parent_percentage", "Per-parent share of time in children", stats_cols("Parent/child", ColumnClass::Ratio)),
+        class(
+            "per_parent_stats",
+            "Per-parent total duration of children",
+            stats_cols("Parent/child", ColumnClass::Duration),
+        ),
+        class(
+            "per_parent_count",
+            "Per-parent number of children",
+            stats_cols("Parent/child", ColumnClass::Number),
+        ),
+        class(
+            "per_parent_percentage",
+            "Per-parent share of time in children",
+            stats_cols("Parent/child", ColumnClass::Ratio),
+        ),
     ]
 }
 
@@ -85,7 +109,10 @@ pub fn freq_classes() -> Vec<TableClass> {
 }
 
 fn caps_text(c: &[(String, super::eval::Val)]) -> String {
-    c.iter().map(|(k, v)| format!("{k} = {v}")).collect::<Vec<_>>().join(", ")
+    c.iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn row(p: &Periods, i: &Instance, full: bool) -> Vec<Cell> {
@@ -172,13 +199,27 @@ fn aggregated(p: &Periods, o: &Options, r: &Report, agg: &str) -> Table {
     let (b, e) = o.range.ns();
     let mut t = Table::new(aggregated_class(), b, e);
     let children: Vec<&String> = r.select.iter().filter(|s| *s != agg).collect();
-    t.subtitle = Some(format!("Aggregation of ({}) by {agg}", children.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")));
-    let all: Vec<(usize, &Instance)> =
-        p.instances.iter().enumerate().filter(|(_, i)| i.completed && duration_ok(r, i)).collect();
+    t.subtitle = Some(format!(
+        "Aggregation of ({}) by {agg}",
+        children
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let all: Vec<(usize, &Instance)> = p
+        .instances
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.completed && duration_ok(r, i))
+        .collect();
     for &(k, parent) in all.iter().filter(|(_, i)| p.defs[i.def].name == agg) {
         for c in &children {
             let mut s = Stats::default();
-            for (_, ci) in all.iter().filter(|(ck, ci)| &&p.defs[ci.def].name == c && descends(p, *ck, k)) {
+            for (_, ci) in all
+                .iter()
+                .filter(|(ck, ci)| &&p.defs[ci.def].name == c && descends(p, *ck, k))
+            {
                 s.add(ci.duration());
             }
             let mut rw = row(p, parent, true);
@@ -195,7 +236,11 @@ fn aggregated(p: &Periods, o: &Options, r: &Report, agg: &str) -> Table {
 pub fn top(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
     let (b, e) = o.range.ns();
     let mut rows = kept(p, r);
-    rows.sort_by(|a, b| b.1.duration().cmp(&a.1.duration()).then(a.1.begin.cmp(&b.1.begin)));
+    rows.sort_by(|a, b| {
+        b.1.duration()
+            .cmp(&a.1.duration())
+            .then(a.1.begin.cmp(&b.1.begin))
+    });
     o.limit(&mut rows);
     let mut t = Table::new(top_class(), b, e);
     t.rows = rows.iter().map(|(_, i)| row(p, i, false)).collect();
@@ -253,7 +298,9 @@ pub fn stats(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
         t.subtitle = label.clone();
         for (d, def) in p.defs.iter().enumerate() {
             let mut s = Stats::default();
-            inst.iter().filter(|(_, i)| i.def == d).for_each(|(_, i)| s.add(i.duration()));
+            inst.iter()
+                .filter(|(_, i)| i.def == d)
+                .for_each(|(_, i)| s.add(i.duration()));
             if s.count == 0 {
                 continue;
             }
@@ -270,16 +317,30 @@ pub fn stats(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
 
 /// For every ancestor P and descendant C definition: per P instance, the total duration,
 /// number and share of C instances inside it; "With active children" and "Globally".
-fn per_parent(p: &Periods, o: &Options, r: &Report, classes: &[TableClass], label: Option<&str>) -> Vec<Table> {
+fn per_parent(
+    p: &Periods,
+    o: &Options,
+    r: &Report,
+    classes: &[TableClass],
+    label: Option<&str>,
+) -> Vec<Table> {
     let (b, e) = o.range.ns();
-    let all = kept(p, &Report { select: Vec::new(), ..r.clone() });
-    let mut tables: Vec<Table> = (1..4).flat_map(|c| {
-        ["With active children", "Globally"].map(|s| {
-            let mut t = Table::new(classes[c].clone(), b, e);
-            t.subtitle = Some(label.map_or(s.to_owned(), |l| format!("{s}, {l}")));
-            t
+    let all = kept(
+        p,
+        &Report {
+            select: Vec::new(),
+            ..r.clone()
+        },
+    );
+    let mut tables: Vec<Table> = (1..4)
+        .flat_map(|c| {
+            ["With active children", "Globally"].map(|s| {
+                let mut t = Table::new(classes[c].clone(), b, e);
+                t.subtitle = Some(label.map_or(s.to_owned(), |l| format!("{s}, {l}")));
+                t
+            })
         })
-    }).collect();
+        .collect();
     for (pd, pdef) in p.defs.iter().enumerate() {
         for (cd, cdef) in p.defs.iter().enumerate() {
             if cd == pd || !def_descends(p, cd, pd) {
@@ -288,10 +349,17 @@ fn per_parent(p: &Periods, o: &Options, r: &Report, classes: &[TableClass], labe
             let mut acc = [[Stats::default(); 3]; 2];
             let mut ratio: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
             for &(k, pi) in all.iter().filter(|(_, i)| i.def == pd) {
-                let inside: Vec<&Instance> =
-                    all.iter().filter(|(x, i)| i.def == cd && descends(p, *x, k)).map(|(_, i)| *i).collect();
+                let inside: Vec<&Instance> = all
+                    .iter()
+                    .filter(|(x, i)| i.def == cd && descends(p, *x, k))
+                    .map(|(_, i)| *i)
+                    .collect();
                 let total: u64 = inside.iter().map(|i| i.duration()).sum();
-                let share = if pi.duration() == 0 { 0.0 } else { total as f64 / pi.duration() as f64 };
+                let share = if pi.duration() == 0 {
+                    0.0
+                } else {
+                    total as f64 / pi.duration() as f64
+                };
                 for (g, a) in acc.iter_mut().enumerate() {
                     if g == 0 && inside.is_empty() {
                         continue;
@@ -361,9 +429,15 @@ pub fn freq(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
     let mut series = Vec::new();
     for (label, inst) in groups(p, r) {
         for (d, def) in p.defs.iter().enumerate() {
-            let v: Vec<u64> = inst.iter().filter(|(_, i)| i.def == d).map(|(_, i)| i.duration()).collect();
+            let v: Vec<u64> = inst
+                .iter()
+                .filter(|(_, i)| i.def == d)
+                .map(|(_, i)| i.duration())
+                .collect();
             if !v.is_empty() {
-                let name = label.as_ref().map_or(def.path.clone(), |l| format!("{}, {l}", def.path));
+                let name = label
+                    .as_ref()
+                    .map_or(def.path.clone(), |l| format!("{}, {l}", def.path));
                 series.push((name, v));
             }
         }
