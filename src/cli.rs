@@ -50,5 +50,5 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// The analyses of lttng-analyses (cputop, iousagetop, ..., periodfreq).
     #[command(flatten)]
-    Analysis(analyses::AnalysisCommand),
+    Analysis(Box<analyses::AnalysisCommand>),
 }
