@@ -210,7 +210,10 @@ pub fn col(title: &str, class: ColumnClass) -> Column {
 
 /// The name of thread `t` at `at` (empty when never named).
 pub fn thread_name(model: &Model, t: &Thread, at: u64) -> String {
-    t.name_at(at)
-        .map(|n| model.strings.get(n).to_owned())
-        .unwrap_or_default()
+    match (t.name_at(at), t.idle_cpu) {
+        (Some(n), _) => model.strings.get(n).to_owned(),
+        // Idle threads are named after their CPU, as the kernel does.
+        (None, Some(cpu)) => format!("swapper/{cpu}"),
+        (None, None) => String::new(),
+    }
 }
