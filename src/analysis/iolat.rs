@@ -12,15 +12,22 @@ use crate::model::{Model, StrId};
 /// Request categories of lttng-analyses §3.1 (splice/sendfile are both read and write).
 pub const CATEGORIES: [&str; 4] = ["Open", "Read", "Write", "Sync"];
 
-/// Categories (bit set over [`CATEGORIES`], plus 16 for close) of a syscall name.
+/// Close requests (logged, in no statistics row).
+pub const CLOSE: u8 = 16;
+/// `splice`/`sendfile`: logged, but neither a read nor a write in the statistics (they would
+/// count twice; lttng-analyses leaves them out of both rows too).
+pub const TRANSFER: u8 = 32;
+
+/// Categories (bit set over [`CATEGORIES`], or [`CLOSE`], [`TRANSFER`]) of a syscall name.
+/// `fcntl` is an open only for `F_DUPFD`, which [`requests`] checks in the fd table.
 pub fn category(name: &str) -> u8 {
     match name {
         "open" | "openat" | "socket" | "dup" | "dup2" | "dup3" | "fcntl" => 1,
         "read" | "readv" | "pread" | "pread64" | "preadv" | "recvfrom" | "recvmsg" => 2,
         "write" | "writev" | "pwrite" | "pwrite64" | "pwritev" | "sendto" | "sendmsg" => 4,
-        "splice" | "sendfile64" | "sendfile" => 6,
+        "splice" | "sendfile64" | "sendfile" => TRANSFER,
         "sync" | "fsync" | "fdatasync" | "sync_file_range" => 8,
-        "close" => 16,
+        "close" => CLOSE,
         _ => 0,
     }
 }
@@ -46,6 +53,12 @@ impl FdIndex {
             }
         }
         FdIndex { map }
+    }
+
+    /// Whether `fd` of process index `pr` was opened exactly at `t`.
+    pub fn opened_at(&self, pr: Option<u32>, fd: i32, t: u64) -> bool {
+        pr.and_then(|p| self.map.get(&(p, fd)))
+            .is_some_and(|l| l.iter().any(|e| e.0 == t))
     }
 
     /// The name of `fd` in process index `pr` at `t` (the latest lifetime open then).
@@ -93,7 +106,11 @@ pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
                 continue;
             }
             let ret = s.ret[i];
-            let sized = cat & 6 != 0 && ret >= 0;
+            // fcntl opens an fd only with F_DUPFD: then the fd table has that fd from its exit.
+            if name == "fcntl" && !fds.opened_at(t.process, ret as i32, end) {
+                continue;
+            }
+            let sized = cat & (6 | TRANSFER) != 0 && ret >= 0;
             let fd = if cat == 1 && ret >= 0 {
                 ret as i32
             } else {

@@ -1,7 +1,8 @@
 //! schedlog, schedtop, schedstats, schedfreq: wake-up (scheduling) latencies (§5).
 //!
-//! A sample runs from a thread's first wake-up — or its preemption, which also leaves it
-//! waiting for a CPU — to the `sched_switch` that runs it; the target CPU is the switch's.
+//! A sample runs from a thread's first wake-up to the `sched_switch` that runs it; the
+//! target CPU is the switch's. Waits after a preemption are not wake-up latencies (the model
+//! records them too; [`waits`] can include them).
 //! Priorities and wakers are not kept by the model: those cells are `unknown`.
 
 use std::collections::BTreeMap;
@@ -10,7 +11,7 @@ use super::common::{Options, Stats, class, col, thread_name};
 use super::freq::freq_tables;
 use super::syscalls::stat_cells;
 use super::table::{Cell, Column, ColumnClass, Table, TableClass};
-use crate::model::Model;
+use crate::model::{Model, SchedState};
 
 /// One latency sample.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,8 +30,16 @@ pub struct Sample {
     pub comm: String,
 }
 
-/// Samples whose switch is in the range and that pass the filters, in switch order.
+/// Wake-up samples whose switch is in the range and that pass the filters, in switch order.
 pub fn samples(m: &Model, o: &Options) -> Vec<Sample> {
+    waits(m, o, false)
+}
+
+/// Every wait for a CPU ending in the range: wake-ups, and with `preempted` also the waits
+/// of preempted threads (a preempted thread was running just before its wait began) and of
+/// new threads from their fork (the model starts those at `sched_process_fork`, not at
+/// `sched_wakeup_new`, so they are left out of wake-up latencies).
+pub fn waits(m: &Model, o: &Options, preempted: bool) -> Vec<Sample> {
     let mut out = Vec::new();
     for t in m
         .threads
@@ -42,6 +51,11 @@ pub fn samples(m: &Model, o: &Options) -> Vec<Sample> {
             let (w, s) = (l.span.begin(i), l.span.end(i));
             let cpu = u32::from(l.cpu[i]);
             if !o.range.contains(s) || !o.filter.cpu(cpu) || !o.keep_duration(s - w) {
+                continue;
+            }
+            let before = t.states.at(w.saturating_sub(1)).map(SchedState::from_code);
+            let woken = before != Some(SchedState::Running) && t.born != Some(w);
+            if !preempted && !woken {
                 continue;
             }
             out.push(Sample {
