@@ -152,6 +152,41 @@ fn protocol_details() {
     // --limit N caps the top tables.
     let lim = json_of(&run(&cache, &["cputop", "--mi", "--limit=2", &path]));
     assert_eq!(lim["results"][0]["data"].as_array().unwrap().len(), 2);
+    // --limit 0 is unlimited (as lttng-analyses' cputop takes it).
+    let all = json_of(&run(&cache, &["cputop", "--mi", "--limit=0", &path]));
+    assert_eq!(all, full);
+    // The deprecated --period-begin options describe an ordinary period.
+    let legacy = [
+        "--period-begin",
+        "syscall_entry_read",
+        "--period-end",
+        "syscall_exit_read",
+        "--period-begin-key",
+        "tid",
+        "--period-end-key",
+        "tid",
+    ];
+    let old = run(
+        &cache,
+        &[&["periodstats", "--mi"][..], &legacy, &[&path]].concat(),
+    );
+    let new = run(
+        &cache,
+        &[
+            "periodstats",
+            "--mi",
+            "--period",
+            r#": $evt.$name == "syscall_entry_read" : $evt.$name == "syscall_exit_read" && $evt.tid == $begin.$evt.tid"#,
+            &path,
+        ],
+    );
+    assert_eq!(json_of(&old), json_of(&new));
+    assert!(
+        json_of(&new)["results"][0]["data"][0][1]["value"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
     // Errors: the error object on stdout, non-zero exit.
     let bad = run(&cache, &["cputop", "--mi", "/nonexistent/trace"]);
     assert!(!bad.status.success());

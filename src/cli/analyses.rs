@@ -64,10 +64,11 @@ fn compatible(path: Option<&Path>) -> Result<()> {
 fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String> {
     let path = a.path.as_deref().context("missing trace path")?;
     // Parse period definitions before indexing, so a typo fails at once.
-    let defs = if a.period.is_empty() {
+    let periods = a.periods()?;
+    let defs = if periods.is_empty() {
         None
     } else {
-        Some(period::definitions(&a.period, &a.period_captures)?)
+        Some(period::definitions(&periods, &a.period_captures)?)
     };
     if kind.name().starts_with("period") && defs.is_none() {
         bail!("{} needs at least one --period", kind.name());

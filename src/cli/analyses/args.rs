@@ -172,6 +172,21 @@ pub struct AnalysisArgs {
     /// Captures: `NAME : [name = ]$evt.field, ... [: ...]` (repeatable).
     #[arg(long)]
     pub period_captures: Vec<String>,
+    /// Deprecated: begin event name of an unnamed period (use --period).
+    #[arg(long)]
+    pub period_begin: Option<String>,
+    /// Deprecated: end event name (default: the begin one).
+    #[arg(long)]
+    pub period_end: Option<String>,
+    /// Deprecated: begin fields that must match at the end (default `cpu_id`).
+    #[arg(long)]
+    pub period_begin_key: Option<String>,
+    /// Deprecated: end fields compared with the begin keys (default: the begin keys).
+    #[arg(long)]
+    pub period_end_key: Option<String>,
+    /// Deprecated: values the begin keys must have.
+    #[arg(long)]
+    pub period_key_value: Option<String>,
     /// Period names to report (comma list).
     #[arg(long, visible_alias = "period-aggregate")]
     pub select: Option<String>,
@@ -246,7 +261,8 @@ impl AnalysisArgs {
             cpus: list(&self.cpu, "CPU")?,
         };
         o.limit = match self.limit.as_deref() {
-            Some("unlimited") => None,
+            // 0 means no limit, as lttng-analyses' cputop and memtop take it.
+            Some("unlimited" | "0") => None,
             Some(n) => Some(
                 n.parse()
                     .map_err(|_| anyhow::anyhow!("--limit takes a number or `unlimited`"))?,
@@ -268,6 +284,54 @@ impl AnalysisArgs {
             o.softirqs = Some(list(&self.softirq, "softirq")?);
         }
         Ok(o)
+    }
+
+    /// `--period` plus the definition the deprecated `--period-begin` options describe
+    /// (analyses.md §9.6).
+    pub fn periods(&self) -> Result<Vec<String>> {
+        let Some(begin) = &self.period_begin else {
+            return Ok(self.period.clone());
+        };
+        if !self.period.is_empty() {
+            bail!("--period-begin cannot be mixed with --period");
+        }
+        eprintln!("lttng-tui: warning: --period-begin is deprecated, use --period");
+        let quote = |s: &str| format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""));
+        let bkeys = list::<String>(&self.period_begin_key, "key")?;
+        let bkeys = if bkeys.is_empty() {
+            vec!["cpu_id".to_owned()]
+        } else {
+            bkeys
+        };
+        let ekeys = list::<String>(&self.period_end_key, "key")?;
+        let ekeys = if ekeys.is_empty() {
+            bkeys.clone()
+        } else {
+            ekeys
+        };
+        if ekeys.len() != bkeys.len() {
+            bail!("--period-end-key needs as many keys as --period-begin-key");
+        }
+        let mut b = format!("$evt.$name == {}", quote(begin));
+        for (k, v) in bkeys
+            .iter()
+            .zip(list::<String>(&self.period_key_value, "value")?)
+        {
+            let v = if v.parse::<f64>().is_ok() {
+                v
+            } else {
+                quote(&v)
+            };
+            b.push_str(&format!(" && $evt.{k} == {v}"));
+        }
+        let mut e = format!(
+            "$evt.$name == {}",
+            quote(self.period_end.as_deref().unwrap_or(begin))
+        );
+        for (ek, bk) in ekeys.iter().zip(&bkeys) {
+            e.push_str(&format!(" && $evt.{ek} == $begin.$evt.{bk}"));
+        }
+        Ok(vec![format!(": {b} : {e}")])
     }
 
     /// The period report options.
