@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod eval;
 pub mod lex;
+pub mod parent;
 pub mod parse;
 pub mod report;
 

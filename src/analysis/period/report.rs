@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::engine::{Instance, Periods};
+use super::parent;
 use crate::analysis::common::{Options, Stats, class, col};
 use crate::analysis::freq::{freq_class, freq_tables};
 use crate::analysis::syscalls::stat_cells;
@@ -100,12 +101,14 @@ pub fn stats_classes() -> Vec<TableClass> {
     ]
 }
 
-/// periodfreq's class.
+/// periodfreq's classes.
 pub fn freq_classes() -> Vec<TableClass> {
     let mut c = freq_class("periods");
     c.name = "freq_duration".into();
     c.title = "Period duration frequency distribution".into();
-    vec![c]
+    let mut out = vec![c];
+    out.extend(parent::freq_classes());
+    out
 }
 
 fn caps_text(c: &[(String, super::eval::Val)]) -> String {
@@ -184,7 +187,7 @@ fn hierarchy<'p>(p: &'p Periods, rows: &[(usize, &'p Instance)]) -> Vec<(usize, 
 }
 
 /// Whether instance `child` is inside instance `anc` (at any depth).
-fn descends(p: &Periods, child: usize, anc: usize) -> bool {
+pub(super) fn descends(p: &Periods, child: usize, anc: usize) -> bool {
     let mut up = p.instances[child].parent;
     while let Some(u) = up {
         if u == anc {
@@ -310,118 +313,9 @@ pub fn stats(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
             t.rows.push(rw);
         }
         out.push(t);
-        out.extend(per_parent(p, o, r, &classes, label.as_deref()));
+        out.extend(parent::stats(p, o, r, &classes, label.as_deref()));
     }
     out
-}
-
-/// For every ancestor P and descendant C definition: per P instance, the total duration,
-/// number and share of C instances inside it; "With active children" and "Globally".
-fn per_parent(
-    p: &Periods,
-    o: &Options,
-    r: &Report,
-    classes: &[TableClass],
-    label: Option<&str>,
-) -> Vec<Table> {
-    let (b, e) = o.range.ns();
-    let all = kept(
-        p,
-        &Report {
-            select: Vec::new(),
-            ..r.clone()
-        },
-    );
-    let mut tables: Vec<Table> = (1..4)
-        .flat_map(|c| {
-            ["With active children", "Globally"].map(|s| {
-                let mut t = Table::new(classes[c].clone(), b, e);
-                t.subtitle = Some(label.map_or(s.to_owned(), |l| format!("{s}, {l}")));
-                t
-            })
-        })
-        .collect();
-    for (pd, pdef) in p.defs.iter().enumerate() {
-        for (cd, cdef) in p.defs.iter().enumerate() {
-            if cd == pd || !def_descends(p, cd, pd) {
-                continue;
-            }
-            let mut acc = [[Stats::default(); 3]; 2];
-            let mut ratio: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
-            for &(k, pi) in all.iter().filter(|(_, i)| i.def == pd) {
-                let inside: Vec<&Instance> = all
-                    .iter()
-                    .filter(|(x, i)| i.def == cd && descends(p, *x, k))
-                    .map(|(_, i)| *i)
-                    .collect();
-                let total: u64 = inside.iter().map(|i| i.duration()).sum();
-                let share = if pi.duration() == 0 {
-                    0.0
-                } else {
-                    total as f64 / pi.duration() as f64
-                };
-                for (g, a) in acc.iter_mut().enumerate() {
-                    if g == 0 && inside.is_empty() {
-                        continue;
-                    }
-                    a[0].add(total);
-                    a[1].add(inside.len() as u64);
-                    ratio[g].push(share);
-                }
-            }
-            let name = format!("{} in {}", cdef.path, pdef.path);
-            for g in 0..2 {
-                let s = &acc[g];
-                let mut r1 = vec![Cell::Text(name.clone()), Cell::Count(s[0].count)];
-                r1.extend(stat_cells(&s[0], 3));
-                tables[g].rows.push(r1);
-                let mut r2 = vec![Cell::Text(name.clone()), Cell::Count(s[1].count)];
-                r2.extend(number_cells(&s[1]));
-                tables[2 + g].rows.push(r2);
-                let mut r3 = vec![Cell::Text(name.clone()), Cell::Count(ratio[g].len() as u64)];
-                r3.extend(ratio_cells(&ratio[g]));
-                tables[4 + g].rows.push(r3);
-            }
-        }
-    }
-    tables.retain(|t| !t.rows.is_empty());
-    tables
-}
-
-fn def_descends(p: &Periods, c: usize, anc: usize) -> bool {
-    let mut up = p.defs[c].parent;
-    while let Some(u) = up {
-        if u == anc {
-            return true;
-        }
-        up = p.defs[u].parent;
-    }
-    false
-}
-
-fn number_cells(s: &Stats) -> [Cell; 4] {
-    [
-        Cell::Count(s.min),
-        Cell::Number(s.mean()),
-        Cell::Count(s.max),
-        s.stdev(3).map_or(Cell::Unknown, Cell::Number),
-    ]
-}
-
-fn ratio_cells(v: &[f64]) -> [Cell; 4] {
-    if v.is_empty() {
-        return [Cell::Unknown, Cell::Unknown, Cell::Unknown, Cell::Unknown];
-    }
-    let n = v.len() as f64;
-    let mean = v.iter().sum::<f64>() / n;
-    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
-    let max = v.iter().copied().fold(0.0, f64::max);
-    let sd = if v.len() >= 3 {
-        Cell::Ratio((v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt())
-    } else {
-        Cell::Unknown
-    };
-    [Cell::Ratio(min), Cell::Ratio(mean), Cell::Ratio(max), sd]
 }
 
 /// periodfreq: duration histograms per definition (and group).
@@ -447,5 +341,6 @@ pub fn freq(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
     for t in &mut out {
         t.class = class.clone();
     }
+    out.extend(parent::freq(p, o, r));
     out
 }
