@@ -237,6 +237,13 @@ pub fn render(
         let _ = writeln!(out, "Warning: {w}");
     }
     for t in tables {
+        if let [row] = &t.rows[..]
+            && row.len() == 1
+        {
+            // One figure (total CPU usage): `Title: value`, as lttng-analyses prints it.
+            let _ = writeln!(out, "\n{}: {}", t.title(), cell(&row[0], clock));
+            continue;
+        }
         let _ = writeln!(out, "\n{}", t.title());
         match bar_column(t) {
             Some(c) if !t.rows.is_empty() => bars(t, c, clock, &mut out),
