@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use lttng_tui::analysis::common::{Options, Range, Stats};
-use lttng_tui::analysis::{cpu, io, iolat, irq, period, sched, syscalls};
+use lttng_tui::analysis::{cpu, io, iolat, irq, mem, period, sched, syscalls};
 use lttng_tui::ctf::message::Message;
 use lttng_tui::ctf::session::Session;
 use lttng_tui::r#gen::truth::{DurStats, GroundTruth};
@@ -246,6 +246,27 @@ fn analyses_equal_ground_truth() {
         check_io(&m, &t);
         check_sched(&m, &t);
     }
+}
+
+#[test]
+fn memtop_charges_pages_to_the_current_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    gen_trace(dir.path(), ScenarioKind::Web, 6, 2);
+    let path = dir.path().join("kernel");
+    let m = build(&path);
+    let o = whole(&m);
+    let (per, alloc, _) = mem::compute(&path, &m, &o).unwrap();
+    // The web scenario's workers allocate exactly one page in each `brk`.
+    let mut workers = 0;
+    for t in syscalls::compute(&m, &o)
+        .iter()
+        .filter(|t| t.name == "apache2")
+    {
+        let brk = t.calls.get("brk").map_or(0, |c| c.stats.count);
+        assert_eq!(per.get(&t.tid).map_or(0, |p| p.0), brk, "tid {}", t.tid);
+        workers += usize::from(brk > 0);
+    }
+    assert!(workers > 0 && alloc >= per.values().map(|p| p.0).sum::<u64>());
 }
 
 const REQUEST: &str = r#"request : $evt.$name == "syscall_exit_accept4" && $evt.procname == "apache2" : $evt.pid == $begin.$evt.pid && $evt.$name == "syscall_entry_close" && $evt.fd == $begin.$evt.ret"#;

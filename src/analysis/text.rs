@@ -133,6 +133,9 @@ fn bar_column(t: &Table) -> Option<usize> {
     if n.starts_with("freq") {
         return Some(2);
     }
+    if matches!(n, "allocd" | "freed") {
+        return Some(1);
+    }
     if matches!(n, "per-process" | "per-cpu") {
         return t
             .class

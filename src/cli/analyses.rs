@@ -76,6 +76,10 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String>
     if a.refresh.is_some() && defs.is_some() {
         bail!("--refresh cannot be combined with --period");
     }
+    if a.per_prio {
+        // The index keeps no priorities yet: say so rather than print nothing.
+        bail!("--per-prio is not available: thread priorities are not indexed");
+    }
     let model = load(path, a, out)?;
     let mut clock = Clock::new(a.gmt);
     let opts = a.options(&model, &mut clock)?;
