@@ -1,4 +1,17 @@
 //! Analyses: plain functions from an index and a time range to [`table::Table`]s, shared by
 //! the command line, the TUI and the LAMI writer.
 
+pub mod common;
+pub mod cpu;
+pub mod events;
+pub mod freq;
+pub mod io;
+pub mod iolat;
+pub mod irq;
+pub mod mem;
+pub mod period;
+pub mod registry;
+pub mod sched;
+pub mod syscalls;
 pub mod table;
+pub mod text;

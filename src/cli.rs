@@ -1,5 +1,6 @@
 //! The command line: one module per subcommand family.
 
+pub mod analyses;
 pub mod bench;
 pub mod demo;
 pub mod dump;
@@ -51,6 +52,9 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Measure decoding speed against babeltrace2 on the same trace, side by side.
     Bench(bench::BenchArgs),
+    /// The analyses of lttng-analyses (cputop, iousagetop, ..., periodfreq).
+    #[command(flatten)]
+    Analysis(Box<analyses::AnalysisCommand>),
 }
 
 /// Opens `path` in the TUI, or prints `info` when stdout is not a terminal (a pipe, a

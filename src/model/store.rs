@@ -396,9 +396,31 @@ pub struct SyscallList {
     /// [`sysflag`] bits.
     #[serde(with = "super::columns")]
     pub flags: Vec<u8>,
+    /// For `splice`/`sendfile` (read and write at once): the kind of the output fd, by call
+    /// index. The flags hold only the input fd's kind, and these calls are rare.
+    out_kinds: Vec<(u32, u8)>,
 }
 
 impl SyscallList {
+    /// Records the output fd kind of the last call (a transfer).
+    pub fn set_last_out_kind(&mut self, kind: super::fd::FdKind) {
+        if let Some(i) = self
+            .name
+            .len()
+            .checked_sub(1)
+            .and_then(|i| u32::try_from(i).ok())
+        {
+            self.out_kinds.push((i, kind as u8));
+        }
+    }
+
+    /// The output fd kind of transfer call `i`.
+    pub fn out_kind(&self, i: usize) -> Option<super::fd::FdKind> {
+        let i = u32::try_from(i).ok()?;
+        let at = self.out_kinds.binary_search_by_key(&i, |&(j, _)| j).ok()?;
+        Some(super::fd::FdKind::from_bits(self.out_kinds[at].1))
+    }
+
     /// Appends one syscall.
     pub fn push(&mut self, begin: u64, end: u64, name: StrId, ret: i64, fd: i32, flags: u8) {
         let k = match self.names.iter().position(|&n| n == name) {
@@ -454,6 +476,7 @@ impl SyscallList {
         self.ret.shrink();
         self.fd.shrink();
         self.flags.shrink_to_fit();
+        self.out_kinds.shrink_to_fit();
     }
 
     /// Whether syscall `i` has both its entry and its exit.

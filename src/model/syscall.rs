@@ -127,10 +127,18 @@ impl Builder {
         };
         self.live[th as usize].pending = None;
         let flags = self.apply_effect(p, plan, th, &pe, ret, t);
+        let transfer = flags & (sysflag::READ | sysflag::WRITE) == sysflag::READ | sysflag::WRITE;
+        let out_kind = transfer.then(|| {
+            let pr = self.process_of(th) as usize;
+            self.m.processes[pr].fds.kind(pe.fd_out as i32)
+        });
         let thread = &mut self.m.threads[th as usize];
         thread
             .syscalls
             .push(pe.begin, t, pe.name, ret, pe.fd as i32, flags);
+        if let Some(kind) = out_kind {
+            thread.syscalls.set_last_out_kind(kind);
+        }
     }
 
     /// Applies the fd table change and I/O accounting of a completed call; returns its flags.

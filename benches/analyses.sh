@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Wall clock of each analysis on one trace, side by side: lttng-tui with a cold index (no
+# cache), with its cached index, and lttng-analyses (when importable; "not measured"
+# otherwise). Usage: benches/analyses.sh [TRACE] (default: $LTTNG_TUI_TRACES/kernel/many-threads).
+# lttng-analyses 0.6 needs babeltrace 1's Python bindings (apt python3-babeltrace) and
+# `pip install lttnganalyses`; on Python >= 3.10 it is run through a shim restoring the
+# `collections` ABC aliases it uses.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TRACE="${1:-${LTTNG_TUI_TRACES:-../shared/traces}/kernel/many-threads}"
+PY="${LA_PYTHON:-/usr/bin/python3}"
+BIN=target/release/lttng-tui
+cargo build --release -q
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export XDG_CACHE_HOME="$work/cache"
+
+# lttng-analyses looks for a folder named `kernel` under the path it is given.
+mkdir -p "$work/la"
+cp -r "$TRACE" "$work/la/kernel"
+cat > "$work/la.py" <<'PY'
+import collections, collections.abc, runpy, shutil, sys
+for n in ("Mapping", "MutableMapping", "Sequence", "Iterable", "Callable"):
+    setattr(collections, n, getattr(collections.abc, n))
+script = shutil.which("lttng-" + sys.argv.pop(1))
+sys.argv[0] = script
+runpy.run_path(script, run_name="__main__")
+PY
+have_la=0
+"$PY" -c 'import babeltrace, lttnganalyses' 2>/dev/null && have_la=1
+
+now() { date +%s.%N; }
+secs() { echo "$2 - $1" | bc -l; }
+
+printf '%-16s %10s %10s %14s %10s\n' analysis "cold (s)" "warm (s)" "lttng-an. (s)" "speed-up"
+for a in cputop syscallstats schedstats irqstats iousagetop iolatencystats iolatencytop \
+         iolog schedlog schedtop schedfreq irqlog irqfreq memtop; do
+    rm -rf "$XDG_CACHE_HOME"
+    t0=$(now); "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t1=$(now)
+    "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t2=$(now)
+    cold=$(secs "$t0" "$t1"); warm=$(secs "$t1" "$t2")
+    if [ "$have_la" = 1 ]; then
+        t3=$(now)
+        "$PY" "$work/la.py" "$a" --no-progress "$work/la" >"$work/la.out" 2>&1 || true
+        t4=$(now)
+        if grep -q -e Traceback -e '^Error' "$work/la.out"; then
+            printf '%-16s %10.3f %10.3f %14s %10s\n' "$a" "$cold" "$warm" "failed" "-"
+            continue
+        fi
+        la=$(secs "$t3" "$t4")
+        printf '%-16s %10.3f %10.3f %14.3f %9.0fx\n' "$a" "$cold" "$warm" "$la" "$(echo "$la / $warm" | bc -l)"
+    else
+        printf '%-16s %10.3f %10.3f %14s %10s\n' "$a" "$cold" "$warm" "not measured" "-"
+    fi
+done

@@ -1,0 +1,371 @@
+//! iousagetop: I/O bytes per process, file, disk and interface (lttng-analyses §3.4).
+//!
+//! Unlike lttng-analyses, fds returned by `accept`/`accept4` are tracked, statedump fds are
+//! classified by their path, and only sockets count as network.
+
+use std::collections::BTreeMap;
+
+use super::iolat::FdIndex;
+
+use super::common::{Options, class, col, thread_name};
+use super::table::{Cell, Column, ColumnClass, Table, TableClass};
+use crate::model::fd::FdKind;
+use crate::model::store::sysflag;
+use crate::model::{Model, NO_THREAD};
+
+/// Bytes by class: disk, net, unknown.
+pub type Split = [u64; 3];
+
+/// One process's syscall bytes: read and written, each split by fd class.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcIo {
+    /// Process id (the TID when unknown).
+    pub pid: u32,
+    /// Name.
+    pub name: String,
+    /// Read bytes.
+    pub read: Split,
+    /// Written bytes.
+    pub write: Split,
+    /// Block bytes read, written.
+    pub block: [u64; 2],
+}
+
+/// Per-disk block figures.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DiskIo {
+    /// Sectors.
+    pub sectors: u64,
+    /// Requests.
+    pub requests: u64,
+    /// Sum of latencies.
+    pub latency_ns: u64,
+}
+
+/// Everything iousagetop reports.
+#[derive(Debug, Clone, Default)]
+pub struct Usage {
+    /// Per process.
+    pub procs: BTreeMap<u32, ProcIo>,
+    /// Per file name: (read, written, owners).
+    pub files: BTreeMap<String, (u64, u64, Vec<String>)>,
+    /// Per disk name.
+    pub disks: BTreeMap<String, DiskIo>,
+    /// Per interface: (received, sent).
+    pub netifs: BTreeMap<String, (u64, u64)>,
+}
+
+fn slot(k: FdKind) -> usize {
+    match k {
+        FdKind::File => 0,
+        FdKind::Socket => 1,
+        _ => 2,
+    }
+}
+
+/// The name of a disk from the statedump, else `(major,minor)`.
+pub fn disk_name(m: &Model, dev: u32) -> String {
+    m.disks.iter().find(|d| d.dev == dev).map_or_else(
+        || format!("({},{})", dev >> 20, dev & 0xFFFFF),
+        |d| m.strings.get(d.name).to_owned(),
+    )
+}
+
+/// Computes every usage figure over the range.
+pub fn compute(m: &Model, o: &Options) -> Usage {
+    let mut u = Usage::default();
+    let fds = FdIndex::new(m);
+    for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
+        let pid = t.pid.unwrap_or(t.tid);
+        let s = &t.syscalls;
+        for i in s.span.candidates(o.range.begin, o.range.end) {
+            let (f, end) = (s.flags[i], s.span.end(i));
+            let dir = f & (sysflag::READ | sysflag::WRITE);
+            if dir == 0 || !o.range.contains(end) {
+                continue;
+            }
+            let bytes = s.ret(i).max(0) as u64;
+            let kind = FdKind::from_bits(f >> sysflag::KIND_SHIFT);
+            let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+                pid,
+                ..ProcIo::default()
+            });
+            if t.pid.is_none_or(|p| p == t.tid) || p.name.is_empty() {
+                p.name = thread_name(m, t, o.range.end);
+            }
+            // splice/sendfile read from the input fd and write to the output fd: their bytes
+            // count on both sides, as lttng-analyses counts them (analyses.md §3.1).
+            let transfer = dir == sysflag::READ | sysflag::WRITE;
+            let read = dir & sysflag::READ != 0;
+            if read {
+                p.read[slot(kind)] += bytes;
+            }
+            if transfer {
+                let out = s.out_kind(i).unwrap_or(FdKind::Unknown);
+                p.write[slot(out)] += bytes;
+            } else if !read {
+                p.write[slot(kind)] += bytes;
+            }
+            let fd = s.fd(i);
+            let name = fds
+                .name(m, t.process, fd, end)
+                .unwrap_or("unknown")
+                .to_owned();
+            let generic =
+                !name.starts_with('/') && !name.contains(':') || name.starts_with("socket:");
+            let comm = thread_name(m, t, end);
+            let shown = if generic {
+                format!("{name} ({comm})")
+            } else {
+                name
+            };
+            let e = u.files.entry(shown).or_default();
+            if read {
+                e.0 += bytes;
+            } else {
+                e.1 += bytes;
+            }
+            let owner = format!("fd {fd} in {comm} ({pid})");
+            if !e.2.contains(&owner) {
+                e.2.push(owner);
+            }
+        }
+    }
+    block(m, o, &mut u);
+    for n in &m.net_ifs {
+        let e = u
+            .netifs
+            .entry(m.strings.get(n.name).to_owned())
+            .or_default();
+        for ((&at, &len), &sent) in n.packets.at.iter().zip(&n.packets.len).zip(&n.packets.sent) {
+            if o.range.contains(at) {
+                if sent {
+                    e.1 += u64::from(len)
+                } else {
+                    e.0 += u64::from(len)
+                }
+            }
+        }
+    }
+    u
+}
+
+/// Block requests issued in the range: per issuing process and per disk.
+///
+/// The model keeps completed requests only; requests still pending at the end of the trace
+/// are in the threads' issue totals, so a range covering the whole trace adds them.
+fn block(m: &Model, o: &Options, u: &mut Usage) {
+    let b = &m.block;
+    let whole = o.range.begin <= m.begin && o.range.end >= m.end;
+    let mut completed: BTreeMap<u32, [u64; 2]> = BTreeMap::new();
+    for i in 0..b.span.len() {
+        let issue = b.span.begin(i);
+        if !o.range.contains(issue) || b.nr_sector[i] == 0 {
+            continue;
+        }
+        let bytes = u64::from(b.nr_sector[i]) * 512;
+        let th = b.thread[i];
+        if th != NO_THREAD
+            && let Some(t) = m.threads.get(th as usize)
+        {
+            let pid = t.pid.unwrap_or(t.tid);
+            let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+                pid,
+                ..ProcIo::default()
+            });
+            if p.name.is_empty() {
+                p.name = thread_name(m, t, issue);
+            }
+            p.block[usize::from(b.write[i])] += bytes;
+            completed.entry(th).or_default()[usize::from(b.write[i])] += bytes;
+        }
+        let d = u.disks.entry(disk_name(m, b.dev[i])).or_default();
+        d.sectors += u64::from(b.nr_sector[i]);
+        d.requests += 1;
+        d.latency_ns += b.span.dur(i);
+    }
+    if !whole {
+        return;
+    }
+    for (th, t) in m.threads.iter().enumerate() {
+        let done = completed.get(&(th as u32)).copied().unwrap_or_default();
+        let pending = [
+            t.block[0].saturating_sub(done[0]),
+            t.block[1].saturating_sub(done[1]),
+        ];
+        if pending == [0, 0] {
+            continue;
+        }
+        let pid = t.pid.unwrap_or(t.tid);
+        let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+            pid,
+            ..ProcIo::default()
+        });
+        p.block[0] += pending[0];
+        p.block[1] += pending[1];
+    }
+}
+
+/// Table classes of iousagetop.
+pub fn classes() -> Vec<TableClass> {
+    let size = |t: &str| col(t, ColumnClass::Size);
+    vec![
+        class(
+            "per-process-top",
+            "Per-process top I/O operations",
+            vec![
+                col("Process", ColumnClass::Process),
+                size("Size"),
+                size("Disk size"),
+                size("Net size"),
+                size("Unknown size"),
+            ],
+        ),
+        class(
+            "per-file-top",
+            "Per-file top I/O operations",
+            vec![
+                col("Path", ColumnClass::Path),
+                size("Size"),
+                col("File descriptor owners", ColumnClass::String),
+            ],
+        ),
+        class(
+            "per-process-top-block",
+            "Per-process top block I/O operations",
+            vec![col("Process", ColumnClass::Process), size("Size")],
+        ),
+        class(
+            "per-disk-top-sector",
+            "Per-disk top sector I/O operations",
+            vec![
+                col("Disk", ColumnClass::Disk),
+                Column::counted("Sector count", "sectors"),
+            ],
+        ),
+        class(
+            "per-disk-top-request",
+            "Per-disk top I/O operations",
+            vec![
+                col("Disk", ColumnClass::Disk),
+                Column::counted("Request count", "I/O requests"),
+            ],
+        ),
+        class(
+            "per-disk-top-rps",
+            "Per-disk request latency",
+            vec![
+                col("Disk", ColumnClass::Disk),
+                col("Mean request latency", ColumnClass::Duration),
+            ],
+        ),
+        class(
+            "per-netif-top",
+            "Per-network interface top I/O operations",
+            vec![col("Network interface", ColumnClass::Netif), size("Size")],
+        ),
+    ]
+}
+
+fn proc_cell(p: &ProcIo) -> Cell {
+    Cell::Process {
+        name: Some(p.name.clone()),
+        pid: Some(i64::from(p.pid)),
+        tid: None,
+    }
+}
+
+/// Sorts rows by a key descending, drops zero rows when asked, applies the limit.
+fn top<T>(o: &Options, mut rows: Vec<(u64, T)>, keep_zero: bool) -> Vec<T> {
+    rows.retain(|r| keep_zero || r.0 > 0);
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
+    let mut out: Vec<T> = rows.into_iter().map(|r| r.1).collect();
+    o.limit(&mut out);
+    out
+}
+
+/// iousagetop's tables.
+pub fn run(m: &Model, o: &Options) -> Vec<Table> {
+    let u = compute(m, o);
+    let c = classes();
+    let (b, e) = o.range.ns();
+    let table = |i: usize, sub: Option<&str>, rows: Vec<Vec<Cell>>| {
+        let mut t = Table::new(c[i].clone(), b, e);
+        t.subtitle = sub.map(str::to_owned);
+        t.rows = rows;
+        t
+    };
+    let mut out = Vec::new();
+    for (sub, pick) in [("read", 0usize), ("written", 1)] {
+        let rows = u
+            .procs
+            .values()
+            .filter(|p| p.read.iter().chain(&p.write).any(|&x| x > 0))
+            .map(|p| {
+                let s = if pick == 0 { p.read } else { p.write };
+                let row = vec![
+                    proc_cell(p),
+                    Cell::Size(s.iter().sum()),
+                    Cell::Size(s[0]),
+                    Cell::Size(s[1]),
+                    Cell::Size(s[2]),
+                ];
+                (s.iter().sum::<u64>(), row)
+            });
+        out.push(table(0, Some(sub), top(o, rows.collect(), true)));
+    }
+    for (sub, pick) in [("read", 0usize), ("written", 1)] {
+        let rows = u.files.iter().map(|(name, f)| {
+            let v = if pick == 0 { f.0 } else { f.1 };
+            (
+                v,
+                vec![
+                    Cell::Path(name.clone()),
+                    Cell::Size(v),
+                    Cell::Text(f.2.join(", ")),
+                ],
+            )
+        });
+        out.push(table(1, Some(sub), top(o, rows.collect(), false)));
+    }
+    for (sub, pick) in [("read", 0usize), ("written", 1)] {
+        let rows = u
+            .procs
+            .values()
+            .map(|p| (p.block[pick], vec![proc_cell(p), Cell::Size(p.block[pick])]));
+        out.push(table(2, Some(sub), top(o, rows.collect(), false)));
+    }
+    let disk = |f: &dyn Fn(&DiskIo) -> (u64, Cell)| {
+        u.disks
+            .iter()
+            .map(|(n, d)| {
+                let (k, c) = f(d);
+                (k, vec![Cell::Disk(n.clone()), c])
+            })
+            .collect::<Vec<_>>()
+    };
+    out.push(table(
+        3,
+        None,
+        top(o, disk(&|d| (d.sectors, Cell::Count(d.sectors))), false),
+    ));
+    out.push(table(
+        4,
+        None,
+        top(o, disk(&|d| (d.requests, Cell::Count(d.requests))), false),
+    ));
+    let mean = |d: &DiskIo| d.latency_ns / d.requests.max(1);
+    out.push(table(
+        5,
+        None,
+        top(o, disk(&|d| (mean(d), Cell::Duration(mean(d)))), false),
+    ));
+    for (sub, pick) in [("received", 0usize), ("sent", 1)] {
+        let rows = u.netifs.iter().map(|(n, v)| {
+            let x = if pick == 0 { v.0 } else { v.1 };
+            (x, vec![Cell::Netif(n.clone()), Cell::Size(x)])
+        });
+        out.push(table(6, Some(sub), top(o, rows.collect(), true)));
+    }
+    out
+}

@@ -1,0 +1,298 @@
+//! iolatencystats, iolatencytop, iolog, iolatencyfreq: I/O request latencies (§3.4).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::common::{Options, Stats, class, col, thread_name};
+use super::freq::freq_tables;
+use super::io::disk_name;
+use super::syscalls::stat_cells;
+use super::table::{Cell, Column, ColumnClass, Table, TableClass};
+use crate::model::{Model, StrId};
+
+/// Request categories of lttng-analyses §3.1 (splice/sendfile are both read and write).
+pub const CATEGORIES: [&str; 4] = ["Open", "Read", "Write", "Sync"];
+
+/// Close requests (logged, in no statistics row).
+pub const CLOSE: u8 = 16;
+/// `splice`/`sendfile`: logged, but neither a read nor a write in the statistics (they would
+/// count twice; lttng-analyses leaves them out of both rows too).
+pub const TRANSFER: u8 = 32;
+
+/// Categories (bit set over [`CATEGORIES`], or [`CLOSE`], [`TRANSFER`]) of a syscall name.
+/// `fcntl` is an open only for `F_DUPFD`, which [`requests`] checks in the fd table.
+pub fn category(name: &str) -> u8 {
+    match name {
+        "open" | "openat" | "socket" | "dup" | "dup2" | "dup3" | "fcntl" => 1,
+        "read" | "readv" | "pread" | "pread64" | "preadv" | "recvfrom" | "recvmsg" => 2,
+        "write" | "writev" | "pwrite" | "pwrite64" | "pwritev" | "sendto" | "sendmsg" => 4,
+        "splice" | "sendfile64" | "sendfile" => TRANSFER,
+        "sync" | "fsync" | "fdatasync" | "sync_file_range" => 8,
+        "close" => CLOSE,
+        _ => 0,
+    }
+}
+
+/// Lifetimes (opened, closed, name) of one fd number of one process.
+type Lifetimes = Vec<(u64, u64, StrId)>;
+
+/// Fd lifetimes per (process, fd), for names at an instant.
+#[derive(Debug, Default)]
+pub struct FdIndex {
+    map: HashMap<(u32, i32), Lifetimes>,
+}
+
+impl FdIndex {
+    /// Indexes every process's fd history.
+    pub fn new(m: &Model) -> FdIndex {
+        let mut map: HashMap<(u32, i32), Lifetimes> = HashMap::new();
+        for (i, p) in m.processes.iter().enumerate() {
+            for e in &p.fds.history {
+                map.entry((i as u32, e.fd))
+                    .or_default()
+                    .push((e.opened, e.closed, e.name));
+            }
+        }
+        FdIndex { map }
+    }
+
+    /// Whether `fd` of process index `pr` was opened exactly at `t`.
+    pub fn opened_at(&self, pr: Option<u32>, fd: i32, t: u64) -> bool {
+        pr.and_then(|p| self.map.get(&(p, fd)))
+            .is_some_and(|l| l.iter().any(|e| e.0 == t))
+    }
+
+    /// The name of `fd` in process index `pr` at `t` (the latest lifetime open then).
+    pub fn name<'m>(&self, m: &'m Model, pr: Option<u32>, fd: i32, t: u64) -> Option<&'m str> {
+        let l = self.map.get(&(pr?, fd))?;
+        let e = l.iter().rev().find(|e| e.0 <= t && t <= e.1)?;
+        Some(m.strings.get(e.2))
+    }
+}
+
+/// One I/O request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Entry.
+    pub begin: u64,
+    /// Exit.
+    pub end: u64,
+    /// Syscall name.
+    pub name: String,
+    /// Category bits.
+    pub cat: u8,
+    /// Bytes (read/write family with ret ≥ 0).
+    pub size: Option<u64>,
+    /// Thread id and name.
+    pub tid: u32,
+    /// See `tid`.
+    pub comm: String,
+    /// Path at completion.
+    pub path: Option<String>,
+    /// Fd.
+    pub fd: i32,
+}
+
+/// Requests whose exit is in the range, passing `--min/--max`, in begin order.
+pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
+    let fds = FdIndex::new(m);
+    let mut out = Vec::new();
+    for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
+        let s = &t.syscalls;
+        for i in s.span.candidates(o.range.begin, o.range.end) {
+            let name = m.strings.get(s.name(i));
+            let cat = category(name);
+            let (end, dur) = (s.span.end(i), s.span.dur(i));
+            if cat == 0 || !s.complete(i) || !o.range.contains(end) || !o.keep_duration(dur) {
+                continue;
+            }
+            let ret = s.ret(i);
+            // fcntl opens an fd only with F_DUPFD: then the fd table has that fd from its exit.
+            if name == "fcntl" && !fds.opened_at(t.process, ret as i32, end) {
+                continue;
+            }
+            let sized = cat & (6 | TRANSFER) != 0 && ret >= 0;
+            let fd = if cat == 1 && ret >= 0 {
+                ret as i32
+            } else {
+                s.fd(i)
+            };
+            out.push(Request {
+                begin: s.span.begin(i),
+                end,
+                name: name.to_owned(),
+                cat,
+                size: sized.then_some(ret as u64),
+                tid: t.tid,
+                comm: thread_name(m, t, end),
+                path: fds.name(m, t.process, fd, end).map(str::to_owned),
+                fd,
+            });
+        }
+    }
+    out.sort_by_key(|r| (r.begin, r.tid));
+    out
+}
+
+/// Latency statistics per category.
+pub fn category_stats(reqs: &[Request]) -> [Stats; 4] {
+    let mut out = [Stats::default(); 4];
+    for r in reqs {
+        for (k, s) in out.iter_mut().enumerate() {
+            if r.cat & (1 << k) != 0 {
+                s.add(r.end - r.begin);
+            }
+        }
+    }
+    out
+}
+
+/// Block request latencies per disk name, completions in the range.
+pub fn disk_latencies(m: &Model, o: &Options) -> BTreeMap<String, Vec<u64>> {
+    let b = &m.block;
+    let mut out: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for i in 0..b.span.len() {
+        let d = b.span.dur(i);
+        if b.nr_sector[i] > 0 && o.range.contains(b.span.end(i)) && o.keep_duration(d) {
+            out.entry(disk_name(m, b.dev[i])).or_default().push(d);
+        }
+    }
+    out
+}
+
+fn stats_cols(first: Column) -> Vec<Column> {
+    vec![
+        first,
+        Column::counted("Count", "requests"),
+        col("Minimum latency", ColumnClass::Duration),
+        col("Average latency", ColumnClass::Duration),
+        col("Maximum latency", ColumnClass::Duration),
+        col("Latency standard deviation", ColumnClass::Duration),
+    ]
+}
+
+/// Classes of iolatencystats.
+pub fn stats_classes() -> [TableClass; 2] {
+    [
+        class(
+            "syscall-latency-stats",
+            "System calls latency statistics",
+            stats_cols(col("System call", ColumnClass::String)),
+        ),
+        class(
+            "disk-latency-stats",
+            "Partition latency statistics",
+            stats_cols(col("Partition", ColumnClass::Disk)),
+        ),
+    ]
+}
+
+/// iolatencystats' tables.
+pub fn stats(m: &Model, o: &Options) -> Vec<Table> {
+    let [sys, disk] = stats_classes();
+    let (b, e) = o.range.ns();
+    let mut t1 = Table::new(sys, b, e);
+    for (name, s) in CATEGORIES.iter().zip(category_stats(&requests(m, o))) {
+        let mut row = vec![Cell::Text((*name).into()), Cell::Count(s.count)];
+        row.extend(stat_cells(&s, 2));
+        t1.rows.push(row);
+    }
+    let mut t2 = Table::new(disk, b, e);
+    for (name, v) in disk_latencies(m, o) {
+        let mut s = Stats::default();
+        v.iter().for_each(|&d| s.add(d));
+        let mut row = vec![Cell::Disk(name), Cell::Count(s.count)];
+        row.extend(stat_cells(&s, 2));
+        t2.rows.push(row);
+    }
+    vec![t1, t2]
+}
+
+/// The request columns of iolatencytop and iolog.
+pub fn request_class(name: &str, title: &str) -> TableClass {
+    class(
+        name,
+        title,
+        vec![
+            col("Time range", ColumnClass::TimeRange),
+            col("Out of range", ColumnClass::Bool),
+            col("Duration", ColumnClass::Duration),
+            col("System call", ColumnClass::Syscall),
+            col("Size", ColumnClass::Size),
+            col("Process", ColumnClass::Process),
+            col("Path", ColumnClass::Path),
+            col("FD", ColumnClass::Fd),
+        ],
+    )
+}
+
+fn request_row(r: &Request, o: &Options) -> Vec<Cell> {
+    vec![
+        Cell::TimeRange {
+            begin_ns: r.begin as i64,
+            end_ns: r.end as i64,
+        },
+        Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
+        Cell::Duration(r.end - r.begin),
+        Cell::Syscall(r.name.clone()),
+        r.size.map_or(Cell::Empty, Cell::Size),
+        Cell::Process {
+            name: Some(r.comm.clone()),
+            pid: None,
+            tid: Some(i64::from(r.tid)),
+        },
+        r.path.clone().map_or(Cell::Unknown, Cell::Path),
+        Cell::Fd(i64::from(r.fd)),
+    ]
+}
+
+/// iolatencytop: the `--limit` longest requests per category (exactly `--limit`).
+pub fn top(m: &Model, o: &Options) -> Vec<Table> {
+    let reqs = requests(m, o);
+    let (b, e) = o.range.ns();
+    let mut out = Vec::new();
+    for (k, name) in CATEGORIES.iter().enumerate() {
+        let mut sel: Vec<&Request> = reqs.iter().filter(|r| r.cat & (1 << k) != 0).collect();
+        sel.sort_by(|a, b| {
+            (b.end - b.begin)
+                .cmp(&(a.end - a.begin))
+                .then(a.begin.cmp(&b.begin))
+        });
+        o.limit(&mut sel);
+        let mut t = Table::new(
+            request_class("top-syscall", "Top system call latencies"),
+            b,
+            e,
+        );
+        t.subtitle = Some((*name).into());
+        t.rows = sel.iter().map(|r| request_row(r, o)).collect();
+        out.push(t);
+    }
+    out
+}
+
+/// iolog: every request in begin order.
+pub fn log(m: &Model, o: &Options) -> Vec<Table> {
+    let (b, e) = o.range.ns();
+    let mut t = Table::new(request_class("log", "I/O operations log"), b, e);
+    t.rows = requests(m, o).iter().map(|r| request_row(r, o)).collect();
+    vec![t]
+}
+
+/// iolatencyfreq: latency histograms per category and per disk (values past the range are
+/// clamped into the edge buckets, as lttng-analyses does).
+pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
+    let reqs = requests(m, o);
+    let mut series: Vec<(String, Vec<u64>)> = CATEGORIES
+        .iter()
+        .enumerate()
+        .map(|(k, n)| {
+            let v = reqs
+                .iter()
+                .filter(|r| r.cat & (1 << k) != 0)
+                .map(|r| r.end - r.begin);
+            ((*n).to_owned(), v.collect())
+        })
+        .collect();
+    series.extend(disk_latencies(m, o));
+    freq_tables(&series, o, "requests", true)
+}

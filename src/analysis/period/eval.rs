@@ -1,0 +1,313 @@
+//! Evaluating period expressions on events (analyses.md §9.2).
+//!
+//! A field is looked up in the payload, event context, stream event context, event header,
+//! packet context and packet header, in that order. When none has it, `pid`, `tid`,
+//! `procname` and `cpu_id` come from the state model (the thread current on the event's
+//! CPU), so expressions written for traces recorded with those contexts also work on traces
+//! without them.
+
+use std::collections::HashMap;
+
+use super::parse::{CmpOp, EvtRef, Expr, FieldRef, Operand, Scope};
+use crate::analysis::events::cpu_of;
+use crate::ctf::message::EventRecord;
+use crate::ctf::value::{FieldsRef, Value};
+use crate::model::{Model, NO_THREAD};
+
+/// A field value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    /// Integer.
+    Int(i64),
+    /// Real.
+    Real(f64),
+    /// Text.
+    Str(String),
+}
+
+impl std::fmt::Display for Val {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Val::Int(i) => write!(f, "{i}"),
+            Val::Real(r) => write!(f, "{r}"),
+            Val::Str(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+/// Values of the fields of an opening event that later expressions refer to.
+pub type Snapshot = HashMap<(Option<Scope>, Option<String>), Val>;
+
+/// The event under test, with what is needed to resolve model-backed fields.
+pub struct EvtCtx<'a, 'b> {
+    /// The event.
+    pub e: &'a EventRecord<'b>,
+    /// Its timestamp.
+    pub t: u64,
+    /// The model.
+    pub m: &'a Model,
+}
+
+fn scope_of<'b>(e: &EventRecord<'b>, s: Scope) -> Option<FieldsRef<'b>> {
+    match s {
+        Scope::Payload => e.payload,
+        Scope::Ctx => e.event_context,
+        Scope::StreamCtx => e.stream_event_context,
+        Scope::Header => e.event_header,
+        Scope::PktCtx => e.packet_context,
+        Scope::PktHeader => e.packet_header,
+    }
+}
+
+const ORDER: [Scope; 6] = [
+    Scope::Payload,
+    Scope::Ctx,
+    Scope::StreamCtx,
+    Scope::Header,
+    Scope::PktCtx,
+    Scope::PktHeader,
+];
+
+fn to_val(f: FieldsRef<'_>) -> Option<Val> {
+    match f.head()? {
+        Value::UInt(u) => Some(Val::Int(u as i64)),
+        Value::SInt(i) => Some(Val::Int(i)),
+        Value::Float(x) => Some(Val::Real(x)),
+        Value::Text { .. } => Some(Val::Str(
+            String::from_utf8_lossy(f.text_bytes()?).into_owned(),
+        )),
+        _ => None,
+    }
+}
+
+impl EvtCtx<'_, '_> {
+    /// The value of a field (or the name) of this event.
+    pub fn get(&self, scope: Option<Scope>, field: Option<&str>) -> Option<Val> {
+        let Some(name) = field else {
+            return Some(Val::Str(self.e.class.name.clone()));
+        };
+        let found = match scope {
+            Some(s) => scope_of(self.e, s)
+                .and_then(|f| f.get(name))
+                .and_then(to_val),
+            None => ORDER.iter().find_map(|&s| {
+                scope_of(self.e, s)
+                    .and_then(|f| f.get(name))
+                    .and_then(to_val)
+            }),
+        };
+        found.or_else(|| {
+            if matches!(scope, None | Some(Scope::Ctx)) {
+                self.model_field(name)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// `pid`, `tid`, `procname`, `cpu_id` of the thread current on the event's CPU.
+    fn model_field(&self, name: &str) -> Option<Val> {
+        let cpu = cpu_of(self.e)?;
+        if name == "cpu_id" {
+            return Some(Val::Int(i64::from(cpu)));
+        }
+        // A sched_switch is emitted by the outgoing thread, which the timeline already
+        // replaced at this instant.
+        let t = if self.e.class.name == "sched_switch" {
+            self.t.saturating_sub(1)
+        } else {
+            self.t
+        };
+        let th = self
+            .m
+            .cpus
+            .get(cpu as usize)?
+            .current
+            .at(t)
+            .filter(|&th| th != NO_THREAD)?;
+        let thread = self.m.threads.get(th as usize)?;
+        match name {
+            "tid" | "vtid" => Some(Val::Int(i64::from(thread.tid))),
+            "pid" | "vpid" => thread.pid.map(|p| Val::Int(i64::from(p))),
+            "procname" => thread
+                .name_at(self.t)
+                .map(|n| Val::Str(self.m.strings.get(n).to_owned())),
+            _ => None,
+        }
+    }
+}
+
+/// Where `$begin.$evt` and `$parent.$begin.$evt` point for one test.
+pub struct Env<'a, 'b, 'c> {
+    /// The event under test.
+    pub evt: &'c EvtCtx<'a, 'b>,
+    /// The opener of the instance (`None` in a begin expression: the event itself).
+    pub begin: Option<&'c Snapshot>,
+    /// The opener of the parent instance.
+    pub parent: Option<&'c Snapshot>,
+}
+
+impl Env<'_, '_, '_> {
+    /// The value of a field reference.
+    pub fn value(&self, f: &FieldRef) -> Option<Val> {
+        let key = || (f.scope, f.field.clone());
+        match (f.evt, self.begin) {
+            (EvtRef::Evt, _) | (EvtRef::Begin, None) => self.evt.get(f.scope, f.field.as_deref()),
+            (EvtRef::Begin, Some(s)) => s.get(&key()).cloned(),
+            (EvtRef::ParentBegin, _) => self.parent?.get(&key()).cloned(),
+        }
+    }
+
+    fn operand(&self, o: &Operand) -> Option<Val> {
+        match o {
+            Operand::Field(f) => self.value(f),
+            Operand::Num(n) => Some(Val::Real(*n)),
+            Operand::Str(s) => Some(Val::Str(s.clone())),
+        }
+    }
+
+    /// Whether `e` holds.
+    pub fn test(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Or(a, b) => self.test(a) || self.test(b),
+            Expr::And(a, b) => self.test(a) && self.test(b),
+            Expr::Not(a) => !self.test(a),
+            // `!=` is the negation of `==`: true when a side is missing (analyses.md §9.2).
+            Expr::Cmp(l, CmpOp::Ne, r) => !self.compare(l, CmpOp::Eq, r),
+            Expr::Cmp(l, op, r) => self.compare(l, *op, r),
+        }
+    }
+
+    fn compare(&self, l: &Operand, op: CmpOp, r: &Operand) -> bool {
+        let (Some(a), Some(b)) = (self.operand(l), self.operand(r)) else {
+            return false;
+        };
+        let ord = match (&a, &b) {
+            (Val::Str(x), Val::Str(y)) if op == CmpOp::Glob => {
+                return glob(y.as_bytes(), x.as_bytes());
+            }
+            (Val::Str(x), Val::Str(y)) => x.partial_cmp(y),
+            (Val::Int(x), Val::Int(y)) => x.partial_cmp(y),
+            (Val::Int(x), Val::Real(y)) => (*x as f64).partial_cmp(y),
+            (Val::Real(x), Val::Int(y)) => x.partial_cmp(&(*y as f64)),
+            (Val::Real(x), Val::Real(y)) => x.partial_cmp(y),
+            _ => None,
+        };
+        let Some(ord) = ord else {
+            return false;
+        };
+        use std::cmp::Ordering::*;
+        match op {
+            CmpOp::Eq => ord == Equal,
+            CmpOp::Ne => ord != Equal,
+            CmpOp::Lt => ord == Less,
+            CmpOp::Le => ord != Greater,
+            CmpOp::Gt => ord == Greater,
+            CmpOp::Ge => ord != Less,
+            CmpOp::Glob => false,
+        }
+    }
+}
+
+/// Shell-style glob over the whole text: `*`, `?`, `[...]`, `[!...]`.
+pub fn glob(pat: &[u8], text: &[u8]) -> bool {
+    let (mut p, mut t) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while t < text.len() {
+        match pat.get(p) {
+            Some(b'*') => {
+                star = Some((p, t));
+                p += 1;
+                continue;
+            }
+            Some(b'?') => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            Some(b'[') => {
+                if let Some((ok, next)) = class(&pat[p..], text[t])
+                    && ok
+                {
+                    p += next;
+                    t += 1;
+                    continue;
+                }
+            }
+            Some(&c) if c == text[t] => {
+                p += 1;
+                t += 1;
+                continue;
+            }
+            _ => {}
+        }
+        match star {
+            Some((sp, st)) => {
+                p = sp + 1;
+                t = st + 1;
+                star = Some((sp, st + 1));
+            }
+            None => return false,
+        }
+    }
+    pat[p..].iter().all(|&c| c == b'*')
+}
+
+/// Matches a `[...]` class at the start of `pat`: (matched, length of the class).
+fn class(pat: &[u8], c: u8) -> Option<(bool, usize)> {
+    let mut i = 1;
+    let neg = pat.get(1) == Some(&b'!');
+    if neg {
+        i += 1;
+    }
+    let mut hit = false;
+    let mut first = true;
+    while let Some(&x) = pat.get(i) {
+        if x == b']' && !first {
+            return Some((hit != neg, i + 1));
+        }
+        first = false;
+        if pat.get(i + 1) == Some(&b'-') && pat.get(i + 2).is_some_and(|&y| y != b']') {
+            hit |= (x..=pat[i + 2]).contains(&c);
+            i += 3;
+        } else {
+            hit |= x == c;
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Every field an expression reads from `$begin.$evt` or `$parent.$begin.$evt`.
+pub fn begin_refs(e: &Expr, out: &mut Vec<FieldRef>) {
+    match e {
+        Expr::Or(a, b) | Expr::And(a, b) => {
+            begin_refs(a, out);
+            begin_refs(b, out);
+        }
+        Expr::Not(a) => begin_refs(a, out),
+        Expr::Cmp(l, _, r) => {
+            for o in [l, r] {
+                if let Operand::Field(f) = o
+                    && f.evt != EvtRef::Evt
+                    && !out.contains(f)
+                {
+                    out.push(f.clone());
+                }
+            }
+        }
+    }
+}
+
+/// The event name an expression requires (a top-level `$evt.$name == "X"` conjunct).
+pub fn required_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::And(a, b) => required_name(a).or_else(|| required_name(b)),
+        Expr::Cmp(Operand::Field(f), CmpOp::Eq, Operand::Str(s))
+            if f.evt == EvtRef::Evt && f.field.is_none() =>
+        {
+            Some(s)
+        }
+        _ => None,
+    }
+}

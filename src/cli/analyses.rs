@@ -1,0 +1,221 @@
+//! The analysis subcommands (`cputop`, `iousagetop`, ..., `periodfreq`): lttng-analyses'
+//! options and text output, and the LAMI 1.0 protocol (`--mi-version`, `--metadata`,
+//! `--test-compatibility`, `--mi`, `--output-progress`) so Trace Compass can run them.
+
+mod args;
+pub mod time;
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::analysis::common::{Options, Range};
+use crate::analysis::mem;
+use crate::analysis::period;
+use crate::analysis::registry::Kind;
+use crate::analysis::table::Table;
+use crate::analysis::text::{Clock, render};
+use crate::index::{Indexer, Phase, Update};
+use crate::lami::json::{error_json, metadata_json, progress_line, results_json};
+use crate::model::Model;
+pub use args::{AnalysisArgs, AnalysisCommand};
+
+/// Runs one analysis command; `Ok(false)` after an error already reported on stdout.
+pub fn run(cmd: &AnalysisCommand) -> Result<bool> {
+    let (kind, a) = cmd.split();
+    let mut out = std::io::stdout().lock();
+    if a.mi_version {
+        writeln!(out, "{}", crate::lami::MI_VERSION)?;
+        return Ok(true);
+    }
+    if a.metadata {
+        writeln!(out, "{}", metadata_json(&kind.metadata()))?;
+        return Ok(true);
+    }
+    if a.test_compatibility {
+        return Ok(compatible(a.path.as_deref()).is_ok());
+    }
+    match results(kind, a, &mut out) {
+        Ok(text) => {
+            out.write_all(text.as_bytes())?;
+            Ok(true)
+        }
+        Err(e) if a.mi => {
+            writeln!(out, "{}", error_json(&format!("Error: {e:#}")))?;
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Whether the trace opens and is a kernel trace (silently: Trace Compass merges stderr).
+fn compatible(path: Option<&Path>) -> Result<()> {
+    let path = path.ok_or_else(|| anyhow!("no trace path"))?;
+    let s = crate::ctf::session::Session::open(path)?;
+    for t in &s.traces {
+        crate::model::build::check_kernel(&t.class)?;
+    }
+    Ok(())
+}
+
+/// Computes the output document (text or LAMI JSON).
+fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String> {
+    let path = a.path.as_deref().context("missing trace path")?;
+    // Parse period definitions before indexing, so a typo fails at once.
+    let periods = a.periods()?;
+    let defs = if periods.is_empty() {
+        None
+    } else {
+        Some(period::definitions(&periods, &a.period_captures)?)
+    };
+    if kind.name().starts_with("period") && defs.is_none() {
+        bail!("{} needs at least one --period", kind.name());
+    }
+    if a.refresh.is_some() && defs.is_some() {
+        bail!("--refresh cannot be combined with --period");
+    }
+    if a.per_prio {
+        // The index keeps no priorities yet: say so rather than print nothing.
+        bail!("--per-prio is not available: thread priorities are not indexed");
+    }
+    let model = load(path, a, out)?;
+    let mut clock = Clock::new(a.gmt);
+    let opts = a.options(&model, &mut clock)?;
+    let report = a.report()?;
+    let mut reports: Vec<(Range, Vec<Table>)> = Vec::new();
+    match defs {
+        Some(d) => {
+            let found = period::find(path, &model, &opts, d)?;
+            if kind.name().starts_with("period") {
+                reports.push((opts.range, period::tables(kind, &found, &opts, &report)));
+            } else {
+                // Any other analysis reports once per period instance.
+                for i in &found.instances {
+                    let mut o = opts.clone();
+                    o.range = Range {
+                        begin: i.begin,
+                        end: i.end,
+                    };
+                    reports.push((o.range, tables(kind, path, &model, &o)?));
+                }
+            }
+        }
+        None => {
+            for r in intervals(opts.range, a.refresh.as_deref())? {
+                let mut o = opts.clone();
+                o.range = r;
+                reports.push((r, tables(kind, path, &model, &o)?));
+            }
+        }
+    }
+    if a.output_progress {
+        writeln!(out, "{}", progress_line(1.0, "Done!"))?;
+    }
+    if a.mi {
+        let all: Vec<Table> = reports
+            .into_iter()
+            .flat_map(|r| r.1)
+            .filter(|t| !t.rows.is_empty())
+            .collect();
+        return Ok(format!("{}\n", results_json(&all)));
+    }
+    let mut text = String::new();
+    for (i, (r, tables)) in reports.iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
+        }
+        let warn = lost_warning(&model, *r);
+        text.push_str(&render(tables, r.ns(), warn.as_deref(), &mut clock));
+    }
+    Ok(text)
+}
+
+fn tables(kind: Kind, path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
+    match kind.run(m, o) {
+        Some(t) => Ok(t),
+        None if kind == Kind::Memtop => mem::run(path, m, o),
+        None => bail!("{} needs --period", kind.name()),
+    }
+}
+
+/// `--refresh D`: consecutive intervals of length D sharing their boundaries.
+fn intervals(r: Range, refresh: Option<&str>) -> Result<Vec<Range>> {
+    let Some(d) = refresh else {
+        return Ok(vec![r]);
+    };
+    let step = time::parse_duration(d)?;
+    if step == 0 {
+        bail!("--refresh must be positive");
+    }
+    let mut out = Vec::new();
+    let mut b = r.begin;
+    while b < r.end {
+        let e = b.saturating_add(step).min(r.end);
+        out.push(Range { begin: b, end: e });
+        b = e;
+    }
+    Ok(out)
+}
+
+/// `N events lost in the range` when any stream lost events inside it.
+fn lost_warning(m: &Model, r: Range) -> Option<String> {
+    let gaps: Vec<_> = m
+        .gaps
+        .iter()
+        .filter(|g| g.begin <= r.end && g.end >= r.begin)
+        .collect();
+    if gaps.is_empty() {
+        return None;
+    }
+    let n: u64 = gaps.iter().filter_map(|g| g.count).sum();
+    Some(format!(
+        "{n} events lost in the analysed range ({} windows); figures near them are incomplete",
+        gaps.len()
+    ))
+}
+
+/// Indexes the trace (cached), with progress on stderr (a terminal) or as LAMI lines.
+fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model>> {
+    let opts = crate::index::Options {
+        use_cache: !a.no_cache,
+        first_snapshot: None,
+        ..Default::default()
+    };
+    let indexer = Indexer::spawn(path, opts)?;
+    let tty = !a.mi && !a.no_progress && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    if a.output_progress {
+        writeln!(out, "{}", progress_line(0.0, "Indexing the trace..."))?;
+    }
+    let mut result = None;
+    for u in indexer.updates.iter() {
+        match u {
+            Update::Progress(p) if p.phase == Phase::Indexing => {
+                let f = p.bytes_done as f64 / p.bytes_total.max(1) as f64;
+                if a.output_progress {
+                    writeln!(
+                        out,
+                        "{}",
+                        progress_line(f, &format!("{} events processed", p.events))
+                    )?;
+                } else if tty {
+                    eprint!("\rIndexing {:5.1}%  {} events   ", f * 100.0, p.events);
+                }
+            }
+            Update::Done(r) => {
+                result = Some(r);
+                break;
+            }
+            _ => {}
+        }
+    }
+    if tty {
+        eprint!("\r{:50}\r", "");
+    }
+    match result {
+        Some(Ok(m)) => Ok(m),
+        Some(Err(e)) => bail!(e),
+        None => bail!("the indexer stopped without a result"),
+    }
+}

@@ -1,0 +1,119 @@
+//! Text output: the `Timerange:` line from the analysed events, aligned tables and bar
+//! graphs, µs durations, the lost-events warning with its count, time arguments in every
+//! form lttng-analyses takes, and `--refresh` intervals.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(cache: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
+        .args(args)
+        .env("TZ", "UTC")
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .unwrap()
+}
+
+fn text(o: &Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn make(dir: &Path, discard: f64) -> lttng_tui::r#gen::truth::GroundTruth {
+    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Uniform, dir);
+    cfg.seed = 9;
+    cfg.duration_ns = Some(1_000_000_000);
+    cfg.discard_rate = discard;
+    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
+    serde_json::from_str(&std::fs::read_to_string(dir.join("ground-truth.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn reports_as_lttng_analyses_prints_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("c");
+    let t = make(&dir.path().join("a"), 0.0);
+    let path = dir.path().join("a/kernel").to_string_lossy().into_owned();
+    let out = text(&run(&cache, &["cputop", "--gmt", &path]));
+    let mut lines = out.lines();
+    let first = lines.next().unwrap();
+    let clock = lttng_tui::analysis::text::Clock::new(true).full(t.trace_end_ns as i64);
+    assert!(
+        first.starts_with("Timerange: [") && first.ends_with(&format!("{clock}]")),
+        "{first}"
+    );
+    assert!(out.contains("Per-TID top CPU usage\n█"), "{out}");
+    assert!(out.contains("Total CPU usage"), "{out}");
+    assert!(!out.contains("Warning"), "no lost events here");
+    // Durations in µs with 3 decimals.
+    let sys = text(&run(&cache, &["syscallstats", &path]));
+    assert!(sys.lines().any(|l| {
+        l.split_whitespace()
+            .nth(2)
+            .is_some_and(|v| v.split('.').nth(1).is_some_and(|f| f.len() == 3))
+    }));
+    // Time arguments: ns, full date and time of day select the same range.
+    let b = t.trace_begin_ns + 200_000_000;
+    let e = t.trace_begin_ns + 600_000_000;
+    let mut c = lttng_tui::analysis::text::Clock::new(true);
+    let (bd, ed) = (c.full(b as i64), c.full(e as i64));
+    let ns = text(&run(
+        &cache,
+        &[
+            "irqstats",
+            "--begin",
+            &b.to_string(),
+            "--end",
+            &e.to_string(),
+            &path,
+        ],
+    ));
+    let full = text(&run(
+        &cache,
+        &[
+            "irqstats",
+            "--gmt",
+            "--timerange",
+            &format!("[{bd}, {ed}]"),
+            &path,
+        ],
+    ));
+    let tod = text(&run(
+        &cache,
+        &[
+            "irqstats",
+            "--gmt",
+            "--begin",
+            &bd[11..],
+            "--end",
+            &ed[11..],
+            &path,
+        ],
+    ));
+    assert_eq!(ns, full);
+    assert_eq!(ns, tod);
+    assert!(ns.starts_with(&format!("Timerange: [{bd}, {ed}]")), "{ns}");
+    // --refresh: consecutive reports sharing their bounds.
+    let r = text(&run(&cache, &["cputop", "-r", "250ms", &path]));
+    let ranges: Vec<&str> = r.lines().filter(|l| l.starts_with("Timerange:")).collect();
+    assert!((4..=5).contains(&ranges.len()), "{r}");
+    for w in ranges.windows(2) {
+        let end = w[0].rsplit(", ").next().unwrap().trim_end_matches(']');
+        assert!(w[1].starts_with(&format!("Timerange: [{end},")), "{w:?}");
+    }
+}
+
+#[test]
+fn lost_events_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = make(dir.path(), 0.002);
+    assert!(t.events_discarded > 0);
+    let path = dir.path().join("kernel").to_string_lossy().into_owned();
+    let out = text(&run(&dir.path().join("c"), &["irqstats", &path]));
+    let warn = out.lines().nth(1).unwrap();
+    assert!(
+        warn.starts_with(&format!("Warning: {} events lost", t.events_discarded)),
+        "{warn}"
+    );
+}
