@@ -80,7 +80,13 @@ fn demo_in_tmux() {
         Duration::from_secs(60),
     );
     tmux(&["send-keys", "-t", &name, "5"]);
-    wait_for(&name, &["sched_", " EVENTS "], Duration::from_secs(20));
+    // Wait for the indexer to finish first: its closing status message would otherwise
+    // replace the search's on a loaded machine.
+    wait_for(
+        &name,
+        &["sched_", " EVENTS ", "indexed "],
+        Duration::from_secs(60),
+    );
     tmux(&["send-keys", "-t", &name, "/"]);
     tmux(&["send-keys", "-t", &name, "-l", "block_rq_complete"]);
     tmux(&["send-keys", "-t", &name, "Enter"]);
