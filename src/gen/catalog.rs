@@ -287,6 +287,44 @@ pub enum Sc {
 pub const SC_COUNT: u32 = Sc::Splice as u32 + 1;
 
 impl Sc {
+    /// Every syscall, in id order.
+    pub const ALL: [Sc; SC_COUNT as usize] = {
+        use Sc::*;
+        [
+            Read,
+            Write,
+            Writev,
+            Openat,
+            Newstat,
+            Newfstat,
+            Close,
+            Socket,
+            Connect,
+            Accept4,
+            Sendto,
+            Recvfrom,
+            Select,
+            EpollWait,
+            Futex,
+            Mmap,
+            Munmap,
+            Pread64,
+            Pwrite64,
+            Ioctl,
+            Lseek,
+            Fsync,
+            ClockNanosleep,
+            Clone,
+            Execve,
+            Wait4,
+            ExitGroup,
+            RtSigprocmask,
+            Brk,
+            Getpid,
+            Splice,
+        ]
+    };
+
     /// Entry event class.
     pub fn entry(self) -> Ev {
         Ev(E_READ.0 + self as u32)

@@ -18,41 +18,7 @@ pub struct Finished {
 }
 
 fn all_syscalls() -> impl Iterator<Item = Sc> {
-    use Sc::*;
-    [
-        Read,
-        Write,
-        Writev,
-        Openat,
-        Newstat,
-        Newfstat,
-        Close,
-        Socket,
-        Connect,
-        Accept4,
-        Sendto,
-        Recvfrom,
-        Select,
-        EpollWait,
-        Futex,
-        Mmap,
-        Munmap,
-        Pread64,
-        Pwrite64,
-        Ioctl,
-        Lseek,
-        Fsync,
-        ClockNanosleep,
-        Clone,
-        Execve,
-        Wait4,
-        ExitGroup,
-        RtSigprocmask,
-        Brk,
-        Getpid,
-        Splice,
-    ]
-    .into_iter()
+    Sc::ALL.into_iter()
 }
 
 pub(super) fn finish(mut e: Engine, end: u64) -> io::Result<Finished> {
