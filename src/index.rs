@@ -54,6 +54,9 @@ pub enum Update {
     Progress(Progress),
     /// The model of the part indexed so far (consistent: open intervals closed).
     Snapshot(Arc<Model>),
+    /// Something went wrong but the model of what was readable is still built (a stream
+    /// stopped early). Sent, not printed: a terminal UI may own the screen.
+    Warning(String),
     /// Finished: the full model, or why not.
     Done(Result<Arc<Model>, String>),
 }
@@ -99,9 +102,14 @@ impl Indexer {
     pub fn wait(mut self) -> anyhow::Result<Arc<Model>> {
         let mut last = None;
         for u in self.updates.iter() {
-            if let Update::Done(r) = u {
-                last = Some(r);
-                break;
+            match u {
+                Update::Done(r) => {
+                    last = Some(r);
+                    break;
+                }
+                // Waiting is the command-line path: the terminal is ours.
+                Update::Warning(w) => eprintln!("lttng-tui: warning: {w}"),
+                Update::Progress(_) | Update::Snapshot(_) => {}
             }
         }
         if let Some(t) = self.thread.take() {
@@ -219,9 +227,9 @@ fn build(
     if cancelled {
         return Err(Cancelled.into());
     }
-    if let Some(e) = outcome.errors.first() {
+    for e in &outcome.errors {
         // The model of what was readable is still useful: report, do not fail.
-        eprintln!("lttng-tui: warning: {e}");
+        let _ = tx.send(Update::Warning(e.to_string()));
     }
     let _ = tx.send(Update::Progress(meter.report(Phase::Done, n, u64::MAX)));
     Ok(Arc::new(b.finish()))

@@ -137,6 +137,7 @@ fn indexer_thread_is_named_sends_snapshots_and_cancels() {
                 done = Some(r.expect("index"));
                 break;
             }
+            Update::Warning(w) => panic!("unexpected warning: {w}"),
         }
     }
     let full = done.expect("done");

@@ -207,6 +207,7 @@ fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model
                 result = Some(r);
                 break;
             }
+            Update::Warning(w) => eprintln!("\rlttng-tui: warning: {w}"),
             _ => {}
         }
     }

@@ -55,6 +55,7 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
                 result = Some(r);
                 break;
             }
+            Update::Warning(w) => eprintln!("\rlttng-tui: warning: {w}"),
             _ => {}
         }
     }

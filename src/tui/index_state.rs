@@ -48,6 +48,7 @@ impl IndexState {
                 self.error = Some(e);
                 false
             }
+            Update::Warning(_) => false,
         }
     }
 

@@ -15,6 +15,10 @@ use super::worker::Request;
 impl App {
     /// Applies an indexer update: a new model rebuilds the rows and widens the time window.
     pub(crate) fn on_index(&mut self, update: crate::index::Update) {
+        if let crate::index::Update::Warning(w) = &update {
+            // A stream that stopped early: the model of the rest still comes.
+            self.error(format!("indexer: {w}"));
+        }
         if !self.index.apply(update) {
             if let Some(e) = self.index.error.clone() {
                 self.error(format!("indexing failed: {e}"));
