@@ -61,6 +61,10 @@ pub struct TuiArgs {
     /// Neither read nor write the index cache (`$XDG_CACHE_HOME/lttng-tui`).
     #[arg(long)]
     pub no_cache: bool,
+    /// View preset: a shipped name (default, web-requests, syscall-latency, disk-io,
+    /// scheduling) or a TOML file; it names periods and the tab that opens first.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub view: Option<String>,
 }
 
 /// Builds the app for `path` with its background threads started.
@@ -71,6 +75,14 @@ pub fn start(
     depth: ColorDepth,
     user_dir: Option<&Path>,
 ) -> Result<(App, crossbeam_channel::Receiver<worker::Update>)> {
+    // A preset that does not load stops here, before the terminal is taken over, so its
+    // error (file and line) is printed where the user can read it.
+    let preset = args
+        .view
+        .as_deref()
+        .map(|v| crate::config::view::load(&crate::config::Source::parse(v)))
+        .transpose()
+        .map_err(|w| anyhow::anyhow!("{w}"))?;
     let keymap = settings::load_keymap(args.keymap.as_deref(), user_dir);
     let theme = settings::load_theme(args.theme.as_deref(), depth);
     for w in keymap.warnings.iter().chain(&theme.warnings) {
@@ -91,6 +103,10 @@ pub fn start(
     };
     let mut app = App::new(options, keymap, theme, Some(workers));
     app.indexer = Some(indexer);
+    if let Some(tab) = preset.as_ref().and_then(|p| p.tab.as_deref()) {
+        app.tab = app::Tab::from_name(tab).unwrap_or(app.tab);
+    }
+    app.preset = preset;
     Ok((app, updates))
 }
 

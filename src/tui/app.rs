@@ -56,6 +56,18 @@ impl Tab {
         }
     }
 
+    /// The tab a view preset names (`[open] tab`, one of `config::view::TABS`).
+    pub fn from_name(name: &str) -> Option<Tab> {
+        Some(match name {
+            "overview" => Tab::Overview,
+            "control_flow" => Tab::ControlFlow,
+            "resources" => Tab::Resources,
+            "top" => Tab::Top,
+            "events" => Tab::Events,
+            _ => return None,
+        })
+    }
+
     /// The key contexts of the tab, most specific first.
     pub fn contexts(self) -> Vec<Context> {
         match self {
@@ -177,6 +189,8 @@ pub struct App {
     pub resources: ResourcesState,
     /// Top tab.
     pub top: TopState,
+    /// The view preset given with `--view`: its periods and first tab.
+    pub preset: Option<crate::config::view::View>,
     workers: Option<Workers>,
 }
 
@@ -222,6 +236,7 @@ impl App {
             flow: FlowState::default(),
             resources: ResourcesState::default(),
             top: TopState::default(),
+            preset: None,
             workers,
         }
     }
