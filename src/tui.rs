@@ -9,6 +9,7 @@
 pub mod action;
 pub mod app;
 pub mod events_state;
+mod export;
 pub mod facts;
 pub mod harness;
 pub mod index_state;
@@ -65,6 +66,9 @@ pub struct TuiArgs {
     /// scheduling) or a TOML file; it names periods and the tab that opens first.
     #[arg(long, value_name = "NAME|PATH")]
     pub view: Option<String>,
+    /// Directory `export_selection` (`e`) writes LAMI files into (default: the current one).
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Builds the app for `path` with its background threads started.
@@ -100,6 +104,7 @@ pub fn start(
     let options = AppOptions {
         path: path.to_path_buf(),
         clock_gmt: args.clock_gmt,
+        export_dir: args.export_dir.clone(),
     };
     let mut app = App::new(options, keymap, theme, Some(workers));
     app.indexer = Some(indexer);

@@ -181,3 +181,35 @@ fn nothing_panics_down_to_20x6() {
         "{screen}"
     );
 }
+
+#[test]
+fn e_exports_the_selection_as_lami() {
+    use lttng_tui::lami::{export, json::metadata_json, validate::validate_results};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = args();
+    a.export_dir = Some(dir.path().to_path_buf());
+    a.view = Some("web-requests".into());
+    let mut h = Harness::open(demo_trace(), &a, 120, 40).unwrap();
+    h.settle(Duration::from_secs(60)).unwrap();
+    assert_eq!(h.app.tab, Tab::ControlFlow, "the preset's first tab");
+    h.press("e");
+    assert!(h.screen().unwrap().contains("no time selection"));
+    h.press("1 l l l [ l l l l ] e");
+    h.settle(Duration::from_secs(60)).unwrap();
+    let (b, e) = h.app.selection.span().unwrap();
+    let file = dir.path().join(format!("lttng-tui-{b}-{e}.json"));
+    // The status line shows it (cut to the screen's width).
+    assert!(h.screen().unwrap().contains("exported to /"));
+    let message = h.app.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(message, Some(format!("exported to {}", file.display())));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let meta = metadata_json(&export::metadata());
+    assert_eq!(validate_results(&doc, &meta), Vec::<String>::new());
+    let tables = doc["results"].as_array().unwrap();
+    assert!(!tables.is_empty());
+    for t in tables {
+        assert_eq!(t["time-range"]["begin"]["value"].as_i64(), Some(b));
+        assert_eq!(t["time-range"]["end"]["value"].as_i64(), Some(e));
+    }
+}

@@ -46,6 +46,8 @@ pub enum Action {
     MarkEnd,
     /// Forget the time selection.
     ClearSelection,
+    /// Write the time selection as LAMI JSON (to `--export-dir` or the current directory).
+    ExportSelection,
     /// Open the `/` search line.
     Search,
     /// Next search match.
@@ -161,6 +163,11 @@ pub const COMMANDS: &[Command] = &[
     cmd("mark_start", None, "start the time selection at the cursor"),
     cmd("mark_end", None, "end the time selection at the cursor"),
     cmd("clear_selection", None, "forget the time selection"),
+    cmd(
+        "export_selection",
+        None,
+        "write the time selection as LAMI JSON (to --export-dir or here)",
+    ),
     cmd("search", None, "fuzzy search events"),
     cmd("search_next", None, "next search match"),
     cmd("search_prev", None, "previous search match"),
@@ -290,6 +297,7 @@ impl Action {
             "mark_start" => Action::MarkStart,
             "mark_end" => Action::MarkEnd,
             "clear_selection" => Action::ClearSelection,
+            "export_selection" => Action::ExportSelection,
             "search" => Action::Search,
             "search_next" => Action::SearchNext,
             "search_prev" => Action::SearchPrev,

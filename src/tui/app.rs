@@ -136,6 +136,8 @@ pub struct AppOptions {
     pub path: PathBuf,
     /// Times in UTC rather than the local zone.
     pub clock_gmt: bool,
+    /// Where `export_selection` writes (`None`: the current directory).
+    pub export_dir: Option<PathBuf>,
 }
 
 /// The whole UI state.
@@ -191,6 +193,8 @@ pub struct App {
     pub top: TopState,
     /// The view preset given with `--view`: its periods and first tab.
     pub preset: Option<crate::config::view::View>,
+    /// An export is being written.
+    pub exporting: bool,
     workers: Option<Workers>,
 }
 
@@ -237,6 +241,7 @@ impl App {
             resources: ResourcesState::default(),
             top: TopState::default(),
             preset: None,
+            exporting: false,
             workers,
         }
     }
@@ -375,6 +380,7 @@ impl App {
             }
             Update::Index(u) => self.on_index(u),
             Update::Waker { tid, row } => self.on_waker(tid, row),
+            Update::Exported(result) => self.on_exported(result),
             Update::SearchDone { generation, hit } => {
                 if generation != self.search.generation {
                     return;
@@ -459,6 +465,7 @@ impl App {
         self.facts.is_none() && self.open_error.is_none()
             || self.events.loading
             || self.search.running.is_some()
+            || self.exporting
             || self.indexer.is_some() && self.index.running()
     }
 

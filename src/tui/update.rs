@@ -52,6 +52,7 @@ impl App {
                 self.selection = super::app::Selection::default();
                 self.info("selection cleared");
             }
+            Action::ExportSelection => self.export_selection(),
             Action::Search => self.open_prompt(PromptKind::Search, ""),
             Action::SearchNext => self.start_search(false),
             Action::SearchPrev => self.start_search(true),

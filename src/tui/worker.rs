@@ -7,6 +7,9 @@
 //!   search never delays scrolling. It checks a shared generation counter while scanning and
 //!   stops as soon as the UI starts another search or cancels this one.
 //!
+//! - `lttng-tui-export` writes a time range as LAMI JSON (analyses and period matching can
+//!   take seconds on a big trace, and the UI must keep answering meanwhile).
+//!
 //! Each thread exits when its request channel closes or an update cannot be sent.
 
 use std::path::PathBuf;
@@ -68,6 +71,17 @@ pub enum Request {
         /// The woken thread.
         tid: u32,
     },
+    /// Write the LAMI export of a range into a directory.
+    Export {
+        /// The model the analyses read.
+        model: Arc<crate::model::Model>,
+        /// The range.
+        range: crate::analysis::common::Range,
+        /// The preset whose periods are exported too.
+        view: Option<crate::config::view::View>,
+        /// The directory to write into.
+        dir: PathBuf,
+    },
 }
 
 /// A message to the UI.
@@ -111,6 +125,8 @@ pub enum Update {
     },
     /// From the indexer thread.
     Index(crate::index::Update),
+    /// An export finished: the file written, or why not.
+    Exported(Result<PathBuf, String>),
 }
 
 /// Handles to the background threads.
@@ -118,6 +134,7 @@ pub enum Update {
 pub struct Workers {
     pages: Sender<Request>,
     search: Sender<Request>,
+    export: Sender<Request>,
     /// The generation of the search the UI wants; a scan with another one stops.
     pub search_generation: Arc<AtomicU64>,
 }
@@ -129,6 +146,7 @@ impl Workers {
         let to = match request {
             Request::Page { .. } | Request::FindWaker { .. } => &self.pages,
             Request::Search { .. } => &self.search,
+            Request::Export { .. } => &self.export,
         };
         let _ = to.send(request);
     }
@@ -154,6 +172,11 @@ pub fn spawn(
     thread::Builder::new()
         .name("lttng-tui-pages".into())
         .spawn(move || pages_thread(&p, clock_gmt, &pages_rx, &u))?;
+    let (export_tx, export_rx) = crossbeam_channel::unbounded();
+    let (p, u) = (path.clone(), update_tx.clone());
+    thread::Builder::new()
+        .name("lttng-tui-export".into())
+        .spawn(move || super::export::export_thread(&p, &export_rx, &u))?;
     let generation = Arc::clone(&search_generation);
     thread::Builder::new()
         .name("lttng-tui-search".into())
@@ -161,6 +184,7 @@ pub fn spawn(
     let workers = Workers {
         pages: pages_tx,
         search: search_tx,
+        export: export_tx,
         search_generation,
     };
     Ok((workers, update_rx))
@@ -242,7 +266,7 @@ fn pages_thread(
 fn generation_of(r: &Request) -> u64 {
     match r {
         Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
-        Request::FindWaker { .. } => 0,
+        Request::FindWaker { .. } | Request::Export { .. } => 0,
     }
 }
 
