@@ -8,6 +8,7 @@ pub mod freq;
 pub mod io;
 pub mod iolat;
 pub mod irq;
+pub mod latency;
 pub mod mem;
 pub mod period;
 pub mod registry;
