@@ -14,6 +14,7 @@ pub mod facts;
 pub mod harness;
 pub mod index_state;
 pub mod keys;
+pub mod latency;
 pub mod layers;
 pub mod log;
 pub mod render;

@@ -213,3 +213,42 @@ fn e_exports_the_selection_as_lami() {
         assert_eq!(t["time-range"]["end"]["value"].as_i64(), Some(e));
     }
 }
+
+#[test]
+fn latency_tab_computes_in_the_background_and_keeps_the_newest() {
+    use lttng_tui::analysis::common::{Options, Range};
+    use lttng_tui::analysis::latency::{Scale, histogram, syscall_durations};
+    let mut h = open_demo(120, 40);
+    h.press("6");
+    assert_eq!(h.app.tab, Tab::Latency);
+    settle(&mut h);
+    let m = h.app.index.model.clone().unwrap();
+    let values = syscall_durations(&m, &Options::new(Range::of(&m, None, None)));
+    let want = |scale| histogram(values.clone(), scale, 20);
+    assert_eq!(h.app.latency.hist, Some(want(Scale::Log)));
+    let screen = h.screen().unwrap();
+    assert!(
+        screen.contains("Syscall latency, whole trace (log buckets)"),
+        "{screen}"
+    );
+    assert!(screen.contains("p99"), "{screen}");
+    // Two toggles before any answer: only the last request's histogram may stick.
+    let before = h.app.latency.generation;
+    h.press("s s s");
+    assert_eq!(h.app.latency.generation, before + 3);
+    settle(&mut h);
+    assert!(!h.app.latency.computing);
+    assert_eq!(h.app.latency.scale, Scale::Linear);
+    assert_eq!(h.app.latency.hist, Some(want(Scale::Linear)));
+    // A selection narrows it.
+    h.press("1 l l l [ l l l l ] 6");
+    settle(&mut h);
+    let (b, e) = h.app.selection_ns().unwrap();
+    let sel = syscall_durations(&m, &Options::new(Range::of(&m, Some(b), Some(e))));
+    assert_eq!(h.app.latency.hist, Some(histogram(sel, Scale::Linear, 20)));
+    assert!(
+        h.screen()
+            .unwrap()
+            .contains("time selection (linear buckets)")
+    );
+}

@@ -64,4 +64,7 @@ fn screenshots() {
     h.press("esc :");
     h.type_text("the");
     check(&mut h, "palette");
+    h.press("esc 6");
+    settle(&mut h);
+    check(&mut h, "latency");
 }

@@ -29,7 +29,14 @@ pub const BUILTIN: [(&str, &str); 5] = [
 ];
 
 /// Tab names a preset may open first (the TUI maps them to its tabs).
-pub const TABS: [&str; 5] = ["overview", "control_flow", "resources", "top", "events"];
+pub const TABS: [&str; 6] = [
+    "overview",
+    "control_flow",
+    "resources",
+    "top",
+    "events",
+    "latency",
+];
 
 /// A loaded preset.
 #[derive(Debug, Clone, PartialEq, Eq)]

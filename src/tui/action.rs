@@ -48,6 +48,8 @@ pub enum Action {
     ClearSelection,
     /// Write the time selection as LAMI JSON (to `--export-dir` or the current directory).
     ExportSelection,
+    /// Latency: switch the histogram between log and linear buckets.
+    ToggleLatencyScale,
     /// Open the `/` search line.
     Search,
     /// Next search match.
@@ -163,6 +165,11 @@ pub const COMMANDS: &[Command] = &[
     cmd("mark_start", None, "start the time selection at the cursor"),
     cmd("mark_end", None, "end the time selection at the cursor"),
     cmd("clear_selection", None, "forget the time selection"),
+    cmd(
+        "toggle_latency_scale",
+        None,
+        "latency histogram: log or linear buckets",
+    ),
     cmd(
         "export_selection",
         None,
@@ -298,6 +305,7 @@ impl Action {
             "mark_end" => Action::MarkEnd,
             "clear_selection" => Action::ClearSelection,
             "export_selection" => Action::ExportSelection,
+            "toggle_latency_scale" => Action::ToggleLatencyScale,
             "search" => Action::Search,
             "search_next" => Action::SearchNext,
             "search_prev" => Action::SearchPrev,

@@ -33,16 +33,19 @@ pub enum Tab {
     Top,
     /// The event list.
     Events,
+    /// Syscall latency histogram of the time selection.
+    Latency,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 6] = [
         Tab::Overview,
         Tab::ControlFlow,
         Tab::Resources,
         Tab::Top,
         Tab::Events,
+        Tab::Latency,
     ];
 
     /// Its title.
@@ -53,6 +56,7 @@ impl Tab {
             Tab::Resources => "Resources",
             Tab::Top => "Top",
             Tab::Events => "Events",
+            Tab::Latency => "Latency",
         }
     }
 
@@ -64,6 +68,7 @@ impl Tab {
             "resources" => Tab::Resources,
             "top" => Tab::Top,
             "events" => Tab::Events,
+            "latency" => Tab::Latency,
             _ => return None,
         })
     }
@@ -85,6 +90,7 @@ impl Tab {
                 Context::Global,
             ],
             Tab::Top => vec![Context::Top, Context::List, Context::Global],
+            Tab::Latency => vec![Context::Latency, Context::Global],
             Tab::Events => vec![Context::Events, Context::List, Context::Global],
         }
     }
@@ -195,6 +201,8 @@ pub struct App {
     pub preset: Option<crate::config::view::View>,
     /// An export is being written.
     pub exporting: bool,
+    /// Latency tab.
+    pub latency: super::latency::LatencyState,
     workers: Option<Workers>,
 }
 
@@ -242,6 +250,7 @@ impl App {
             top: TopState::default(),
             preset: None,
             exporting: false,
+            latency: Default::default(),
             workers,
         }
     }
@@ -381,6 +390,7 @@ impl App {
             Update::Index(u) => self.on_index(u),
             Update::Waker { tid, row } => self.on_waker(tid, row),
             Update::Exported(result) => self.on_exported(result),
+            Update::Latency { generation, hist } => self.on_latency(generation, hist),
             Update::SearchDone { generation, hit } => {
                 if generation != self.search.generation {
                     return;
@@ -466,6 +476,7 @@ impl App {
             || self.events.loading
             || self.search.running.is_some()
             || self.exporting
+            || self.latency.computing
             || self.indexer.is_some() && self.index.running()
     }
 

@@ -18,6 +18,7 @@ impl App {
     pub fn apply(&mut self, action: Action) {
         self.apply_one(action);
         self.refresh_top();
+        self.refresh_latency();
     }
 
     fn apply_one(&mut self, action: Action) {
@@ -53,6 +54,7 @@ impl App {
                 self.info("selection cleared");
             }
             Action::ExportSelection => self.export_selection(),
+            Action::ToggleLatencyScale => self.toggle_latency_scale(),
             Action::Search => self.open_prompt(PromptKind::Search, ""),
             Action::SearchNext => self.start_search(false),
             Action::SearchPrev => self.start_search(true),
@@ -132,7 +134,7 @@ impl App {
         match self.tab {
             Tab::ControlFlow | Tab::Resources => return self.step_cursor(columns),
             Tab::Top => return self.focus_table(columns),
-            Tab::Overview | Tab::Events => {}
+            Tab::Overview | Tab::Events | Tab::Latency => {}
         }
         let Some((lo, hi)) = self.facts.as_ref().and_then(|f| f.range_ns) else {
             return;
@@ -155,6 +157,7 @@ impl App {
                 }
             }
             Tab::ControlFlow | Tab::Resources | Tab::Top => self.scroll_rows_to(end),
+            Tab::Latency => {}
             Tab::Events => {
                 let request = if end {
                     self.events.jump_to_end()
@@ -175,7 +178,7 @@ impl App {
     /// The time the current view points at.
     pub fn cursor_time(&self) -> Option<i64> {
         match self.tab {
-            Tab::Overview | Tab::Top => self.cursor_ns,
+            Tab::Overview | Tab::Top | Tab::Latency => self.cursor_ns,
             Tab::ControlFlow | Tab::Resources => self
                 .view
                 .as_ref()

@@ -44,6 +44,7 @@ impl App {
             self.info(format!("indexed {} events", m.events));
         }
         self.refresh_top();
+        self.refresh_latency();
     }
 
     /// Recomputes the Control flow rows from the tree, filter and collapsed processes.

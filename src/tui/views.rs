@@ -2,6 +2,7 @@
 
 pub mod control_flow;
 pub mod events;
+pub mod latency;
 pub mod overview;
 pub mod overview_top;
 pub mod resources;

@@ -7,6 +7,8 @@
 //!   search never delays scrolling. It checks a shared generation counter while scanning and
 //!   stops as soon as the UI starts another search or cancels this one.
 //!
+//! - `lttng-tui-latency` computes the Latency tab's histogram; only the newest queued request
+//!   is served, and the UI drops an answer whose generation is not its latest.
 //! - `lttng-tui-export` writes a time range as LAMI JSON (analyses and period matching can
 //!   take seconds on a big trace, and the UI must keep answering meanwhile).
 //!
@@ -71,6 +73,17 @@ pub enum Request {
         /// The woken thread.
         tid: u32,
     },
+    /// The Latency tab's histogram.
+    Latency {
+        /// The tab's generation when asked.
+        generation: u64,
+        /// The model.
+        model: Arc<crate::model::Model>,
+        /// The range.
+        range: crate::analysis::common::Range,
+        /// Bucket spacing.
+        scale: crate::analysis::latency::Scale,
+    },
     /// Write the LAMI export of a range into a directory.
     Export {
         /// The model the analyses read.
@@ -125,6 +138,13 @@ pub enum Update {
     },
     /// From the indexer thread.
     Index(crate::index::Update),
+    /// A Latency histogram.
+    Latency {
+        /// Generation of the request.
+        generation: u64,
+        /// The histogram.
+        hist: crate::analysis::latency::Histogram,
+    },
     /// An export finished: the file written, or why not.
     Exported(Result<PathBuf, String>),
 }
@@ -135,6 +155,7 @@ pub struct Workers {
     pages: Sender<Request>,
     search: Sender<Request>,
     export: Sender<Request>,
+    latency: Sender<Request>,
     /// The generation of the search the UI wants; a scan with another one stops.
     pub search_generation: Arc<AtomicU64>,
 }
@@ -147,6 +168,7 @@ impl Workers {
             Request::Page { .. } | Request::FindWaker { .. } => &self.pages,
             Request::Search { .. } => &self.search,
             Request::Export { .. } => &self.export,
+            Request::Latency { .. } => &self.latency,
         };
         let _ = to.send(request);
     }
@@ -177,6 +199,11 @@ pub fn spawn(
     thread::Builder::new()
         .name("lttng-tui-export".into())
         .spawn(move || super::export::export_thread(&p, &export_rx, &u))?;
+    let (latency_tx, latency_rx) = crossbeam_channel::unbounded();
+    let u = update_tx.clone();
+    thread::Builder::new()
+        .name("lttng-tui-latency".into())
+        .spawn(move || super::latency::latency_thread(&latency_rx, &u))?;
     let generation = Arc::clone(&search_generation);
     thread::Builder::new()
         .name("lttng-tui-search".into())
@@ -185,6 +212,7 @@ pub fn spawn(
         pages: pages_tx,
         search: search_tx,
         export: export_tx,
+        latency: latency_tx,
         search_generation,
     };
     Ok((workers, update_rx))
@@ -266,6 +294,7 @@ fn pages_thread(
 fn generation_of(r: &Request) -> u64 {
     match r {
         Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
+        Request::Latency { generation, .. } => *generation,
         Request::FindWaker { .. } | Request::Export { .. } => 0,
     }
 }
