@@ -5,6 +5,7 @@ pub mod common;
 pub mod cpu;
 pub mod events;
 pub mod freq;
+pub mod inside;
 pub mod io;
 pub mod iolat;
 pub mod irq;

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod latency;
 pub mod layers;
 pub mod log;
+pub mod periods;
 pub mod render;
 pub mod sample;
 pub mod settings;

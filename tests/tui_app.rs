@@ -252,3 +252,41 @@ fn latency_tab_computes_in_the_background_and_keeps_the_newest() {
             .contains("time selection (linear buckets)")
     );
 }
+
+#[test]
+fn periods_tab_drills_from_the_slowest_request_to_its_dns_select() {
+    let mut a = args();
+    a.view = Some("web-requests".into());
+    let mut h = Harness::open(demo_trace(), &a, 120, 40).unwrap();
+    settle(&mut h);
+    h.press("7");
+    settle(&mut h);
+    let rows = &h.app.periods.rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.windows(2).all(|w| w[0].dur() >= w[1].dur()),
+        "slowest first"
+    );
+    assert_eq!(rows[0].name, "request");
+    assert!(rows[0].dur() > 5_000_000_000, "{:?}", rows[0]);
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("Periods, slowest first"), "{screen}");
+    h.press("enter");
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("Periods › request (tid = "), "{screen}");
+    let (_, calls) = h.app.periods.open.clone().unwrap();
+    assert_eq!(calls[0].name, "select");
+    assert!(calls[0].dur > 4_900_000_000);
+    assert!(calls.windows(2).all(|w| w[0].dur >= w[1].dur));
+    // select() takes an fd set, not one fd, so the resolver shows on the same socket's
+    // connect/sendto rows.
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.target.as_deref() == Some("8.8.6.6:53")),
+        "{calls:?}"
+    );
+    assert!(screen.contains("8.8.6.6:53"), "{screen}");
+    h.press("backspace");
+    assert!(h.app.periods.open.is_none());
+}

@@ -35,6 +35,8 @@ pub enum Context {
     Top,
     /// The Latency tab.
     Latency,
+    /// The Periods tab.
+    Periods,
     /// A text prompt: the `:` palette and the `/` search line.
     Prompt,
     /// The help overlay.
@@ -43,7 +45,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order help shows them.
-    pub const ALL: [Context; 11] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::List,
         Context::Overview,
@@ -52,6 +54,7 @@ impl Context {
         Context::Resources,
         Context::Top,
         Context::Latency,
+        Context::Periods,
         Context::Events,
         Context::Prompt,
         Context::Help,
@@ -69,6 +72,7 @@ impl Context {
             Context::Resources => "resources",
             Context::Top => "top",
             Context::Latency => "latency",
+            Context::Periods => "periods",
             Context::Prompt => "prompt",
             Context::Help => "help",
         }

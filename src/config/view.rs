@@ -29,13 +29,14 @@ pub const BUILTIN: [(&str, &str); 5] = [
 ];
 
 /// Tab names a preset may open first (the TUI maps them to its tabs).
-pub const TABS: [&str; 6] = [
+pub const TABS: [&str; 7] = [
     "overview",
     "control_flow",
     "resources",
     "top",
     "events",
     "latency",
+    "periods",
 ];
 
 /// A loaded preset.

@@ -50,6 +50,10 @@ pub enum Action {
     ExportSelection,
     /// Latency: switch the histogram between log and linear buckets.
     ToggleLatencyScale,
+    /// Periods: open the selected instance (its syscalls, fds resolved).
+    DrillDown,
+    /// Periods: back from an instance to the list.
+    DrillUp,
     /// Open the `/` search line.
     Search,
     /// Next search match.
@@ -165,6 +169,12 @@ pub const COMMANDS: &[Command] = &[
     cmd("mark_start", None, "start the time selection at the cursor"),
     cmd("mark_end", None, "end the time selection at the cursor"),
     cmd("clear_selection", None, "forget the time selection"),
+    cmd(
+        "drill_down",
+        None,
+        "periods: the selected instance's syscalls",
+    ),
+    cmd("drill_up", None, "periods: back to the list of instances"),
     cmd(
         "toggle_latency_scale",
         None,
@@ -306,6 +316,8 @@ impl Action {
             "clear_selection" => Action::ClearSelection,
             "export_selection" => Action::ExportSelection,
             "toggle_latency_scale" => Action::ToggleLatencyScale,
+            "drill_down" => Action::DrillDown,
+            "drill_up" => Action::DrillUp,
             "search" => Action::Search,
             "search_next" => Action::SearchNext,
             "search_prev" => Action::SearchPrev,

@@ -35,17 +35,20 @@ pub enum Tab {
     Events,
     /// Syscall latency histogram of the time selection.
     Latency,
+    /// The preset's period instances, slowest first, and one instance's syscalls.
+    Periods,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 6] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::ControlFlow,
         Tab::Resources,
         Tab::Top,
         Tab::Events,
         Tab::Latency,
+        Tab::Periods,
     ];
 
     /// Its title.
@@ -57,6 +60,7 @@ impl Tab {
             Tab::Top => "Top",
             Tab::Events => "Events",
             Tab::Latency => "Latency",
+            Tab::Periods => "Periods",
         }
     }
 
@@ -69,6 +73,7 @@ impl Tab {
             "top" => Tab::Top,
             "events" => Tab::Events,
             "latency" => Tab::Latency,
+            "periods" => Tab::Periods,
             _ => return None,
         })
     }
@@ -91,6 +96,7 @@ impl Tab {
             ],
             Tab::Top => vec![Context::Top, Context::List, Context::Global],
             Tab::Latency => vec![Context::Latency, Context::Global],
+            Tab::Periods => vec![Context::Periods, Context::List, Context::Global],
             Tab::Events => vec![Context::Events, Context::List, Context::Global],
         }
     }
@@ -203,6 +209,8 @@ pub struct App {
     pub exporting: bool,
     /// Latency tab.
     pub latency: super::latency::LatencyState,
+    /// Periods tab.
+    pub periods: super::periods::PeriodsState,
     workers: Option<Workers>,
 }
 
@@ -251,6 +259,7 @@ impl App {
             preset: None,
             exporting: false,
             latency: Default::default(),
+            periods: Default::default(),
             workers,
         }
     }
@@ -391,6 +400,7 @@ impl App {
             Update::Waker { tid, row } => self.on_waker(tid, row),
             Update::Exported(result) => self.on_exported(result),
             Update::Latency { generation, hist } => self.on_latency(generation, hist),
+            Update::Periods { generation, result } => self.on_periods(generation, result),
             Update::SearchDone { generation, hit } => {
                 if generation != self.search.generation {
                     return;
@@ -477,6 +487,7 @@ impl App {
             || self.search.running.is_some()
             || self.exporting
             || self.latency.computing
+            || self.periods.computing
             || self.indexer.is_some() && self.index.running()
     }
 

@@ -45,6 +45,7 @@ impl App {
         }
         self.refresh_top();
         self.refresh_latency();
+        self.refresh_periods();
     }
 
     /// Recomputes the Control flow rows from the tree, filter and collapsed processes.

@@ -9,6 +9,7 @@
 //!
 //! - `lttng-tui-latency` computes the Latency tab's histogram; only the newest queued request
 //!   is served, and the UI drops an answer whose generation is not its latest.
+//! - `lttng-tui-periods` matches the view preset's periods over the whole trace.
 //! - `lttng-tui-export` writes a time range as LAMI JSON (analyses and period matching can
 //!   take seconds on a big trace, and the UI must keep answering meanwhile).
 //!
@@ -84,6 +85,15 @@ pub enum Request {
         /// Bucket spacing.
         scale: crate::analysis::latency::Scale,
     },
+    /// The Periods tab's instances.
+    Periods {
+        /// The tab's generation when asked.
+        generation: u64,
+        /// The complete model.
+        model: Arc<crate::model::Model>,
+        /// The preset.
+        view: Box<crate::config::view::View>,
+    },
     /// Write the LAMI export of a range into a directory.
     Export {
         /// The model the analyses read.
@@ -145,6 +155,13 @@ pub enum Update {
         /// The histogram.
         hist: crate::analysis::latency::Histogram,
     },
+    /// Period instances, slowest first, or why matching failed.
+    Periods {
+        /// Generation of the request.
+        generation: u64,
+        /// The instances.
+        result: Result<Vec<super::periods::PeriodRow>, String>,
+    },
     /// An export finished: the file written, or why not.
     Exported(Result<PathBuf, String>),
 }
@@ -156,6 +173,7 @@ pub struct Workers {
     search: Sender<Request>,
     export: Sender<Request>,
     latency: Sender<Request>,
+    periods: Sender<Request>,
     /// The generation of the search the UI wants; a scan with another one stops.
     pub search_generation: Arc<AtomicU64>,
 }
@@ -169,6 +187,7 @@ impl Workers {
             Request::Search { .. } => &self.search,
             Request::Export { .. } => &self.export,
             Request::Latency { .. } => &self.latency,
+            Request::Periods { .. } => &self.periods,
         };
         let _ = to.send(request);
     }
@@ -204,6 +223,11 @@ pub fn spawn(
     thread::Builder::new()
         .name("lttng-tui-latency".into())
         .spawn(move || super::latency::latency_thread(&latency_rx, &u))?;
+    let (periods_tx, periods_rx) = crossbeam_channel::unbounded();
+    let (p, u) = (path.clone(), update_tx.clone());
+    thread::Builder::new()
+        .name("lttng-tui-periods".into())
+        .spawn(move || super::periods::periods_thread(&p, &periods_rx, &u))?;
     let generation = Arc::clone(&search_generation);
     thread::Builder::new()
         .name("lttng-tui-search".into())
@@ -213,6 +237,7 @@ pub fn spawn(
         search: search_tx,
         export: export_tx,
         latency: latency_tx,
+        periods: periods_tx,
         search_generation,
     };
     Ok((workers, update_rx))
@@ -294,7 +319,7 @@ fn pages_thread(
 fn generation_of(r: &Request) -> u64 {
     match r {
         Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
-        Request::Latency { generation, .. } => *generation,
+        Request::Latency { generation, .. } | Request::Periods { generation, .. } => *generation,
         Request::FindWaker { .. } | Request::Export { .. } => 0,
     }
 }
