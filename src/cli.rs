@@ -4,6 +4,7 @@ pub mod analyses;
 pub mod bench;
 pub mod demo;
 pub mod dump;
+pub mod export;
 pub mod r#gen;
 pub mod index;
 pub mod info;
@@ -52,6 +53,9 @@ pub enum Command {
     Index(index::IndexArgs),
     /// Measure decoding speed against babeltrace2 on the same trace, side by side.
     Bench(bench::BenchArgs),
+    /// Write one time range as a LAMI 1.0 results file (CPU, syscalls, I/O, latency,
+    /// and the periods of a view preset).
+    Export(export::ExportArgs),
     /// The analyses of lttng-analyses (cputop, iousagetop, ..., periodfreq).
     #[command(flatten)]
     Analysis(Box<analyses::AnalysisCommand>),

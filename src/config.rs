@@ -1,4 +1,5 @@
-//! User-editable configuration read by the TUI and the CLI: key bindings and colour themes.
+//! User-editable configuration read by the TUI and the CLI: key bindings, colour themes and
+//! view presets.
 //!
 //! The shipped files in `keymaps/` and `themes/` are compiled in with `include_str!`, so the
 //! binary works without any file on disk; users extend them from `~/.config/lttng-tui/`.
@@ -10,6 +11,7 @@
 pub mod key;
 pub mod keymap;
 pub mod theme;
+pub mod view;
 
 use std::fmt;
 use std::path::PathBuf;

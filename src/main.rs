@@ -1,7 +1,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use lttng_tui::cli::{Cli, Command, analyses, bench, demo, dump, index, info};
+use lttng_tui::cli::{Cli, Command, analyses, bench, demo, dump, export, index, info};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -12,6 +12,7 @@ fn main() -> ExitCode {
         (Some(Command::Index(args)), _) => index::run(&args),
         (Some(Command::Gen(args)), _) => lttng_tui::cli::r#gen::run(&args).map(|()| true),
         (Some(Command::Demo(args)), _) => demo::run(&args),
+        (Some(Command::Export(args)), _) => export::run(&args),
         (Some(Command::Analysis(cmd)), _) => analyses::run(&cmd),
         (None, Some(path)) => lttng_tui::cli::open(&path, &cli.tui),
         (None, None) => {

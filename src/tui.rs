@@ -9,12 +9,15 @@
 pub mod action;
 pub mod app;
 pub mod events_state;
+mod export;
 pub mod facts;
 pub mod harness;
 pub mod index_state;
 pub mod keys;
+pub mod latency;
 pub mod layers;
 pub mod log;
+pub mod periods;
 pub mod render;
 pub mod sample;
 pub mod settings;
@@ -61,6 +64,13 @@ pub struct TuiArgs {
     /// Neither read nor write the index cache (`$XDG_CACHE_HOME/lttng-tui`).
     #[arg(long)]
     pub no_cache: bool,
+    /// View preset: a shipped name (default, web-requests, syscall-latency, disk-io,
+    /// scheduling) or a TOML file; it names periods and the tab that opens first.
+    #[arg(long, value_name = "NAME|PATH")]
+    pub view: Option<String>,
+    /// Directory `export_selection` (`e`) writes LAMI files into (default: the current one).
+    #[arg(long, value_name = "DIR")]
+    pub export_dir: Option<PathBuf>,
 }
 
 /// Builds the app for `path` with its background threads started.
@@ -71,6 +81,14 @@ pub fn start(
     depth: ColorDepth,
     user_dir: Option<&Path>,
 ) -> Result<(App, crossbeam_channel::Receiver<worker::Update>)> {
+    // A preset that does not load stops here, before the terminal is taken over, so its
+    // error (file and line) is printed where the user can read it.
+    let preset = args
+        .view
+        .as_deref()
+        .map(|v| crate::config::view::load(&crate::config::Source::parse(v)))
+        .transpose()
+        .map_err(|w| anyhow::anyhow!("{w}"))?;
     let keymap = settings::load_keymap(args.keymap.as_deref(), user_dir);
     let theme = settings::load_theme(args.theme.as_deref(), depth);
     for w in keymap.warnings.iter().chain(&theme.warnings) {
@@ -88,9 +106,14 @@ pub fn start(
     let options = AppOptions {
         path: path.to_path_buf(),
         clock_gmt: args.clock_gmt,
+        export_dir: args.export_dir.clone(),
     };
     let mut app = App::new(options, keymap, theme, Some(workers));
     app.indexer = Some(indexer);
+    if let Some(tab) = preset.as_ref().and_then(|p| p.tab.as_deref()) {
+        app.tab = app::Tab::from_name(tab).unwrap_or(app.tab);
+    }
+    app.preset = preset;
     Ok((app, updates))
 }
 

@@ -181,3 +181,112 @@ fn nothing_panics_down_to_20x6() {
         "{screen}"
     );
 }
+
+#[test]
+fn e_exports_the_selection_as_lami() {
+    use lttng_tui::lami::{export, json::metadata_json, validate::validate_results};
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = args();
+    a.export_dir = Some(dir.path().to_path_buf());
+    a.view = Some("web-requests".into());
+    let mut h = Harness::open(demo_trace(), &a, 120, 40).unwrap();
+    h.settle(Duration::from_secs(60)).unwrap();
+    assert_eq!(h.app.tab, Tab::ControlFlow, "the preset's first tab");
+    h.press("e");
+    assert!(h.screen().unwrap().contains("no time selection"));
+    h.press("1 l l l [ l l l l ] e");
+    h.settle(Duration::from_secs(60)).unwrap();
+    let (b, e) = h.app.selection.span().unwrap();
+    let file = dir.path().join(format!("lttng-tui-{b}-{e}.json"));
+    // The status line shows it (cut to the screen's width).
+    assert!(h.screen().unwrap().contains("exported to /"));
+    let message = h.app.message.as_ref().map(|m| m.text.clone());
+    assert_eq!(message, Some(format!("exported to {}", file.display())));
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let meta = metadata_json(&export::metadata());
+    assert_eq!(validate_results(&doc, &meta), Vec::<String>::new());
+    let tables = doc["results"].as_array().unwrap();
+    assert!(!tables.is_empty());
+    for t in tables {
+        assert_eq!(t["time-range"]["begin"]["value"].as_i64(), Some(b));
+        assert_eq!(t["time-range"]["end"]["value"].as_i64(), Some(e));
+    }
+}
+
+#[test]
+fn latency_tab_computes_in_the_background_and_keeps_the_newest() {
+    use lttng_tui::analysis::common::{Options, Range};
+    use lttng_tui::analysis::latency::{Scale, histogram, syscall_durations};
+    let mut h = open_demo(120, 40);
+    h.press("6");
+    assert_eq!(h.app.tab, Tab::Latency);
+    settle(&mut h);
+    let m = h.app.index.model.clone().unwrap();
+    let values = syscall_durations(&m, &Options::new(Range::of(&m, None, None)));
+    let want = |scale| histogram(values.clone(), scale, 20);
+    assert_eq!(h.app.latency.hist, Some(want(Scale::Log)));
+    let screen = h.screen().unwrap();
+    assert!(
+        screen.contains("Syscall latency, whole trace (log buckets)"),
+        "{screen}"
+    );
+    assert!(screen.contains("p99"), "{screen}");
+    // Two toggles before any answer: only the last request's histogram may stick.
+    let before = h.app.latency.generation;
+    h.press("s s s");
+    assert_eq!(h.app.latency.generation, before + 3);
+    settle(&mut h);
+    assert!(!h.app.latency.computing);
+    assert_eq!(h.app.latency.scale, Scale::Linear);
+    assert_eq!(h.app.latency.hist, Some(want(Scale::Linear)));
+    // A selection narrows it.
+    h.press("1 l l l [ l l l l ] 6");
+    settle(&mut h);
+    let (b, e) = h.app.selection_ns().unwrap();
+    let sel = syscall_durations(&m, &Options::new(Range::of(&m, Some(b), Some(e))));
+    assert_eq!(h.app.latency.hist, Some(histogram(sel, Scale::Linear, 20)));
+    assert!(
+        h.screen()
+            .unwrap()
+            .contains("time selection (linear buckets)")
+    );
+}
+
+#[test]
+fn periods_tab_drills_from_the_slowest_request_to_its_dns_select() {
+    let mut a = args();
+    a.view = Some("web-requests".into());
+    let mut h = Harness::open(demo_trace(), &a, 120, 40).unwrap();
+    settle(&mut h);
+    h.press("7");
+    settle(&mut h);
+    let rows = &h.app.periods.rows;
+    assert!(!rows.is_empty());
+    assert!(
+        rows.windows(2).all(|w| w[0].dur() >= w[1].dur()),
+        "slowest first"
+    );
+    assert_eq!(rows[0].name, "request");
+    assert!(rows[0].dur() > 5_000_000_000, "{:?}", rows[0]);
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("Periods, slowest first"), "{screen}");
+    h.press("enter");
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("Periods › request (tid = "), "{screen}");
+    let (_, calls) = h.app.periods.open.clone().unwrap();
+    assert_eq!(calls[0].name, "select");
+    assert!(calls[0].dur > 4_900_000_000);
+    assert!(calls.windows(2).all(|w| w[0].dur >= w[1].dur));
+    // select() takes an fd set, not one fd, so the resolver shows on the same socket's
+    // connect/sendto rows.
+    assert!(
+        calls
+            .iter()
+            .any(|c| c.target.as_deref() == Some("8.8.6.6:53")),
+        "{calls:?}"
+    );
+    assert!(screen.contains("8.8.6.6:53"), "{screen}");
+    h.press("backspace");
+    assert!(h.app.periods.open.is_none());
+}

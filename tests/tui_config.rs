@@ -129,3 +129,37 @@ fn no_colour_terminal_gets_mono() {
     assert_eq!(loaded.name, "mono");
     assert!(loaded.warnings.is_empty());
 }
+
+#[test]
+fn every_preset_tab_exists_and_view_opens_it() {
+    use lttng_tui::config::view::{self, TABS};
+    use lttng_tui::tui::app::Tab;
+    for name in TABS {
+        assert!(Tab::from_name(name).is_some(), "tab `{name}`");
+    }
+    for (name, _) in view::BUILTIN {
+        let v = view::load(&lttng_tui::config::Source::Builtin(name.into())).unwrap();
+        assert!(
+            v.tab.as_deref().is_none_or(|t| Tab::from_name(t).is_some()),
+            "{name}"
+        );
+    }
+    // `--view` applies the preset's first tab when the app starts.
+    let dir = tempfile::tempdir().unwrap();
+    let args = lttng_tui::tui::TuiArgs {
+        view: Some("web-requests".into()),
+        no_cache: true,
+        ..Default::default()
+    };
+    let (app, _updates) =
+        lttng_tui::tui::start(dir.path(), &args, ColorDepth::Ansi16, None).unwrap();
+    assert_eq!(app.tab, Tab::ControlFlow);
+    assert_eq!(app.preset.map(|p| p.periods.len()), Some(4));
+    // A preset that does not load stops the start with its file and line.
+    let args = lttng_tui::tui::TuiArgs {
+        view: Some("nope".into()),
+        ..Default::default()
+    };
+    let e = lttng_tui::tui::start(dir.path(), &args, ColorDepth::Ansi16, None).err();
+    assert!(format!("{e:?}").contains("no shipped view `nope`"), "{e:?}");
+}

@@ -64,4 +64,16 @@ fn screenshots() {
     h.press("esc :");
     h.type_text("the");
     check(&mut h, "palette");
+    h.press("esc 6");
+    settle(&mut h);
+    check(&mut h, "latency");
+    let mut a = tui_support::args();
+    a.view = Some("web-requests".into());
+    let mut h = Harness::open(tui_support::demo_trace(), &a, 120, 40).unwrap();
+    settle(&mut h);
+    h.press("7");
+    settle(&mut h);
+    check(&mut h, "periods");
+    h.press("enter");
+    check(&mut h, "periods-drill-down");
 }

@@ -177,7 +177,7 @@ fn lost_warning(m: &Model, r: Range) -> Option<String> {
 }
 
 /// Indexes the trace (cached), with progress on stderr (a terminal) or as LAMI lines.
-fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model>> {
+pub(crate) fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model>> {
     let opts = crate::index::Options {
         use_cache: !a.no_cache,
         first_snapshot: None,

@@ -33,6 +33,10 @@ pub enum Context {
     Resources,
     /// The Top tab.
     Top,
+    /// The Latency tab.
+    Latency,
+    /// The Periods tab.
+    Periods,
     /// A text prompt: the `:` palette and the `/` search line.
     Prompt,
     /// The help overlay.
@@ -41,7 +45,7 @@ pub enum Context {
 
 impl Context {
     /// Every context, in the order help shows them.
-    pub const ALL: [Context; 10] = [
+    pub const ALL: [Context; 12] = [
         Context::Global,
         Context::List,
         Context::Overview,
@@ -49,6 +53,8 @@ impl Context {
         Context::ControlFlow,
         Context::Resources,
         Context::Top,
+        Context::Latency,
+        Context::Periods,
         Context::Events,
         Context::Prompt,
         Context::Help,
@@ -65,6 +71,8 @@ impl Context {
             Context::ControlFlow => "control_flow",
             Context::Resources => "resources",
             Context::Top => "top",
+            Context::Latency => "latency",
+            Context::Periods => "periods",
             Context::Prompt => "prompt",
             Context::Help => "help",
         }

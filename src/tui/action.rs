@@ -46,6 +46,14 @@ pub enum Action {
     MarkEnd,
     /// Forget the time selection.
     ClearSelection,
+    /// Write the time selection as LAMI JSON (to `--export-dir` or the current directory).
+    ExportSelection,
+    /// Latency: switch the histogram between log and linear buckets.
+    ToggleLatencyScale,
+    /// Periods: open the selected instance (its syscalls, fds resolved).
+    DrillDown,
+    /// Periods: back from an instance to the list.
+    DrillUp,
     /// Open the `/` search line.
     Search,
     /// Next search match.
@@ -161,6 +169,22 @@ pub const COMMANDS: &[Command] = &[
     cmd("mark_start", None, "start the time selection at the cursor"),
     cmd("mark_end", None, "end the time selection at the cursor"),
     cmd("clear_selection", None, "forget the time selection"),
+    cmd(
+        "drill_down",
+        None,
+        "periods: the selected instance's syscalls",
+    ),
+    cmd("drill_up", None, "periods: back to the list of instances"),
+    cmd(
+        "toggle_latency_scale",
+        None,
+        "latency histogram: log or linear buckets",
+    ),
+    cmd(
+        "export_selection",
+        None,
+        "write the time selection as LAMI JSON (to --export-dir or here)",
+    ),
     cmd("search", None, "fuzzy search events"),
     cmd("search_next", None, "next search match"),
     cmd("search_prev", None, "previous search match"),
@@ -290,6 +314,10 @@ impl Action {
             "mark_start" => Action::MarkStart,
             "mark_end" => Action::MarkEnd,
             "clear_selection" => Action::ClearSelection,
+            "export_selection" => Action::ExportSelection,
+            "toggle_latency_scale" => Action::ToggleLatencyScale,
+            "drill_down" => Action::DrillDown,
+            "drill_up" => Action::DrillUp,
             "search" => Action::Search,
             "search_next" => Action::SearchNext,
             "search_prev" => Action::SearchPrev,

@@ -33,16 +33,22 @@ pub enum Tab {
     Top,
     /// The event list.
     Events,
+    /// Syscall latency histogram of the time selection.
+    Latency,
+    /// The preset's period instances, slowest first, and one instance's syscalls.
+    Periods,
 }
 
 impl Tab {
     /// Every tab, in order.
-    pub const ALL: [Tab; 5] = [
+    pub const ALL: [Tab; 7] = [
         Tab::Overview,
         Tab::ControlFlow,
         Tab::Resources,
         Tab::Top,
         Tab::Events,
+        Tab::Latency,
+        Tab::Periods,
     ];
 
     /// Its title.
@@ -53,7 +59,23 @@ impl Tab {
             Tab::Resources => "Resources",
             Tab::Top => "Top",
             Tab::Events => "Events",
+            Tab::Latency => "Latency",
+            Tab::Periods => "Periods",
         }
+    }
+
+    /// The tab a view preset names (`[open] tab`, one of `config::view::TABS`).
+    pub fn from_name(name: &str) -> Option<Tab> {
+        Some(match name {
+            "overview" => Tab::Overview,
+            "control_flow" => Tab::ControlFlow,
+            "resources" => Tab::Resources,
+            "top" => Tab::Top,
+            "events" => Tab::Events,
+            "latency" => Tab::Latency,
+            "periods" => Tab::Periods,
+            _ => return None,
+        })
     }
 
     /// The key contexts of the tab, most specific first.
@@ -73,6 +95,8 @@ impl Tab {
                 Context::Global,
             ],
             Tab::Top => vec![Context::Top, Context::List, Context::Global],
+            Tab::Latency => vec![Context::Latency, Context::Global],
+            Tab::Periods => vec![Context::Periods, Context::List, Context::Global],
             Tab::Events => vec![Context::Events, Context::List, Context::Global],
         }
     }
@@ -124,6 +148,8 @@ pub struct AppOptions {
     pub path: PathBuf,
     /// Times in UTC rather than the local zone.
     pub clock_gmt: bool,
+    /// Where `export_selection` writes (`None`: the current directory).
+    pub export_dir: Option<PathBuf>,
 }
 
 /// The whole UI state.
@@ -177,6 +203,14 @@ pub struct App {
     pub resources: ResourcesState,
     /// Top tab.
     pub top: TopState,
+    /// The view preset given with `--view`: its periods and first tab.
+    pub preset: Option<crate::config::view::View>,
+    /// An export is being written.
+    pub exporting: bool,
+    /// Latency tab.
+    pub latency: super::latency::LatencyState,
+    /// Periods tab.
+    pub periods: super::periods::PeriodsState,
     workers: Option<Workers>,
 }
 
@@ -222,6 +256,10 @@ impl App {
             flow: FlowState::default(),
             resources: ResourcesState::default(),
             top: TopState::default(),
+            preset: None,
+            exporting: false,
+            latency: Default::default(),
+            periods: Default::default(),
             workers,
         }
     }
@@ -360,6 +398,9 @@ impl App {
             }
             Update::Index(u) => self.on_index(u),
             Update::Waker { tid, row } => self.on_waker(tid, row),
+            Update::Exported(result) => self.on_exported(result),
+            Update::Latency { generation, hist } => self.on_latency(generation, hist),
+            Update::Periods { generation, result } => self.on_periods(generation, result),
             Update::SearchDone { generation, hit } => {
                 if generation != self.search.generation {
                     return;
@@ -444,6 +485,9 @@ impl App {
         self.facts.is_none() && self.open_error.is_none()
             || self.events.loading
             || self.search.running.is_some()
+            || self.exporting
+            || self.latency.computing
+            || self.periods.computing
             || self.indexer.is_some() && self.index.running()
     }
 

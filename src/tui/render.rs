@@ -20,7 +20,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::app::{App, Tab};
 use super::layers::{Layer, help, prompt};
-use super::views::{control_flow, events, overview, resources, top};
+use super::views::{control_flow, events, latency, overview, periods, resources, top};
 use super::{status, timefmt};
 
 /// Draws the whole screen.
@@ -54,6 +54,8 @@ pub fn render(app: &App, frame: &mut Frame<'_>) {
             Tab::Resources => resources::render(app, frame, body),
             Tab::Top => top::render(app, frame, body),
             Tab::Events => events::render(app, frame, body),
+            Tab::Latency => latency::render(app, frame, body),
+            Tab::Periods => periods::render(app, frame, body),
         }
     }
     for layer in &app.layers {

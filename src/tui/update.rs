@@ -18,6 +18,8 @@ impl App {
     pub fn apply(&mut self, action: Action) {
         self.apply_one(action);
         self.refresh_top();
+        self.refresh_latency();
+        self.refresh_periods();
     }
 
     fn apply_one(&mut self, action: Action) {
@@ -52,6 +54,10 @@ impl App {
                 self.selection = super::app::Selection::default();
                 self.info("selection cleared");
             }
+            Action::ExportSelection => self.export_selection(),
+            Action::ToggleLatencyScale => self.toggle_latency_scale(),
+            Action::DrillDown => self.drill_down(),
+            Action::DrillUp => self.drill_up(),
             Action::Search => self.open_prompt(PromptKind::Search, ""),
             Action::SearchNext => self.start_search(false),
             Action::SearchPrev => self.start_search(true),
@@ -123,6 +129,7 @@ impl App {
                 self.fill_events();
             }
             None if self.tab == Tab::Top => self.scroll_top(delta),
+            None if self.tab == Tab::Periods => self.scroll_periods(delta),
             None => self.scroll_rows(delta),
         }
     }
@@ -131,7 +138,7 @@ impl App {
         match self.tab {
             Tab::ControlFlow | Tab::Resources => return self.step_cursor(columns),
             Tab::Top => return self.focus_table(columns),
-            Tab::Overview | Tab::Events => {}
+            Tab::Overview | Tab::Events | Tab::Latency | Tab::Periods => {}
         }
         let Some((lo, hi)) = self.facts.as_ref().and_then(|f| f.range_ns) else {
             return;
@@ -154,6 +161,7 @@ impl App {
                 }
             }
             Tab::ControlFlow | Tab::Resources | Tab::Top => self.scroll_rows_to(end),
+            Tab::Latency | Tab::Periods => {}
             Tab::Events => {
                 let request = if end {
                     self.events.jump_to_end()
@@ -174,7 +182,7 @@ impl App {
     /// The time the current view points at.
     pub fn cursor_time(&self) -> Option<i64> {
         match self.tab {
-            Tab::Overview | Tab::Top => self.cursor_ns,
+            Tab::Overview | Tab::Top | Tab::Latency | Tab::Periods => self.cursor_ns,
             Tab::ControlFlow | Tab::Resources => self
                 .view
                 .as_ref()

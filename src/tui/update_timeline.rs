@@ -48,6 +48,8 @@ impl App {
             self.info(format!("indexed {} events", m.events));
         }
         self.refresh_top();
+        self.refresh_latency();
+        self.refresh_periods();
     }
 
     /// Recomputes the Control flow rows from the tree, filter and collapsed processes.

@@ -7,6 +7,12 @@
 //!   search never delays scrolling. It checks a shared generation counter while scanning and
 //!   stops as soon as the UI starts another search or cancels this one.
 //!
+//! - `lttng-tui-latency` computes the Latency tab's histogram; only the newest queued request
+//!   is served, and the UI drops an answer whose generation is not its latest.
+//! - `lttng-tui-periods` matches the view preset's periods over the whole trace.
+//! - `lttng-tui-export` writes a time range as LAMI JSON (analyses and period matching can
+//!   take seconds on a big trace, and the UI must keep answering meanwhile).
+//!
 //! Each thread exits when its request channel closes or an update cannot be sent.
 
 use std::path::PathBuf;
@@ -68,6 +74,37 @@ pub enum Request {
         /// The woken thread.
         tid: u32,
     },
+    /// The Latency tab's histogram.
+    Latency {
+        /// The tab's generation when asked.
+        generation: u64,
+        /// The model.
+        model: Arc<crate::model::Model>,
+        /// The range.
+        range: crate::analysis::common::Range,
+        /// Bucket spacing.
+        scale: crate::analysis::latency::Scale,
+    },
+    /// The Periods tab's instances.
+    Periods {
+        /// The tab's generation when asked.
+        generation: u64,
+        /// The complete model.
+        model: Arc<crate::model::Model>,
+        /// The preset.
+        view: Box<crate::config::view::View>,
+    },
+    /// Write the LAMI export of a range into a directory.
+    Export {
+        /// The model the analyses read.
+        model: Arc<crate::model::Model>,
+        /// The range.
+        range: crate::analysis::common::Range,
+        /// The preset whose periods are exported too.
+        view: Option<crate::config::view::View>,
+        /// The directory to write into.
+        dir: PathBuf,
+    },
 }
 
 /// A message to the UI.
@@ -111,6 +148,22 @@ pub enum Update {
     },
     /// From the indexer thread.
     Index(crate::index::Update),
+    /// A Latency histogram.
+    Latency {
+        /// Generation of the request.
+        generation: u64,
+        /// The histogram.
+        hist: crate::analysis::latency::Histogram,
+    },
+    /// Period instances, slowest first, or why matching failed.
+    Periods {
+        /// Generation of the request.
+        generation: u64,
+        /// The instances.
+        result: Result<Vec<super::periods::PeriodRow>, String>,
+    },
+    /// An export finished: the file written, or why not.
+    Exported(Result<PathBuf, String>),
 }
 
 /// Handles to the background threads.
@@ -118,6 +171,9 @@ pub enum Update {
 pub struct Workers {
     pages: Sender<Request>,
     search: Sender<Request>,
+    export: Sender<Request>,
+    latency: Sender<Request>,
+    periods: Sender<Request>,
     /// The generation of the search the UI wants; a scan with another one stops.
     pub search_generation: Arc<AtomicU64>,
 }
@@ -129,6 +185,9 @@ impl Workers {
         let to = match request {
             Request::Page { .. } | Request::FindWaker { .. } => &self.pages,
             Request::Search { .. } => &self.search,
+            Request::Export { .. } => &self.export,
+            Request::Latency { .. } => &self.latency,
+            Request::Periods { .. } => &self.periods,
         };
         let _ = to.send(request);
     }
@@ -154,6 +213,21 @@ pub fn spawn(
     thread::Builder::new()
         .name("lttng-tui-pages".into())
         .spawn(move || pages_thread(&p, clock_gmt, &pages_rx, &u))?;
+    let (export_tx, export_rx) = crossbeam_channel::unbounded();
+    let (p, u) = (path.clone(), update_tx.clone());
+    thread::Builder::new()
+        .name("lttng-tui-export".into())
+        .spawn(move || super::export::export_thread(&p, &export_rx, &u))?;
+    let (latency_tx, latency_rx) = crossbeam_channel::unbounded();
+    let u = update_tx.clone();
+    thread::Builder::new()
+        .name("lttng-tui-latency".into())
+        .spawn(move || super::latency::latency_thread(&latency_rx, &u))?;
+    let (periods_tx, periods_rx) = crossbeam_channel::unbounded();
+    let (p, u) = (path.clone(), update_tx.clone());
+    thread::Builder::new()
+        .name("lttng-tui-periods".into())
+        .spawn(move || super::periods::periods_thread(&p, &periods_rx, &u))?;
     let generation = Arc::clone(&search_generation);
     thread::Builder::new()
         .name("lttng-tui-search".into())
@@ -161,6 +235,9 @@ pub fn spawn(
     let workers = Workers {
         pages: pages_tx,
         search: search_tx,
+        export: export_tx,
+        latency: latency_tx,
+        periods: periods_tx,
         search_generation,
     };
     Ok((workers, update_rx))
@@ -242,7 +319,8 @@ fn pages_thread(
 fn generation_of(r: &Request) -> u64 {
     match r {
         Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
-        Request::FindWaker { .. } => 0,
+        Request::Latency { generation, .. } | Request::Periods { generation, .. } => *generation,
+        Request::FindWaker { .. } | Request::Export { .. } => 0,
     }
 }
 

@@ -1,0 +1,74 @@
+//! The Latency tab's histogram against the analyses: on a generated `web` trace, the linear
+//! histogram of one thread's syscall latencies has exactly the buckets `periodfreq` gives for
+//! syscall periods (entry to exit, found from the events rather than the model) at the same
+//! resolution; the log scale keeps every call.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use lttng_tui::analysis::common::{Options, Range};
+use lttng_tui::analysis::latency::{Scale, histogram, syscall_durations};
+use lttng_tui::analysis::period::{self, Report};
+use lttng_tui::analysis::registry::Kind;
+use lttng_tui::analysis::table::Cell;
+use lttng_tui::ctf::message::Message;
+use lttng_tui::ctf::session::Session;
+use lttng_tui::model::{Builder, Model};
+
+fn build(path: &Path) -> Model {
+    let session = Session::open(path).unwrap();
+    let mut b = Builder::new();
+    let mut it = session.messages();
+    while let Some(msg) = it.next_message() {
+        match msg {
+            Message::Event(e) => b.event(&e),
+            Message::Lost(l) => b.lost(&l),
+        }
+    }
+    b.finish()
+}
+
+#[test]
+fn linear_histogram_equals_periodfreq() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Web, dir.path());
+    cfg.seed = 4;
+    cfg.duration_ns = Some(1_000_000_000);
+    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
+    let path = dir.path().join("kernel");
+    let m = build(&path);
+    let mut o = Options::new(Range::of(&m, None, None));
+    o.limit = None;
+    o.filter.tids = vec![2003];
+    for resolution in [7, 20] {
+        o.freq_resolution = resolution;
+        let defs = period::definitions(
+            &[r#"sys : $evt.$name =* "syscall_entry_*" && $evt.tid == 2003
+                     : $evt.$name =* "syscall_exit_*" && $evt.tid == $begin.$evt.tid"#
+                .to_owned()],
+            &[],
+        )
+        .unwrap();
+        let p = period::find(&path, &m, &o, defs).unwrap();
+        let tables = period::tables(Kind::Periodfreq, &p, &o, &Report::default());
+        let t = tables
+            .iter()
+            .find(|t| t.class.name == "freq_duration")
+            .unwrap();
+        let want: Vec<(u64, u64, u64)> = t
+            .rows
+            .iter()
+            .map(|r| match (&r[0], &r[1], &r[2]) {
+                (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
+                _ => panic!("{r:?}"),
+            })
+            .collect();
+        let durations = syscall_durations(&m, &o);
+        let got = histogram(durations.clone(), Scale::Linear, resolution);
+        assert_eq!(got.buckets, want, "resolution {resolution}");
+        let log = histogram(durations, Scale::Log, resolution);
+        let n: u64 = log.buckets.iter().map(|b| b.2).sum();
+        assert_eq!(Some(n), log.summary.map(|s| s.count));
+        assert_eq!(log.buckets.len(), resolution);
+    }
+}
