@@ -1,4 +1,5 @@
-//! The Top tab's tables (CPU per thread and per process, syscalls, IRQs) for a time range,
+//! The Top tab's tables (CPU per thread and per process, syscalls, IRQs, I/O per process and
+//! per file) for a time range,
 //! computed from the model's interval queries when the model or the selection changes, never
 //! while drawing. The Overview's top lists are the first rows of the same tables.
 
@@ -277,15 +278,93 @@ fn irq_table(m: &Model, a: u64, b: u64) -> Table {
     agg_table("Interrupts", "Interrupt", named)
 }
 
-/// The four Top tables for `[a, b]` (the whole trace when `range` is `None`).
+/// I/O per process and per file from the iousagetop analysis (syscall bytes by fd kind,
+/// block bytes), for `[a, b]`.
+fn io_tables(m: &Model, a: u64, b: u64) -> [Table; 2] {
+    use crate::analysis::common::{Options, Range};
+    let usage = crate::analysis::io::compute(m, &Options::new(Range::of(m, Some(a), Some(b))));
+    let mut procs = Table::new(
+        "I/O per process",
+        &[
+            "PID",
+            "Name",
+            "Read",
+            "Written",
+            "Disk read",
+            "Disk written",
+        ],
+        2,
+    );
+    for p in usage.procs.values() {
+        let (r, w) = (p.read.iter().sum::<u64>(), p.write.iter().sum::<u64>());
+        if r + w + p.block[0] + p.block[1] == 0 {
+            continue;
+        }
+        let thread = m.threads.iter().position(|t| t.tid == p.pid);
+        procs.rows.push(row(
+            vec![
+                p.pid.to_string(),
+                p.name.clone(),
+                bytes(r),
+                bytes(w),
+                bytes(p.block[0]),
+                bytes(p.block[1]),
+            ],
+            vec![
+                SortKey::Num(u64::from(p.pid)),
+                SortKey::Text(p.name.clone()),
+                SortKey::Num(r),
+                SortKey::Num(w),
+                SortKey::Num(p.block[0]),
+                SortKey::Num(p.block[1]),
+            ],
+            thread.and_then(|i| u32::try_from(i).ok()),
+        ));
+    }
+    procs.sort();
+    let mut files = Table::new("I/O per file", &["File", "Read", "Written"], 1);
+    for (name, (r, w, _)) in &usage.files {
+        files.rows.push(row(
+            vec![name.clone(), bytes(*r), bytes(*w)],
+            vec![
+                SortKey::Text(name.clone()),
+                SortKey::Num(*r),
+                SortKey::Num(*w),
+            ],
+            None,
+        ));
+    }
+    files.sort();
+    [procs, files]
+}
+
+fn bytes(n: u64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut v = n as f64;
+    let mut u = 0;
+    while v >= 1024.0 && u + 1 < UNITS.len() {
+        v /= 1024.0;
+        u += 1;
+    }
+    if u == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[u])
+    }
+}
+
+/// The Top tables for `[a, b]` (the whole trace when `range` is `None`).
 pub fn compute(m: &Model, range: Option<(u64, u64)>) -> Vec<Table> {
     let (a, b) = range.unwrap_or((m.begin, m.end));
     let cpu = cpu_per_thread(m, a, b);
     let span = b.saturating_sub(a);
+    let [io_procs, io_files] = io_tables(m, a, b);
     vec![
         thread_table(m, &cpu, span),
         process_table(m, &cpu, span),
         syscall_table(m, a, b),
         irq_table(m, a, b),
+        io_procs,
+        io_files,
     ]
 }

@@ -1,11 +1,13 @@
-//! The Top tab: four sortable tables for the time selection (the whole trace by default),
-//! two by two. One table component serves all four.
+//! The Top tab: six sortable tables for the time selection (the whole trace by default),
+//! two per row. One table component serves all of them.
 //!
 //! ```text
 //! ┌ CPU per thread ──────────┬ CPU per process ─────────┐
 //! │ TID  PID  Name  CPU ↓  % │ PID  Name  Threads  CPU  │
 //! ├ Syscalls ────────────────┼ Interrupts ──────────────┤
 //! │ Syscall Count Total ...  │ Interrupt Count ...      │
+//! ├ I/O per process ─────────┼ I/O per file ────────────┤
+//! │ PID Name Read Written .. │ File Read Written        │
 //! └──────────────────────────┴──────────────────────────┘
 //! ```
 
@@ -25,10 +27,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(Paragraph::new(text).style(app.styles.get("ui.dim")), area);
         return;
     }
-    let [top, bottom] = Layout::vertical([Constraint::Fill(1), Constraint::Fill(1)]).areas(area);
-    let [a, b] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(top);
-    let [c, d] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(bottom);
-    for (i, r) in [a, b, c, d].into_iter().enumerate() {
+    let rows: [Rect; 3] = Layout::vertical([Constraint::Fill(1); 3]).areas(area);
+    let cells = rows.into_iter().flat_map(|r| {
+        let [left, right] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(r);
+        [left, right]
+    });
+    for (i, r) in cells.enumerate() {
         if let Some(t) = app.top.tables.get(i) {
             render_table(app, i, t, frame, r);
         }
