@@ -15,7 +15,6 @@ use lttng_tui::analysis::period::{self, Report};
 use lttng_tui::analysis::registry::Kind;
 use lttng_tui::analysis::syscalls;
 use lttng_tui::analysis::table::Cell;
-use lttng_tui::ctf::message::Message;
 use lttng_tui::ctf::session::Session;
 use lttng_tui::model::{Builder, Model};
 
@@ -108,16 +107,7 @@ fn captures_and_glob() {
 }
 
 fn build(path: &Path) -> Model {
-    let session = Session::open(path).unwrap();
-    let mut b = Builder::new();
-    let mut it = session.messages();
-    while let Some(msg) = it.next_message() {
-        match msg {
-            Message::Event(e) => b.event(&e),
-            Message::Lost(l) => b.lost(&l),
-        }
-    }
-    b.finish()
+    Builder::build_session(&Session::open(path).unwrap())
 }
 
 #[test]

@@ -28,21 +28,11 @@ use std::path::Path;
 
 use lttng_tui::analysis::common::{Options, Range};
 use lttng_tui::analysis::{cpu, io, iolat, irq, sched, syscalls};
-use lttng_tui::ctf::message::Message;
 use lttng_tui::ctf::session::Session;
 use lttng_tui::model::{Builder, IrqKind, Model};
 
 fn build(path: &Path) -> Model {
-    let session = Session::open(path).unwrap();
-    let mut b = Builder::new();
-    let mut it = session.messages();
-    while let Some(msg) = it.next_message() {
-        match msg {
-            Message::Event(e) => b.event(&e),
-            Message::Lost(l) => b.lost(&l),
-        }
-    }
-    b.finish()
+    Builder::build_session(&Session::open(path).unwrap())
 }
 
 fn whole(m: &Model) -> Options {

@@ -6,7 +6,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use lttng_tui::ctf::message::Message;
 use lttng_tui::ctf::session::Session;
 use lttng_tui::r#gen::truth::GroundTruth;
 use lttng_tui::r#gen::{GenConfig, ScenarioKind, generate};
@@ -14,16 +13,7 @@ use lttng_tui::model::stats::Durs;
 use lttng_tui::model::{Builder, IrqKind, Model};
 
 fn build(path: &Path) -> Model {
-    let session = Session::open(path).expect("open");
-    let mut b = Builder::new();
-    let mut it = session.messages();
-    while let Some(msg) = it.next_message() {
-        match msg {
-            Message::Event(e) => b.event(&e),
-            Message::Lost(l) => b.lost(&l),
-        }
-    }
-    b.finish()
+    Builder::build_session(&Session::open(path).expect("open"))
 }
 
 fn gen_trace(

@@ -8,21 +8,11 @@ use lttng_tui::analysis::common::{Options, Range};
 use lttng_tui::analysis::period;
 use lttng_tui::config::Source;
 use lttng_tui::config::view;
-use lttng_tui::ctf::message::Message;
 use lttng_tui::ctf::session::Session;
 use lttng_tui::model::{Builder, Model};
 
 fn build(path: &Path) -> Model {
-    let session = Session::open(path).unwrap();
-    let mut b = Builder::new();
-    let mut it = session.messages();
-    while let Some(msg) = it.next_message() {
-        match msg {
-            Message::Event(e) => b.event(&e),
-            Message::Lost(l) => b.lost(&l),
-        }
-    }
-    b.finish()
+    Builder::build_session(&Session::open(path).unwrap())
 }
 
 #[test]

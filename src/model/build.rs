@@ -481,6 +481,20 @@ impl Builder {
         m
     }
 
+    /// Builds the whole model of a session on the calling thread, without the indexer's
+    /// threads, progress or cache: for tests and small one-shot tools.
+    pub fn build_session(session: &crate::ctf::session::Session) -> Model {
+        let mut b = Builder::new();
+        let mut messages = session.messages();
+        while let Some(msg) = messages.next_message() {
+            match msg {
+                crate::ctf::message::Message::Event(e) => b.event(&e),
+                crate::ctf::message::Message::Lost(l) => b.lost(&l),
+            }
+        }
+        b.finish()
+    }
+
     /// The finished model.
     pub fn finish(mut self) -> Model {
         let mut m = std::mem::take(&mut self.m);
