@@ -104,6 +104,36 @@ pub fn text<'a>(f: Option<&FieldsRef<'a>>, slot: Slot) -> Option<&'a [u8]> {
     sub(f?, slot)?.text_bytes()
 }
 
+/// The one fd set in an `fd_set` bitmap member (`select`'s `readfds`: one byte per eight
+/// fds, lowest fd in the lowest bit), or `None` when the set is empty, holds several fds, or
+/// is not a byte sequence. A call waiting on several fds has no single fd to resolve, and
+/// guessing one would point the user at the wrong socket.
+pub fn only_fd_in_set(f: Option<&FieldsRef<'_>>, slot: Slot) -> Option<i64> {
+    let s = sub(f?, slot)?;
+    let Value::Array { len } = s.head()? else {
+        return None;
+    };
+    // FD_SETSIZE is 1024 bits; a longer set is damage, not a bigger machine.
+    if len > 128 {
+        return None;
+    }
+    let mut found = None;
+    for i in 0..len as usize {
+        let byte = match s.values.get(1 + i)? {
+            Value::UInt(u) => *u,
+            _ => return None,
+        };
+        if byte == 0 {
+            continue;
+        }
+        if found.is_some() || byte.count_ones() != 1 {
+            return None;
+        }
+        found = Some(i as i64 * 8 + i64::from(byte.trailing_zeros()));
+    }
+    found
+}
+
 /// The first `N` integer elements of an array member (`fildes[2]`, `v4addr[4]`).
 pub fn int_array<const N: usize>(f: Option<&FieldsRef<'_>>, slot: Slot) -> Option<[i64; N]> {
     let s = sub(f?, slot)?;
@@ -122,4 +152,40 @@ pub fn int_array<const N: usize>(f: Option<&FieldsRef<'_>>, slot: Slot) -> Optio
         };
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ctf::ir::Encoding;
+
+    fn set(bytes: &[u64]) -> Option<i64> {
+        let ty = FieldType::String(Encoding::None);
+        let mut values = vec![Value::Array {
+            len: bytes.len() as u64,
+        }];
+        values.extend(bytes.iter().map(|&b| Value::UInt(b)));
+        let f = FieldsRef {
+            ty: &ty,
+            values: &values,
+            data: &[],
+        };
+        only_fd_in_set(Some(&f), Slot::At(0))
+    }
+
+    #[test]
+    fn a_set_with_one_fd_resolves_to_it() {
+        assert_eq!(set(&[0x00, 0x20]), Some(13));
+        assert_eq!(set(&[0x01]), Some(0));
+        assert_eq!(set(&[0, 0, 0, 0x80]), Some(31));
+    }
+
+    #[test]
+    fn empty_or_several_fds_resolve_to_none() {
+        assert_eq!(set(&[]), None);
+        assert_eq!(set(&[0, 0]), None);
+        assert_eq!(set(&[0x03]), None);
+        assert_eq!(set(&[0x01, 0x01]), None);
+        assert_eq!(set(&[0; 129]), None);
+    }
 }

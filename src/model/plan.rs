@@ -66,7 +66,8 @@ fn wanted(kind: Kind) -> &'static [&'static [&'static str]] {
         Kind::Exec => &[&["filename"], &["tid", "pid"]],
         Kind::ProcessExit | Kind::ProcessFree => &[&["comm"], &["tid"]],
         Kind::SysEntry(_) => &[
-            &["fd", "fd_in", "in_fd", "oldfd", "fildes"],
+            // `readfds` last: `select` has no `fd`, and its set resolves when it holds one fd.
+            &["fd", "fd_in", "in_fd", "oldfd", "fildes", "readfds"],
             &["fd_out", "out_fd", "newfd"],
             &["filename", "pathname"],
             &["cmd"],

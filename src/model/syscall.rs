@@ -3,7 +3,7 @@
 use super::NO_THREAD;
 use super::build::{Builder, Pending};
 use super::fd::{FdEntry, FdKind, O_CLOEXEC};
-use super::fields::{int, int_array, text};
+use super::fields::{int, int_array, only_fd_in_set, text};
 use super::intern::StrId;
 use super::plan::Plan;
 use super::store::sysflag;
@@ -78,7 +78,9 @@ impl Builder {
             name,
             effect: plan.effect,
             begin: t,
-            fd: int(p, s[0]).unwrap_or(-1),
+            fd: int(p, s[0])
+                .or_else(|| only_fd_in_set(p, s[0]))
+                .unwrap_or(-1),
             fd_out: int(p, s[1]).unwrap_or(-1),
             path,
             cmd: int(p, s[3]).unwrap_or(-1),
