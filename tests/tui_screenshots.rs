@@ -77,3 +77,36 @@ fn screenshots() {
     h.press("enter");
     check(&mut h, "periods-drill-down");
 }
+
+/// The final screen of each README walkthrough, as the README shows it: the same command
+/// line options and keys, pressed one at a time once the background work has settled.
+#[test]
+fn walkthrough_screenshots() {
+    for w in tui_support::readme::readme_walkthroughs() {
+        let mut a = tui_support::args();
+        let mut rest = w.args.iter().skip(1);
+        while let Some(arg) = rest.next() {
+            match arg.as_str() {
+                "--view" => a.view = rest.next().cloned(),
+                other => panic!("the screenshot test does not know the option `{other}`"),
+            }
+        }
+        let mut h = Harness::open(tui_support::demo_trace(), &a, 120, 40).unwrap();
+        settle(&mut h);
+        for key in &w.keys {
+            h.press(key);
+            settle(&mut h);
+        }
+        check(&mut h, &format!("walkthrough-{}", slug(&w.heading)));
+    }
+}
+
+/// `a dead DNS server` → `a-dead-dns-server`.
+fn slug(heading: &str) -> String {
+    let words: Vec<String> = heading
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.join("-")
+}

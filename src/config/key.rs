@@ -71,12 +71,19 @@ const NAMED: &[(&str, KeyCode)] = &[
 ];
 
 /// Other spellings accepted on input; [`Key`]'s `Display` always writes the first name.
+/// tmux's key names (`BSpace`, `PPage`, `NPage`, `BTab`, `DC`) are among them, so a key
+/// sequence written for `tmux send-keys` (the README's walkthroughs) also drives the app.
 const ALIASES: &[(&str, &str)] = &[
     ("return", "enter"),
     ("escape", "esc"),
     ("pageup", "pgup"),
     ("pagedown", "pgdn"),
     ("del", "delete"),
+    ("bspace", "backspace"),
+    ("ppage", "pgup"),
+    ("npage", "pgdn"),
+    ("btab", "backtab"),
+    ("dc", "delete"),
 ];
 
 impl Key {
@@ -188,6 +195,11 @@ mod tests {
         assert_eq!(Key::parse("PageDown"), Key::parse("pgdn"));
         assert_eq!(Key::parse("C-d"), Key::parse("ctrl-d"));
         assert_eq!(Key::parse("shift-g"), Key::parse("G"));
+        // tmux send-keys spellings.
+        assert_eq!(Key::parse("Enter"), Key::parse("enter"));
+        assert_eq!(Key::parse("BSpace"), Key::parse("backspace"));
+        assert_eq!(Key::parse("NPage"), Key::parse("pgdn"));
+        assert_eq!(Key::parse("BTab"), Key::parse("backtab"));
         assert!(Key::parse("hyper-x").is_none());
         assert!(Key::parse("f13").is_none());
         assert_eq!(Key::parse_seq("g g").unwrap().len(), 2);

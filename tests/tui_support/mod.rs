@@ -2,6 +2,8 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 #![allow(dead_code)]
 
+pub mod readme;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
