@@ -9,13 +9,12 @@
 //! checksum (u64 LE), payload (bincode of [`Model`], columns as byte strings, see
 //! [`crate::model::columns`]).
 //!
-//! Loading streams the payload through the checksum into the deserialiser: one pass over
-//! the file, no copy of the whole payload in memory (reopening must cost a small fraction
-//! of building). Lengths are bounded by the payload size, so a corrupt file fails cleanly
-//! before the checksum is even compared.
+//! Loading maps the file, checks the payload's checksum, then deserialises from the
+//! mapping (reopening must cost a small fraction of building). Lengths are bounded by the
+//! payload size, so a corrupt file fails cleanly.
 
 use std::fs::{self, File};
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 
 use bincode::Options;
 use std::path::{Path, PathBuf};
@@ -134,20 +133,6 @@ fn checksum(bytes: &[u8]) -> u64 {
     c.finish()
 }
 
-/// Feeds everything read through a [`Checksum`].
-struct Hashing<R> {
-    inner: R,
-    sum: Checksum,
-}
-
-impl<R: Read> Read for Hashing<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.sum.update(&buf[..n]);
-        Ok(n)
-    }
-}
-
 /// The cache file of the session rooted at `root`.
 pub fn file_for(dir: &Path, root: &Path) -> PathBuf {
     let canon = fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -155,51 +140,49 @@ pub fn file_for(dir: &Path, root: &Path) -> PathBuf {
     dir.join(format!("index-{h:016x}.bin"))
 }
 
-fn read_u64(r: &mut impl Read) -> Option<u64> {
-    let mut b = [0u8; 8];
-    r.read_exact(&mut b).ok()?;
-    Some(u64::from_le_bytes(b))
+/// Splits `n` bytes off the front of `bytes`.
+fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+    let (head, tail) = bytes.split_at_checked(n)?;
+    *bytes = tail;
+    Some(head)
+}
+
+fn take_u64(bytes: &mut &[u8]) -> Option<u64> {
+    Some(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
 }
 
 /// The cached model, when present, matching `key` and intact.
+///
+/// The file is mapped rather than read: the checksum runs over the mapped payload, and the
+/// deserialiser borrows each column's bytes straight from the mapping, so a column costs one
+/// allocation and one copy (streaming through a reader cost a scratch buffer per column on
+/// top, which dominated reopening traces with thousands of threads), and the payload is
+/// never held twice in memory.
 pub fn load(dir: &Path, root: &Path, key: &Key) -> Option<Model> {
-    let mut f = File::open(file_for(dir, root)).ok()?;
-    let mut magic = [0u8; 8];
-    f.read_exact(&mut magic).ok()?;
-    if &magic != MAGIC {
+    let f = File::open(file_for(dir, root)).ok()?;
+    // SAFETY: cache files are only ever written under a temporary name and renamed into
+    // place (see `store`), never modified in place, so the mapped file does not change while
+    // it is mapped; the mapping lives until the end of this function and nothing borrowed
+    // from it outlives it (the model owns its data).
+    let map = unsafe { memmap2::Mmap::map(&f) }.ok()?;
+    let mut bytes: &[u8] = &map;
+    if take(&mut bytes, MAGIC.len())? != MAGIC {
         return None;
     }
-    let klen = usize::try_from(read_u64(&mut f)?).ok()?;
-    if klen != key.0.len() {
+    let klen = usize::try_from(take_u64(&mut bytes)?).ok()?;
+    if take(&mut bytes, klen)? != key.0.as_slice() {
         return None;
     }
-    let mut k = vec![0u8; klen];
-    f.read_exact(&mut k).ok()?;
-    if k != key.0 {
+    let plen = usize::try_from(take_u64(&mut bytes)?).ok()?;
+    let sum = take_u64(&mut bytes)?;
+    // Whatever follows the model must be nothing, and every byte must be checksummed.
+    if bytes.len() != plen || checksum(bytes) != sum {
         return None;
     }
-    let plen = read_u64(&mut f)?;
-    let sum = read_u64(&mut f)?;
-    // The checksum sits under the buffer, so it sees large reads, not bincode's small ones.
-    let mut r = BufReader::with_capacity(
-        1 << 20,
-        Hashing {
-            inner: f,
-            sum: Checksum::new(),
-        },
-    );
     let opts = bincode::DefaultOptions::new()
         .with_fixint_encoding()
-        .with_limit(plen);
-    let m: Option<Model> = opts.deserialize_from(&mut r).ok();
-    // Whatever follows the model must be nothing, and every byte must be checksummed.
-    let mut rest = Vec::new();
-    r.read_to_end(&mut rest).ok()?;
-    let hashed = &r.get_ref().sum;
-    if !rest.is_empty() || hashed.total != plen || hashed.finish() != sum {
-        return None;
-    }
-    let mut m = m?;
+        .with_limit(plen as u64);
+    let mut m: Model = opts.deserialize(bytes).ok()?;
     m.rebuild();
     Some(m)
 }
