@@ -176,7 +176,7 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "drill_down",
         None,
-        "periods: the selected instance's syscalls",
+        "periods: drill into the selected instance",
     ),
     cmd("drill_up", None, "periods: back to the list of instances"),
     cmd(
