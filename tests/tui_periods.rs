@@ -58,6 +58,11 @@ fn xz_walkthrough_reaches_a_request_that_waited_while_xz_held_cpu_1() {
     assert_eq!(row.wait_cpu_ns, most);
     let states = instance::states(&m, tid, row.span());
     assert_eq!(states.wait_cpu_ns, row.wait_cpu_ns);
+    // Every nanosecond of the request is in exactly one state.
+    assert_eq!(
+        states.cpu_ns + states.wait_cpu_ns + states.blocked_ns + states.unknown_ns,
+        row.dur()
+    );
     // The generator's own account of that request agrees, and names CPU contention.
     let t = truth();
     let req = t
@@ -85,6 +90,18 @@ fn xz_walkthrough_reaches_a_request_that_waited_while_xz_held_cpu_1() {
     assert!(xz.ns * 10 >= row.dur() * 9, "{xz:?} {row:?}");
     let xz_tid = t.threads.iter().find(|x| x.comm == "xz").unwrap().tid;
     assert_eq!(xz.tid, xz_tid);
+    // The same CPU time cputop reports for xz over the request's range.
+    let o = lttng_tui::analysis::common::Options::new(lttng_tui::analysis::common::Range {
+        begin: row.begin,
+        end: row.end,
+    });
+    let top = lttng_tui::analysis::cpu::compute(&m, &o);
+    let xz_top = top.tids.iter().find(|u| u.tid == xz_tid).unwrap();
+    assert_eq!(xz.ns, xz_top.ns);
+    assert_eq!(
+        top.tids[0].tid, xz_tid,
+        "cputop agrees xz used the most CPU"
+    );
     assert_eq!(calls, inside::syscalls(&m, tid, row.begin, row.end));
     // What the screen says.
     assert!(

@@ -151,3 +151,78 @@ pub fn median_index(durations: &[u64]) -> Option<usize> {
     let rank = (n * 50).div_ceil(100).max(1);
     order.get(rank.checked_sub(1)?).copied()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call(name: &str, dur: u64) -> Call {
+        Call {
+            name: name.into(),
+            begin: 0,
+            dur,
+            ret: 0,
+            fd: -1,
+            target: None,
+        }
+    }
+
+    #[test]
+    fn median_is_the_nearest_rank_p50() {
+        assert_eq!(median_index(&[]), None);
+        assert_eq!(median_index(&[7]), Some(0));
+        // Sorted: 1 (idx 2), 3 (idx 0), 5 (idx 3), 9 (idx 1): rank 2 is 3.
+        assert_eq!(median_index(&[3, 9, 1, 5]), Some(0));
+        let mut v = vec![3, 9, 1, 5, 4];
+        let i = median_index(&v).unwrap_or(usize::MAX);
+        let p50 = super::super::latency::summary(&mut v).map(|s| s.p50);
+        assert_eq!(Some([3, 9, 1, 5, 4][i]), p50);
+    }
+
+    #[test]
+    fn phases_states_and_new_syscalls() {
+        let sel = Side {
+            total: 100,
+            children: vec![("a".into(), 10), ("b".into(), 60), ("a".into(), 5)],
+            states: States {
+                cpu_ns: 20,
+                wait_cpu_ns: 70,
+                blocked_ns: 10,
+                ..States::default()
+            },
+            syscalls: vec![call("select", 50), call("read", 3), call("select", 1)],
+        };
+        let med = Side {
+            total: 30,
+            children: vec![("a".into(), 10), ("c".into(), 5)],
+            states: States {
+                cpu_ns: 20,
+                wait_cpu_ns: 2,
+                blocked_ns: 8,
+                ..States::default()
+            },
+            syscalls: vec![call("read", 2)],
+        };
+        let c = compare(&sel, &med);
+        let row = |l: &str| {
+            c.rows
+                .iter()
+                .find(|r| r.label == l)
+                .map(|r| (r.selected, r.median))
+        };
+        assert_eq!(row("total"), Some((100, 30)));
+        assert_eq!(row("a"), Some((15, 10)));
+        assert_eq!(row("b"), Some((60, 0)));
+        assert_eq!(row("c"), Some((0, 5)));
+        assert_eq!(row("outside phases"), Some((25, 15)));
+        assert_eq!(row("wait for CPU"), Some((70, 2)));
+        assert_eq!(
+            c.new_syscalls,
+            vec![NewSyscall {
+                name: "select".into(),
+                count: 2,
+                ns: 51
+            }]
+        );
+    }
+}

@@ -260,7 +260,9 @@ pub fn irqs(m: &Model, tid: u32, cpus: &[u32], r: Span) -> Vec<IrqHits> {
         };
         for i in m.irqs_overlapping(cpu, r.begin, r.end) {
             let (a, b) = (c.irqs.span.begin(i), c.irqs.span.end(i));
-            let (kind, number) = (c.irqs.kind[i], c.irqs.number[i]);
+            let (Some(&kind), Some(&number)) = (c.irqs.kind.get(i), c.irqs.number.get(i)) else {
+                continue;
+            };
             let e = per.entry((kind, number)).or_insert_with(|| IrqHits {
                 kind,
                 number,
