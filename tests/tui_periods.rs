@@ -177,6 +177,10 @@ fn compare_puts_the_slowest_request_beside_the_median_one() {
         total.contains(&dur(sel.dur())) && total.contains(&dur(p50)),
         "{total}"
     );
+    // j scrolls the comparison, not the list under it.
+    h.press("j");
+    assert_eq!(h.app.periods.compare.as_ref().unwrap().scroll, 1);
+    assert_eq!(h.app.periods.selected, 0);
     h.press("backspace");
     assert!(h.app.periods.compare.is_none() && h.app.periods.open.is_none());
     // From an open instance, Backspace leaves the comparison for the drill-down.

@@ -246,7 +246,7 @@ impl App {
 
     /// Up/down in the list, the focused drill-down section or the comparison.
     pub(crate) fn scroll_periods(&mut self, delta: isize) {
-        if self.periods.open.is_some() {
+        if self.periods.open.is_some() || self.periods.compare.is_some() {
             self.scroll_section(delta);
             return;
         }
