@@ -2,10 +2,13 @@
 //! the command line, the TUI and the LAMI writer.
 
 pub mod common;
+pub mod compare;
 pub mod cpu;
+pub mod cputheft;
 pub mod events;
 pub mod freq;
 pub mod inside;
+pub mod instance;
 pub mod io;
 pub mod iolat;
 pub mod irq;

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod latency;
 pub mod layers;
 pub mod log;
+pub mod period_drill;
 pub mod periods;
 pub mod render;
 pub mod sample;
@@ -71,6 +72,14 @@ pub struct TuiArgs {
     /// Directory `export_selection` (`e`) writes LAMI files into (default: the current one).
     #[arg(long, value_name = "DIR")]
     pub export_dir: Option<PathBuf>,
+    /// A period definition added to the preset's (`NAME [(PARENT)] : BEGIN [: END]`, the
+    /// analyses' `--period` language); repeatable.
+    #[arg(long = "period", value_name = "DEF")]
+    pub period: Vec<String>,
+    /// Captures of a period (`NAME : [CAPTURES] [: CAPTURES]`), as the analyses take them;
+    /// repeatable.
+    #[arg(long = "period-captures", value_name = "DEF")]
+    pub period_captures: Vec<String>,
 }
 
 /// Builds the app for `path` with its background threads started.
@@ -89,6 +98,7 @@ pub fn start(
         .map(|v| crate::config::view::load(&crate::config::Source::parse(v)))
         .transpose()
         .map_err(|w| anyhow::anyhow!("{w}"))?;
+    let preset = period_drill::with_cli_periods(preset, &args.period, &args.period_captures)?;
     let keymap = settings::load_keymap(args.keymap.as_deref(), user_dir);
     let theme = settings::load_theme(args.theme.as_deref(), depth);
     for w in keymap.warnings.iter().chain(&theme.warnings) {

@@ -2,7 +2,7 @@
 //! first, each fd resolved to what it was at that moment (a file path, or a socket's peer
 //! address once connected), so "5 s in select()" comes with "on 8.8.6.6:53".
 
-use crate::model::Model;
+use crate::model::{FdEntry, Model, Thread};
 
 /// One system call of the thread.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,14 +21,24 @@ pub struct Call {
     pub target: Option<String>,
 }
 
+/// The fd table entry `fd` of thread `t`'s process named when a call entered at `at`: an fd
+/// number is reused after close, so the entry open at that instant, not the latest one.
+pub fn fd_at<'m>(m: &'m Model, t: &Thread, fd: i32, at: u64) -> Option<&'m FdEntry> {
+    if fd < 0 {
+        return None;
+    }
+    let p = m.processes.get(t.process? as usize)?;
+    p.fds
+        .history
+        .iter()
+        .rev()
+        .find(|x| x.fd == fd && x.opened <= at && at < x.closed)
+}
+
 /// The syscalls of thread `tid` overlapping `[begin, end]`, longest first (then by time).
 pub fn syscalls(m: &Model, tid: u32, begin: u64, end: u64) -> Vec<Call> {
     let mut out = Vec::new();
     for t in m.threads.iter().filter(|t| t.tid == tid) {
-        let fds = t
-            .process
-            .and_then(|p| m.processes.get(p as usize))
-            .map(|p| &p.fds);
         let s = &t.syscalls;
         for i in s.span.candidates(begin, end) {
             let (b, e) = (s.span.begin(i), s.span.end(i));
@@ -36,14 +46,7 @@ pub fn syscalls(m: &Model, tid: u32, begin: u64, end: u64) -> Vec<Call> {
                 continue;
             }
             let fd = s.fd(i);
-            // The entry open when the call started: an fd number is reused after close.
-            let target = fds.filter(|_| fd >= 0).and_then(|f| {
-                f.history
-                    .iter()
-                    .rev()
-                    .find(|x| x.fd == fd && x.opened <= b && b < x.closed)
-                    .map(|x| m.strings.get(x.name).to_owned())
-            });
+            let target = fd_at(m, t, fd, b).map(|x| m.strings.get(x.name).to_owned());
             out.push(Call {
                 name: m.strings.get(s.name(i)).to_owned(),
                 begin: b,

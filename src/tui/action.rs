@@ -54,6 +54,10 @@ pub enum Action {
     DrillDown,
     /// Periods: back from an instance to the list.
     DrillUp,
+    /// Periods: the current instance against the median one of its period.
+    ComparePeriod,
+    /// Periods: add a definition, `NAME [(PARENT)] : BEGIN [: END]` (the `--period` language).
+    AddPeriod(String),
     /// Open the `/` search line.
     Search,
     /// Next search match.
@@ -172,9 +176,19 @@ pub const COMMANDS: &[Command] = &[
     cmd(
         "drill_down",
         None,
-        "periods: the selected instance's syscalls",
+        "periods: drill into the selected instance",
     ),
     cmd("drill_up", None, "periods: back to the list of instances"),
+    cmd(
+        "compare_period",
+        None,
+        "periods: the instance against the median one of its period",
+    ),
+    cmd(
+        "period",
+        Some("NAME : BEGIN : END"),
+        "periods: add a definition (the --period language) and match again",
+    ),
     cmd(
         "toggle_latency_scale",
         None,
@@ -318,6 +332,8 @@ impl Action {
             "toggle_latency_scale" => Action::ToggleLatencyScale,
             "drill_down" => Action::DrillDown,
             "drill_up" => Action::DrillUp,
+            "compare_period" => Action::ComparePeriod,
+            "period" => Action::AddPeriod(need(arg)?),
             "search" => Action::Search,
             "search_next" => Action::SearchNext,
             "search_prev" => Action::SearchPrev,

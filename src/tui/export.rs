@@ -11,9 +11,17 @@ use crate::analysis::common::Range;
 use crate::lami::export;
 
 impl App {
-    /// Asks the export thread to write the current selection.
+    /// Asks the export thread to write the current selection (on the Periods tab, the open
+    /// or selected period instance's range).
     pub(crate) fn export_selection(&mut self) {
-        let Some((b, e)) = self.selection.span() else {
+        let instance = self.period_export_range();
+        let Some((b, e)) = self
+            .selection
+            .span()
+            .map(|(b, e)| (u64::try_from(b).unwrap_or(0), u64::try_from(e).unwrap_or(0)))
+            .filter(|_| instance.is_none())
+            .or(instance)
+        else {
             self.error("no time selection: mark its start and end first");
             return;
         };
@@ -23,10 +31,7 @@ impl App {
             return;
         };
         // The selection holds ns since the epoch; traces never precede it.
-        let range = Range {
-            begin: u64::try_from(b).unwrap_or(0),
-            end: u64::try_from(e).unwrap_or(0),
-        };
+        let range = Range { begin: b, end: e };
         let dir = self
             .options
             .export_dir
@@ -39,7 +44,11 @@ impl App {
             dir,
         });
         self.exporting = true;
-        self.info("exporting the selection...");
+        self.info(if instance.is_some() {
+            "exporting the period instance..."
+        } else {
+            "exporting the selection..."
+        });
     }
 
     /// Shows where the export went.

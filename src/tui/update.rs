@@ -58,6 +58,10 @@ impl App {
             Action::ToggleLatencyScale => self.toggle_latency_scale(),
             Action::DrillDown => self.drill_down(),
             Action::DrillUp => self.drill_up(),
+            Action::ComparePeriod => self.compare_period(),
+            Action::AddPeriod(def) => self.add_period(&def),
+            Action::SortNextColumn if self.tab == Tab::Periods => self.sort_periods(),
+            Action::NextTable if self.tab == Tab::Periods => self.focus_period_section(1),
             Action::Search => self.open_prompt(PromptKind::Search, ""),
             Action::SearchNext => self.start_search(false),
             Action::SearchPrev => self.start_search(true),
@@ -138,7 +142,8 @@ impl App {
         match self.tab {
             Tab::ControlFlow | Tab::Resources => return self.step_cursor(columns),
             Tab::Top => return self.focus_table(columns),
-            Tab::Overview | Tab::Events | Tab::Latency | Tab::Periods => {}
+            Tab::Periods => return self.focus_period_section(columns),
+            Tab::Overview | Tab::Events | Tab::Latency => {}
         }
         let Some((lo, hi)) = self.facts.as_ref().and_then(|f| f.range_ns) else {
             return;

@@ -5,6 +5,7 @@ pub mod events;
 pub mod latency;
 pub mod overview;
 pub mod overview_top;
+pub mod period_detail;
 pub mod periods;
 pub mod resources;
 pub mod timeline;
