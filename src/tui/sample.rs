@@ -7,10 +7,15 @@
 //! the refined state (syscall, interrupt) in the middle of that step. The cost of a row is
 //! therefore O(slots × (log n + PROBES)) whatever the zoom, and nothing outside the visible
 //! window is read.
+//!
+//! Those searches land far apart in memory when the window is wide, so zoomed out a slot
+//! reads the row's [`Summary`] instead (a constant number of sums per slot; the rule for
+//! what such a cell shows is in [`super::summary`]).
 
 use crate::model::query::{CpuState, ThreadState};
 use crate::model::{IrqKind, Model, NO_THREAD};
 
+use super::summary::Summary;
 use super::timefmt;
 
 /// Steps examined per slot.
@@ -87,18 +92,32 @@ fn dominant(steps: impl Iterator<Item = (u64, u64, u32)>, a: u64, b: u64) -> Opt
     best.map(|(_, mid)| mid)
 }
 
-/// `slots` equal slots over `[start, end)`.
-fn slot_bounds(start: u64, end: u64, slots: usize) -> impl Iterator<Item = (u64, u64)> {
+/// `slots` equal slots over `[start, end)`, as `(begin, end)`.
+pub fn slot_bounds(start: u64, end: u64, slots: usize) -> impl Iterator<Item = (u64, u64)> {
     let span = u128::from(end.saturating_sub(start).max(1));
     let at = move |i: usize| start + (span * i as u128 / slots.max(1) as u128) as u64;
     (0..slots).map(move |i| (at(i), at(i + 1).max(at(i) + 1)))
 }
 
-/// The states of thread `th` in `slots` slots over `[start, end)`.
-pub fn thread_slots(m: &Model, th: u32, start: u64, end: u64, slots: usize) -> Vec<Option<Shade>> {
+/// The states of thread `th` in `slots` slots over `[start, end)`, from `summary` when it
+/// is of this model and the slots are wide enough.
+pub fn thread_slots(
+    m: &Model,
+    summary: Option<&Summary>,
+    th: u32,
+    start: u64,
+    end: u64,
+    slots: usize,
+) -> Vec<Option<Shade>> {
     let Some(t) = m.threads.get(th as usize) else {
         return vec![None; slots];
     };
+    if let Some(cells) = summary
+        .filter(|s| s.serves(start, end, slots))
+        .and_then(|s| s.thread_cells(th, slot_bounds(start, end, slots)))
+    {
+        return cells;
+    }
     slot_bounds(start, end, slots)
         .map(|(a, b)| {
             let mid = dominant(t.states.steps(a, b, m.end), a, b)?;
@@ -108,9 +127,11 @@ pub fn thread_slots(m: &Model, th: u32, start: u64, end: u64, slots: usize) -> V
 }
 
 /// The states of `cpu` in `slots` slots over `[start, end)`; with `follow`, whether the
-/// followed thread is the one current in each slot.
+/// followed thread is the one current in each slot (in the middle of the slot when the
+/// state comes from `summary`).
 pub fn cpu_slots(
     m: &Model,
+    summary: Option<&Summary>,
     cpu: u32,
     start: u64,
     end: u64,
@@ -120,6 +141,20 @@ pub fn cpu_slots(
     let Some(c) = m.cpus.get(cpu as usize) else {
         return vec![(None, false); slots];
     };
+    if let Some(cells) = summary
+        .filter(|s| s.serves(start, end, slots))
+        .and_then(|s| s.cpu_cells(cpu, slot_bounds(start, end, slots)))
+    {
+        return cells
+            .into_iter()
+            .zip(slot_bounds(start, end, slots))
+            .map(|(shade, (a, b))| {
+                let mid = a + (b - a) / 2;
+                let followed = follow.is_some_and(|th| c.current.at(mid) == Some(th));
+                (shade, followed && shade.is_some())
+            })
+            .collect();
+    }
     slot_bounds(start, end, slots)
         .map(|(a, b)| {
             let Some(mid) = dominant(c.current.steps(a, b, m.end), a, b) else {
