@@ -51,6 +51,16 @@ fn main() {
     let mut h = Harness::open(&dir.join("kernel"), &args, 200, 60).expect("open");
     h.settle(Duration::from_secs(600)).expect("index");
     println!("indexed in {:.1} s", started.elapsed().as_secs_f64());
+    if let Some(m) = h.app.index.model.clone() {
+        let t = Instant::now();
+        let s = lttng_tui::tui::summary::build(&m, 0);
+        println!(
+            "timeline summary (built in the background): {:.2} s, {:.1} MiB, buckets of {} µs",
+            t.elapsed().as_secs_f64(),
+            s.as_ref().map_or(0, |s| s.bytes()) as f64 / (1 << 20) as f64,
+            s.as_ref().map_or(0, |s| s.bucket_width() / 1000)
+        );
+    }
     // More frames (`LTTNG_TUI_RENDER_FRAMES`) make the drawing dominate a profile.
     let frames = std::env::var("LTTNG_TUI_RENDER_FRAMES")
         .ok()

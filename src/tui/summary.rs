@@ -94,6 +94,15 @@ pub struct Summary {
 }
 
 impl Summary {
+    /// Heap bytes.
+    pub fn bytes(&self) -> usize {
+        self.threads
+            .iter()
+            .chain(&self.cpus)
+            .map(|r| r.sums.capacity() * std::mem::size_of::<[u32; SHADES]>())
+            .sum()
+    }
+
     /// Bucket width in ns.
     pub fn bucket_width(&self) -> u64 {
         self.width
