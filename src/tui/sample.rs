@@ -13,7 +13,7 @@
 //! what such a cell shows is in [`super::summary`]).
 
 use crate::model::query::{CpuState, ThreadState};
-use crate::model::{IrqKind, Model, NO_THREAD};
+use crate::model::{IrqKind, Model, NO_THREAD, Timeline};
 
 use super::summary::Summary;
 use super::timefmt;
@@ -92,6 +92,38 @@ fn dominant(steps: impl Iterator<Item = (u64, u64, u32)>, a: u64, b: u64) -> Opt
     best.map(|(_, mid)| mid)
 }
 
+/// The steps of a row inside the visible window, read once when they are few (zoomed in),
+/// so consecutive slots walk them instead of searching the whole timeline again.
+struct Window {
+    /// The window's steps, when at most [`PROBES`] per slot.
+    steps: Option<Vec<(u64, u64, u32)>>,
+    /// The first step that may overlap the next slot.
+    next: usize,
+}
+
+impl Window {
+    fn new(line: &Timeline, start: u64, end: u64, until: u64, slots: usize) -> Window {
+        let most = slots.saturating_mul(PROBES);
+        let steps: Vec<_> = line.steps(start, end, until).take(most + 1).collect();
+        Window {
+            steps: (steps.len() <= most).then_some(steps),
+            next: 0,
+        }
+    }
+
+    /// [`dominant`] for slot `[a, b)`; slots must come in time order.
+    fn dominant(&mut self, line: &Timeline, a: u64, b: u64, until: u64) -> Option<u64> {
+        let Some(steps) = &self.steps else {
+            return dominant(line.steps(a, b, until), a, b);
+        };
+        while self.next + 1 < steps.len() && steps[self.next + 1].0 <= a {
+            self.next += 1;
+        }
+        let here = steps.get(self.next..).unwrap_or_default();
+        dominant(here.iter().copied().take_while(|s| s.0 <= b), a, b)
+    }
+}
+
 /// `slots` equal slots over `[start, end)`, as `(begin, end)`.
 pub fn slot_bounds(start: u64, end: u64, slots: usize) -> impl Iterator<Item = (u64, u64)> {
     let span = u128::from(end.saturating_sub(start).max(1));
@@ -118,9 +150,10 @@ pub fn thread_slots(
     {
         return cells;
     }
+    let mut window = Window::new(&t.states, start, end, m.end, slots);
     slot_bounds(start, end, slots)
         .map(|(a, b)| {
-            let mid = dominant(t.states.steps(a, b, m.end), a, b)?;
+            let mid = window.dominant(&t.states, a, b, m.end)?;
             Shade::of_thread(m.state_at(th, mid))
         })
         .collect()
@@ -155,9 +188,10 @@ pub fn cpu_slots(
             })
             .collect();
     }
+    let mut window = Window::new(&c.current, start, end, m.end, slots);
     slot_bounds(start, end, slots)
         .map(|(a, b)| {
-            let Some(mid) = dominant(c.current.steps(a, b, m.end), a, b) else {
+            let Some(mid) = window.dominant(&c.current, a, b, m.end) else {
                 return (None, false);
             };
             let followed = follow.is_some_and(|th| c.current.at(mid) == Some(th));
