@@ -14,7 +14,7 @@
 //! unknown, blank. Closer in, [`super::sample`] asks the model directly.
 //!
 //! The summary is built on the `lttng-tui-summary` thread once the model is complete (it
-//! reads every interval once, about a second on a 1 GB trace) and is never stored in the
+//! reads every interval once: 1.5–2 s on a 1 GB trace) and is never stored in the
 //! index cache; its size is capped by [`BUDGET`].
 
 use std::sync::Arc;
@@ -37,8 +37,9 @@ const FULL: u64 = 65_535;
 /// for any run of buckets, so `u32` wrapping differences are exact.
 const MAX_BUCKETS: u64 = 65_536;
 
-/// Fewest buckets across the trace worth building (at 200 columns a full zoom-out cell
-/// spans about 2.5 of 1 024 buckets, under [`MIN_BUCKETS_PER_SLOT`]; fewer would never serve).
+/// Fewest buckets across the trace worth building: with fewer, a full zoom-out half cell of a
+/// 200-column timeline (1/400 of the trace) spans under [`MIN_BUCKETS_PER_SLOT`] buckets and
+/// the summary would never serve.
 const MIN_BUCKETS: u64 = 4_096;
 
 /// Row-buckets kept at most (24 bytes each: 24 MiB); many long-lived rows get coarser buckets.
@@ -262,7 +263,8 @@ impl Acc {
         sums.push(run);
         for cell in &self.cells {
             for s in 0..SHADES {
-                let q = (cell[s].min(self.width) * FULL + self.width / 2) / self.width;
+                let q =
+                    (cell[s].min(self.width).saturating_mul(FULL) + self.width / 2) / self.width;
                 run[s] = run[s].wrapping_add(q as u32);
             }
             sums.push(run);
