@@ -25,6 +25,7 @@ pub mod settings;
 pub mod source;
 pub mod status;
 pub mod style;
+pub mod summary;
 pub mod svg;
 pub mod terminal;
 pub mod threads;

@@ -44,6 +44,8 @@ fn check(h: &mut Harness, name: &str) {
 fn screenshots() {
     let mut h = open_demo(120, 40);
     h.press("l l l l l l l l l l [ l l l l l l l l l l ]");
+    // The Top tables of the selection come from a background thread.
+    settle(&mut h);
     check(&mut h, "overview");
     h.press("2 :");
     h.type_text("filter_threads apache2");

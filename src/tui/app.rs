@@ -203,6 +203,8 @@ pub struct App {
     pub resources: ResourcesState,
     /// Top tab.
     pub top: TopState,
+    /// The timelines' per-row summary of the complete model.
+    pub summary: super::summary::SummaryState,
     /// The view preset given with `--view`: its periods and first tab.
     pub preset: Option<crate::config::view::View>,
     /// An export is being written.
@@ -256,6 +258,7 @@ impl App {
             flow: FlowState::default(),
             resources: ResourcesState::default(),
             top: TopState::default(),
+            summary: Default::default(),
             preset: None,
             exporting: false,
             latency: Default::default(),
@@ -401,6 +404,11 @@ impl App {
             Update::Exported(result) => self.on_exported(result),
             Update::Latency { generation, hist } => self.on_latency(generation, hist),
             Update::Periods { generation, result } => self.on_periods(generation, result),
+            Update::Top { generation, tables } => self.on_top(generation, tables),
+            Update::Summary {
+                generation,
+                summary,
+            } => self.on_summary(generation, summary),
             Update::SearchDone { generation, hit } => {
                 if generation != self.search.generation {
                     return;
@@ -488,6 +496,8 @@ impl App {
             || self.exporting
             || self.latency.computing
             || self.periods.computing
+            || self.top.computing
+            || self.summary.building
             || self.indexer.is_some() && self.index.running()
     }
 

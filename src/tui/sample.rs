@@ -7,10 +7,15 @@
 //! the refined state (syscall, interrupt) in the middle of that step. The cost of a row is
 //! therefore O(slots × (log n + PROBES)) whatever the zoom, and nothing outside the visible
 //! window is read.
+//!
+//! Those searches land far apart in memory when the window is wide, so zoomed out a slot
+//! reads the row's [`Summary`] instead (a constant number of sums per slot; the rule for
+//! what such a cell shows is in [`super::summary`]).
 
 use crate::model::query::{CpuState, ThreadState};
-use crate::model::{IrqKind, Model, NO_THREAD};
+use crate::model::{IrqKind, Model, NO_THREAD, Timeline};
 
+use super::summary::Summary;
 use super::timefmt;
 
 /// Steps examined per slot.
@@ -87,30 +92,79 @@ fn dominant(steps: impl Iterator<Item = (u64, u64, u32)>, a: u64, b: u64) -> Opt
     best.map(|(_, mid)| mid)
 }
 
-/// `slots` equal slots over `[start, end)`.
-fn slot_bounds(start: u64, end: u64, slots: usize) -> impl Iterator<Item = (u64, u64)> {
+/// The steps of a row inside the visible window, read once when they are few (zoomed in),
+/// so consecutive slots walk them instead of searching the whole timeline again.
+struct Window {
+    /// The window's steps, when at most [`PROBES`] per slot.
+    steps: Option<Vec<(u64, u64, u32)>>,
+    /// The first step that may overlap the next slot.
+    next: usize,
+}
+
+impl Window {
+    fn new(line: &Timeline, start: u64, end: u64, until: u64, slots: usize) -> Window {
+        let most = slots.saturating_mul(PROBES);
+        let steps: Vec<_> = line.steps(start, end, until).take(most + 1).collect();
+        Window {
+            steps: (steps.len() <= most).then_some(steps),
+            next: 0,
+        }
+    }
+
+    /// [`dominant`] for slot `[a, b)`; slots must come in time order.
+    fn dominant(&mut self, line: &Timeline, a: u64, b: u64, until: u64) -> Option<u64> {
+        let Some(steps) = &self.steps else {
+            return dominant(line.steps(a, b, until), a, b);
+        };
+        while self.next + 1 < steps.len() && steps[self.next + 1].0 <= a {
+            self.next += 1;
+        }
+        let here = steps.get(self.next..).unwrap_or_default();
+        dominant(here.iter().copied().take_while(|s| s.0 <= b), a, b)
+    }
+}
+
+/// `slots` equal slots over `[start, end)`, as `(begin, end)`.
+pub fn slot_bounds(start: u64, end: u64, slots: usize) -> impl Iterator<Item = (u64, u64)> {
     let span = u128::from(end.saturating_sub(start).max(1));
     let at = move |i: usize| start + (span * i as u128 / slots.max(1) as u128) as u64;
     (0..slots).map(move |i| (at(i), at(i + 1).max(at(i) + 1)))
 }
 
-/// The states of thread `th` in `slots` slots over `[start, end)`.
-pub fn thread_slots(m: &Model, th: u32, start: u64, end: u64, slots: usize) -> Vec<Option<Shade>> {
+/// The states of thread `th` in `slots` slots over `[start, end)`, from `summary` when it
+/// is of this model and the slots are wide enough.
+pub fn thread_slots(
+    m: &Model,
+    summary: Option<&Summary>,
+    th: u32,
+    start: u64,
+    end: u64,
+    slots: usize,
+) -> Vec<Option<Shade>> {
     let Some(t) = m.threads.get(th as usize) else {
         return vec![None; slots];
     };
+    if let Some(cells) = summary
+        .filter(|s| s.serves(start, end, slots))
+        .and_then(|s| s.thread_cells(th, slot_bounds(start, end, slots)))
+    {
+        return cells;
+    }
+    let mut window = Window::new(&t.states, start, end, m.end, slots);
     slot_bounds(start, end, slots)
         .map(|(a, b)| {
-            let mid = dominant(t.states.steps(a, b, m.end), a, b)?;
+            let mid = window.dominant(&t.states, a, b, m.end)?;
             Shade::of_thread(m.state_at(th, mid))
         })
         .collect()
 }
 
 /// The states of `cpu` in `slots` slots over `[start, end)`; with `follow`, whether the
-/// followed thread is the one current in each slot.
+/// followed thread is the one current in each slot (in the middle of the slot when the
+/// state comes from `summary`).
 pub fn cpu_slots(
     m: &Model,
+    summary: Option<&Summary>,
     cpu: u32,
     start: u64,
     end: u64,
@@ -120,9 +174,24 @@ pub fn cpu_slots(
     let Some(c) = m.cpus.get(cpu as usize) else {
         return vec![(None, false); slots];
     };
+    if let Some(cells) = summary
+        .filter(|s| s.serves(start, end, slots))
+        .and_then(|s| s.cpu_cells(cpu, slot_bounds(start, end, slots)))
+    {
+        return cells
+            .into_iter()
+            .zip(slot_bounds(start, end, slots))
+            .map(|(shade, (a, b))| {
+                let mid = a + (b - a) / 2;
+                let followed = follow.is_some_and(|th| c.current.at(mid) == Some(th));
+                (shade, followed && shade.is_some())
+            })
+            .collect();
+    }
+    let mut window = Window::new(&c.current, start, end, m.end, slots);
     slot_bounds(start, end, slots)
         .map(|(a, b)| {
-            let Some(mid) = dominant(c.current.steps(a, b, m.end), a, b) else {
+            let Some(mid) = window.dominant(&c.current, a, b, m.end) else {
                 return (None, false);
             };
             let followed = follow.is_some_and(|th| c.current.at(mid) == Some(th));

@@ -1,11 +1,14 @@
 //! Commands of the timeline tabs (Control flow, Resources) and what indexer updates change.
 
+use std::sync::Arc;
+
 use crate::model::{Model, SchedState};
 
 use super::action::Action;
 use super::app::{App, Tab};
 use super::layers::PromptKind;
 use super::source::{Position, Row};
+use super::summary::Summary;
 use super::threads::FlowRow;
 use super::timeline_state::{keep_visible, move_selection};
 use super::viewport::Viewport;
@@ -47,9 +50,42 @@ impl App {
         if self.index.done {
             self.info(format!("indexed {} events", m.events));
         }
+        self.refresh_summary();
         self.refresh_top();
         self.refresh_latency();
         self.refresh_periods();
+    }
+
+    /// Asks for the timelines' summary once the model is complete (snapshots come and go
+    /// too fast to be worth one, and the indexer needs the CPU meanwhile).
+    fn refresh_summary(&mut self) {
+        let Some(model) = self.index.model.clone() else {
+            return;
+        };
+        let generation = self.index.generation;
+        if !self.index.done || self.summary.asked == Some(generation) {
+            return;
+        }
+        self.summary.asked = Some(generation);
+        self.summary.building = true;
+        self.send_public(Request::Summary { generation, model });
+    }
+
+    /// Keeps a summary only if it is of the newest model asked for.
+    pub(crate) fn on_summary(&mut self, generation: u64, summary: Option<Arc<Summary>>) {
+        if self.summary.asked != Some(generation) {
+            return;
+        }
+        self.summary.building = false;
+        self.summary.current = summary;
+    }
+
+    /// The summary of the current model, when there is one.
+    pub fn summary(&self) -> Option<&Summary> {
+        self.summary
+            .current
+            .as_deref()
+            .filter(|s| s.generation == self.index.generation)
     }
 
     /// Recomputes the Control flow rows from the tree, filter and collapsed processes.

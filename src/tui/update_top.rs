@@ -1,10 +1,16 @@
 //! The Top tab's state and commands. Its tables are recomputed when the model or the time
-//! selection changes (checked after every command and update), never while drawing.
+//! selection changes (checked after every command and update), on the `lttng-tui-top`
+//! thread: on a large trace they take seconds, and the UI must keep answering. Each request
+//! carries a generation; an answer to an older one (the selection changed meanwhile) is
+//! dropped.
+
+use crossbeam_channel::{Receiver, Sender};
 
 use super::action::Action;
 use super::app::{App, Tab};
 use super::timeline_state::move_selection;
 use super::tops::{self, Table};
+use super::worker::{Request, Update};
 
 /// The Top tab.
 #[derive(Debug, Clone, Default)]
@@ -17,8 +23,12 @@ pub struct TopState {
     pub selected: Vec<usize>,
     /// First row shown per table.
     pub scroll: Vec<usize>,
-    /// What the tables were computed for: model generation and selection.
+    /// What the tables were last asked for: model generation and selection.
     key: Option<(u64, Option<(u64, u64)>)>,
+    /// The newest request's generation.
+    pub generation: u64,
+    /// A request is out: the tables shown are older than the selection.
+    pub computing: bool,
 }
 
 impl App {
@@ -28,16 +38,31 @@ impl App {
         Some((u64::try_from(a).ok()?, u64::try_from(b).ok()?))
     }
 
-    /// Recomputes the Top tables if the model or the selection changed.
+    /// Asks for the Top tables again if the model or the selection changed.
     pub(crate) fn refresh_top(&mut self) {
-        let Some(m) = self.index.model.clone() else {
+        let Some(model) = self.index.model.clone() else {
             return;
         };
         let key = (self.index.generation, self.selection_ns());
         if self.top.key == Some(key) {
             return;
         }
-        let mut tables = tops::compute(&m, key.1);
+        self.top.key = Some(key);
+        self.top.generation += 1;
+        self.top.computing = true;
+        self.send_public(Request::Top {
+            generation: self.top.generation,
+            model,
+            range: key.1,
+        });
+    }
+
+    /// Takes tables that answer the newest request; older answers are dropped.
+    pub(crate) fn on_top(&mut self, generation: u64, mut tables: Vec<Table>) {
+        if generation != self.top.generation {
+            return;
+        }
+        self.top.computing = false;
         // Keep the user's sort order across recomputations.
         for (new, old) in tables.iter_mut().zip(&self.top.tables) {
             new.sort_col = old.sort_col;
@@ -50,7 +75,6 @@ impl App {
             *sel = (*sel).min(t.rows.len().saturating_sub(1));
         }
         self.top.tables = tables;
-        self.top.key = Some(key);
     }
 
     /// Rows of one Top table on screen (two tables per column, header and title each).
@@ -115,6 +139,26 @@ impl App {
                 self.tab = Tab::ControlFlow;
             }
             None => self.info("this row is not about a thread"),
+        }
+    }
+}
+
+/// Serves Top requests, newest first: older queued ones are skipped unanswered (their
+/// generation is stale anyway).
+pub(crate) fn top_thread(rx: &Receiver<Request>, tx: &Sender<Update>) {
+    while let Ok(first) = rx.recv() {
+        let newest = rx.try_iter().last().unwrap_or(first);
+        let Request::Top {
+            generation,
+            model,
+            range,
+        } = newest
+        else {
+            continue;
+        };
+        let tables = tops::compute(&model, range);
+        if tx.send(Update::Top { generation, tables }).is_err() {
+            return;
         }
     }
 }

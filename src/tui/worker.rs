@@ -9,6 +9,9 @@
 //!
 //! - `lttng-tui-latency` computes the Latency tab's histogram; only the newest queued request
 //!   is served, and the UI drops an answer whose generation is not its latest.
+//! - `lttng-tui-top` computes the Top tab's tables for the time selection, and
+//!   `lttng-tui-summary` the timelines' per-row summaries of a complete model, in the same
+//!   way: newest queued request only, stale answers dropped by the UI.
 //! - `lttng-tui-periods` matches the view preset's periods over the whole trace.
 //! - `lttng-tui-export` writes a time range as LAMI JSON (analyses and period matching can
 //!   take seconds on a big trace, and the UI must keep answering meanwhile).
@@ -94,6 +97,22 @@ pub enum Request {
         /// The preset.
         view: Box<crate::config::view::View>,
     },
+    /// The Top tab's tables.
+    Top {
+        /// The tab's generation when asked.
+        generation: u64,
+        /// The model.
+        model: Arc<crate::model::Model>,
+        /// The time selection, or the whole trace.
+        range: Option<(u64, u64)>,
+    },
+    /// The timelines' per-row summary of a model.
+    Summary {
+        /// The model's generation.
+        generation: u64,
+        /// The model.
+        model: Arc<crate::model::Model>,
+    },
     /// Write the LAMI export of a range into a directory.
     Export {
         /// The model the analyses read.
@@ -162,6 +181,20 @@ pub enum Update {
         /// The instances.
         result: Result<Vec<super::periods::PeriodRow>, String>,
     },
+    /// Top tables.
+    Top {
+        /// Generation of the request.
+        generation: u64,
+        /// The tables, in the tab's order.
+        tables: Vec<super::tops::Table>,
+    },
+    /// A timeline summary (`None` when the model has too many rows for one).
+    Summary {
+        /// The model generation it was built from.
+        generation: u64,
+        /// The summary.
+        summary: Option<Arc<super::summary::Summary>>,
+    },
     /// An export finished: the file written, or why not.
     Exported(Result<PathBuf, String>),
 }
@@ -174,6 +207,8 @@ pub struct Workers {
     export: Sender<Request>,
     latency: Sender<Request>,
     periods: Sender<Request>,
+    top: Sender<Request>,
+    summary: Sender<Request>,
     /// The generation of the search the UI wants; a scan with another one stops.
     pub search_generation: Arc<AtomicU64>,
 }
@@ -188,6 +223,8 @@ impl Workers {
             Request::Export { .. } => &self.export,
             Request::Latency { .. } => &self.latency,
             Request::Periods { .. } => &self.periods,
+            Request::Top { .. } => &self.top,
+            Request::Summary { .. } => &self.summary,
         };
         let _ = to.send(request);
     }
@@ -228,6 +265,16 @@ pub fn spawn(
     thread::Builder::new()
         .name("lttng-tui-periods".into())
         .spawn(move || super::periods::periods_thread(&p, &periods_rx, &u))?;
+    let (top_tx, top_rx) = crossbeam_channel::unbounded();
+    let u = update_tx.clone();
+    thread::Builder::new()
+        .name("lttng-tui-top".into())
+        .spawn(move || super::update_top::top_thread(&top_rx, &u))?;
+    let (summary_tx, summary_rx) = crossbeam_channel::unbounded();
+    let u = update_tx.clone();
+    thread::Builder::new()
+        .name("lttng-tui-summary".into())
+        .spawn(move || super::summary::summary_thread(&summary_rx, &u))?;
     let generation = Arc::clone(&search_generation);
     thread::Builder::new()
         .name("lttng-tui-search".into())
@@ -238,6 +285,8 @@ pub fn spawn(
         export: export_tx,
         latency: latency_tx,
         periods: periods_tx,
+        top: top_tx,
+        summary: summary_tx,
         search_generation,
     };
     Ok((workers, update_rx))
@@ -320,6 +369,7 @@ fn generation_of(r: &Request) -> u64 {
     match r {
         Request::Page { generation, .. } | Request::Search { generation, .. } => *generation,
         Request::Latency { generation, .. } | Request::Periods { generation, .. } => *generation,
+        Request::Top { generation, .. } | Request::Summary { generation, .. } => *generation,
         Request::FindWaker { .. } | Request::Export { .. } => 0,
     }
 }

@@ -48,11 +48,12 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     );
     let pal = Palette::new(app);
     let cursor = v.column_of(v.cursor_ns, width);
+    let summary = app.summary();
     let lines: Vec<Line<'static>> = visible(app, usize::from(a.rows.height))
         .iter()
         .map(|&row| {
             let slots = match app.index.tree.thread_of(row) {
-                Some(th) => sample::thread_slots(m, th, v.start_ns, v.end_ns, 2 * width)
+                Some(th) => sample::thread_slots(m, summary, th, v.start_ns, v.end_ns, 2 * width)
                     .into_iter()
                     .map(|s| (s, false))
                     .collect(),

@@ -87,7 +87,15 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
                 .collect::<String>(),
             style,
         ));
-        let slots = sample::cpu_slots(m, c.id, v.start_ns, v.end_ns, 2 * width, follow);
+        let slots = sample::cpu_slots(
+            m,
+            app.summary(),
+            c.id,
+            v.start_ns,
+            v.end_ns,
+            2 * width,
+            follow,
+        );
         rows.push(pal.row(&slots, cursor));
     }
     frame.render_widget(Paragraph::new(labels), a.left);

@@ -23,7 +23,11 @@ use super::super::tops::Table;
 /// Draws the tab.
 pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     if app.top.tables.is_empty() {
-        let text = "Indexing: the tables appear with the first snapshot…";
+        let text = if app.top.computing {
+            "computing…"
+        } else {
+            "Indexing: the tables appear with the first snapshot…"
+        };
         frame.render_widget(Paragraph::new(text).style(app.styles.get("ui.dim")), area);
         return;
     }
@@ -39,7 +43,11 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
     }
 }
 
+/// What the tables cover, or that newer ones are being computed (the old ones stay shown).
 fn scope_text(app: &App) -> String {
+    if app.top.computing {
+        return "computing…".to_string();
+    }
     match app.selection.span() {
         Some((a, b)) => format!("selection, {}", timefmt::duration(b - a)),
         None => "whole trace".to_string(),
