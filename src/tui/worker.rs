@@ -7,8 +7,9 @@
 //!   search never delays scrolling. It checks a shared generation counter while scanning and
 //!   stops as soon as the UI starts another search or cancels this one.
 //!
-//! - `lttng-tui-latency` computes the Latency tab's histogram; only the newest queued request
-//!   is served, and the UI drops an answer whose generation is not its latest.
+//! - `lttng-tui-latency` computes the Latency tab's histogram (syscall, block, scheduling or
+//!   IRQ latencies) and each bucket's slowest instances; only the newest queued request is
+//!   served, and the UI drops an answer whose generation is not its latest.
 //! - `lttng-tui-periods` matches the view preset's periods over the whole trace.
 //! - `lttng-tui-export` writes a time range as LAMI JSON (analyses and period matching can
 //!   take seconds on a big trace, and the UI must keep answering meanwhile).
@@ -82,6 +83,10 @@ pub enum Request {
         model: Arc<crate::model::Model>,
         /// The range.
         range: crate::analysis::common::Range,
+        /// What is measured.
+        kind: crate::analysis::latency_samples::LatencyKind,
+        /// The series (`None`: every sample of the kind).
+        series: Option<String>,
         /// Bucket spacing.
         scale: crate::analysis::latency::Scale,
     },
@@ -148,12 +153,14 @@ pub enum Update {
     },
     /// From the indexer thread.
     Index(crate::index::Update),
-    /// A Latency histogram.
+    /// A Latency histogram and its buckets' slowest instances.
     Latency {
         /// Generation of the request.
         generation: u64,
-        /// The histogram.
-        hist: crate::analysis::latency::Histogram,
+        /// What it measures.
+        kind: crate::analysis::latency_samples::LatencyKind,
+        /// The histogram, series and instances.
+        answer: Box<crate::analysis::latency::Answer>,
     },
     /// Period instances, slowest first, or why matching failed.
     Periods {
