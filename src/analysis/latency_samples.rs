@@ -420,7 +420,7 @@ impl<'m> Describer<'m> {
     }
 
     /// What block request `i` found in flight on its device when issued: how many, and the
-    /// issuer of most of their bytes and how much (`behind 15: 15 MiB kworker/u8:2 120`).
+    /// issuer of most of their bytes and how much (`behind 15: 15×1 MiB kworker/u8:2 120`).
     fn queue(&self, i: usize) -> Option<String> {
         let b = &self.m.block;
         let (t0, dev) = (b.span.begin(i), *b.dev.get(i)?);
@@ -429,7 +429,8 @@ impl<'m> Describer<'m> {
             .by_issue
             .partition_point(|&j| b.span.begin(j as usize) < from);
         let mut n = 0u64;
-        let mut bytes: HashMap<u32, u64> = HashMap::new();
+        // Per issuer: requests, bytes, and the size when they all have the same.
+        let mut per: HashMap<u32, (u64, u64, Option<u64>)> = HashMap::new();
         for &j in &self.by_issue[start..] {
             let j = j as usize;
             if b.span.begin(j) >= t0 {
@@ -440,20 +441,25 @@ impl<'m> Describer<'m> {
             }
             n += 1;
             let th = b.thread.get(j).copied().unwrap_or(NO_THREAD);
-            *bytes.entry(th).or_default() +=
-                u64::from(b.nr_sector.get(j).copied().unwrap_or(0)) * 512;
+            let size = u64::from(b.nr_sector.get(j).copied().unwrap_or(0)) * 512;
+            let e = per.entry(th).or_insert((0, 0, Some(size)));
+            e.0 += 1;
+            e.1 += size;
+            if e.2 != Some(size) {
+                e.2 = None;
+            }
         }
         if n == 0 {
             return Some("queue empty".to_owned());
         }
-        let (&th, &most) = bytes
+        let (&th, &(k, total, same)) = per
             .iter()
-            .max_by_key(|(th, b)| (**b, std::cmp::Reverse(**th)))?;
-        Some(format!(
-            "behind {n}: {} {}",
-            size_text(most),
-            who(self.m, th, t0).1
-        ))
+            .max_by_key(|(th, e)| (e.1, std::cmp::Reverse(**th)))?;
+        let amount = match same {
+            Some(size) => format!("{k}×{}", size_text(size)),
+            None => size_text(total),
+        };
+        Some(format!("behind {n}: {amount} {}", who(self.m, th, t0).1))
     }
 }
 
