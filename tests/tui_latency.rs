@@ -81,8 +81,8 @@ fn core_dump_walkthrough() {
         "Block I/O latency: reads, whole trace (log buckets)",
         "▶",
         "mysqld",
-        "read 16 KiB nvme0n1",
-        "×1 MiB kworker/u8:2 120",
+        "read 16 KiB behind",
+        "×1 MiB kworker/u8:2 120, nvme0n1 @",
         "42.994 ms",
     ];
     for w in want {
@@ -252,5 +252,36 @@ fn histograms_equal_the_freq_analyses() {
             compared += 1;
         }
         assert!(compared >= 5, "{compared} tables compared");
+    }
+}
+
+/// Every kind, with its instance list, draws at any size without panicking; at 80x24 the
+/// walkthrough's facts still show.
+#[test]
+fn every_kind_renders_down_to_tiny_sizes() {
+    let mut h = indexed_demo(80, 24);
+    for kind in ["c", "b", "w", "i", "b n"] {
+        h.press(&format!("6 {kind} m"));
+        settle(&mut h);
+        for (w, hgt) in [(80, 24), (60, 20), (40, 12), (20, 6), (12, 4), (1, 1)] {
+            h.resize(w, hgt);
+            for keys in ["l", "j", "k", "h", "m", "pgdn", "s", "s"] {
+                h.press(keys);
+                h.screen().unwrap();
+            }
+        }
+        h.resize(80, 24);
+        settle(&mut h);
+    }
+    h.press("m");
+    let screen = h.screen().unwrap();
+    for w in [
+        "Block I/O latency: reads",
+        "mysqld",
+        "read 16 KiB behind",
+        "×1 MiB kworker/u8:2",
+        "42.994 ms",
+    ] {
+        assert!(screen.contains(w), "missing {w:?} in\n{screen}");
     }
 }

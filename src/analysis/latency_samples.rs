@@ -411,10 +411,14 @@ impl<'m> Describer<'m> {
     /// `s` in words.
     pub fn describe(&self, s: &Sample) -> Instance {
         let mut x = describe(self.m, self.kind, s);
+        let i = s.index as usize;
         if self.kind == LatencyKind::Block
-            && let Some(q) = self.queue(s.index as usize)
+            && let Some(q) = self.queue(i)
         {
-            x.what = format!("{}, {q}", x.what);
+            // The queue before the device and sector: it is the cause, and it must survive
+            // a narrow terminal cutting the line.
+            let (head, tail) = block_parts(self.m, i);
+            x.what = format!("{head} {q}, {tail}");
         }
         x
     }
@@ -463,6 +467,24 @@ impl<'m> Describer<'m> {
     }
 }
 
+/// Block request `i` as (`read 16 KiB`, `nvme0n1 @2883944`).
+fn block_parts(m: &Model, i: usize) -> (String, String) {
+    let b = &m.block;
+    let dir = if b.write.get(i).copied().unwrap_or(false) {
+        "write"
+    } else {
+        "read"
+    };
+    let bytes = u64::from(b.nr_sector.get(i).copied().unwrap_or(0)) * 512;
+    let head = format!("{dir} {}", size_text(bytes));
+    let tail = format!(
+        "{} @{}",
+        disk_name(m, b.dev.get(i).copied().unwrap_or(0)),
+        b.sector.get(i).copied().unwrap_or(0)
+    );
+    (head, tail)
+}
+
 /// Describes `s`, a sample of `kind` from `m` (block requests without their queue: see
 /// [`Describer`]).
 pub fn describe(m: &Model, kind: LatencyKind, s: &Sample) -> Instance {
@@ -490,19 +512,8 @@ pub fn describe(m: &Model, kind: LatencyKind, s: &Sample) -> Instance {
             let i = s.index as usize;
             let issuer = b.thread.get(i).copied().unwrap_or(NO_THREAD);
             let (thread, who) = who(m, issuer, s.begin);
-            let dir = if b.write.get(i).copied().unwrap_or(false) {
-                "write"
-            } else {
-                "read"
-            };
-            let bytes = u64::from(b.nr_sector.get(i).copied().unwrap_or(0)) * 512;
-            let what = format!(
-                "{dir} {} {} @{}",
-                size_text(bytes),
-                disk_name(m, b.dev.get(i).copied().unwrap_or(0)),
-                b.sector.get(i).copied().unwrap_or(0)
-            );
-            (thread, who, what)
+            let (head, tail) = block_parts(m, i);
+            (thread, who, format!("{head} {tail}"))
         }
         LatencyKind::Sched => {
             let (thread, who) = who(m, s.owner, s.end);

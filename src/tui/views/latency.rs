@@ -226,15 +226,27 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect) {
         LatencyKind::Sched => "woken thread",
         LatencyKind::Irq => "interrupted",
     };
+    // The time column only when the line has room for it and most of the description.
+    let timed = inner.width >= 100;
+    let time_head = if timed {
+        format!("{:<18}  ", "time")
+    } else {
+        String::new()
+    };
     let mut lines = vec![Line::raw(format!(
-        "{:>11}  {:<18}  {:<18} {}",
-        "duration", "time", thread_head, "what"
+        "{:>11}  {time_head}{:<16} {}",
+        "duration", thread_head, "what"
     ))];
     let rows = usize::from(inner.height.saturating_sub(1));
     let selected = app.styles.get("table.selected");
     for (i, x) in shown.iter().enumerate().skip(l.scroll).take(rows) {
-        let at = clock(i64::try_from(x.begin).unwrap_or(i64::MAX), app.utc_offset_s);
-        let text = format!("{:>11}  {at:<18}  {:<18} {}", dur(x.dur()), x.who, x.what);
+        let at = if timed {
+            let t = clock(i64::try_from(x.begin).unwrap_or(i64::MAX), app.utc_offset_s);
+            format!("{t:<18}  ")
+        } else {
+            String::new()
+        };
+        let text = format!("{:>11}  {at}{:<16} {}", dur(x.dur()), x.who, x.what);
         lines.push(if i == l.row {
             Line::styled(text, selected)
         } else {
