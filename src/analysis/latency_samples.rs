@@ -270,20 +270,19 @@ impl Samples {
     }
 
     /// The samples of the series labelled `label` (every sample for `None`, [`ALL`] or a
-    /// label not present in this range) and the label actually used.
-    pub fn select(&self, label: Option<&str>) -> (Option<String>, Vec<Sample>) {
+    /// label not present in this range) and the label actually used. Takes the samples
+    /// rather than copying them: on a big trace they are hundreds of megabytes.
+    pub fn select(self, label: Option<&str>) -> (Option<String>, Vec<Sample>) {
         let label = label.filter(|l| *l != ALL);
-        if let Some(l) = label {
-            if let Some(g) = self.groups.iter().position(|x| x == l) {
-                let v = self.items.iter().filter(|s| usize::from(s.group) == g);
-                return (Some(l.to_owned()), v.copied().collect());
-            }
-            if let Some(id) = self.series.iter().position(|x| x == l) {
-                let v = self.items.iter().filter(|s| s.series as usize == id);
-                return (Some(l.to_owned()), v.copied().collect());
-            }
+        let group = label.and_then(|l| self.groups.iter().position(|x| x == l));
+        let series = label.and_then(|l| self.series.iter().position(|x| x == l));
+        let mut items = self.items;
+        match (group, series) {
+            (Some(g), _) => items.retain(|s| usize::from(s.group) == g),
+            (None, Some(id)) => items.retain(|s| s.series as usize == id),
+            (None, None) => return (None, items),
         }
-        (None, self.items.clone())
+        (label.map(str::to_owned), items)
     }
 }
 
