@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::common::{Range, thread_name};
 use super::io::disk_name;
 use super::irq::irq_name;
-use crate::model::{FdKind, IrqKind, Model, NO_THREAD, SchedState};
+use crate::model::{FdEntry, FdKind, IrqKind, Model, NO_THREAD, SchedState};
 
 /// What a histogram is of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
@@ -262,7 +262,7 @@ impl Samples {
     /// series by name.
     pub fn labels(&self) -> Vec<String> {
         let mut finest = self.series.clone();
-        finest.sort();
+        finest.sort_by_cached_key(|l| natural_key(l));
         std::iter::once(ALL.to_owned())
             .chain(self.groups.iter().cloned())
             .chain(finest)
@@ -284,6 +284,29 @@ impl Samples {
         }
         (label.map(str::to_owned), items)
     }
+}
+
+/// A sort key that orders the numbers inside labels by value (`TID: 9` before `TID: 10`).
+fn natural_key(label: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut digits = String::new();
+    for c in label.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                out.push((
+                    std::mem::take(&mut text),
+                    digits.parse().unwrap_or(u64::MAX),
+                ));
+                digits.clear();
+            }
+            text.push(c);
+        }
+    }
+    out.push((text, digits.parse().unwrap_or(0)));
+    out
 }
 
 /// One sample in words, for the list under the histogram.
@@ -353,20 +376,47 @@ fn family_name(f: u16) -> Option<&'static str> {
     }
 }
 
+/// Every fd lifetime by (process index, fd number), in opening order: a process that
+/// opened millions of files must not make each lookup scan them all.
+#[derive(Debug, Default)]
+pub struct FdLifetimes {
+    map: HashMap<(u32, i32), Vec<u32>>,
+}
+
+impl FdLifetimes {
+    /// Indexes every process's fd history.
+    pub fn new(m: &Model) -> FdLifetimes {
+        let mut map: HashMap<(u32, i32), Vec<u32>> = HashMap::new();
+        for (pi, p) in m.processes.iter().enumerate() {
+            for (hi, e) in p.fds.history.iter().enumerate() {
+                map.entry((pi as u32, e.fd)).or_default().push(hi as u32);
+            }
+        }
+        FdLifetimes { map }
+    }
+
+    /// The lifetime of `fd` of process index `pi` open at `at` (the latest opened then).
+    fn at<'m>(&self, m: &'m Model, pi: u32, fd: i32, at: u64) -> Option<&'m FdEntry> {
+        let h = &m.processes.get(pi as usize)?.fds.history;
+        let list = self.map.get(&(pi, fd))?;
+        let opened_by_then =
+            list.partition_point(|&i| h.get(i as usize).is_some_and(|e| e.opened <= at));
+        list[..opened_by_then]
+            .iter()
+            .rev()
+            .filter_map(|&i| h.get(i as usize))
+            .find(|e| at < e.closed)
+    }
+}
+
 /// What fd `fd` of thread index `th` was at `at`: the path, or for a socket its family and
 /// peer address once connected (the entry open then: fd numbers are reused after close).
-pub fn fd_target(m: &Model, th: u32, fd: i32, at: u64) -> Option<String> {
+pub fn fd_target(m: &Model, fds: &FdLifetimes, th: u32, fd: i32, at: u64) -> Option<String> {
     if fd < 0 {
         return None;
     }
     let t = m.threads.get(th as usize)?;
-    let p = m.processes.get(t.process? as usize)?;
-    let e = p
-        .fds
-        .history
-        .iter()
-        .rev()
-        .find(|x| x.fd == fd && x.opened <= at && at < x.closed)?;
+    let e = fds.at(m, t.process?, fd, at)?;
     let name = m.strings.get(e.name);
     Some(match (e.kind, family_name(e.family)) {
         (FdKind::Socket, Some(f)) if name == "socket" => f.to_owned(),
@@ -385,6 +435,8 @@ pub struct Describer<'m> {
     by_issue: Vec<u32>,
     /// The longest block request, ns (bounds the search for those in flight).
     longest: u64,
+    /// Fd lifetimes (syscalls).
+    fds: FdLifetimes,
 }
 
 impl<'m> Describer<'m> {
@@ -399,17 +451,23 @@ impl<'m> Describer<'m> {
         } else {
             (Vec::new(), 0)
         };
+        let fds = if kind == LatencyKind::Syscall {
+            FdLifetimes::new(m)
+        } else {
+            FdLifetimes::default()
+        };
         Describer {
             m,
             kind,
             by_issue,
             longest,
+            fds,
         }
     }
 
     /// `s` in words.
     pub fn describe(&self, s: &Sample) -> Instance {
-        let mut x = describe(self.m, self.kind, s);
+        let mut x = describe(self.m, &self.fds, self.kind, s);
         let i = s.index as usize;
         if self.kind == LatencyKind::Block
             && let Some(q) = self.queue(i)
@@ -486,7 +544,7 @@ fn block_parts(m: &Model, i: usize) -> (String, String) {
 
 /// Describes `s`, a sample of `kind` from `m` (block requests without their queue: see
 /// [`Describer`]).
-pub fn describe(m: &Model, kind: LatencyKind, s: &Sample) -> Instance {
+fn describe(m: &Model, fds: &FdLifetimes, kind: LatencyKind, s: &Sample) -> Instance {
     let (thread, who, what) = match kind {
         LatencyKind::Syscall => {
             let (thread, who) = who(m, s.owner, s.begin);
@@ -496,7 +554,7 @@ pub fn describe(m: &Model, kind: LatencyKind, s: &Sample) -> Instance {
                     let i = s.index as usize;
                     let name = m.strings.get(l.name(i));
                     let fd = l.fd(i);
-                    match (fd >= 0, fd_target(m, s.owner, fd, s.begin)) {
+                    match (fd >= 0, fd_target(m, fds, s.owner, fd, s.begin)) {
                         (true, Some(target)) => format!("{name} fd {fd} {target}"),
                         (true, None) => format!("{name} fd {fd}"),
                         (false, _) => name.to_owned(),
@@ -563,5 +621,37 @@ pub fn describe(m: &Model, kind: LatencyKind, s: &Sample) -> Instance {
         thread,
         who,
         what,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_sort_numbers_by_value() {
+        let mut v = vec![
+            "TID: 120",
+            "TID: 9",
+            "TID: 11",
+            "ahci (14)",
+            "ahci (2)",
+            "read",
+        ];
+        v.sort_by_cached_key(|l| natural_key(l));
+        assert_eq!(
+            v,
+            [
+                "TID: 9",
+                "TID: 11",
+                "TID: 120",
+                "ahci (2)",
+                "ahci (14)",
+                "read"
+            ]
+        );
+        assert_eq!(size_text(1 << 20), "1 MiB");
+        assert_eq!(size_text(16 * 1024), "16 KiB");
+        assert_eq!(size_text(700), "700 B");
     }
 }
