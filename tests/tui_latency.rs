@@ -285,3 +285,33 @@ fn every_kind_renders_down_to_tiny_sizes() {
         assert!(screen.contains(w), "missing {w:?} in\n{screen}");
     }
 }
+
+/// The slowest wake-ups name their waker from the trace's wake-up event, the same thread
+/// Control flow's jump to the waker finds for that instance.
+#[test]
+fn scheduling_instances_name_their_waker() {
+    let mut h = indexed_demo(120, 40);
+    h.press("6 w m");
+    settle(&mut h);
+    let inst = h.app.latency.selected().unwrap().clone();
+    assert!(inst.what.starts_with("woken by "), "{inst:?}");
+    assert!(h.screen().unwrap().contains("woken by "));
+    let m = h.app.index.model.clone().unwrap();
+    let woken = m.threads[inst.thread.unwrap() as usize].tid;
+    h.press("enter");
+    assert_eq!(h.app.tab, Tab::ControlFlow);
+    h.press("w");
+    settle(&mut h);
+    let msg = h.app.message.clone().unwrap().text;
+    // "woken by NAME TID on CPU N; ..." against "TID was woken by NAME [TID] on CPU N".
+    let by = inst.what["woken by ".len()..].split(';').next().unwrap();
+    let want = match by.split_once(" on CPU ") {
+        Some((who, cpu)) if !who.starts_with("an interrupt") && !who.starts_with("the idle") => {
+            let (name, tid) = who.rsplit_once(' ').unwrap();
+            format!("{woken} was woken by {name} [{tid}] on CPU {cpu}")
+        }
+        Some((who, cpu)) => format!("{woken} was woken on CPU {cpu} by {who}"),
+        None => panic!("{by}"),
+    };
+    assert_eq!(msg, want);
+}

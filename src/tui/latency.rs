@@ -3,14 +3,19 @@
 //! bucket, computed by the `lttng-tui-latency` thread. Each request carries a generation; a
 //! newer request makes older answers stale, and they are dropped.
 
+use std::path::Path;
+use std::time::{Duration, Instant};
+
 use crossbeam_channel::{Receiver, Sender};
 
 use super::action::Action;
 use super::app::{App, Tab};
+use super::source::{EventFilter, EventSource, Position, Scan};
 use super::worker::{Request, Update};
-use crate::analysis::common::Range;
+use crate::analysis::common::{self, Range};
 use crate::analysis::latency::{self, Answer, Histogram, Scale};
 use crate::analysis::latency_samples::{self, Instance, LatencyKind};
+use crate::model::Model;
 
 /// Buckets per histogram: lttng-analyses' default `--freq-resolution`.
 pub const RESOLUTION: usize = 20;
@@ -283,9 +288,23 @@ impl App {
     }
 }
 
+/// Wake-up events looked up per bucket (the slowest instances): each reads a few events.
+const WAKERS_PER_BUCKET: usize = 20;
+
+/// Time allowed to find one wake-up event before giving up on it.
+const WAKER_BUDGET: Duration = Duration::from_millis(50);
+
 /// Serves histogram requests, newest first: older queued ones are skipped unanswered (their
-/// generation is stale anyway).
-pub(crate) fn latency_thread(rx: &Receiver<Request>, tx: &Sender<Update>) {
+/// generation is stale anyway). Scheduling latencies also name their waker, which the model
+/// does not keep: the `sched_wakeup` event's CPU says who ran there, so the thread opens the
+/// trace on its first such request.
+pub(crate) fn latency_thread(
+    path: &Path,
+    clock_gmt: bool,
+    rx: &Receiver<Request>,
+    tx: &Sender<Update>,
+) {
+    let mut source: Option<Option<EventSource>> = None;
     while let Ok(first) = rx.recv() {
         let newest = rx.try_iter().last().unwrap_or(first);
         let Request::Latency {
@@ -299,7 +318,7 @@ pub(crate) fn latency_thread(rx: &Receiver<Request>, tx: &Sender<Update>) {
         else {
             continue;
         };
-        let answer = latency::answer(
+        let mut answer = latency::answer(
             &model,
             range,
             kind,
@@ -308,6 +327,12 @@ pub(crate) fn latency_thread(rx: &Receiver<Request>, tx: &Sender<Update>) {
             RESOLUTION,
             PER_BUCKET,
         );
+        if kind == LatencyKind::Sched {
+            let src = source.get_or_insert_with(|| EventSource::open(path, clock_gmt).ok());
+            if let Some(src) = src.as_mut() {
+                add_wakers(src, &model, &mut answer, &|| !rx.is_empty());
+            }
+        }
         let update = Update::Latency {
             generation,
             kind,
@@ -317,4 +342,62 @@ pub(crate) fn latency_thread(rx: &Receiver<Request>, tx: &Sender<Update>) {
             return;
         }
     }
+}
+
+/// Appends `woken by THREAD on CPU N` to the slowest scheduling instances of each bucket;
+/// stops early when `newer` says another request is waiting.
+fn add_wakers(src: &mut EventSource, m: &Model, answer: &mut Answer, newer: &dyn Fn() -> bool) {
+    for list in &mut answer.instances {
+        for x in list.iter_mut().take(WAKERS_PER_BUCKET) {
+            if newer() {
+                return;
+            }
+            if let Some(w) = x.thread.and_then(|th| waker(src, m, th, x.begin)) {
+                x.what = format!("woken by {w}; {}", x.what);
+            }
+        }
+    }
+}
+
+/// Who woke thread index `th` at `at`: the thread current on the CPU of its wake-up event
+/// (an interrupt or the idle thread when that CPU was idle).
+fn waker(src: &mut EventSource, m: &Model, th: u32, at: u64) -> Option<String> {
+    let tid = m.threads.get(th as usize)?.tid;
+    let filter = EventFilter {
+        name: Some("sched_wak".to_owned()),
+        cpu: None,
+        tid: Some(i64::from(tid)),
+    };
+    let from = Position {
+        ts_ns: i64::try_from(at).ok()?,
+        ordinal: 0,
+    };
+    let deadline = Instant::now() + WAKER_BUDGET;
+    let late = || Instant::now() > deadline;
+    let Scan::Done((rows, _)) = src.page_forward(from, 1, &filter, &late) else {
+        return None;
+    };
+    let row = rows.into_iter().next()?;
+    if u64::try_from(row.pos.ts_ns).ok()? != at {
+        return None;
+    }
+    let cpu = u32::try_from(row.cpu?).ok()?;
+    let ci = m.cpus.iter().position(|c| c.id == cpu)?;
+    let w = m.cpus[ci].current.at(at)?;
+    let t = m.threads.get(w as usize)?;
+    if t.idle_cpu.is_some() {
+        let by = if m.irq_at(ci as u32, at).is_some() {
+            "an interrupt"
+        } else {
+            "the idle thread"
+        };
+        return Some(format!("{by} on CPU {cpu}"));
+    }
+    let name = common::thread_name(m, t, at);
+    let ctx = if m.irq_at(ci as u32, at).is_some() {
+        " (in an interrupt)"
+    } else {
+        ""
+    };
+    Some(format!("{name} {} on CPU {cpu}{ctx}", t.tid))
 }

@@ -226,10 +226,10 @@ pub fn spawn(
         .name("lttng-tui-export".into())
         .spawn(move || super::export::export_thread(&p, &export_rx, &u))?;
     let (latency_tx, latency_rx) = crossbeam_channel::unbounded();
-    let u = update_tx.clone();
+    let (p, u) = (path.clone(), update_tx.clone());
     thread::Builder::new()
         .name("lttng-tui-latency".into())
-        .spawn(move || super::latency::latency_thread(&latency_rx, &u))?;
+        .spawn(move || super::latency::latency_thread(&p, clock_gmt, &latency_rx, &u))?;
     let (periods_tx, periods_rx) = crossbeam_channel::unbounded();
     let (p, u) = (path.clone(), update_tx.clone());
     thread::Builder::new()
