@@ -295,7 +295,8 @@ fn scheduling_instances_name_their_waker() {
     settle(&mut h);
     let inst = h.app.latency.selected().unwrap().clone();
     assert!(inst.what.starts_with("woken by "), "{inst:?}");
-    assert!(h.screen().unwrap().contains("woken by "));
+    let screen = h.screen().unwrap();
+    assert!(screen.contains("woken by "));
     let m = h.app.index.model.clone().unwrap();
     let woken = m.threads[inst.thread.unwrap() as usize].tid;
     h.press("enter");
