@@ -2,10 +2,12 @@
 //! in a range, bucketed linearly (exactly as the `*freq` commands do) or on a log scale
 //! (latencies span ns to seconds, so equal buckets put almost everything in the first one),
 //! with the order statistics shown beside the histogram, and the slowest instances of each
-//! bucket. Block, scheduling and IRQ samples come from [`latency_samples`].
+//! bucket. The samples come from [`latency_samples`], their words from
+//! [`super::latency_instances`].
 
 use super::common::{Options, Range, Stats};
-use super::latency_samples::{self, Instance, LatencyKind};
+use super::latency_instances::{Describer, Instance};
+use super::latency_samples::{self, LatencyKind};
 use crate::model::Model;
 
 /// How buckets are spaced.
@@ -255,7 +257,7 @@ pub fn answer(
     let hist = histogram(values, scale, resolution);
     let mut instances: Vec<Vec<Instance>> = vec![Vec::new(); hist.buckets.len()];
     chosen.sort_unstable_by(|a, b| b.dur().cmp(&a.dur()).then(a.begin.cmp(&b.begin)));
-    let words = latency_samples::Describer::new(m, kind);
+    let words = Describer::new(m, kind);
     for s in &chosen {
         if let Some(list) = instances.get_mut(bins.slot(s.dur()))
             && list.len() < per_bucket

@@ -14,7 +14,8 @@ use super::source::{EventFilter, EventSource, Position, Scan};
 use super::worker::{Request, Update};
 use crate::analysis::common::{self, Range};
 use crate::analysis::latency::{self, Answer, Histogram, Scale};
-use crate::analysis::latency_samples::{self, Instance, LatencyKind};
+use crate::analysis::latency_instances::Instance;
+use crate::analysis::latency_samples::{self, LatencyKind};
 use crate::model::Model;
 
 /// Buckets per histogram: lttng-analyses' default `--freq-resolution`.
@@ -51,7 +52,8 @@ pub struct LatencyState {
     pub row: usize,
     /// First instance row on screen.
     pub scroll: usize,
-    /// `m` was pressed before the answer came: go to the maximum when it does.
+    /// `m` was pressed before the answer came (or while indexing): go to the maximum when
+    /// it does.
     pub want_max: bool,
     /// What `hist` was (or is being) computed for.
     key: Option<Inputs>,
@@ -160,8 +162,10 @@ impl App {
         }
         l.bucket = l.bucket.min(l.buckets().saturating_sub(1));
         l.row = l.row.min(l.bucket_instances().len().saturating_sub(1));
-        if std::mem::take(&mut l.want_max) {
+        if l.want_max {
             l.goto_max();
+            // While the indexer still sends snapshots, the maximum may move: follow it.
+            l.want_max = !self.index.done;
         }
     }
 
@@ -192,16 +196,24 @@ impl App {
         let page = self.latency_list_height().max(1) as isize;
         let l = &mut self.latency;
         match action {
-            Action::MoveLeft => l.move_bucket(-1),
-            Action::MoveRight => l.move_bucket(1),
+            Action::MoveLeft => {
+                l.want_max = false;
+                l.move_bucket(-1);
+            }
+            Action::MoveRight => {
+                l.want_max = false;
+                l.move_bucket(1);
+            }
             Action::MoveUp => l.move_row(-1),
             Action::MoveDown => l.move_row(1),
             Action::PageUp => l.move_row(-page),
             Action::PageDown => l.move_row(page),
             Action::GoTop => l.row = 0,
             Action::GoBottom => l.move_row(isize::MAX / 2),
-            Action::LatencyMax if l.computing => l.want_max = true,
-            Action::LatencyMax => l.goto_max(),
+            Action::LatencyMax => {
+                l.goto_max();
+                l.want_max = l.computing || !self.index.done;
+            }
             Action::LatencyKind(name) => self.set_latency_kind(name),
             Action::LatencySeries(forward) => self.cycle_latency_series(*forward),
             Action::ShowInstance => self.show_latency_instance(),
