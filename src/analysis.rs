@@ -13,6 +13,8 @@ pub mod io;
 pub mod iolat;
 pub mod irq;
 pub mod latency;
+pub mod latency_instances;
+pub mod latency_samples;
 pub mod mem;
 pub mod period;
 pub mod registry;

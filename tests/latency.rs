@@ -1,13 +1,15 @@
 //! The Latency tab's histogram against the analyses: on a generated `web` trace, the linear
 //! histogram of one thread's syscall latencies has exactly the buckets `periodfreq` gives for
 //! syscall periods (entry to exit, found from the events rather than the model) at the same
-//! resolution; the log scale keeps every call.
+//! resolution; the log scale keeps every call. The Latency tab's series of one syscall has
+//! the buckets `periodfreq` gives for that syscall's entry-to-exit periods of every thread.
 #![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 
 use lttng_tui::analysis::common::{Options, Range};
-use lttng_tui::analysis::latency::{Scale, histogram, syscall_durations};
+use lttng_tui::analysis::latency::{Scale, answer, histogram, syscall_durations};
+use lttng_tui::analysis::latency_samples::LatencyKind;
 use lttng_tui::analysis::period::{self, Report};
 use lttng_tui::analysis::registry::Kind;
 use lttng_tui::analysis::table::Cell;
@@ -60,5 +62,63 @@ fn linear_histogram_equals_periodfreq() {
         let n: u64 = log.buckets.iter().map(|b| b.2).sum();
         assert_eq!(Some(n), log.summary.map(|s| s.count));
         assert_eq!(log.buckets.len(), resolution);
+    }
+}
+
+#[test]
+fn one_syscall_series_equals_periodfreq() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Web, dir.path());
+    cfg.seed = 5;
+    cfg.duration_ns = Some(1_000_000_000);
+    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
+    let path = dir.path().join("kernel");
+    let m = build(&path);
+    let range = Range::of(&m, None, None);
+    let mut o = Options::new(range);
+    o.limit = None;
+    for name in ["read", "write"] {
+        let defs = period::definitions(
+            &[format!(
+                r#"sys : $evt.$name == "syscall_entry_{name}"
+                       : $evt.$name == "syscall_exit_{name}" && $evt.tid == $begin.$evt.tid"#
+            )],
+            &[],
+        )
+        .unwrap();
+        let p = period::find(&path, &m, &o, defs).unwrap();
+        let tables = period::tables(Kind::Periodfreq, &p, &o, &Report::default());
+        let t = tables
+            .iter()
+            .find(|t| t.class.name == "freq_duration")
+            .unwrap();
+        let want: Vec<(u64, u64, u64)> = t
+            .rows
+            .iter()
+            .map(|r| match (&r[0], &r[1], &r[2]) {
+                (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
+                _ => panic!("{r:?}"),
+            })
+            .collect();
+        assert!(
+            want.iter().map(|r| r.2).sum::<u64>() >= 5,
+            "{name}: {want:?}"
+        );
+        let a = answer(
+            &m,
+            range,
+            LatencyKind::Syscall,
+            Some(name),
+            Scale::Linear,
+            20,
+            1,
+        );
+        assert_eq!(a.series.as_deref(), Some(name));
+        assert_eq!(a.hist.buckets, want, "{name}");
+        // Each non-empty bucket lists its slowest call.
+        for (b, list) in a.hist.buckets.iter().zip(&a.instances) {
+            assert_eq!(list.len(), usize::from(b.2 > 0));
+            assert!(list.iter().all(|x| x.what.starts_with(name)));
+        }
     }
 }

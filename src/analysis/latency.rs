@@ -1,10 +1,13 @@
 //! Latency distributions for the TUI's Latency tab: the durations of complete system calls
 //! in a range, bucketed linearly (exactly as the `*freq` commands do) or on a log scale
 //! (latencies span ns to seconds, so equal buckets put almost everything in the first one),
-//! with the order statistics shown beside the histogram.
+//! with the order statistics shown beside the histogram, and the slowest instances of each
+//! bucket. The samples come from [`latency_samples`], their words from
+//! [`super::latency_instances`].
 
-use super::common::Options;
-use super::freq;
+use super::common::{Options, Range, Stats};
+use super::latency_instances::{Describer, Instance};
+use super::latency_samples::{self, LatencyKind};
 use crate::model::Model;
 
 /// How buckets are spaced.
@@ -34,6 +37,8 @@ pub struct Summary {
     pub p99: u64,
     /// Largest.
     pub max: u64,
+    /// Sample standard deviation (rounded; `None` under 2 samples).
+    pub stdev: Option<u64>,
 }
 
 /// A histogram: (lower, upper, count) per bucket, ns, and the summary.
@@ -75,6 +80,8 @@ fn percentile(sorted: &[u64], q: u64) -> u64 {
 pub fn summary(values: &mut [u64]) -> Option<Summary> {
     values.sort_unstable();
     let (&min, &max) = (values.first()?, values.last()?);
+    let mut stats = Stats::default();
+    values.iter().for_each(|&v| stats.add(v));
     let total: u128 = values.iter().map(|&v| u128::from(v)).sum();
     Some(Summary {
         count: values.len() as u64,
@@ -84,53 +91,186 @@ pub fn summary(values: &mut [u64]) -> Option<Summary> {
         p90: percentile(values, 90),
         p99: percentile(values, 99),
         max,
+        stdev: stats.stdev(2).map(|d| d.round() as u64),
     })
+}
+
+/// Where values fall: `n` buckets over `[lo, hi]`, equal (the `*freq` commands' arithmetic,
+/// so the counts are theirs) or growing geometrically (from 1 ns when `lo` is 0). One
+/// function places values both for the counts and for the instance lists, so a bucket's
+/// list is exactly what its count counts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Binning {
+    scale: Scale,
+    lo: u64,
+    hi: u64,
+    n: usize,
+}
+
+impl Binning {
+    /// `n` buckets (at least 1) over `[lo, hi]`; a single bucket when `hi <= lo`.
+    pub fn new(scale: Scale, lo: u64, hi: u64, n: usize) -> Binning {
+        let n = if hi <= lo { 1 } else { n.max(1) };
+        Binning { scale, lo, hi, n }
+    }
+
+    /// Number of buckets.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Never: there is always one bucket.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    fn step(&self) -> f64 {
+        (self.hi - self.lo) as f64 / self.n as f64
+    }
+
+    fn log_base(&self) -> (f64, f64) {
+        let (a, z) = ((self.lo.max(1)) as f64, (self.hi as f64).max(2.0));
+        (a, (z / a).powf(1.0 / self.n as f64))
+    }
+
+    /// The bucket of `v` (values outside the range go to the edge buckets).
+    pub fn slot(&self, v: u64) -> usize {
+        let last = self.n - 1;
+        if self.hi <= self.lo || v <= self.lo {
+            return 0;
+        }
+        if v >= self.hi {
+            return last;
+        }
+        match self.scale {
+            Scale::Linear => (((v - self.lo) as f64 / self.step()) as usize).min(last),
+            Scale::Log => {
+                let (a, ratio) = self.log_base();
+                let x = (v.max(1) as f64 / a).ln() / ratio.ln();
+                let slot = if x.is_finite() && x > 0.0 {
+                    x as usize
+                } else {
+                    0
+                };
+                slot.min(last)
+            }
+        }
+    }
+
+    /// Bounds of bucket `i`, ns.
+    pub fn bounds(&self, i: usize) -> (u64, u64) {
+        if self.hi <= self.lo {
+            return (self.lo, self.lo + 1);
+        }
+        match self.scale {
+            Scale::Linear => {
+                let a = self.lo as f64 + self.step() * i as f64;
+                (a.round() as u64, (a + self.step()).round() as u64)
+            }
+            Scale::Log => {
+                let (a, ratio) = self.log_base();
+                let edge = |i: usize| {
+                    if i == 0 {
+                        self.lo
+                    } else if i == self.n {
+                        self.hi
+                    } else {
+                        (a * ratio.powi(i as i32)).round() as u64
+                    }
+                };
+                (edge(i), edge(i + 1))
+            }
+        }
+    }
+
+    /// (lower, upper, count) per bucket.
+    pub fn count(&self, values: &[u64]) -> Vec<(u64, u64, u64)> {
+        let mut counts = vec![0u64; self.n];
+        for &v in values {
+            counts[self.slot(v)] += 1;
+        }
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let (a, z) = self.bounds(i);
+                (a, z, c)
+            })
+            .collect()
+    }
 }
 
 /// `n` buckets from `lo` to `hi` whose bounds grow geometrically (from 1 ns when `lo` is 0);
 /// every value lands in one.
 pub fn log_buckets(values: &[u64], lo: u64, hi: u64, n: usize) -> Vec<(u64, u64, u64)> {
-    let n = n.max(1);
-    if values.is_empty() || hi <= lo {
-        return freq::buckets(values, lo, hi.max(lo + 1), 1, true);
-    }
-    let (a, z) = ((lo.max(1)) as f64, (hi as f64).max(2.0));
-    let ratio = (z / a).powf(1.0 / n as f64);
-    let edge = |i: usize| {
-        if i == 0 {
-            lo
-        } else if i == n {
-            hi
-        } else {
-            (a * ratio.powi(i as i32)).round() as u64
-        }
-    };
-    let mut counts = vec![0u64; n];
-    for &v in values {
-        let x = (v.max(1) as f64 / a).ln() / ratio.ln();
-        let slot = if x.is_finite() && x > 0.0 {
-            x as usize
-        } else {
-            0
-        };
-        counts[slot.min(n - 1)] += 1;
-    }
-    (0..n).map(|i| (edge(i), edge(i + 1), counts[i])).collect()
+    Binning::new(Scale::Log, lo, hi, n).count(values)
 }
 
-/// The histogram of `values` over their own range, `resolution` buckets.
+/// How `values` are bucketed: over their own range, `resolution` buckets.
+pub fn binning(values: &[u64], scale: Scale, resolution: usize) -> Binning {
+    let lo = values.iter().copied().min().unwrap_or(0);
+    let hi = values.iter().copied().max().unwrap_or(0);
+    Binning::new(scale, lo, hi, resolution)
+}
+
+/// The histogram of `values` over their own range, `resolution` buckets. Linear buckets
+/// are the `*freq` commands' buckets without `--min/--max` (when every value is the same,
+/// those print no table; here it is one bucket).
 pub fn histogram(mut values: Vec<u64>, scale: Scale, resolution: usize) -> Histogram {
     let summary = summary(&mut values);
-    let Some(s) = summary else {
+    if summary.is_none() {
         return Histogram::default();
-    };
-    let buckets = match scale {
-        // The same call as `freq_tables` without --min/--max, so the counts are the `*freq`
-        // commands' counts.
-        Scale::Linear => freq::buckets(&values, s.min, s.max, resolution, false),
-        Scale::Log => log_buckets(&values, s.min, s.max, resolution),
-    };
+    }
+    let buckets = binning(&values, scale, resolution).count(&values);
     Histogram { buckets, summary }
+}
+
+/// What the Latency tab shows for one kind, series and scale.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Answer {
+    /// The histogram.
+    pub hist: Histogram,
+    /// The series shown (`None`: every sample).
+    pub series: Option<String>,
+    /// The series one can switch to, in cycling order.
+    pub labels: Vec<String>,
+    /// Per bucket, its `per_bucket` slowest instances, slowest first (then by time).
+    pub instances: Vec<Vec<Instance>>,
+}
+
+/// The histogram of the `series` samples of `kind` over `range`, and each bucket's slowest
+/// instances described.
+pub fn answer(
+    m: &Model,
+    range: Range,
+    kind: LatencyKind,
+    series: Option<&str>,
+    scale: Scale,
+    resolution: usize,
+    per_bucket: usize,
+) -> Answer {
+    let all = latency_samples::collect(m, range, kind);
+    let labels = all.labels();
+    let (series, mut chosen) = all.select(series);
+    let values: Vec<u64> = chosen.iter().map(|s| s.dur()).collect();
+    let bins = binning(&values, scale, resolution);
+    let hist = histogram(values, scale, resolution);
+    let mut instances: Vec<Vec<Instance>> = vec![Vec::new(); hist.buckets.len()];
+    chosen.sort_unstable_by(|a, b| b.dur().cmp(&a.dur()).then(a.begin.cmp(&b.begin)));
+    let words = Describer::new(m, kind);
+    for s in &chosen {
+        if let Some(list) = instances.get_mut(bins.slot(s.dur()))
+            && list.len() < per_bucket
+        {
+            list.push(words.describe(s));
+        }
+    }
+    Answer {
+        hist,
+        series,
+        labels,
+        instances,
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +288,7 @@ mod tests {
             p90: 0,
             p99: 0,
             max: 0,
+            stdev: None,
         });
         assert_eq!(
             (s.count, s.min, s.avg, s.p50, s.p90, s.p99, s.max),

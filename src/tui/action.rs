@@ -50,6 +50,14 @@ pub enum Action {
     ExportSelection,
     /// Latency: switch the histogram between log and linear buckets.
     ToggleLatencyScale,
+    /// Latency: measure `syscall`, `block`, `sched` or `irq` latencies.
+    LatencyKind(String),
+    /// Latency: the next (`true`) or previous series (one syscall, disk, thread, IRQ).
+    LatencySeries(bool),
+    /// Latency: the last non-empty bucket and its slowest instance.
+    LatencyMax,
+    /// Latency: the selected instance in Control flow, its range selected.
+    ShowInstance,
     /// Periods: open the selected instance (its syscalls, fds resolved).
     DrillDown,
     /// Periods: back from an instance to the list.
@@ -195,6 +203,27 @@ pub const COMMANDS: &[Command] = &[
         "latency histogram: log or linear buckets",
     ),
     cmd(
+        "latency_kind",
+        Some("KIND"),
+        "latency histogram of: syscall, block, sched, irq",
+    ),
+    cmd(
+        "latency_next_series",
+        None,
+        "latency: next series (one syscall, disk, thread, IRQ)",
+    ),
+    cmd("latency_prev_series", None, "latency: previous series"),
+    cmd(
+        "latency_max",
+        None,
+        "latency: the slowest bucket and its slowest instance",
+    ),
+    cmd(
+        "show_instance",
+        None,
+        "latency: the selected instance in Control flow, its range selected",
+    ),
+    cmd(
         "export_selection",
         None,
         "write the time selection as LAMI JSON (to --export-dir or here)",
@@ -330,6 +359,11 @@ impl Action {
             "clear_selection" => Action::ClearSelection,
             "export_selection" => Action::ExportSelection,
             "toggle_latency_scale" => Action::ToggleLatencyScale,
+            "latency_kind" => Action::LatencyKind(need(arg)?),
+            "latency_next_series" => Action::LatencySeries(true),
+            "latency_prev_series" => Action::LatencySeries(false),
+            "latency_max" => Action::LatencyMax,
+            "show_instance" => Action::ShowInstance,
             "drill_down" => Action::DrillDown,
             "drill_up" => Action::DrillUp,
             "compare_period" => Action::ComparePeriod,

@@ -402,7 +402,11 @@ impl App {
             Update::Index(u) => self.on_index(u),
             Update::Waker { tid, row } => self.on_waker(tid, row),
             Update::Exported(result) => self.on_exported(result),
-            Update::Latency { generation, hist } => self.on_latency(generation, hist),
+            Update::Latency {
+                generation,
+                kind,
+                answer,
+            } => self.on_latency(generation, kind, *answer),
             Update::Periods { generation, result } => self.on_periods(generation, result),
             Update::Top { generation, tables } => self.on_top(generation, tables),
             Update::Summary {

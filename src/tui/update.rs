@@ -16,7 +16,9 @@ impl App {
 
     /// Applies one command.
     pub fn apply(&mut self, action: Action) {
-        self.apply_one(action);
+        if !self.apply_latency(&action) {
+            self.apply_one(action);
+        }
         self.refresh_top();
         self.refresh_latency();
         self.refresh_periods();

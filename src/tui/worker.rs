@@ -7,8 +7,9 @@
 //!   search never delays scrolling. It checks a shared generation counter while scanning and
 //!   stops as soon as the UI starts another search or cancels this one.
 //!
-//! - `lttng-tui-latency` computes the Latency tab's histogram; only the newest queued request
-//!   is served, and the UI drops an answer whose generation is not its latest.
+//! - `lttng-tui-latency` computes the Latency tab's histogram (syscall, block, scheduling or
+//!   IRQ latencies) and each bucket's slowest instances; only the newest queued request is
+//!   served, and the UI drops an answer whose generation is not its latest.
 //! - `lttng-tui-top` computes the Top tab's tables for the time selection, and
 //!   `lttng-tui-summary` the timelines' per-row summaries of a complete model, in the same
 //!   way: newest queued request only, stale answers dropped by the UI.
@@ -85,6 +86,10 @@ pub enum Request {
         model: Arc<crate::model::Model>,
         /// The range.
         range: crate::analysis::common::Range,
+        /// What is measured.
+        kind: crate::analysis::latency_samples::LatencyKind,
+        /// The series (`None`: every sample of the kind).
+        series: Option<String>,
         /// Bucket spacing.
         scale: crate::analysis::latency::Scale,
     },
@@ -167,12 +172,14 @@ pub enum Update {
     },
     /// From the indexer thread.
     Index(crate::index::Update),
-    /// A Latency histogram.
+    /// A Latency histogram and its buckets' slowest instances.
     Latency {
         /// Generation of the request.
         generation: u64,
-        /// The histogram.
-        hist: crate::analysis::latency::Histogram,
+        /// What it measures.
+        kind: crate::analysis::latency_samples::LatencyKind,
+        /// The histogram, series and instances.
+        answer: Box<crate::analysis::latency::Answer>,
     },
     /// Period instances, slowest first, or why matching failed.
     Periods {
@@ -256,10 +263,10 @@ pub fn spawn(
         .name("lttng-tui-export".into())
         .spawn(move || super::export::export_thread(&p, &export_rx, &u))?;
     let (latency_tx, latency_rx) = crossbeam_channel::unbounded();
-    let u = update_tx.clone();
+    let (p, u) = (path.clone(), update_tx.clone());
     thread::Builder::new()
         .name("lttng-tui-latency".into())
-        .spawn(move || super::latency::latency_thread(&latency_rx, &u))?;
+        .spawn(move || super::latency::latency_thread(&p, clock_gmt, &latency_rx, &u))?;
     let (periods_tx, periods_rx) = crossbeam_channel::unbounded();
     let (p, u) = (path.clone(), update_tx.clone());
     thread::Builder::new()
