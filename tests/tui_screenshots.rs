@@ -103,7 +103,7 @@ fn walkthrough_screenshots() {
     }
 }
 
-/// `a dead DNS server` → `a-dead-dns-server`.
+/// `CPU theft by xz` → `cpu-theft-by-xz`.
 fn slug(heading: &str) -> String {
     let words: Vec<String> = heading
         .split(|c: char| !c.is_ascii_alphanumeric())

@@ -8,7 +8,7 @@
 /// One README walkthrough.
 #[derive(Debug)]
 pub struct Walkthrough {
-    /// `a dead DNS server` for `## Walkthrough: a dead DNS server`.
+    /// `dead DNS server` for `## Walkthrough: dead DNS server`.
     pub heading: String,
     /// The arguments after `cargo run --release --`.
     pub args: Vec<String>,
