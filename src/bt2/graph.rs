@@ -9,7 +9,7 @@
 use std::collections::VecDeque;
 use std::ffi::{CStr, CString, c_void};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::ptr;
 
 use babeltrace2_sys::ffi;
@@ -51,11 +51,23 @@ const SINK_NAME: &CStr = c"lttng-tui-sink";
 const PORT_NAME: &CStr = c"in";
 
 impl Bt2Source {
-    /// Builds the graph on `path` (a trace or a directory holding traces, as
-    /// `babeltrace2 PATH` takes it) and connects it; no event is read yet.
+    /// Builds the graph on every trace under `path` (a trace, or a session directory holding
+    /// several, as `babeltrace2 PATH` finds them) and connects it; no event is read yet.
     pub fn open(path: &Path) -> Result<Self, SourceError> {
         super::plugins::keep();
-        let input = CString::new(path.as_os_str().as_bytes())
+        let mut roots = Vec::new();
+        find_trace_roots(path, 0, &mut roots);
+        if roots.is_empty() {
+            return Err(SourceError(format!(
+                "{}: no CTF trace found (no `metadata` file in it or below it)",
+                path.display()
+            )));
+        }
+        roots.sort();
+        let inputs = roots
+            .iter()
+            .map(|r| CString::new(r.as_os_str().as_bytes()))
+            .collect::<Result<Vec<_>, _>>()
             .map_err(|_| SourceError(format!("{}: path contains a NUL byte", path.display())))?;
         // SAFETY: plain constructor; a null result is handled.
         let graph = ptr::NonNull::new(unsafe { ffi::bt_graph_create(0) })
@@ -79,11 +91,11 @@ impl Bt2Source {
             state: Box::default(),
             ended: false,
         };
-        source.build(&input)?;
+        source.build(&inputs)?;
         Ok(source)
     }
 
-    fn build(&mut self, input: &CStr) -> Result<(), SourceError> {
+    fn build(&mut self, inputs: &[CString]) -> Result<(), SourceError> {
         let class = self.sink_class.as_ptr();
         // SAFETY: `class` is a live component class we own; the methods are `extern "C"` fns
         // with the signatures babeltrace2 expects.
@@ -117,63 +129,82 @@ impl Bt2Source {
                 "babeltrace2: source.ctf.fs or filter.utils.muxer is missing".into(),
             ));
         }
-        let params = fs_params(input)?;
+        let groups = group_inputs(fs_class, inputs);
         let graph = self.graph.as_ptr();
         let level = ffi::bt_logging_level::BT_LOGGING_LEVEL_WARNING;
-        let mut fs = ptr::null();
+        let mut sources = Vec::new();
         let mut muxer = ptr::null();
         let mut sink = ptr::null();
         let state: *mut SinkState = &mut *self.state;
         // SAFETY: every pointer is live: the graph and classes we hold, `params` (released
-        // right after), out-pointers to locals. The sink keeps `state` as its data; the box
-        // outlives the graph (released first in `Drop`).
-        let added = unsafe {
-            let fs_status = ffi::bt_graph_add_source_component(
-                graph,
-                fs_class,
-                c"source.ctf.fs".as_ptr(),
-                params,
-                level,
-                &mut fs,
-            );
-            ffi::bt_value_put_ref(params);
-            fs_status
-                | ffi::bt_graph_add_filter_component(
-                    graph,
-                    muxer_class,
-                    c"filter.utils.muxer".as_ptr(),
-                    ptr::null(),
-                    level,
-                    &mut muxer,
-                )
-                | ffi::bt_graph_add_sink_component_with_initialize_method_data(
-                    graph,
-                    class,
-                    c"sink.lttng-tui".as_ptr(),
-                    ptr::null(),
-                    state.cast::<c_void>(),
-                    level,
-                    &mut sink,
-                )
-        };
-        if added != 0 {
-            return Err(take_error("cannot read the trace"));
-        }
-        // SAFETY: the components were just added to our graph and stay alive with it.
+        // right after use), out-pointers to locals. The sink keeps `state` as its data; the
+        // box outlives the graph (released first in `Drop`). Each step runs only when the one
+        // before succeeded: babeltrace2 aborts on a call made while the thread has an error.
         unsafe {
-            let ports = ffi::bt_component_source_get_output_port_count(fs);
-            if ports == 0 {
-                return Err(SourceError("babeltrace2: no CTF stream found".into()));
-            }
-            for i in 0..ports {
-                let out = ffi::bt_component_source_borrow_output_port_by_index_const(fs, i);
-                let inp = ffi::bt_component_filter_borrow_input_port_by_index_const(muxer, i);
-                if out.is_null()
-                    || inp.is_null()
-                    || ffi::bt_graph_connect_ports(graph, out, inp, ptr::null_mut()) != 0
-                {
-                    return Err(take_error("cannot connect the muxer"));
+            for (i, group) in groups.iter().enumerate() {
+                let params = fs_params(group)?;
+                let name = CString::new(format!("source.ctf.fs-{i}")).unwrap_or_default();
+                let mut fs = ptr::null();
+                let status = ffi::bt_graph_add_source_component(
+                    graph,
+                    fs_class,
+                    name.as_ptr(),
+                    params,
+                    level,
+                    &mut fs,
+                );
+                ffi::bt_value_put_ref(params);
+                if status != 0 {
+                    return Err(take_error("cannot read the trace"));
                 }
+                sources.push(fs);
+            }
+            let status = ffi::bt_graph_add_filter_component(
+                graph,
+                muxer_class,
+                c"filter.utils.muxer".as_ptr(),
+                ptr::null(),
+                level,
+                &mut muxer,
+            );
+            if status != 0 {
+                return Err(take_error("cannot add the muxer"));
+            }
+            let status = ffi::bt_graph_add_sink_component_with_initialize_method_data(
+                graph,
+                class,
+                c"sink.lttng-tui".as_ptr(),
+                ptr::null(),
+                state.cast::<c_void>(),
+                level,
+                &mut sink,
+            );
+            if status != 0 {
+                return Err(take_error("cannot add the sink"));
+            }
+        }
+        // SAFETY: the components were just added to our graph and stay alive with it. The
+        // muxer always offers one more free input port than it has connected.
+        unsafe {
+            let mut connected = 0;
+            for &fs in &sources {
+                for i in 0..ffi::bt_component_source_get_output_port_count(fs) {
+                    let out = ffi::bt_component_source_borrow_output_port_by_index_const(fs, i);
+                    let inp =
+                        ffi::bt_component_filter_borrow_input_port_by_index_const(muxer, connected);
+                    if out.is_null()
+                        || inp.is_null()
+                        || ffi::bt_graph_connect_ports(graph, out, inp, ptr::null_mut()) != 0
+                    {
+                        return Err(take_error("cannot connect the muxer"));
+                    }
+                    connected += 1;
+                }
+            }
+            if connected == 0 {
+                // Metadata without stream files: an empty trace, as babeltrace2 reads it.
+                self.ended = true;
+                return Ok(());
             }
             let out = ffi::bt_component_filter_borrow_output_port_by_index_const(muxer, 0);
             let inp = ffi::bt_component_sink_borrow_input_port_by_index_const(sink, 0);
@@ -202,15 +233,127 @@ impl Bt2Source {
     }
 }
 
-/// `{inputs: [input]}` for `source.ctf.fs`; the caller releases it.
-fn fs_params(input: &CStr) -> Result<*mut ffi::bt_value, SourceError> {
+/// The trace directories grouped as the babeltrace2 command line groups them, one
+/// `source.ctf.fs` per group: by the `group` (the trace UUID) that `source.ctf.fs` answers to
+/// the `babeltrace.support-info` query, so the chunks of a rotated session are one trace and
+/// a kernel and a user-space trace are two. Groups keep the order of their first directory.
+fn group_inputs(
+    fs_class: *const ffi::bt_component_class_source,
+    inputs: &[CString],
+) -> Vec<Vec<CString>> {
+    let mut keys: Vec<String> = Vec::new();
+    let mut groups: Vec<Vec<CString>> = Vec::new();
+    for input in inputs {
+        // SAFETY: `fs_class` is the live `source.ctf.fs` class; `input` a C string.
+        let key = unsafe { support_group(fs_class, input) }
+            .unwrap_or_else(|| format!("path:{}", input.to_string_lossy()));
+        match keys.iter().position(|k| *k == key) {
+            Some(i) => groups[i].push(input.clone()),
+            None => {
+                keys.push(key);
+                groups.push(vec![input.clone()]);
+            }
+        }
+    }
+    groups
+}
+
+/// The `group` of a trace directory in `source.ctf.fs`'s `babeltrace.support-info` answer.
+///
+/// # Safety
+/// `fs_class` must be a live source component class.
+unsafe fn support_group(
+    fs_class: *const ffi::bt_component_class_source,
+    input: &CStr,
+) -> Option<String> {
+    // SAFETY: values and the query executor are created, used and released here; the result
+    // map and its entries are borrowed while the result reference is held. A failed query
+    // leaves an error on the thread, which is cleared.
+    unsafe {
+        let params = ffi::bt_value_map_create();
+        if params.is_null()
+            || ffi::bt_value_map_insert_string_entry(params, c"input".as_ptr(), input.as_ptr()) != 0
+            || ffi::bt_value_map_insert_string_entry(
+                params,
+                c"type".as_ptr(),
+                c"directory".as_ptr(),
+            ) != 0
+        {
+            ffi::bt_value_put_ref(params);
+            return None;
+        }
+        let exec = ffi::bt_query_executor_create(
+            fs_class.cast::<ffi::bt_component_class>(),
+            c"babeltrace.support-info".as_ptr(),
+            params,
+        );
+        ffi::bt_value_put_ref(params);
+        if exec.is_null() {
+            ffi::bt_current_thread_clear_error();
+            return None;
+        }
+        let mut result = ptr::null();
+        let status = ffi::bt_query_executor_query(exec, &mut result);
+        ffi::bt_query_executor_put_ref(exec);
+        if status != 0 || result.is_null() {
+            ffi::bt_current_thread_clear_error();
+            return None;
+        }
+        let group = ffi::bt_value_map_borrow_entry_value_const(result, c"group".as_ptr());
+        let key = (!group.is_null()
+            && ffi::bt_value_get_type(group) == ffi::bt_value_type::BT_VALUE_TYPE_STRING)
+            .then(|| {
+                CStr::from_ptr(ffi::bt_value_string_get(group))
+                    .to_string_lossy()
+                    .into_owned()
+            });
+        ffi::bt_value_put_ref(result);
+        key
+    }
+}
+
+/// How deep to look for trace directories (a bound keeps a symlink loop from recursing
+/// forever); the native session finder uses the same.
+const MAX_DEPTH: usize = 12;
+
+/// Directories with a `metadata` file at or below `dir` (not looking inside a trace).
+fn find_trace_roots(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    if dir.is_file() {
+        if dir.file_name().is_some_and(|n| n == "metadata")
+            && let Some(parent) = dir.parent()
+        {
+            out.push(parent.to_path_buf());
+        }
+        return;
+    }
+    if dir.join("metadata").is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    if depth >= MAX_DEPTH {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            find_trace_roots(&entry.path(), depth + 1, out);
+        }
+    }
+}
+
+/// `{inputs: [...]}` for `source.ctf.fs`; the caller releases it.
+fn fs_params(paths: &[CString]) -> Result<*mut ffi::bt_value, SourceError> {
     // SAFETY: value constructors and inserts on values we own; references released on error.
     unsafe {
         let map = ffi::bt_value_map_create();
         let inputs = ffi::bt_value_array_create();
         let ok = !map.is_null()
             && !inputs.is_null()
-            && ffi::bt_value_array_append_string_element(inputs, input.as_ptr()) == 0
+            && paths
+                .iter()
+                .all(|p| ffi::bt_value_array_append_string_element(inputs, p.as_ptr()) == 0)
             && ffi::bt_value_map_insert_entry(map, c"inputs".as_ptr(), inputs) == 0;
         ffi::bt_value_put_ref(inputs);
         if !ok {
