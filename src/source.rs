@@ -21,6 +21,8 @@ pub mod text;
 use self::event::{Item, TraceInfo};
 
 /// What asking a source for its next item gives.
+// The item is moved out right away; boxing it would cost an allocation per event.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Poll {
     /// The next item in time order.
