@@ -2,7 +2,8 @@
 //! (babeltrace2-sys's own conversion keeps only scalars and structures), and discarded
 //! events/packets notices.
 //!
-//! Strings are copied by length (`bt_field_string_get_length`), not read as C strings:
+//! Names (members, options, labels) are interned ([`Names`]), so an event costs no string
+//! allocation per field beyond its string values. Strings are copied by length (`bt_field_string_get_length`), not read as C strings:
 //! babeltrace2 2.0 empties a reused string field without writing a NUL, so the C string of an
 //! empty field may still show an earlier event's text (see [`crate::pretty::recall`]); the
 //! length is right.
@@ -14,7 +15,7 @@ use std::os::raw::c_char;
 use babeltrace2_sys::ffi;
 
 use crate::source::event::{
-    EnvEntry, Event, FieldValue, IntValue, Item, Lost, LostKind, Timestamp, TraceInfo,
+    EnvEntry, Event, FieldValue, IntValue, Item, Lost, LostKind, Names, Timestamp, TraceInfo,
 };
 
 /// Deepest field nesting accepted; deeper would be a malformed class, and recursion must end.
@@ -27,11 +28,25 @@ pub struct Converter {
     /// Trace object address to index in `traces`. babeltrace2 keeps every trace alive while
     /// its streams are, so an address is not reused for another trace while it matters.
     trace_index: HashMap<usize, usize>,
+    /// Member, option and label names, shared between events.
+    names: Names,
 }
 
 /// `bt_field_class_type_is` (a C inline function): whether `ty` is `base` or derives from it.
 fn is_type(ty: ffi::bt_field_class_type::Type, base: ffi::bt_field_class_type::Type) -> bool {
     ty & base == base
+}
+
+/// The shared copy of a name owned by a field class (null: empty).
+///
+/// # Safety
+/// `s` must be null or a valid NUL-terminated string that lives in a class object.
+unsafe fn name(names: &mut Names, s: *const c_char) -> std::sync::Arc<str> {
+    if s.is_null() {
+        return names.get(b"");
+    }
+    // SAFETY: non-null and valid by the caller's contract.
+    names.get(unsafe { CStr::from_ptr(s) }.to_bytes())
 }
 
 /// An owned copy of a C string that may be null.
@@ -122,7 +137,10 @@ impl Converter {
             let packet_context = if packet.is_null() {
                 None
             } else {
-                scope(ffi::bt_packet_borrow_context_field_const(packet))?
+                scope(
+                    &mut self.names,
+                    ffi::bt_packet_borrow_context_field_const(packet),
+                )?
             };
             Ok(Event {
                 trace: self.trace(stream),
@@ -132,11 +150,18 @@ impl Converter {
                 stream_class_id: ffi::bt_stream_class_get_id(stream_class),
                 stream_id: ffi::bt_stream_get_id(stream),
                 packet_context,
-                stream_event_context: scope(ffi::bt_event_borrow_common_context_field_const(
-                    event,
-                ))?,
-                event_context: scope(ffi::bt_event_borrow_specific_context_field_const(event))?,
-                payload: scope(ffi::bt_event_borrow_payload_field_const(event))?,
+                stream_event_context: scope(
+                    &mut self.names,
+                    ffi::bt_event_borrow_common_context_field_const(event),
+                )?,
+                event_context: scope(
+                    &mut self.names,
+                    ffi::bt_event_borrow_specific_context_field_const(event),
+                )?,
+                payload: scope(
+                    &mut self.names,
+                    ffi::bt_event_borrow_payload_field_const(event),
+                )?,
             })
         }
     }
@@ -249,19 +274,26 @@ unsafe fn trace_info(trace: *const ffi::bt_trace) -> TraceInfo {
 ///
 /// # Safety
 /// `field` must be null or a live field.
-unsafe fn scope(field: *const ffi::bt_field) -> Result<Option<FieldValue>, String> {
+unsafe fn scope(
+    names: &mut Names,
+    field: *const ffi::bt_field,
+) -> Result<Option<FieldValue>, String> {
     if field.is_null() {
         return Ok(None);
     }
     // SAFETY: non-null live field.
-    unsafe { field_value(field, 0) }.map(Some)
+    unsafe { field_value(names, field, 0) }.map(Some)
 }
 
 /// The value tree of one field.
 ///
 /// # Safety
 /// `field` must be a live, non-null field.
-unsafe fn field_value(field: *const ffi::bt_field, depth: usize) -> Result<FieldValue, String> {
+unsafe fn field_value(
+    names: &mut Names,
+    field: *const ffi::bt_field,
+    depth: usize,
+) -> Result<FieldValue, String> {
     use ffi::bt_field_class_type::*;
     if depth > MAX_DEPTH {
         return Err("babeltrace2: fields nested too deeply".into());
@@ -318,7 +350,7 @@ unsafe fn field_value(field: *const ffi::bt_field, depth: usize) -> Result<Field
                 let count = usize::try_from(count).unwrap_or(0);
                 std::slice::from_raw_parts(labels, count)
                     .iter()
-                    .map(|&l| c_string(l))
+                    .map(|&l| name(names, l))
                     .collect()
             };
             return Ok(FieldValue::Enum { value, labels });
@@ -349,12 +381,15 @@ unsafe fn field_value(field: *const ffi::bt_field, depth: usize) -> Result<Field
             let mut members = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
             for i in 0..count {
                 let member = ffi::bt_field_class_structure_borrow_member_by_index_const(class, i);
-                let name = c_string(ffi::bt_field_class_structure_member_get_name(member));
+                let member_name =
+                    name(names, ffi::bt_field_class_structure_member_get_name(member));
                 let child = ffi::bt_field_structure_borrow_member_field_by_index_const(field, i);
                 if child.is_null() {
-                    return Err(format!("babeltrace2: structure member `{name}` missing"));
+                    return Err(format!(
+                        "babeltrace2: structure member `{member_name}` missing"
+                    ));
                 }
-                members.push((name, field_value(child, depth + 1)?));
+                members.push((member_name, field_value(names, child, depth + 1)?));
             }
             return Ok(FieldValue::Struct(members));
         }
@@ -366,7 +401,7 @@ unsafe fn field_value(field: *const ffi::bt_field, depth: usize) -> Result<Field
                 if child.is_null() {
                     return Err("babeltrace2: array element missing".into());
                 }
-                elements.push(field_value(child, depth + 1)?);
+                elements.push(field_value(names, child, depth + 1)?);
             }
             return Ok(if ty == BT_FIELD_CLASS_TYPE_STATIC_ARRAY {
                 FieldValue::Array(elements)
@@ -382,8 +417,8 @@ unsafe fn field_value(field: *const ffi::bt_field, depth: usize) -> Result<Field
                 return Err("babeltrace2: variant option missing".into());
             }
             return Ok(FieldValue::Variant {
-                option: c_string(ffi::bt_field_class_variant_option_get_name(option)),
-                value: Box::new(field_value(child, depth + 1)?),
+                option: name(names, ffi::bt_field_class_variant_option_get_name(option)),
+                value: Box::new(field_value(names, child, depth + 1)?),
             });
         }
         Err(format!(

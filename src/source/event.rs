@@ -7,6 +7,9 @@
 //! keeps are present: the decoder-only integers (packet sizes, clock-mapped timestamps, the
 //! event header) are dropped by every reader.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 pub use crate::ctf::message::{LostKind, Timestamp};
 
 /// An integer value with the class facts that change how it reads.
@@ -44,14 +47,14 @@ pub enum FieldValue {
         /// The container value.
         value: IntValue,
         /// The matching labels.
-        labels: Vec<String>,
+        labels: Vec<Arc<str>>,
     },
     /// A floating point number (32-bit floats widened exactly).
     Float(f64),
     /// A string (also a text array or sequence), up to its first NUL, as raw bytes.
     String(Vec<u8>),
-    /// A structure's members in order, with their names.
-    Struct(Vec<(String, FieldValue)>),
+    /// A structure's members in order, with their names (shared: see [`Names`]).
+    Struct(Vec<(Arc<str>, FieldValue)>),
     /// A fixed-length array's elements.
     Array(Vec<FieldValue>),
     /// A sequence's elements.
@@ -59,7 +62,7 @@ pub enum FieldValue {
     /// A variant: the selected option's name and value.
     Variant {
         /// The option's name.
-        option: String,
+        option: Arc<str>,
         /// Its value.
         value: Box<FieldValue>,
     },
@@ -69,7 +72,10 @@ impl FieldValue {
     /// The member `name` of a structure.
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
         match self {
-            FieldValue::Struct(members) => members.iter().find(|(n, _)| n == name).map(|(_, v)| v),
+            FieldValue::Struct(members) => members
+                .iter()
+                .find(|(n, _)| n.as_ref() == name)
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -172,4 +178,29 @@ pub enum EnvEntry {
     Int(i64),
     /// A string.
     Str(String),
+}
+
+/// Interned names (members, variant options, enumeration labels), so that converting an
+/// event allocates no string per field: each name is allocated once, the first time its class
+/// is seen, and shared after. Keyed by the address of the name in the reader's class objects;
+/// the text is compared on every hit, so a class freed and another allocated at its address
+/// cannot lend its name.
+#[derive(Debug, Default)]
+pub struct Names {
+    by_address: HashMap<usize, Arc<str>>,
+}
+
+impl Names {
+    /// The shared copy of `name`, whose bytes live at a stable address in a class object.
+    pub fn get(&mut self, name: &[u8]) -> Arc<str> {
+        let key = name.as_ptr() as usize;
+        if let Some(shared) = self.by_address.get(&key)
+            && shared.as_bytes() == name
+        {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(String::from_utf8_lossy(name).as_ref());
+        self.by_address.insert(key, Arc::clone(&shared));
+        shared
+    }
 }

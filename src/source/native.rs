@@ -12,7 +12,7 @@ use crate::ctf::session::Session;
 use crate::ctf::value::{FieldsRef, Value, subtree_len};
 use crate::pretty::plan::TracePlan;
 
-use super::event::{EnvEntry, Event, FieldValue, IntValue, Item, Lost, TraceInfo};
+use super::event::{EnvEntry, Event, FieldValue, IntValue, Item, Lost, Names, TraceInfo};
 use super::{EventSource, Poll, SourceError};
 
 /// Every trace of a [`Session`] in time order, as [`Item`]s.
@@ -20,6 +20,7 @@ pub struct NativeSource<'s> {
     merger: Merger<'s>,
     plans: Vec<TracePlan>,
     traces: Vec<TraceInfo>,
+    names: Names,
     session: &'s Session,
 }
 
@@ -62,6 +63,7 @@ impl<'s> NativeSource<'s> {
             merger: session.messages(),
             plans,
             traces,
+            names: Names::default(),
             session,
         }
     }
@@ -82,7 +84,7 @@ impl EventSource for NativeSource<'_> {
                     .plans
                     .get(ev.stream.trace_index)
                     .ok_or_else(|| SourceError("event of an unknown trace".into()))?;
-                Item::Event(convert_event(&ev, plan))
+                Item::Event(convert_event(&ev, plan, &mut self.names))
             }
             Message::Lost(lost) => Item::Lost(convert_lost(&lost)),
         }))
@@ -97,13 +99,13 @@ impl EventSource for NativeSource<'_> {
 }
 
 /// The owned form of one decoded event.
-pub fn convert_event(ev: &EventRecord<'_>, plan: &TracePlan) -> Event {
-    let scope = |s: Option<FieldsRef<'_>>| {
+pub fn convert_event(ev: &EventRecord<'_>, plan: &TracePlan, names: &mut Names) -> Event {
+    let mut scope = |s: Option<FieldsRef<'_>>| {
         let s = s?;
         if !plan.shows_scope(s.ty) {
             return None;
         }
-        convert_field(plan, s.ty, s.values, s.data).map(|(v, _)| v)
+        convert_field(plan, names, s.ty, s.values, s.data).map(|(v, _)| v)
     };
     Event {
         trace: ev.stream.trace_index,
@@ -139,11 +141,14 @@ fn int_value(ty: &IntType, bits: u64) -> IntValue {
     }
 }
 
-fn enum_value(e: &EnumType, bits: u64) -> FieldValue {
+fn enum_value(e: &EnumType, bits: u64, names: &mut Names) -> FieldValue {
     let value = int_value(&e.container, bits);
     FieldValue::Enum {
         value,
-        labels: e.labels_of(value.as_i128()).map(str::to_owned).collect(),
+        labels: e
+            .labels_of(value.as_i128())
+            .map(|l| names.get(l.as_bytes()))
+            .collect(),
     }
 }
 
@@ -162,6 +167,7 @@ fn is_bt2_text(element: &FieldType) -> bool {
 /// used, or `None` when the values do not match the class (a cut-short decode).
 fn convert_field(
     plan: &TracePlan,
+    names: &mut Names,
     ty: &FieldType,
     values: &[Value],
     data: &[u8],
@@ -170,14 +176,14 @@ fn convert_field(
     let value = match (ty, head) {
         (FieldType::Int(int), Value::UInt(u)) => FieldValue::Int(int_value(int, u)),
         (FieldType::Int(int), Value::SInt(i)) => FieldValue::Int(int_value(int, i as u64)),
-        (FieldType::Enum(e), Value::UInt(u)) => enum_value(e, u),
-        (FieldType::Enum(e), Value::SInt(i)) => enum_value(e, i as u64),
+        (FieldType::Enum(e), Value::UInt(u)) => enum_value(e, u, names),
+        (FieldType::Enum(e), Value::SInt(i)) => enum_value(e, i as u64, names),
         (FieldType::Float(_), Value::Float(f)) => FieldValue::Float(f),
         (FieldType::Array(ArrayType { element, .. }), Value::Text { start, len })
         | (FieldType::Sequence(SequenceType { element, .. }), Value::Text { start, len })
             if !is_bt2_text(element) =>
         {
-            let elements = byte_elements(element, text_range(data, start, len));
+            let elements = byte_elements(element, text_range(data, start, len), names);
             match ty {
                 FieldType::Array(_) => FieldValue::Array(elements),
                 _ => FieldValue::Sequence(elements),
@@ -195,8 +201,8 @@ fn convert_field(
                     at += subtree_len(&field.ty, rest)?;
                     continue;
                 }
-                let (v, used) = convert_field(plan, &field.ty, rest, data)?;
-                members.push((field.display_name.clone(), v));
+                let (v, used) = convert_field(plan, names, &field.ty, rest, data)?;
+                members.push((names.get(field.display_name.as_bytes()), v));
                 at += used;
             }
             return Some((FieldValue::Struct(members), at));
@@ -209,7 +215,7 @@ fn convert_field(
                 let mut elements = Vec::new();
                 let mut at = 1;
                 for _ in 0..len {
-                    let (v, used) = convert_field(plan, element, values.get(at..)?, data)?;
+                    let (v, used) = convert_field(plan, names, element, values.get(at..)?, data)?;
                     elements.push(v);
                     at += used;
                 }
@@ -224,9 +230,9 @@ fn convert_field(
         }
         (FieldType::Variant(v), Value::Variant { option }) => {
             let field = v.options.get(option as usize)?;
-            let (value, used) = convert_field(plan, &field.ty, values.get(1..)?, data)?;
+            let (value, used) = convert_field(plan, names, &field.ty, values.get(1..)?, data)?;
             let variant = FieldValue::Variant {
-                option: field.display_name.clone(),
+                option: names.get(field.display_name.as_bytes()),
                 value: Box::new(value),
             };
             return Some((variant, 1 + used));
@@ -262,12 +268,12 @@ fn text_elements(len: u64, values: &[Value]) -> Option<(Elements, usize)> {
 }
 
 /// A byte array the decoder gave as text but babeltrace2 reads element by element.
-fn byte_elements(element: &FieldType, bytes: &[u8]) -> Vec<FieldValue> {
+fn byte_elements(element: &FieldType, bytes: &[u8], names: &mut Names) -> Vec<FieldValue> {
     let widen = |b: u8, signed: bool| if signed { b as i8 as u64 } else { u64::from(b) };
     bytes
         .iter()
         .filter_map(|&b| match element {
-            FieldType::Enum(e) => Some(enum_value(e, widen(b, e.container.signed))),
+            FieldType::Enum(e) => Some(enum_value(e, widen(b, e.container.signed), names)),
             FieldType::Int(int) => Some(FieldValue::Int(int_value(int, widen(b, int.signed)))),
             _ => None,
         })
