@@ -145,7 +145,7 @@ impl Converter {
             Ok(Event {
                 trace: self.trace(stream),
                 timestamp: ts,
-                name: c_string(ffi::bt_event_class_get_name(class)),
+                name: name(&mut self.names, ffi::bt_event_class_get_name(class)),
                 class_id: ffi::bt_event_class_get_id(class),
                 stream_class_id: ffi::bt_stream_class_get_id(stream_class),
                 stream_id: ffi::bt_stream_get_id(stream),

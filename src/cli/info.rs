@@ -174,7 +174,7 @@ pub fn collect_source(source: &mut dyn EventSource) -> SessionInfo {
                     return ControlFlow::Continue(());
                 };
                 t.events += 1;
-                *t.event_classes.entry(ev.name.clone()).or_default() += 1;
+                *t.event_classes.entry(ev.name.to_string()).or_default() += 1;
                 streams[ev.trace].insert((ev.stream_class_id, ev.stream_id));
                 t.streams = streams[ev.trace].len();
                 if let Some(ns) = ev.timestamp.and_then(|t| t.ns_from_origin) {

@@ -96,8 +96,8 @@ pub struct Event {
     pub trace: usize,
     /// Its timestamp (absent when the stream class has no clock).
     pub timestamp: Option<Timestamp>,
-    /// The event class name.
-    pub name: String,
+    /// The event class name (shared between the events of a class).
+    pub name: Arc<str>,
     /// The event class id.
     pub class_id: u64,
     /// The stream class id.

@@ -100,6 +100,7 @@ impl EventSource for NativeSource<'_> {
 
 /// The owned form of one decoded event.
 pub fn convert_event(ev: &EventRecord<'_>, plan: &TracePlan, names: &mut Names) -> Event {
+    let name = names.get(ev.class.name.as_bytes());
     let mut scope = |s: Option<FieldsRef<'_>>| {
         let s = s?;
         if !plan.shows_scope(s.ty) {
@@ -110,7 +111,7 @@ pub fn convert_event(ev: &EventRecord<'_>, plan: &TracePlan, names: &mut Names) 
     Event {
         trace: ev.stream.trace_index,
         timestamp: ev.timestamp,
-        name: ev.class.name.clone(),
+        name,
         class_id: ev.class.id,
         stream_class_id: ev.stream.stream_class.id,
         stream_id: ev.stream.stream_index as u64,
