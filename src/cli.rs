@@ -8,6 +8,7 @@ pub mod export;
 pub mod r#gen;
 pub mod index;
 pub mod info;
+pub mod reader;
 
 use std::path::PathBuf;
 
@@ -71,6 +72,7 @@ pub fn open(path: &std::path::Path, tui: &crate::tui::TuiArgs) -> anyhow::Result
     } else {
         info::run(&info::InfoArgs {
             json: false,
+            reader: reader::ReaderArg::default(),
             path: path.to_path_buf(),
         })
     }

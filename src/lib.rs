@@ -10,13 +10,17 @@
 //!   index          background indexer: progress, snapshots, cache
 //!   model          kernel state machine: threads, CPUs, intervals, fds, gaps
 //!   gen            trace generator (writes through ctf's writer)
-//!   ctf            TSDL metadata, decoding, packets, streams, merge, writer
+//!   source         the event-source interface both readers produce (native adapter, text)
+//!   ctf, bt2       TSDL metadata, decoding, packets, streams, merge, writer; babeltrace2
+//!                  as a second reader (`bt2` feature)
 //! ```
 //!
 //! Nothing under `ctf` knows about terminals or output formats; `config` (keymaps, themes)
 //! is plain data that `tui` lowers to the terminal.
 
 pub mod analysis;
+#[cfg(feature = "bt2")]
+pub mod bt2;
 pub mod cli;
 pub mod config;
 pub mod ctf;
@@ -25,4 +29,5 @@ pub mod index;
 pub mod lami;
 pub mod model;
 pub mod pretty;
+pub mod source;
 pub mod tui;

@@ -16,6 +16,11 @@ pub struct BenchArgs {
     /// Also time text output to /dev/null (slower: babeltrace2 text is the slow part).
     #[arg(long)]
     pub text: bool,
+    /// Instead of babeltrace2's command line, time this binary's two readers on the same
+    /// trace: `dump --reader native` against `dump --reader bt2` (babeltrace2 linked in, events
+    /// converted to the common representation; needs a build with `--features bt2`).
+    #[arg(long)]
+    pub readers: bool,
     /// Trace or session directory.
     pub path: PathBuf,
 }
@@ -60,6 +65,9 @@ pub fn run(args: &BenchArgs) -> Result<bool> {
         bytes as f64 / 1e6,
         args.runs
     );
+    if args.readers {
+        return compare_readers(&me, path, events, args);
+    }
     let bt2 = Path::new("babeltrace2");
     let mut cases = vec![(
         "all fields decoded, nothing printed",
@@ -90,6 +98,42 @@ pub fn run(args: &BenchArgs) -> Result<bool> {
             ),
             Err(e) => println!("  babeltrace2 not measured: {e:#}"),
         }
+    }
+    Ok(true)
+}
+
+/// `bench --readers`: both readers of this binary, timed in the same run.
+fn compare_readers(me: &Path, path: &str, events: u64, args: &BenchArgs) -> Result<bool> {
+    if !super::reader::BT2_AVAILABLE {
+        bail!(super::reader::BT2_MISSING);
+    }
+    let mut cases = vec![(
+        "all fields decoded, nothing printed",
+        vec!["--output-format", "dummy"],
+    )];
+    if args.text {
+        cases.push(("text output to /dev/null", vec!["--clock-gmt"]));
+    }
+    let rate = |t: Duration| events as f64 / t.as_secs_f64() / 1e6;
+    for (what, options) in cases {
+        let mut times = Vec::new();
+        for reader in ["native", "bt2"] {
+            let mut argv = vec!["dump", "--reader", reader];
+            argv.extend_from_slice(&options);
+            argv.push(path);
+            times.push(time_command(me, &argv, args.runs)?);
+        }
+        println!(
+            "{what}:
+  --reader native {:>9.3} s  {:>8.2} M events/s
+  --reader bt2    {:>9.3} s  {:>8.2} M events/s
+  ratio           {:>9.1}x",
+            times[0].as_secs_f64(),
+            rate(times[0]),
+            times[1].as_secs_f64(),
+            rate(times[1]),
+            times[1].as_secs_f64() / times[0].as_secs_f64()
+        );
     }
     Ok(true)
 }

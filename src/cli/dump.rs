@@ -7,12 +7,16 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
+use super::reader::{self, Reader, ReaderArg};
 use crate::ctf::parallel::EventFormatter;
 use crate::ctf::reader::ReadError;
 use crate::ctf::session::{Rendered, Session};
 use crate::pretty::recall::RecycleClock;
 use crate::pretty::threaded::BodyFormatter;
 use crate::pretty::{PrettyOptions, PrettyPrinter};
+use crate::source::EventSource;
+use crate::source::event::Item;
+use crate::source::text::EventText;
 
 /// What `dump` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -32,6 +36,9 @@ pub struct DumpArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub output_format: OutputFormat,
+    /// The reader.
+    #[command(flatten)]
+    pub reader: ReaderArg,
     /// Trace or session directory.
     pub path: PathBuf,
 }
@@ -41,6 +48,11 @@ const FLUSH_BYTES: usize = 1 << 20;
 
 /// Runs `dump`. Returns whether every trace was read without error.
 pub fn run(args: &DumpArgs) -> Result<bool> {
+    args.reader.check()?;
+    if args.reader.reader == Reader::Bt2 {
+        let mut source = reader::open_bt2(&args.path)?;
+        return print_source(source.as_mut(), args);
+    }
     let session = Session::open(&args.path).context("cannot open trace")?;
     for w in session.traces.iter().flat_map(|t| &t.warnings) {
         eprintln!("lttng-tui: warning: {w}");
@@ -110,6 +122,63 @@ fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
     write_or_quit(&mut stdout, &out)?;
     stdout.flush().ok();
     Ok(outcome.errors)
+}
+
+/// `dump` over any [`EventSource`] (the `--reader bt2` path): the same text as the native
+/// path, formatted from the reader-independent events. Loss notices are not printed (the
+/// native path writes babeltrace2's warnings for them on stderr). Returns whether the source
+/// was read to its end without error.
+pub fn print_source(source: &mut dyn EventSource, args: &DumpArgs) -> Result<bool> {
+    let mut text = EventText::new(PrettyOptions {
+        clock_gmt: args.clock_gmt,
+    });
+    let dummy = args.output_format == OutputFormat::Dummy;
+    let mut stdout = io::stdout().lock();
+    let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
+    let mut err = Vec::new();
+    let mut failure = None;
+    let read = reader::for_each_item(source, |item, traces| {
+        let Item::Event(ev) = item else {
+            return ControlFlow::Continue(());
+        };
+        if dummy {
+            return ControlFlow::Continue(());
+        }
+        text.write_event(&mut out, &mut err, ev, traces);
+        if !err.is_empty() {
+            io::stderr().write_all(&err).ok();
+            err.clear();
+        }
+        if out.len() < FLUSH_BYTES {
+            return ControlFlow::Continue(());
+        }
+        match write_or_quit(&mut stdout, &out) {
+            Ok(true) => {
+                out.clear();
+                ControlFlow::Continue(())
+            }
+            Ok(false) => ControlFlow::Break(()),
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    write_or_quit(&mut stdout, &out)?;
+    stdout.flush().ok();
+    let mut ok = true;
+    if let Err(e) = read {
+        eprintln!("lttng-tui: error: {e}");
+        ok = false;
+    }
+    for e in source.errors() {
+        eprintln!("lttng-tui: error: {e}");
+        ok = false;
+    }
+    Ok(ok)
 }
 
 /// Writes `bytes`; false when the reader went away (`| head`), which is not an error.

@@ -1,6 +1,6 @@
 //! `lttng-tui info`: what is in a trace, without printing events.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
 
@@ -11,6 +11,8 @@ use serde::Serialize;
 use crate::ctf::message::{LostKind, Message};
 use crate::ctf::session::Session;
 use crate::ctf::trace::Trace;
+use crate::source::EventSource;
+use crate::source::event::{EnvEntry, Item, TraceInfo as SourceTrace};
 
 /// Options of `info`.
 #[derive(Debug, Args)]
@@ -18,6 +20,9 @@ pub struct InfoArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,
+    /// The reader.
+    #[command(flatten)]
+    pub reader: super::reader::ReaderArg,
     /// Trace or session directory.
     pub path: PathBuf,
 }
@@ -72,8 +77,14 @@ pub struct SessionInfo {
 
 /// Runs `info`. Returns whether every trace was read without error.
 pub fn run(args: &InfoArgs) -> Result<bool> {
-    let session = Session::open(&args.path).context("cannot open trace")?;
-    let info = collect(&session);
+    args.reader.check()?;
+    let info = if args.reader.reader == super::reader::Reader::Bt2 {
+        let mut source = super::reader::open_bt2(&args.path)?;
+        collect_source(source.as_mut())
+    } else {
+        let session = Session::open(&args.path).context("cannot open trace")?;
+        collect(&session)
+    };
     if args.json {
         let json = serde_json::to_string_pretty(&info)? + "\n";
         let mut stdout = std::io::stdout().lock();
@@ -142,6 +153,97 @@ pub fn collect(session: &Session) -> SessionInfo {
             .iter()
             .flat_map(|t| t.warnings.clone())
             .collect(),
+    }
+}
+
+/// Reads every item of any [`EventSource`] (the `--reader bt2` path) and summarises it. The
+/// readers' common events carry no packet boundaries, so `packets` is 0 here; discarded
+/// events are the sum of the loss notices' counts.
+pub fn collect_source(source: &mut dyn EventSource) -> SessionInfo {
+    let mut traces: Vec<TraceInfo> = Vec::new();
+    let mut streams: Vec<BTreeSet<(u64, u64)>> = Vec::new();
+    let (mut begin_ns, mut end_ns, mut discarded_packets) = (None, None, 0);
+    let read = super::reader::for_each_item(source, |item, infos| {
+        while traces.len() < infos.len() {
+            traces.push(source_trace_facts(&infos[traces.len()]));
+            streams.push(BTreeSet::new());
+        }
+        match item {
+            Item::Event(ev) => {
+                let Some(t) = traces.get_mut(ev.trace) else {
+                    return ControlFlow::Continue(());
+                };
+                t.events += 1;
+                *t.event_classes.entry(ev.name.to_string()).or_default() += 1;
+                streams[ev.trace].insert((ev.stream_class_id, ev.stream_id));
+                t.streams = streams[ev.trace].len();
+                if let Some(ns) = ev.timestamp.and_then(|t| t.ns_from_origin) {
+                    begin_ns = Some(begin_ns.map_or(ns, |b: i64| b.min(ns)));
+                    end_ns = Some(end_ns.map_or(ns, |e: i64| e.max(ns)));
+                }
+            }
+            Item::Lost(lost) => match lost.kind {
+                LostKind::Packets => discarded_packets += lost.count.unwrap_or(0),
+                LostKind::Events => {
+                    if let Some(t) = traces.get_mut(lost.trace) {
+                        t.discarded_events += lost.count.unwrap_or(0);
+                    }
+                }
+            },
+        }
+        ControlFlow::Continue(())
+    });
+    let mut errors = source.errors();
+    if let Err(e) = read {
+        errors.push(e.to_string());
+    }
+    SessionInfo {
+        events: traces.iter().map(|t| t.events).sum(),
+        discarded_events: traces.iter().map(|t| t.discarded_events).sum(),
+        discarded_packets,
+        begin_ns,
+        end_ns,
+        streams: traces.iter().map(|t| t.streams).sum(),
+        traces,
+        errors,
+        warnings: Vec::new(),
+    }
+}
+
+/// The facts of a trace a generic source knows: its name and environment.
+fn source_trace_facts(info: &SourceTrace) -> TraceInfo {
+    let env = |key: &str| {
+        info.env
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| match v {
+                EnvEntry::Int(i) => i.to_string(),
+                EnvEntry::Str(s) => s.clone(),
+            })
+    };
+    let tracer = env("tracer_name").map(|name| {
+        match (
+            env("tracer_major"),
+            env("tracer_minor"),
+            env("tracer_patchlevel"),
+        ) {
+            (Some(a), Some(b), Some(c)) => format!("{name} {a}.{b}.{c}"),
+            (Some(a), Some(b), None) => format!("{name} {a}.{b}"),
+            _ => name,
+        }
+    });
+    TraceInfo {
+        path: info.name.clone(),
+        domain: env("domain"),
+        hostname: env("hostname").or_else(|| env("host")),
+        tracer,
+        kernel_release: env("kernel_release").or_else(|| env("release")),
+        streams: 0,
+        packets: 0,
+        events: 0,
+        discarded_events: 0,
+        event_classes: BTreeMap::new(),
     }
 }
 
