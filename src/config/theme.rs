@@ -179,73 +179,109 @@ impl Theme {
     /// Parses theme `text` read from `file`, named `name`. `inherits` names a shipped theme
     /// (inheritance chains are followed to a depth of 4). A file that cannot be parsed at all
     /// gives one warning and no theme.
+    ///
+    /// Inheritance merges the unresolved palettes and styles, child over parent, and only
+    /// then resolves colour names: a child that redefines `bg-sel` recolours every style it
+    /// inherits that says `bg-sel`.
     pub fn parse(text: &str, file: &str, name: &str) -> Result<(Theme, Vec<Warning>), Warning> {
-        Self::parse_depth(text, file, name, 0)
+        let mut warnings = Vec::new();
+        let merged = Merged::read(text, file, 0, &mut warnings)?;
+        let mut palette = BTreeMap::new();
+        for (key, (value, at)) in &merged.palette {
+            match parse_color(value, &BTreeMap::new()) {
+                Some(c) => {
+                    palette.insert(key.clone(), c);
+                }
+                None => {
+                    warnings.push(at.warn(format!("palette colour `{key}`: cannot read `{value}`")))
+                }
+            }
+        }
+        let mut theme = Theme {
+            name: name.to_string(),
+            styles: BTreeMap::new(),
+        };
+        for (scope, (raw, at)) in merged.styles {
+            let (style, problems) = resolve_style(&raw, &palette);
+            for p in problems {
+                warnings.push(at.warn(format!("scope `{scope}`: {p}")));
+            }
+            theme.styles.insert(scope, style);
+        }
+        // In file order, as a reader of the file meets them.
+        warnings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+        Ok((theme, warnings))
     }
+}
 
-    fn parse_depth(
+/// Where a palette entry or style was written, for warnings.
+#[derive(Debug, Clone)]
+struct Origin {
+    file: String,
+    line: usize,
+}
+
+impl Origin {
+    fn warn(&self, message: String) -> Warning {
+        Warning {
+            file: self.file.clone(),
+            line: Some(self.line),
+            message,
+        }
+    }
+}
+
+/// A theme with its parents merged in, colours still unresolved.
+#[derive(Default)]
+struct Merged {
+    palette: BTreeMap<String, (String, Origin)>,
+    styles: BTreeMap<String, (RawStyle, Origin)>,
+}
+
+impl Merged {
+    fn read(
         text: &str,
         file: &str,
-        name: &str,
         depth: usize,
-    ) -> Result<(Theme, Vec<Warning>), Warning> {
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Merged, Warning> {
         let raw: RawTheme = toml::from_str(text).map_err(|e| Warning {
             file: file.to_string(),
             line: e.span().map(|s| line_of(text, s.start)),
             message: format!("not a valid theme: {}", e.message()),
         })?;
-        let warn = |line: usize, message: String| Warning {
+        let at = |line: usize| Origin {
             file: file.to_string(),
-            line: Some(line),
-            message,
+            line,
         };
-        let mut warnings = Vec::new();
-        let mut theme = Theme {
-            name: name.to_string(),
-            styles: BTreeMap::new(),
-        };
+        let mut merged = Merged::default();
         if let Some(parent) = &raw.inherits {
             match builtin(parent).filter(|_| depth < 4) {
                 Some(ptext) => {
-                    let pfile = format!("builtin:{parent}");
-                    let (p, w) = Self::parse_depth(ptext, &pfile, parent, depth + 1)?;
-                    theme.styles = p.styles;
-                    warnings.extend(w);
+                    merged =
+                        Merged::read(ptext, &format!("builtin:{parent}"), depth + 1, warnings)?;
                 }
-                None => warnings.push(warn(
-                    1,
-                    format!("cannot inherit `{parent}`: no such shipped theme"),
-                )),
+                None => warnings
+                    .push(at(1).warn(format!("cannot inherit `{parent}`: no such shipped theme"))),
             }
         }
-        let mut palette = BTreeMap::new();
-        for (key, value) in &raw.palette {
-            match parse_color(value.get_ref(), &BTreeMap::new()) {
-                Some(c) => {
-                    palette.insert(key.clone(), c);
-                }
-                None => warnings.push(warn(
-                    line_of(text, value.span().start),
-                    format!("palette colour `{key}`: cannot read `{}`", value.get_ref()),
-                )),
-            }
+        for (key, value) in raw.palette {
+            let origin = at(line_of(text, value.span().start));
+            merged.palette.insert(key, (value.into_inner(), origin));
         }
         for (scope, raw_style) in raw.styles {
-            let line = line_of(text, raw_style.span().start);
+            let origin = at(line_of(text, raw_style.span().start));
             if !SCOPES.contains(&scope.as_str()) {
-                warnings.push(warn(
-                    line,
-                    format!("unknown scope `{scope}` (themes/dark.toml uses every known scope)"),
-                ));
+                warnings.push(origin.warn(format!(
+                    "unknown scope `{scope}` (themes/dark.toml uses every known scope)"
+                )));
                 continue;
             }
-            let (style, problems) = resolve_style(raw_style.get_ref(), &palette);
-            for p in problems {
-                warnings.push(warn(line, format!("scope `{scope}`: {p}")));
-            }
-            theme.styles.insert(scope, style);
+            merged
+                .styles
+                .insert(scope, (raw_style.into_inner(), origin));
         }
-        Ok((theme, warnings))
+        Ok(merged)
     }
 }
 
@@ -325,5 +361,20 @@ mod tests {
         let (_, w) = Theme::parse(text, "t.toml", "t").unwrap();
         let lines: Vec<_> = w.iter().map(|w| w.line).collect();
         assert_eq!(lines, [Some(2), Some(4), Some(5)], "{w:?}");
+    }
+
+    #[test]
+    fn inherited_styles_take_the_child_palette() {
+        let text = "inherits = \"dark\"\n[palette]\nbg-sel = \"#010203\"\n";
+        let (t, w) = Theme::parse(text, "t.toml", "t").unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        // `table.selected` is only in dark.toml, as `bg = "bg-sel"`.
+        assert_eq!(t.get("table.selected").bg, Some(Color::Rgb(1, 2, 3)));
+        let (light, w) = Theme::parse(builtin("light").unwrap(), "light", "light").unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            light.get("table.selected").bg,
+            Some(Color::Rgb(0xb7, 0xc5, 0xf0))
+        );
     }
 }
