@@ -32,6 +32,11 @@ pub fn category(name: &str) -> u8 {
     }
 }
 
+/// How many lifetimes of one fd number opened before an instant are checked for the one
+/// open then: lifetimes of one number do not overlap in a consistent fd table, so the last
+/// one opened is it unless it has closed; a few more tolerate the overlaps lost events leave.
+pub const LOOKBACK: usize = 4;
+
 /// Lifetimes (opened, closed, name) of one fd number of one process.
 type Lifetimes = Vec<(u64, u64, StrId)>;
 
@@ -52,6 +57,9 @@ impl FdIndex {
                     .push((e.opened, e.closed, e.name));
             }
         }
+        for l in map.values_mut() {
+            l.sort_by_key(|e| e.0);
+        }
         FdIndex { map }
     }
 
@@ -62,9 +70,18 @@ impl FdIndex {
     }
 
     /// The name of `fd` in process index `pr` at `t` (the latest lifetime open then).
+    ///
+    /// A process that reopens one fd number millions of times must not make each lookup scan
+    /// them all: the lifetimes are in opening order, and since a number is open once at a
+    /// time, the one open at `t` is among the last few opened by then.
     pub fn name<'m>(&self, m: &'m Model, pr: Option<u32>, fd: i32, t: u64) -> Option<&'m str> {
         let l = self.map.get(&(pr?, fd))?;
-        let e = l.iter().rev().find(|e| e.0 <= t && t <= e.1)?;
+        let opened_by_then = l.partition_point(|e| e.0 <= t);
+        let e = l[..opened_by_then]
+            .iter()
+            .rev()
+            .take(LOOKBACK)
+            .find(|e| t <= e.1)?;
         Some(m.strings.get(e.2))
     }
 }

@@ -107,6 +107,7 @@ impl FdLifetimes {
         list[..opened_by_then]
             .iter()
             .rev()
+            .take(crate::analysis::iolat::LOOKBACK)
             .filter_map(|&i| h.get(i as usize))
             .find(|e| at < e.closed)
     }
