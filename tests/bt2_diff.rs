@@ -15,7 +15,7 @@ mod common;
 use std::path::Path;
 
 use bt2_support::{AGREED, corpus_traces, short};
-use common::{lttng_tui, traces_dir};
+use common::{generated_traces, lttng_tui, traces_dir};
 use lttng_tui::bt2::Bt2Source;
 use lttng_tui::ctf::session::Session;
 use lttng_tui::source::event::{Event, Item, Lost, TraceInfo};
@@ -208,38 +208,16 @@ fn native_and_bt2_yield_the_same_events_on_the_corpus() {
 #[test]
 fn native_and_bt2_yield_the_same_events_on_generated_traces() {
     let tmp = tempfile::tempdir().unwrap();
-    let cases: &[&[&str]] = &[
-        &["--scenario", "web", "--duration", "2s", "--seed", "7"],
-        &[
-            "--scenario",
-            "uniform",
-            "--events",
-            "200000",
-            "--seed",
-            "3",
-            "--discard-rate",
-            "0.3",
-        ],
-    ];
-    for (i, case) in cases.iter().enumerate() {
-        let out_dir = tmp.path().join(format!("g{i}"));
-        let mut args = vec!["gen", "--out", out_dir.to_str().unwrap()];
-        args.extend_from_slice(case);
-        let generated = lttng_tui(&args);
-        assert!(
-            generated.status.success(),
-            "{}",
-            String::from_utf8_lossy(&generated.stderr)
-        );
-        match compare(&out_dir.join("kernel")) {
+    for (case, trace) in generated_traces(tmp.path()) {
+        match compare(&trace) {
             Outcome::Same { events, lost } => {
-                assert!(events > 10_000, "{case:?}: only {events} events");
-                if case.contains(&"--discard-rate") {
-                    assert!(lost > 0, "{case:?}: no loss notice compared");
+                assert!(events > 10_000, "{case}: only {events} events");
+                if case.contains("--discard-rate") {
+                    assert!(lost > 0, "{case}: no loss notice compared");
                 }
             }
-            Outcome::Bt2Failed(e) => panic!("{case:?}: babeltrace2 cannot read it: {e}"),
-            Outcome::Differs(d) => panic!("{case:?}: {d}"),
+            Outcome::Bt2Failed(e) => panic!("{case}: babeltrace2 cannot read it: {e}"),
+            Outcome::Differs(d) => panic!("{case}: {d}"),
         }
     }
 }

@@ -12,7 +12,7 @@ mod common;
 use std::path::Path;
 
 use bt2_support::{AGREED, corpus_traces, short};
-use common::{lttng_tui, traces_dir};
+use common::{generated_traces, lttng_tui, traces_dir};
 
 /// First differing line of two texts, for a readable failure.
 fn first_difference(native: &[u8], bt2: &[u8]) -> String {
@@ -84,33 +84,11 @@ fn dump_bt2_equals_dump_native_on_the_corpus() {
 #[test]
 fn dump_bt2_equals_dump_native_on_generated_traces() {
     let tmp = tempfile::tempdir().unwrap();
-    let cases: &[&[&str]] = &[
-        &["--scenario", "web", "--duration", "2s", "--seed", "7"],
-        &[
-            "--scenario",
-            "uniform",
-            "--events",
-            "200000",
-            "--seed",
-            "3",
-            "--discard-rate",
-            "0.3",
-        ],
-    ];
-    for (i, case) in cases.iter().enumerate() {
-        let out_dir = tmp.path().join(format!("g{i}"));
-        let mut args = vec!["gen", "--out", out_dir.to_str().unwrap()];
-        args.extend_from_slice(case);
-        let generated = lttng_tui(&args);
-        assert!(
-            generated.status.success(),
-            "{}",
-            String::from_utf8_lossy(&generated.stderr)
-        );
-        let lines = compare(&out_dir.join("kernel"), &format!("{case:?}"));
+    for (case, trace) in generated_traces(tmp.path()) {
+        let lines = compare(&trace, &case);
         assert!(
             lines.is_some_and(|n| n > 10_000),
-            "{case:?}: {lines:?} lines compared"
+            "{case}: {lines:?} lines compared"
         );
     }
 }

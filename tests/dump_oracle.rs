@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{has_babeltrace2, lttng_tui, sha256_hex, traces_dir};
+use common::{generated_traces, has_babeltrace2, lttng_tui, sha256_hex, traces_dir};
 
 /// sha256 of `TZ=UTC babeltrace2 --clock-gmt TRACE` (babeltrace2 2.0.4), from the corpus README.
 const AGREED: &[(&str, &str)] = &[
@@ -148,42 +148,19 @@ fn dump_matches_babeltrace2_on_generated_traces() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let cases: &[&[&str]] = &[
-        &["--scenario", "web", "--duration", "2s", "--seed", "7"],
-        &[
-            "--scenario",
-            "uniform",
-            "--events",
-            "200000",
-            "--seed",
-            "3",
-            "--discard-rate",
-            "0.3",
-        ],
-    ];
-    for (i, case) in cases.iter().enumerate() {
-        let out_dir = tmp.path().join(format!("g{i}"));
-        let mut args = vec!["gen", "--out", out_dir.to_str().unwrap()];
-        args.extend_from_slice(case);
-        let generated = lttng_tui(&args);
-        assert!(
-            generated.status.success(),
-            "{}",
-            String::from_utf8_lossy(&generated.stderr)
-        );
-        let trace = out_dir.join("kernel");
+    for (case, trace) in generated_traces(tmp.path()) {
         let theirs = std::process::Command::new("babeltrace2")
             .arg("--clock-gmt")
             .arg(&trace)
             .env("TZ", "UTC")
             .output()
             .unwrap();
-        assert!(theirs.status.success(), "babeltrace2 refuses {case:?}");
+        assert!(theirs.status.success(), "babeltrace2 refuses {case}");
         let ours = lttng_tui(&["dump", "--clock-gmt", trace.to_str().unwrap()]);
         assert!(ours.status.success());
         assert!(
             ours.stdout == theirs.stdout,
-            "{case:?}: {}",
+            "{case}: {}",
             first_difference(
                 &String::from_utf8_lossy(&ours.stdout),
                 &String::from_utf8_lossy(&theirs.stdout)
@@ -192,7 +169,7 @@ fn dump_matches_babeltrace2_on_generated_traces() {
         assert_eq!(
             String::from_utf8_lossy(&ours.stderr),
             String::from_utf8_lossy(&theirs.stderr),
-            "{case:?}: warnings differ"
+            "{case}: warnings differ"
         );
     }
 }

@@ -41,3 +41,36 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// The generated traces every reader comparison also runs on: a 2 s `web` trace and a
+/// `uniform` one that lost 30 % of its packets' events. Returns (the `gen` options, the
+/// kernel trace directory) per trace, written under `dir`.
+pub fn generated_traces(dir: &std::path::Path) -> Vec<(String, PathBuf)> {
+    let cases: &[&[&str]] = &[
+        &["--scenario", "web", "--duration", "2s", "--seed", "7"],
+        &[
+            "--scenario",
+            "uniform",
+            "--events",
+            "200000",
+            "--seed",
+            "3",
+            "--discard-rate",
+            "0.3",
+        ],
+    ];
+    let mut out = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let out_dir = dir.join(format!("g{i}"));
+        let mut args = vec!["gen", "--out", out_dir.to_str().unwrap()];
+        args.extend_from_slice(case);
+        let generated = lttng_tui(&args);
+        assert!(
+            generated.status.success(),
+            "{}",
+            String::from_utf8_lossy(&generated.stderr)
+        );
+        out.push((case.join(" "), out_dir.join("kernel")));
+    }
+    out
+}
