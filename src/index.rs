@@ -146,32 +146,43 @@ fn run(
     cancel: &AtomicBool,
 ) -> anyhow::Result<Arc<Model>> {
     let started = Instant::now();
+    let cache_dir = opts.cache_dir.clone().or_else(cache::default_dir);
+    // The cache is looked up before the traces are opened: a hit needs no metadata parsing.
+    // Only a model built from a kernel trace was ever stored.
+    let key = match (opts.use_cache, &cache_dir) {
+        (true, Some(_)) => cache::Key::of(path).ok(),
+        _ => None,
+    };
+    if let (Some(key), Some(dir)) = (&key, &cache_dir)
+        && cache::exists(dir, path)
+    {
+        let _ = tx.send(Update::Progress(Progress {
+            phase: Phase::LoadingCache,
+            bytes_done: 0,
+            bytes_total: 0,
+            events: 0,
+            elapsed: started.elapsed(),
+            events_per_s: 0.0,
+            eta: None,
+        }));
+        if let Some(m) = cache::load(dir, path, key) {
+            return Ok(Arc::new(m));
+        }
+    }
     let session = Session::open(path)?;
     for t in &session.traces {
         check_kernel(&t.class)?;
     }
     let mut meter = Meter::new(&session, started);
-    let key = cache::Key::of(&session);
-    let cache_dir = opts.cache_dir.clone().or_else(cache::default_dir);
-    if opts.use_cache
-        && let Some(dir) = &cache_dir
-    {
-        let _ = tx.send(Update::Progress(meter.report(Phase::LoadingCache, 0, 0)));
-        if let Some(m) = cache::load(dir, &session.root, &key) {
-            return Ok(Arc::new(m));
-        }
-    }
     let model = build(&session, opts, tx, cancel, &mut meter)?;
-    if opts.use_cache
-        && let Some(dir) = &cache_dir
-    {
+    if let (Some(key), Some(dir)) = (&key, &cache_dir) {
         let _ = tx.send(Update::Progress(meter.report(
             Phase::SavingCache,
             model.events,
             model.end,
         )));
         // A cache that cannot be written only costs the next open its speed.
-        let _ = cache::store(dir, &session.root, &key, &model);
+        let _ = cache::store(dir, &session.root, key, &model);
     }
     Ok(model)
 }

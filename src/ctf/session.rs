@@ -71,12 +71,10 @@ impl Session {
     /// Finds and opens every trace under `path`. Directories whose metadata share a trace
     /// UUID are one trace (rotation chunks, as babeltrace2 merges them).
     pub fn open(path: &Path) -> Result<Session, SessionError> {
-        let mut roots = Vec::new();
-        find_trace_roots(path, 0, &mut roots)?;
+        let roots = trace_roots(path)?;
         if roots.is_empty() {
             return Err(SessionError::NoTrace(path.to_path_buf()));
         }
-        roots.sort();
         let mut failed = Vec::new();
         let mut by_uuid: BTreeMap<String, Vec<(PathBuf, _)>> = BTreeMap::new();
         for root in roots {
@@ -216,6 +214,15 @@ impl Session {
             events_read: merger.events_read(),
         }
     }
+}
+
+/// The directories under `path` that hold a trace (a `metadata` file), sorted, without
+/// reading any of them: what [`Session::open`] would open.
+pub fn trace_roots(path: &Path) -> Result<Vec<PathBuf>, SessionError> {
+    let mut roots = Vec::new();
+    find_trace_roots(path, 0, &mut roots)?;
+    roots.sort();
+    Ok(roots)
 }
 
 fn find_trace_roots(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), SessionError> {
