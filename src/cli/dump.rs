@@ -78,10 +78,8 @@ fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
     let mut printer = PrettyPrinter::new(options());
     printer.set_input_root(root.clone());
     let mut recycle = RecycleClock::default();
-    let mut stdout = io::stdout().lock();
-    let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
+    let mut out = Output::new();
     let mut err = Vec::new();
-    let mut failure = None;
     let outcome = session.for_each_rendered(&factory, |item| {
         match item {
             Rendered::Event {
@@ -90,37 +88,21 @@ fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
                 text,
                 alternative,
             } => {
-                printer.write_columns(&mut out, &mut err, timestamp.as_ref());
+                printer.write_columns(&mut out.buf, &mut err, timestamp.as_ref());
                 let recycled = recycle.recycled(std::ptr::from_ref(class) as usize);
                 let stale = recycled && !alternative.is_empty();
-                out.extend_from_slice(if stale { alternative } else { text });
+                out.buf
+                    .extend_from_slice(if stale { alternative } else { text });
                 if !err.is_empty() {
                     io::stderr().write_all(&err).ok();
                     err.clear();
                 }
             }
-            Rendered::Other(msg) => printer.write_message(&mut out, msg),
+            Rendered::Other(msg) => printer.write_message(&mut out.buf, msg),
         }
-        if out.len() < FLUSH_BYTES {
-            return ControlFlow::Continue(());
-        }
-        match write_or_quit(&mut stdout, &out) {
-            Ok(true) => {
-                out.clear();
-                ControlFlow::Continue(())
-            }
-            Ok(false) => ControlFlow::Break(()),
-            Err(e) => {
-                failure = Some(e);
-                ControlFlow::Break(())
-            }
-        }
+        out.flush_if_full()
     });
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    write_or_quit(&mut stdout, &out)?;
-    stdout.flush().ok();
+    out.finish()?;
     Ok(outcome.errors)
 }
 
@@ -133,10 +115,8 @@ pub fn print_source(source: &mut dyn EventSource, args: &DumpArgs) -> Result<boo
         clock_gmt: args.clock_gmt,
     });
     let dummy = args.output_format == OutputFormat::Dummy;
-    let mut stdout = io::stdout().lock();
-    let mut out = Vec::with_capacity(FLUSH_BYTES * 2);
+    let mut out = Output::new();
     let mut err = Vec::new();
-    let mut failure = None;
     let read = reader::for_each_item(source, |item, traces| {
         let Item::Event(ev) = item else {
             return ControlFlow::Continue(());
@@ -144,31 +124,14 @@ pub fn print_source(source: &mut dyn EventSource, args: &DumpArgs) -> Result<boo
         if dummy {
             return ControlFlow::Continue(());
         }
-        text.write_event(&mut out, &mut err, ev, traces);
+        text.write_event(&mut out.buf, &mut err, ev, traces);
         if !err.is_empty() {
             io::stderr().write_all(&err).ok();
             err.clear();
         }
-        if out.len() < FLUSH_BYTES {
-            return ControlFlow::Continue(());
-        }
-        match write_or_quit(&mut stdout, &out) {
-            Ok(true) => {
-                out.clear();
-                ControlFlow::Continue(())
-            }
-            Ok(false) => ControlFlow::Break(()),
-            Err(e) => {
-                failure = Some(e);
-                ControlFlow::Break(())
-            }
-        }
+        out.flush_if_full()
     });
-    if let Some(e) = failure {
-        return Err(e);
-    }
-    write_or_quit(&mut stdout, &out)?;
-    stdout.flush().ok();
+    out.finish()?;
     let mut ok = true;
     if let Err(e) = read {
         eprintln!("lttng-tui: error: {e}");
@@ -179,6 +142,53 @@ pub fn print_source(source: &mut dyn EventSource, args: &DumpArgs) -> Result<boo
         ok = false;
     }
     Ok(ok)
+}
+
+/// Standard output written in pieces of about [`FLUSH_BYTES`]. Both printing paths append
+/// to `buf` and call [`Output::flush_if_full`], which ends the walk once the reader went
+/// away (`| head`) or a write failed.
+struct Output {
+    stdout: io::StdoutLock<'static>,
+    buf: Vec<u8>,
+    failure: Option<anyhow::Error>,
+}
+
+impl Output {
+    fn new() -> Output {
+        Output {
+            stdout: io::stdout().lock(),
+            buf: Vec::with_capacity(FLUSH_BYTES * 2),
+            failure: None,
+        }
+    }
+
+    /// Writes the buffer out once it is large; `Break` when output should stop.
+    fn flush_if_full(&mut self) -> ControlFlow<()> {
+        if self.buf.len() < FLUSH_BYTES {
+            return ControlFlow::Continue(());
+        }
+        match write_or_quit(&mut self.stdout, &self.buf) {
+            Ok(true) => {
+                self.buf.clear();
+                ControlFlow::Continue(())
+            }
+            Ok(false) => ControlFlow::Break(()),
+            Err(e) => {
+                self.failure = Some(e);
+                ControlFlow::Break(())
+            }
+        }
+    }
+
+    /// Writes what is left; the write error that stopped the walk, if any.
+    fn finish(mut self) -> Result<()> {
+        if let Some(e) = self.failure {
+            return Err(e);
+        }
+        write_or_quit(&mut self.stdout, &self.buf)?;
+        self.stdout.flush().ok();
+        Ok(())
+    }
 }
 
 /// Writes `bytes`; false when the reader went away (`| head`), which is not an error.
