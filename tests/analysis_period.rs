@@ -4,7 +4,10 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::BTreeMap;
-use std::path::Path;
+
+mod common;
+
+use common::short_web_trace;
 
 use lttng_tui::analysis::common::{Options, Range};
 use lttng_tui::analysis::period::eval::glob;
@@ -15,8 +18,6 @@ use lttng_tui::analysis::period::{self, Report};
 use lttng_tui::analysis::registry::Kind;
 use lttng_tui::analysis::syscalls;
 use lttng_tui::analysis::table::Cell;
-use lttng_tui::ctf::session::Session;
-use lttng_tui::model::{Builder, Model};
 
 fn err_col(src: &str) -> usize {
     parse_period(src).unwrap_err().at + 1
@@ -106,19 +107,10 @@ fn captures_and_glob() {
     assert!(glob(b"*", b"") && !glob(b"?", b""));
 }
 
-fn build(path: &Path) -> Model {
-    Builder::build_session(&Session::open(path).unwrap())
-}
-
 #[test]
 fn syscall_periods_equal_syscallstats() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Web, dir.path());
-    cfg.seed = 4;
-    cfg.duration_ns = Some(1_000_000_000);
-    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
-    let path = dir.path().join("kernel");
-    let m = build(&path);
+    let (path, m) = short_web_trace(dir.path(), 4);
     let mut o = Options::new(Range::of(&m, None, None));
     o.limit = None;
     o.filter.tids = vec![2003];

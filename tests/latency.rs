@@ -7,28 +7,43 @@
 
 use std::path::Path;
 
+mod common;
+
+use common::short_web_trace;
 use lttng_tui::analysis::common::{Options, Range};
 use lttng_tui::analysis::latency::{Scale, answer, histogram, syscall_durations};
 use lttng_tui::analysis::latency_samples::LatencyKind;
 use lttng_tui::analysis::period::{self, Report};
 use lttng_tui::analysis::registry::Kind;
 use lttng_tui::analysis::table::Cell;
-use lttng_tui::ctf::session::Session;
-use lttng_tui::model::{Builder, Model};
+use lttng_tui::model::Model;
 
-fn build(path: &Path) -> Model {
-    Builder::build_session(&Session::open(path).unwrap())
+/// `periodfreq`'s buckets (low, high, count) for the periods `defs` over `o`.
+fn periodfreq(
+    path: &Path,
+    m: &Model,
+    o: &Options,
+    defs: period::engine::Periods,
+) -> Vec<(u64, u64, u64)> {
+    let p = period::find(path, m, o, defs).unwrap();
+    let tables = period::tables(Kind::Periodfreq, &p, o, &Report::default());
+    let t = tables
+        .iter()
+        .find(|t| t.class.name == "freq_duration")
+        .unwrap();
+    t.rows
+        .iter()
+        .map(|r| match (&r[0], &r[1], &r[2]) {
+            (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
+            _ => panic!("{r:?}"),
+        })
+        .collect()
 }
 
 #[test]
 fn linear_histogram_equals_periodfreq() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Web, dir.path());
-    cfg.seed = 4;
-    cfg.duration_ns = Some(1_000_000_000);
-    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
-    let path = dir.path().join("kernel");
-    let m = build(&path);
+    let (path, m) = short_web_trace(dir.path(), 4);
     let mut o = Options::new(Range::of(&m, None, None));
     o.limit = None;
     o.filter.tids = vec![2003];
@@ -41,20 +56,7 @@ fn linear_histogram_equals_periodfreq() {
             &[],
         )
         .unwrap();
-        let p = period::find(&path, &m, &o, defs).unwrap();
-        let tables = period::tables(Kind::Periodfreq, &p, &o, &Report::default());
-        let t = tables
-            .iter()
-            .find(|t| t.class.name == "freq_duration")
-            .unwrap();
-        let want: Vec<(u64, u64, u64)> = t
-            .rows
-            .iter()
-            .map(|r| match (&r[0], &r[1], &r[2]) {
-                (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
-                _ => panic!("{r:?}"),
-            })
-            .collect();
+        let want = periodfreq(&path, &m, &o, defs);
         let durations = syscall_durations(&m, &o);
         let got = histogram(durations.clone(), Scale::Linear, resolution);
         assert_eq!(got.buckets, want, "resolution {resolution}");
@@ -68,12 +70,7 @@ fn linear_histogram_equals_periodfreq() {
 #[test]
 fn one_syscall_series_equals_periodfreq() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Web, dir.path());
-    cfg.seed = 5;
-    cfg.duration_ns = Some(1_000_000_000);
-    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
-    let path = dir.path().join("kernel");
-    let m = build(&path);
+    let (path, m) = short_web_trace(dir.path(), 5);
     let range = Range::of(&m, None, None);
     let mut o = Options::new(range);
     o.limit = None;
@@ -86,20 +83,7 @@ fn one_syscall_series_equals_periodfreq() {
             &[],
         )
         .unwrap();
-        let p = period::find(&path, &m, &o, defs).unwrap();
-        let tables = period::tables(Kind::Periodfreq, &p, &o, &Report::default());
-        let t = tables
-            .iter()
-            .find(|t| t.class.name == "freq_duration")
-            .unwrap();
-        let want: Vec<(u64, u64, u64)> = t
-            .rows
-            .iter()
-            .map(|r| match (&r[0], &r[1], &r[2]) {
-                (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
-                _ => panic!("{r:?}"),
-            })
-            .collect();
+        let want = periodfreq(&path, &m, &o, defs);
         assert!(
             want.iter().map(|r| r.2).sum::<u64>() >= 5,
             "{name}: {want:?}"

@@ -2,28 +2,19 @@
 //! every phase inside completed requests, and every other preset finds instances.
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
+mod common;
+
+use common::short_web_trace;
 
 use lttng_tui::analysis::common::{Options, Range};
 use lttng_tui::analysis::period;
 use lttng_tui::config::Source;
 use lttng_tui::config::view;
-use lttng_tui::ctf::session::Session;
-use lttng_tui::model::{Builder, Model};
-
-fn build(path: &Path) -> Model {
-    Builder::build_session(&Session::open(path).unwrap())
-}
 
 #[test]
 fn shipped_presets_find_their_periods() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = lttng_tui::r#gen::GenConfig::new(lttng_tui::r#gen::ScenarioKind::Web, dir.path());
-    cfg.seed = 5;
-    cfg.duration_ns = Some(1_000_000_000);
-    lttng_tui::r#gen::generate(&cfg, &mut |_| {}).unwrap();
-    let path = dir.path().join("kernel");
-    let m = build(&path);
+    let (path, m) = short_web_trace(dir.path(), 5);
     let o = Options::new(Range::of(&m, None, None));
     for (name, _) in view::BUILTIN {
         let v = view::load(&Source::Builtin(name.into())).unwrap();

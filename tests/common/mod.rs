@@ -74,3 +74,17 @@ pub fn generated_traces(dir: &std::path::Path) -> Vec<(String, PathBuf)> {
     }
     out
 }
+
+/// A 1 s generated `web` trace with `seed`, written under `dir`: its kernel trace directory
+/// and the model built from it.
+pub fn short_web_trace(dir: &std::path::Path, seed: u64) -> (PathBuf, lttng_tui::model::Model) {
+    use lttng_tui::r#gen::{GenConfig, ScenarioKind, generate};
+    let mut cfg = GenConfig::new(ScenarioKind::Web, dir);
+    cfg.seed = seed;
+    cfg.duration_ns = Some(1_000_000_000);
+    generate(&cfg, &mut |_| {}).unwrap();
+    let path = dir.join("kernel");
+    let session = lttng_tui::ctf::session::Session::open(&path).unwrap();
+    let model = lttng_tui::model::Builder::build_session(&session);
+    (path, model)
+}
