@@ -40,6 +40,11 @@ impl App {
 
     /// Asks for the Top tables again if the model or the selection changed.
     pub(crate) fn refresh_top(&mut self) {
+        // While indexing, a snapshot's tables only matter on the tabs that show them; computing
+        // them for every snapshot would take a core from the indexer (seconds each on 1 GB).
+        if !self.index.done && !matches!(self.tab, Tab::Top | Tab::Overview) {
+            return;
+        }
         let Some(model) = self.index.model.clone() else {
             return;
         };
