@@ -10,12 +10,12 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 mod tui_support;
 
 use tui_support::readme::readme_walkthroughs;
+use tui_support::tmux::Tmux;
 
 /// What the final screen of each walkthrough must show, by heading.
 fn expected(heading: &str) -> &'static [&'static str] {
@@ -55,99 +55,40 @@ fn readme_lists_the_three_walkthroughs_with_short_key_sequences() {
     }
 }
 
-fn tmux(args: &[&str]) -> String {
-    let out = Command::new("tmux").args(args).output().unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        tmux(&["kill-session", "-t", &self.0]);
-    }
-}
-
-impl Session {
-    fn screen(&self) -> String {
-        tmux(&["capture-pane", "-p", "-t", &self.0])
-    }
-
-    /// Waits until every string in `what` is on the screen.
-    fn wait_for(&self, what: &[&str], timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if what.iter().all(|w| screen.contains(w)) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < timeout,
-                "waited {timeout:?} for {what:?}; screen:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
+/// Waits until the screen stops changing and no background work is announced.
+fn settle(s: &Tmux) -> String {
+    const BUSY: [&str; 3] = ["finding periods", "computing", "waiting for the index"];
+    let start = Instant::now();
+    let mut last = String::new();
+    loop {
+        std::thread::sleep(Duration::from_millis(250));
+        let screen = s.screen();
+        if screen == last && !BUSY.iter().any(|b| screen.contains(b)) {
+            return screen;
         }
-    }
-
-    /// Waits until the screen stops changing and no background work is announced.
-    fn settle(&self) -> String {
-        const BUSY: [&str; 3] = ["finding periods", "computing", "waiting for the index"];
-        let start = Instant::now();
-        let mut last = String::new();
-        loop {
-            std::thread::sleep(Duration::from_millis(250));
-            let screen = self.screen();
-            if screen == last && !BUSY.iter().any(|b| screen.contains(b)) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(120),
-                "the screen never settled:\n{screen}"
-            );
-            last = screen;
-        }
-    }
-
-    fn send(&self, key: &str) {
-        tmux(&["send-keys", "-t", &self.0, key]);
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "the screen never settled:\n{screen}"
+        );
+        last = screen;
     }
 }
 
 /// Starts `lttng-tui ARGS` in tmux with its own cache (where `demo` writes its trace) and
 /// working directory (where exports go).
-fn start(args: &[String], cache: &Path, cwd: &Path, tag: &str) -> Session {
-    let name = format!("lttng-tui-walk-{tag}-{}", std::process::id());
+fn start(args: &[String], cache: &Path, cwd: &Path, tag: &str) -> Tmux {
     let cmd = format!(
         "env XDG_CACHE_HOME={} LTTNG_TUI_NO_USER_CONFIG=1 TERM=xterm-256color {} {} --clock-gmt; sleep 30",
         cache.display(),
         env!("CARGO_BIN_EXE_lttng-tui"),
         args.join(" ")
     );
-    let cwd = cwd.display().to_string();
-    let ok = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "-c",
-            &cwd,
-            &cmd,
-        ])
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    Session(name)
+    Tmux::start(&format!("walk-{tag}"), &cmd, Some(cwd), 120, 40)
 }
 
 #[test]
 fn readme_walkthroughs_reach_their_causes_in_tmux() {
-    if Command::new("tmux").arg("-V").output().is_err() {
+    if !tui_support::tmux::available() {
         eprintln!("tmux not installed: skipping the README walkthroughs");
         return;
     }
@@ -157,12 +98,12 @@ fn readme_walkthroughs_reach_their_causes_in_tmux() {
         let s = start(&w.args, cache.path(), cwd.path(), &i.to_string());
         // "indexed" replaces the progress in the status line once the index is complete.
         s.wait_for(&["indexed "], Duration::from_secs(120));
-        s.settle();
+        settle(&s);
         for key in &w.keys {
             s.send(key);
-            s.settle();
+            settle(&s);
         }
-        let screen = s.settle();
+        let screen = settle(&s);
         for want in expected(&w.heading) {
             assert!(
                 screen.contains(want),
@@ -178,7 +119,7 @@ fn readme_walkthroughs_reach_their_causes_in_tmux() {
 }
 
 /// `e` on the open request writes LAMI whose time range is the request's.
-fn check_request_export(s: &Session, cache: &Path, cwd: &Path) {
+fn check_request_export(s: &Tmux, cache: &Path, cwd: &Path) {
     use lttng_tui::lami::{export, json::metadata_json, validate::validate_results};
     s.send("e");
     s.wait_for(&["exported to "], Duration::from_secs(60));
