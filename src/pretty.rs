@@ -30,6 +30,7 @@ pub mod lost;
 pub mod num;
 pub mod plan;
 pub mod recall;
+pub mod template;
 pub mod threaded;
 pub mod time;
 pub mod tz;
@@ -55,7 +56,8 @@ use crate::ctf::message::{EventRecord, Message, Timestamp};
 use crate::ctf::value::{FieldsRef, Value};
 
 use self::plan::TracePlan;
-use self::recall::{StaleMode, StaleText};
+use self::recall::{FastMap, StaleMode, StaleText};
+use self::template::Template;
 use self::time::Clock;
 use self::tz::LocalZone;
 
@@ -77,6 +79,17 @@ struct TraceEntry {
     plan: TracePlan,
     /// `hostname:procname:(vpid) ` or empty.
     env_prefix: Vec<u8>,
+    /// What each scope class met so far renders as, by address (see [`ScopeText`]).
+    scopes: FastMap<usize, ScopeText>,
+}
+
+/// How a scope class renders, worked out on its first event.
+#[derive(Debug)]
+struct ScopeText {
+    /// Whether babeltrace2 prints the scope at all.
+    shows: bool,
+    /// Its template, when it is flat.
+    template: Option<Template>,
 }
 
 /// Formats messages as babeltrace2 does, keeping the state its output depends on.
@@ -197,7 +210,7 @@ impl PrettyPrinter {
     /// Writes an event line after its columns: host, name, scopes, newline.
     pub fn write_event_body(&mut self, out: &mut Vec<u8>, ev: &EventRecord<'_>) {
         let index = self.trace_entry(ev.stream.trace);
-        let entry = &self.traces[index];
+        let entry = &mut self.traces[index];
         self.stale
             .start_event(std::ptr::from_ref(ev.class) as usize);
         out.extend_from_slice(&entry.env_prefix);
@@ -213,7 +226,15 @@ impl PrettyPrinter {
         let mut first = true;
         for (i, scope) in scopes.iter().enumerate() {
             let Some(scope) = scope else { continue };
-            if !entry.plan.shows_scope(scope.ty) {
+            let plan = &entry.plan;
+            let rendering = entry
+                .scopes
+                .entry(std::ptr::from_ref(scope.ty) as usize)
+                .or_insert_with(|| ScopeText {
+                    shows: plan.shows_scope(scope.ty),
+                    template: Template::new(plan, scope.ty),
+                });
+            if !rendering.shows {
                 continue;
             }
             if !first {
@@ -239,7 +260,11 @@ impl PrettyPrinter {
                     );
                 }
                 out.extend_from_slice(&cache.text);
-            } else {
+            } else if !rendering
+                .template
+                .as_ref()
+                .is_some_and(|t| t.render(out, scope.values, scope.data, &mut self.stale))
+            {
                 write_scope(out, &entry.plan, scope, &mut self.stale);
             }
         }
@@ -277,6 +302,7 @@ impl TraceEntry {
             fingerprint,
             plan: TracePlan::new(tc),
             env_prefix: env_prefix(tc),
+            scopes: FastMap::default(),
         }
     }
 }

@@ -409,7 +409,7 @@ impl<'t> StreamReader<'t> {
     }
 
     /// The event the reader is on, when its head is an event.
-    #[inline]
+    #[inline(always)]
     pub fn event(&self) -> Option<EventRecord<'_>> {
         let Head::Event {
             class_index,

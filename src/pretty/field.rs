@@ -99,7 +99,7 @@ fn write_elements(
 /// Whether babeltrace2 shows an array or sequence of `element` as a string: elements are
 /// 8-bit integers or enumerations aligned on exactly 8 bits with a text encoding. The decoder
 /// may disagree at the edges (other alignments, enumerations): the printer follows bt2.
-fn is_bt2_text(element: &FieldType) -> bool {
+pub(crate) fn is_bt2_text(element: &FieldType) -> bool {
     let int = match element {
         FieldType::Int(i) => i,
         FieldType::Enum(e) => &e.container,
@@ -181,7 +181,7 @@ fn write_enum(out: &mut Vec<u8>, e: &EnumType, value: i128, bits: u64) {
 
 /// The bytes of a text value up to its first NUL (babeltrace2 handles C strings); an
 /// out-of-range value reads as empty.
-fn text_of(data: &[u8], start: usize, len: usize) -> &[u8] {
+pub(crate) fn text_of(data: &[u8], start: usize, len: usize) -> &[u8] {
     let bytes = start
         .checked_add(len)
         .and_then(|end| data.get(start..end))

@@ -35,6 +35,40 @@ pub fn push_u64(out: &mut Vec<u8>, mut v: u64) {
     out.extend_from_slice(&buf[at..]);
 }
 
+/// Writes `v` (below 10^9) as exactly nine digits, zero-padded, into `dst[..9]`.
+#[inline]
+pub fn put_nine_digits(dst: &mut [u8], v: u32) {
+    let mut rest = v % 1_000_000_000;
+    let mut at = 9;
+    while at > 1 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
+        at -= 2;
+        dst[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    dst[0] = b'0' + rest as u8;
+}
+
+/// Writes `v` in decimal at the start of `dst` (at least 20 bytes); returns the length.
+#[inline]
+pub fn put_u64(dst: &mut [u8], v: u64) -> usize {
+    if v < 10 {
+        dst[0] = b'0' + v as u8;
+        return 1;
+    }
+    let mut buf = [0u8; 20];
+    let mut at = buf.len();
+    let mut rest = v;
+    while rest > 0 {
+        at -= 1;
+        buf[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let len = buf.len() - at;
+    dst[..len].copy_from_slice(&buf[at..]);
+    len
+}
+
 /// Appends `v` in decimal (`%PRId64`).
 pub fn push_i64(out: &mut Vec<u8>, v: i64) {
     if v < 0 {
@@ -258,5 +292,24 @@ mod padded_tests {
         }
         assert_eq!(padded(u64::MAX, 20), u64::MAX.to_string());
         assert_eq!(padded(7, 22), format!("{:022}", 7));
+    }
+}
+
+#[cfg(test)]
+mod fixed_width_tests {
+    use super::{put_nine_digits, put_u64};
+
+    #[test]
+    fn nine_digits_and_plain_decimal_match_printf() {
+        for v in [0u32, 7, 10, 99, 100, 123_456_789, 999_999_999, 1_000_000] {
+            let mut b = [0u8; 9];
+            put_nine_digits(&mut b, v);
+            assert_eq!(std::str::from_utf8(&b).unwrap(), format!("{v:09}"));
+        }
+        for v in [0u64, 9, 10, 42, 1_000, u64::MAX] {
+            let mut b = [0u8; 20];
+            let n = put_u64(&mut b, v);
+            assert_eq!(std::str::from_utf8(&b[..n]).unwrap(), v.to_string());
+        }
     }
 }

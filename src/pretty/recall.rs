@@ -49,7 +49,7 @@ impl Hasher for AddressHasher {
     }
 }
 
-type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
 
 /// Whether babeltrace2 would hand an event a recycled object: its class's previous event was
 /// printed more than [`RECYCLE_DISTANCE`] events earlier.

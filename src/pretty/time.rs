@@ -11,7 +11,7 @@
 
 use crate::ctf::message::Timestamp;
 
-use super::num::{push_u64, push_u64_padded};
+use super::num::{push_u64, push_u64_padded, put_nine_digits, put_u64};
 use super::tz::LocalZone;
 
 const NS_PER_S: u64 = 1_000_000_000;
@@ -34,6 +34,11 @@ pub struct Clock {
     /// Current delta in ns, [`UNSET`] until two events were seen.
     delta_ns: u64,
     negative_warned: bool,
+    /// `HH:MM:SS.` of [`Self::day_secs_of`]: consecutive events share their second, so the
+    /// time of day (and the zone lookup) is computed once per second, not once per event.
+    hms: [u8; 9],
+    /// The second since the epoch `hms` shows (`i64::MIN`: none yet).
+    day_secs_of: i64,
 }
 
 impl Clock {
@@ -44,11 +49,69 @@ impl Clock {
             last_ns: UNSET,
             delta_ns: UNSET,
             negative_warned: false,
+            hms: [0; 9],
+            day_secs_of: i64::MIN,
         }
     }
 
     /// Writes `[time] (+delta) ` for an event and makes its time the previous one.
     pub fn write_event_columns(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, ts: &Timestamp) {
+        match ts.ns_from_origin {
+            Some(ns) if ns >= 0 => self.write_columns_fast(out, ns as u64),
+            _ => self.write_columns_general(out, err, ts),
+        }
+    }
+
+    /// The common case, a time at or after the epoch: the whole `[time] (+delta) ` text is
+    /// assembled on the stack and appended at once (every printed event comes through here).
+    fn write_columns_fast(&mut self, out: &mut Vec<u8>, ns: u64) {
+        if self.last_ns != UNSET {
+            self.delta_ns = ns.wrapping_sub(self.last_ns);
+        }
+        self.last_ns = ns;
+        // `ns` is at most i64::MAX, so the seconds fit in i64.
+        let secs = (ns / NS_PER_S) as i64;
+        if secs != self.day_secs_of {
+            let local = match &mut self.zone {
+                None => secs,
+                Some(zone) => secs.saturating_add(zone.offset_at(secs)),
+            };
+            let day = local.rem_euclid(SECS_PER_DAY) as u64;
+            let mut hms = Vec::with_capacity(9);
+            push_u64_padded(&mut hms, day / 3600, 2);
+            hms.push(b':');
+            push_u64_padded(&mut hms, day / 60 % 60, 2);
+            hms.push(b':');
+            push_u64_padded(&mut hms, day % 60, 2);
+            hms.push(b'.');
+            self.hms.copy_from_slice(&hms);
+            self.day_secs_of = secs;
+        }
+        // `[` 9+9 `] (` `+` up to 20 digits `.` 9 `) `: at most 55 bytes.
+        let mut line = [0u8; 64];
+        line[0] = b'[';
+        line[1..10].copy_from_slice(&self.hms);
+        put_nine_digits(&mut line[10..19], (ns % NS_PER_S) as u32);
+        line[19..22].copy_from_slice(b"] (");
+        let mut at = 22;
+        if self.delta_ns == UNSET {
+            line[at..at + 12].copy_from_slice(b"+?.?????????");
+            at += 12;
+        } else {
+            line[at] = b'+';
+            at += 1;
+            at += put_u64(&mut line[at..], self.delta_ns / NS_PER_S);
+            line[at] = b'.';
+            at += 1;
+            put_nine_digits(&mut line[at..at + 9], (self.delta_ns % NS_PER_S) as u32);
+            at += 9;
+        }
+        line[at..at + 2].copy_from_slice(b") ");
+        out.extend_from_slice(&line[..at + 2]);
+    }
+
+    /// Negative and unconvertible times, with babeltrace2's special cases.
+    fn write_columns_general(&mut self, out: &mut Vec<u8>, err: &mut Vec<u8>, ts: &Timestamp) {
         out.push(b'[');
         self.write_time(out, err, ts, true);
         out.extend_from_slice(b"] (");

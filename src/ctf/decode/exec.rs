@@ -132,7 +132,13 @@ impl<'d> Decoder<'d> {
         if align > 1 {
             let a = u64::from(align);
             let rel = self.pos - self.base;
-            let aligned = rel.div_ceil(a) * a;
+            // CTF alignments are powers of two: a mask instead of a division, which showed
+            // as a tenth of all decoding time (a 64-bit `div` per aligned field).
+            let aligned = if a.is_power_of_two() {
+                rel.saturating_add(a - 1) & !(a - 1)
+            } else {
+                rel.div_ceil(a) * a
+            };
             let pos = self.base + aligned;
             if pos > self.end {
                 return Err(self.past_end(pos - self.pos));

@@ -1,0 +1,116 @@
+//! Precomputed renderings of flat scopes.
+//!
+//! Nearly every scope of a kernel trace is a structure of integers and strings
+//! (`{ cpu_id = 0 }`, `{ fd = 3, count = 4096 }`). Walking the field-class tree for each
+//! event costs a lookup in the hidden-field set per member and a dozen small copies for the
+//! separators and names. A template does that walk once per scope class: the constant text
+//! between values (`{ fd = `, `, count = `, ` }`) is stored joined, so rendering a scope is
+//! one copy of constant text, then one value, per member. Scopes of any other shape (enums,
+//! floats, arrays, nested structures, variants) have no template and take the general path
+//! of [`super::field`], as does any scope whose values do not match its class.
+
+use crate::ctf::ir::{FieldType, IntType};
+use crate::ctf::value::Value;
+
+use super::field::{is_bt2_text, push_escaped, text_of};
+use super::num::push_int;
+use super::plan::TracePlan;
+use super::recall::StaleText;
+
+/// What one member of a flat scope contributes.
+#[derive(Debug, Clone)]
+enum Member {
+    /// An integer babeltrace2 hides: its value is skipped.
+    Hidden,
+    /// An integer shown in its preferred base.
+    Int(IntType),
+    /// A string, or a text array or sequence, shown quoted and escaped.
+    Text,
+}
+
+/// The rendering of a flat structure scope.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// All constant text, joined.
+    text: Vec<u8>,
+    /// Per member: the end in `text` of the constant text written before its value.
+    steps: Vec<(u32, Member)>,
+}
+
+impl Template {
+    /// The template of `ty` when it is a structure of integers and texts only.
+    pub fn new(plan: &TracePlan, ty: &FieldType) -> Option<Template> {
+        let FieldType::Struct(s) = ty else {
+            return None;
+        };
+        let mut text = b"{".to_vec();
+        let mut steps = Vec::with_capacity(s.fields.len());
+        let mut shown = 0;
+        for field in &s.fields {
+            let hidden = plan.is_hidden(&field.ty);
+            let member = match &field.ty {
+                FieldType::Int(_) if hidden => Member::Hidden,
+                // Other hidden members would need the general path's subtree walk.
+                _ if hidden => return None,
+                FieldType::Int(int) => Member::Int(int.clone()),
+                FieldType::String(_) => Member::Text,
+                FieldType::Array(a) if is_bt2_text(&a.element) => Member::Text,
+                FieldType::Sequence(q) if is_bt2_text(&q.element) => Member::Text,
+                _ => return None,
+            };
+            if !matches!(member, Member::Hidden) {
+                text.extend_from_slice(if shown == 0 { b" " } else { b", " });
+                text.extend_from_slice(field.display_name.as_bytes());
+                text.extend_from_slice(b" = ");
+                shown += 1;
+            }
+            steps.push((text.len() as u32, member));
+        }
+        text.extend_from_slice(b" }");
+        Some(Template { text, steps })
+    }
+
+    /// Whether `values` (the scope's, structure head included) fit this template.
+    fn fits(&self, values: &[Value]) -> bool {
+        values.len() == self.steps.len() + 1
+            && matches!(values[0], Value::Struct)
+            && self.steps.iter().zip(&values[1..]).all(|((_, m), v)| {
+                matches!(
+                    (m, v),
+                    (
+                        Member::Hidden | Member::Int(_),
+                        Value::UInt(_) | Value::SInt(_)
+                    ) | (Member::Text, Value::Text { .. })
+                )
+            })
+    }
+
+    /// Writes the scope; false, having written nothing, when the values do not fit.
+    pub fn render(
+        &self,
+        out: &mut Vec<u8>,
+        values: &[Value],
+        data: &[u8],
+        stale: &mut StaleText,
+    ) -> bool {
+        if !self.fits(values) {
+            return false;
+        }
+        let mut from = 0;
+        for ((to, member), value) in self.steps.iter().zip(&values[1..]) {
+            let to = *to as usize;
+            out.extend_from_slice(&self.text[from..to]);
+            from = to;
+            match (member, *value) {
+                (Member::Int(int), Value::UInt(u)) => push_int(out, int, u),
+                (Member::Int(int), Value::SInt(i)) => push_int(out, int, i as u64),
+                (Member::Text, Value::Text { start, len }) => {
+                    push_escaped(out, stale.resolve(text_of(data, start, len)));
+                }
+                _ => {}
+            }
+        }
+        out.extend_from_slice(&self.text[from..]);
+        true
+    }
+}
