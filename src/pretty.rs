@@ -51,7 +51,7 @@ mod tests_times;
 
 use std::path::PathBuf;
 
-use crate::ctf::ir::{EnvValue, TraceClass};
+use crate::ctf::ir::{EnvValue, EventClass, FieldType, TraceClass};
 use crate::ctf::message::{EventRecord, Message, Timestamp};
 use crate::ctf::value::{FieldsRef, Value};
 
@@ -79,17 +79,51 @@ struct TraceEntry {
     plan: TracePlan,
     /// `hostname:procname:(vpid) ` or empty.
     env_prefix: Vec<u8>,
-    /// What each scope class met so far renders as, by address (see [`ScopeText`]).
-    scopes: FastMap<usize, ScopeText>,
+    /// Per event class met so far, by address: its line's constant start and how its
+    /// scopes render (see [`ClassText`]).
+    classes: FastMap<usize, ClassText>,
 }
 
-/// How a scope class renders, worked out on its first event.
+/// What every event line of one class shares, worked out on its first event: one lookup per
+/// event then finds everything the line needs besides the values.
+#[derive(Debug)]
+struct ClassText {
+    /// The environment columns, the event name and `: `.
+    prefix: Vec<u8>,
+    /// Per scope (packet context, stream event context, event context, payload): the address
+    /// of the scope class it was worked out for, and how it renders.
+    scopes: [Option<(usize, ScopeText)>; 4],
+}
+
+impl ClassText {
+    fn new(env_prefix: &[u8], class: &EventClass) -> Self {
+        let mut prefix = env_prefix.to_vec();
+        let name = class.name.as_bytes();
+        prefix.extend_from_slice(if name.is_empty() { b"<unknown>" } else { name });
+        prefix.extend_from_slice(b": ");
+        ClassText {
+            prefix,
+            scopes: [None, None, None, None],
+        }
+    }
+}
+
+/// How a scope class renders.
 #[derive(Debug)]
 struct ScopeText {
     /// Whether babeltrace2 prints the scope at all.
     shows: bool,
     /// Its template, when it is flat.
     template: Option<Template>,
+}
+
+impl ScopeText {
+    fn new(plan: &TracePlan, ty: &FieldType) -> Self {
+        ScopeText {
+            shows: plan.shows_scope(ty),
+            template: Template::new(plan, ty),
+        }
+    }
 }
 
 /// Formats messages as babeltrace2 does, keeping the state its output depends on.
@@ -210,13 +244,18 @@ impl PrettyPrinter {
     /// Writes an event line after its columns: host, name, scopes, newline.
     pub fn write_event_body(&mut self, out: &mut Vec<u8>, ev: &EventRecord<'_>) {
         let index = self.trace_entry(ev.stream.trace);
-        let entry = &mut self.traces[index];
-        self.stale
-            .start_event(std::ptr::from_ref(ev.class) as usize);
-        out.extend_from_slice(&entry.env_prefix);
-        let name = ev.class.name.as_bytes();
-        out.extend_from_slice(if name.is_empty() { b"<unknown>" } else { name });
-        out.extend_from_slice(b": ");
+        let TraceEntry {
+            plan,
+            env_prefix,
+            classes,
+            ..
+        } = &mut self.traces[index];
+        let class_key = std::ptr::from_ref(ev.class) as usize;
+        self.stale.start_event(class_key);
+        let class_text = classes
+            .entry(class_key)
+            .or_insert_with(|| ClassText::new(env_prefix, ev.class));
+        out.extend_from_slice(&class_text.prefix);
         let scopes = [
             ev.packet_context,
             ev.stream_event_context,
@@ -224,16 +263,13 @@ impl PrettyPrinter {
             ev.payload,
         ];
         let mut first = true;
-        for (i, scope) in scopes.iter().enumerate() {
+        for (i, (scope, slot)) in scopes.iter().zip(&mut class_text.scopes).enumerate() {
             let Some(scope) = scope else { continue };
-            let plan = &entry.plan;
-            let rendering = entry
-                .scopes
-                .entry(std::ptr::from_ref(scope.ty) as usize)
-                .or_insert_with(|| ScopeText {
-                    shows: plan.shows_scope(scope.ty),
-                    template: Template::new(plan, scope.ty),
-                });
+            let ty_key = std::ptr::from_ref(scope.ty) as usize;
+            let rendering = match slot {
+                Some((key, rendering)) if *key == ty_key => rendering,
+                _ => &mut slot.insert((ty_key, ScopeText::new(plan, scope.ty))).1,
+            };
             if !rendering.shows {
                 continue;
             }
@@ -252,12 +288,7 @@ impl PrettyPrinter {
                     cache.values.clear();
                     cache.values.extend_from_slice(scope.values);
                     cache.text.clear();
-                    write_scope(
-                        &mut cache.text,
-                        &entry.plan,
-                        scope,
-                        &mut StaleText::default(),
-                    );
+                    write_scope(&mut cache.text, plan, scope, &mut StaleText::default());
                 }
                 out.extend_from_slice(&cache.text);
             } else if !rendering
@@ -265,7 +296,7 @@ impl PrettyPrinter {
                 .as_ref()
                 .is_some_and(|t| t.render(out, scope.values, scope.data, &mut self.stale))
             {
-                write_scope(out, &entry.plan, scope, &mut self.stale);
+                write_scope(out, plan, scope, &mut self.stale);
             }
         }
         out.push(b'\n');
@@ -302,7 +333,7 @@ impl TraceEntry {
             fingerprint,
             plan: TracePlan::new(tc),
             env_prefix: env_prefix(tc),
-            scopes: FastMap::default(),
+            classes: FastMap::default(),
         }
     }
 }

@@ -14,25 +14,35 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
+/// Appends the first `n` bytes of `buf` by copying all of it and cutting the rest: a copy
+/// whose size is known at compile time is a few vector moves, where a variable-sized one is
+/// a `memcpy` call, which cost more than formatting the number itself.
+#[inline(always)]
+fn append_prefix<const N: usize>(out: &mut Vec<u8>, buf: &[u8; N], n: usize) {
+    let len = out.len();
+    out.extend_from_slice(buf);
+    out.truncate(len + n.min(N));
+}
+
 /// Appends `v` in decimal (`%PRIu64`).
-pub fn push_u64(out: &mut Vec<u8>, mut v: u64) {
+pub fn push_u64(out: &mut Vec<u8>, v: u64) {
+    let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
     let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    while v >= 100 {
-        let pair = (v % 100) as usize * 2;
-        v /= 100;
+    let mut at = digits;
+    let mut rest = v;
+    while rest >= 100 {
+        let pair = (rest % 100) as usize * 2;
+        rest /= 100;
         at -= 2;
         buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     }
-    if v >= 10 {
-        let pair = v as usize * 2;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    if rest >= 10 {
+        let pair = rest as usize * 2;
+        buf[0..2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     } else {
-        at -= 1;
-        buf[at] = b'0' + v as u8;
+        buf[0] = b'0' + rest as u8;
     }
-    out.extend_from_slice(&buf[at..]);
+    append_prefix(out, &buf, digits);
 }
 
 /// Writes `v` (below 10^9) as exactly nine digits, zero-padded, into `dst[..9]`.
@@ -111,17 +121,20 @@ pub fn push_u64_padded(out: &mut Vec<u8>, v: u64, width: usize) {
     out.extend_from_slice(&buf[MAX - width..]);
 }
 
-/// Appends `v` in a power-of-two base (`bits_per_digit` 1, 3 or 4), most significant digit
+/// Appends `v` in a power-of-two base (`bits_per_digit` 3 or 4), most significant digit
 /// first, without leading zeros (`%PRIX64`, `%PRIo64`); upper-case hex digits.
 fn push_pow2(out: &mut Vec<u8>, v: u64, bits_per_digit: u32) {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
     let mask = (1u64 << bits_per_digit) - 1;
     let used_bits = 64 - v.leading_zeros();
-    let count = used_bits.div_ceil(bits_per_digit).max(1);
-    for i in (0..count).rev() {
-        let digit = (v >> (i * bits_per_digit)) & mask;
-        out.push(DIGITS[digit as usize]);
+    // At most 22 octal or 16 hexadecimal digits.
+    let count = (used_bits.div_ceil(bits_per_digit).max(1) as usize).min(24);
+    let mut buf = [0u8; 24];
+    for (i, slot) in buf[..count].iter_mut().enumerate() {
+        let shift = (count - 1 - i) as u32 * bits_per_digit;
+        *slot = DIGITS[((v >> shift) & mask) as usize];
     }
+    append_prefix(out, &buf, count);
 }
 
 /// Appends an integer field's value as babeltrace2 shows it in its preferred base. `bits` is
