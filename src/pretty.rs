@@ -142,22 +142,34 @@ pub struct PrettyPrinter {
     stale: StaleText,
     /// The last packet context printed, rendered: every event of a packet repeats it.
     packet: PacketCache,
+    /// The identity of the next event's packet, when the caller knows it (see
+    /// [`Self::set_packet_identity`]).
+    packet_id: Option<u64>,
 }
 
-/// The rendering of one packet context, reused while the values stay the same.
+/// The rendering of one packet context, reused while the packet (or, when its identity is
+/// unknown, the values) stays the same.
 #[derive(Debug, Default)]
 struct PacketCache {
     ty: usize,
     data: usize,
+    /// The identity of the packet rendered, when the caller gave one.
+    id: Option<u64>,
     values: Vec<Value>,
     text: Vec<u8>,
 }
 
 impl PacketCache {
-    fn hit(&self, scope: &FieldsRef<'_>) -> bool {
-        self.ty == std::ptr::from_ref(scope.ty) as usize
-            && self.data == scope.data.as_ptr() as usize
-            && self.values == scope.values
+    fn hit(&self, scope: &FieldsRef<'_>, id: Option<u64>) -> bool {
+        if self.ty != std::ptr::from_ref(scope.ty) as usize
+            || self.data != scope.data.as_ptr() as usize
+        {
+            return false;
+        }
+        match (id, self.id) {
+            (Some(now), Some(then)) => now == then,
+            _ => self.values == scope.values,
+        }
     }
 }
 
@@ -178,7 +190,15 @@ impl PrettyPrinter {
             line: Vec::new(),
             stale: StaleText::default(),
             packet: PacketCache::default(),
+            packet_id: None,
         }
+    }
+
+    /// Tells the printer which packet the next event belongs to: equal for the events of one
+    /// packet, different for any other packet this printer sees (`None` when unknown). The
+    /// packet context's rendering is then reused on identity instead of comparing values.
+    pub fn set_packet_identity(&mut self, id: Option<u64>) {
+        self.packet_id = id;
     }
 
     /// Sets the trace path given on the command line, when exactly one was given:
@@ -282,9 +302,10 @@ impl PrettyPrinter {
                 // belong to babeltrace2's packet object, not the recycled event object, so
                 // they never print stale.
                 let cache = &mut self.packet;
-                if !cache.hit(scope) {
+                if !cache.hit(scope, self.packet_id) {
                     cache.ty = std::ptr::from_ref(scope.ty) as usize;
                     cache.data = scope.data.as_ptr() as usize;
+                    cache.id = self.packet_id;
                     cache.values.clear();
                     cache.values.extend_from_slice(scope.values);
                     cache.text.clear();

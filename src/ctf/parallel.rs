@@ -40,8 +40,16 @@ struct PacketCopy {
 /// global order (see `pretty::recall`); the merging thread picks.
 pub trait EventFormatter: Send {
     /// Appends the rendering of `event` to `primary`, and an alternative, if any, to
-    /// `alternative`.
-    fn format(&mut self, event: &EventRecord<'_>, primary: &mut Vec<u8>, alternative: &mut Vec<u8>);
+    /// `alternative`. `packet`, when the caller knows one, identifies the event's packet:
+    /// equal for the events of one packet and different for any other packet this formatter
+    /// sees, so what depends only on the packet can be reused without comparing values.
+    fn format(
+        &mut self,
+        event: &EventRecord<'_>,
+        packet: Option<u64>,
+        primary: &mut Vec<u8>,
+        alternative: &mut Vec<u8>,
+    );
 }
 
 /// Makes one formatter per decoding thread.
@@ -138,7 +146,8 @@ fn produce(
                 && let Some(event) = reader.event()
             {
                 alternative.clear();
-                f.format(&event, &mut batch.text, &mut alternative);
+                // One formatter per stream, and generations only grow within a stream.
+                f.format(&event, Some(generation), &mut batch.text, &mut alternative);
                 t1 = batch.text.len() as u32;
                 batch.text.extend_from_slice(&alternative);
             }

@@ -202,7 +202,8 @@ impl Session {
             primary.clear();
             alternative.clear();
             if let (Some(fmt), Message::Event(ev)) = (formatter.as_mut(), &msg) {
-                fmt.format(ev, &mut primary, &mut alternative);
+                // Events of several streams interleave here: no packet identity.
+                fmt.format(ev, None, &mut primary, &mut alternative);
             }
             if f(&msg, &primary, &alternative).is_break() {
                 break;

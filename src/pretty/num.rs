@@ -129,6 +129,18 @@ fn push_pow2(out: &mut Vec<u8>, v: u64, bits_per_digit: u32) {
     let used_bits = 64 - v.leading_zeros();
     // At most 22 octal or 16 hexadecimal digits.
     let count = (used_bits.div_ceil(bits_per_digit).max(1) as usize).min(24);
+    if bits_per_digit == 4 {
+        // Shifted so that the first digit to print is the top nibble, then written a byte
+        // (two digits) at a time.
+        let top = v << (64 - 4 * count as u32);
+        let mut buf = [0u8; 16];
+        for (i, pair) in buf.chunks_exact_mut(2).enumerate() {
+            let byte = (top >> (56 - 8 * i)) as u8;
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0xf)];
+        }
+        return append_prefix(out, &buf, count);
+    }
     let mut buf = [0u8; 24];
     for (i, slot) in buf[..count].iter_mut().enumerate() {
         let shift = (count - 1 - i) as u32 * bits_per_digit;
@@ -310,14 +322,25 @@ mod padded_tests {
 
 #[cfg(test)]
 mod fixed_width_tests {
-    use super::{put_nine_digits, put_u64};
+    use super::{push_pow2, push_u64, put_nine_digits, put_u64};
 
     #[test]
-    fn nine_digits_and_plain_decimal_match_printf() {
+    fn fixed_width_writers_match_printf() {
         for v in [0u32, 7, 10, 99, 100, 123_456_789, 999_999_999, 1_000_000] {
             let mut b = [0u8; 9];
             put_nine_digits(&mut b, v);
             assert_eq!(std::str::from_utf8(&b).unwrap(), format!("{v:09}"));
+        }
+        for v in [0u64, 0xF, 0x10, 0xABCDEF, 1 << 60, u64::MAX] {
+            let mut out = b"x".to_vec();
+            push_pow2(&mut out, v, 4);
+            assert_eq!(std::str::from_utf8(&out[1..]).unwrap(), format!("{v:X}"));
+            out.truncate(1);
+            push_pow2(&mut out, v, 3);
+            assert_eq!(std::str::from_utf8(&out[1..]).unwrap(), format!("{v:o}"));
+            out.truncate(1);
+            push_u64(&mut out, v);
+            assert_eq!(std::str::from_utf8(&out[1..]).unwrap(), v.to_string());
         }
         for v in [0u64, 9, 10, 42, 1_000, u64::MAX] {
             let mut b = [0u8; 20];

@@ -33,9 +33,11 @@ impl EventFormatter for BodyFormatter {
     fn format(
         &mut self,
         event: &EventRecord<'_>,
+        packet: Option<u64>,
         primary: &mut Vec<u8>,
         alternative: &mut Vec<u8>,
     ) {
+        self.printer.set_packet_identity(packet);
         self.printer.set_stale_mode(StaleMode::Fresh);
         self.printer.write_event_body(primary, event);
         if self.printer.stale_candidate() {
