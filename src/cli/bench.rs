@@ -47,6 +47,24 @@ fn time_command(program: &Path, args: &[&str], runs: usize) -> Result<Duration> 
     Ok(times[times.len() / 2])
 }
 
+/// The cores and the load this run shares them with. lttng-tui decodes on every core and
+/// babeltrace2 on one, so the ratio shrinks when other work takes cores: a figure measured on
+/// a busy machine says so.
+fn machine_line() -> String {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok());
+    match load {
+        Some(load) if load >= 0.5 => format!(
+            "  {cores} cores, load average {load:.2}: other work is running, so the ratios \
+             understate a quiet machine's"
+        ),
+        Some(load) => format!("  {cores} cores, load average {load:.2}"),
+        None => format!("  {cores} cores"),
+    }
+}
+
 /// Runs `bench`.
 pub fn run(args: &BenchArgs) -> Result<bool> {
     let me = std::env::current_exe().context("cannot find the lttng-tui executable")?;
@@ -65,6 +83,7 @@ pub fn run(args: &BenchArgs) -> Result<bool> {
         bytes as f64 / 1e6,
         args.runs
     );
+    println!("{}", machine_line());
     if args.readers {
         return compare_readers(&me, path, events, args);
     }

@@ -14,69 +14,53 @@ const DIGIT_PAIRS: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// Appends the first `n` bytes of `buf` by copying all of it and cutting the rest: a copy
-/// whose size is known at compile time is a few vector moves, where a variable-sized one is
-/// a `memcpy` call, which cost more than formatting the number itself.
+/// Grows `out` by `N` zero bytes and returns where they start; the caller writes its `n`
+/// bytes there and cuts the rest with `truncate`. Writing digits in place avoids building
+/// them in a stack buffer and copying it: a copy reads back bytes just stored one or two at
+/// a time, which stalls the CPU (store forwarding fails) or costs a `memcpy` call, either
+/// more than the formatting itself.
 #[inline(always)]
-fn append_prefix<const N: usize>(out: &mut Vec<u8>, buf: &[u8; N], n: usize) {
-    let len = out.len();
-    out.extend_from_slice(buf);
-    out.truncate(len + n.min(N));
+pub fn grow<const N: usize>(out: &mut Vec<u8>) -> usize {
+    let at = out.len();
+    out.extend_from_slice(&[0u8; N]);
+    at
+}
+
+/// Writes `v` as exactly `digits` decimal digits (zero-padded) into `dst[..digits]`.
+#[inline(always)]
+fn put_decimal(dst: &mut [u8], mut v: u64, digits: usize) {
+    let mut at = digits;
+    while at >= 2 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        at -= 2;
+        dst[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if at == 1 {
+        dst[0] = b'0' + (v % 10) as u8;
+    }
 }
 
 /// Appends `v` in decimal (`%PRIu64`).
 pub fn push_u64(out: &mut Vec<u8>, v: u64) {
     let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
-    let mut buf = [0u8; 20];
-    let mut at = digits;
-    let mut rest = v;
-    while rest >= 100 {
-        let pair = (rest % 100) as usize * 2;
-        rest /= 100;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    }
-    if rest >= 10 {
-        let pair = rest as usize * 2;
-        buf[0..2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    } else {
-        buf[0] = b'0' + rest as u8;
-    }
-    append_prefix(out, &buf, digits);
+    let at = grow::<20>(out);
+    put_decimal(&mut out[at..], v, digits);
+    out.truncate(at + digits);
 }
 
 /// Writes `v` (below 10^9) as exactly nine digits, zero-padded, into `dst[..9]`.
 #[inline]
 pub fn put_nine_digits(dst: &mut [u8], v: u32) {
-    let mut rest = v % 1_000_000_000;
-    let mut at = 9;
-    while at > 1 {
-        let pair = (rest % 100) as usize * 2;
-        rest /= 100;
-        at -= 2;
-        dst[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    }
-    dst[0] = b'0' + rest as u8;
+    put_decimal(dst, u64::from(v % 1_000_000_000), 9);
 }
 
 /// Writes `v` in decimal at the start of `dst` (at least 20 bytes); returns the length.
 #[inline]
 pub fn put_u64(dst: &mut [u8], v: u64) -> usize {
-    if v < 10 {
-        dst[0] = b'0' + v as u8;
-        return 1;
-    }
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
-    let mut rest = v;
-    while rest > 0 {
-        at -= 1;
-        buf[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-    }
-    let len = buf.len() - at;
-    dst[..len].copy_from_slice(&buf[at..]);
-    len
+    let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
+    put_decimal(dst, v, digits);
+    digits
 }
 
 /// Appends `v` in decimal (`%PRId64`).
@@ -133,20 +117,21 @@ fn push_pow2(out: &mut Vec<u8>, v: u64, bits_per_digit: u32) {
         // Shifted so that the first digit to print is the top nibble, then written a byte
         // (two digits) at a time.
         let top = v << (64 - 4 * count as u32);
-        let mut buf = [0u8; 16];
-        for (i, pair) in buf.chunks_exact_mut(2).enumerate() {
+        let at = grow::<16>(out);
+        for (i, pair) in out[at..].chunks_exact_mut(2).enumerate() {
             let byte = (top >> (56 - 8 * i)) as u8;
             pair[0] = DIGITS[usize::from(byte >> 4)];
             pair[1] = DIGITS[usize::from(byte & 0xf)];
         }
-        return append_prefix(out, &buf, count);
+        out.truncate(at + count);
+        return;
     }
-    let mut buf = [0u8; 24];
-    for (i, slot) in buf[..count].iter_mut().enumerate() {
+    let at = grow::<24>(out);
+    for (i, slot) in out[at..at + count].iter_mut().enumerate() {
         let shift = (count - 1 - i) as u32 * bits_per_digit;
         *slot = DIGITS[((v >> shift) & mask) as usize];
     }
-    append_prefix(out, &buf, count);
+    out.truncate(at + count);
 }
 
 /// Appends an integer field's value as babeltrace2 shows it in its preferred base. `bits` is

@@ -11,7 +11,7 @@
 
 use crate::ctf::message::Timestamp;
 
-use super::num::{push_u64, push_u64_padded, put_nine_digits, put_u64};
+use super::num::{grow, push_u64, push_u64_padded, put_nine_digits, put_u64};
 use super::tz::LocalZone;
 
 const NS_PER_S: u64 = 1_000_000_000;
@@ -87,8 +87,9 @@ impl Clock {
             self.hms.copy_from_slice(&hms);
             self.day_secs_of = secs;
         }
-        // `[` 9+9 `] (` `+` up to 20 digits `.` 9 `) `: at most 55 bytes.
-        let mut line = [0u8; 64];
+        // `[` 9+9 `] (` `+` up to 20 digits `.` 9 `) `: at most 55 bytes, written in place.
+        let start = grow::<64>(out);
+        let line = &mut out[start..];
         line[0] = b'[';
         line[1..10].copy_from_slice(&self.hms);
         put_nine_digits(&mut line[10..19], (ns % NS_PER_S) as u32);
@@ -107,7 +108,7 @@ impl Clock {
             at += 9;
         }
         line[at..at + 2].copy_from_slice(b") ");
-        out.extend_from_slice(&line[..at + 2]);
+        out.truncate(start + at + 2);
     }
 
     /// Negative and unconvertible times, with babeltrace2's special cases.
