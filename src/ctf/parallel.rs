@@ -124,8 +124,9 @@ fn produce(
                 batch.end = Some(reader.error().cloned());
                 break;
             }
-            let current = reader.current_values();
-            if current.packet_generation != generation {
+            // Only the first event of a packet needs the packet's values.
+            if reader.packet_generation() != generation {
+                let current = reader.current_values();
                 generation = current.packet_generation;
                 let header = push_values(&mut batch.packet_values, current.packet[0]);
                 let context = push_values(&mut batch.packet_values, current.packet[1]);

@@ -408,6 +408,13 @@ impl<'t> StreamReader<'t> {
         }
     }
 
+    /// Counts the packets opened so far: the `packet_generation` of [`Self::current_values`],
+    /// without assembling the rest.
+    #[inline]
+    pub fn packet_generation(&self) -> u64 {
+        self.packets_opened
+    }
+
     /// The event the reader is on, when its head is an event.
     #[inline(always)]
     pub fn event(&self) -> Option<EventRecord<'_>> {
