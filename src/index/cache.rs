@@ -5,13 +5,14 @@
 //! stream file paths, sizes and modification times, plus the format and crate versions)
 //! and its checksum matches its payload; anything else is treated as absent and rebuilt.
 //!
-//! Layout: `MAGIC`, key length (u64 LE), key bytes, payload length (u64 LE), payload
-//! checksum (u64 LE), payload (bincode of [`Model`], columns as byte strings, see
-//! [`crate::model::columns`]).
+//! Layout: `MAGIC`, key length (u64 LE), key bytes, then for each of the six payload
+//! sections its length and checksum (u64 LE each), then the sections: bincode of the
+//! [`Model`] without its optional lists, then each optional list ([`Parts`]) of every
+//! thread, CPU or process (columns as byte strings, see [`crate::model::columns`]).
 //!
-//! Loading maps the file, checks the payload's checksum, then deserialises from the
-//! mapping (reopening must cost a small fraction of building). Lengths are bounded by the
-//! payload size, so a corrupt file fails cleanly.
+//! Loading maps the file, checks the checksums of the sections it needs, then deserialises
+//! them from the mapping (reopening must cost a small fraction of building). Lengths are
+//! bounded by the section sizes, so a corrupt file fails cleanly.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -24,7 +25,7 @@ use crate::model::Model;
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,14 +176,93 @@ fn take_u64(bytes: &mut &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
 }
 
-/// The cached model, when present, matching `key` and intact.
-///
-/// The file is mapped rather than read: the checksum runs over the mapped payload, and the
-/// deserialiser borrows each column's bytes straight from the mapping, so a column costs one
-/// allocation and one copy (streaming through a reader cost a scratch buffer per column on
-/// top, which dominated reopening traces with thousands of threads), and the payload is
-/// never held twice in memory.
+/// Lists of a model that the cache stores in sections of their own, so a reader that does
+/// not need them skips their bytes instead of allocating them (each is one or more vectors
+/// per thread, CPU or process: on a trace with thousands of threads, loading one of them
+/// costs tens of thousands of allocations). Everything else is always loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts(u8);
+
+impl Parts {
+    /// Nothing beyond the always-loaded core.
+    pub const NONE: Parts = Parts(0);
+    /// Every thread's scheduling-state timeline ([`crate::model::Thread::states`]).
+    pub const STATES: Parts = Parts(1);
+    /// Every thread's syscalls ([`crate::model::Thread::syscalls`]).
+    pub const SYSCALLS: Parts = Parts(2);
+    /// Every thread's wake-up latencies ([`crate::model::Thread::wakeups`]).
+    pub const WAKEUPS: Parts = Parts(4);
+    /// Every CPU's interrupts ([`crate::model::Cpu::irqs`]).
+    pub const IRQS: Parts = Parts(8);
+    /// Every process's fd table ([`crate::model::Process::fds`]).
+    pub const FDS: Parts = Parts(16);
+    /// The whole model.
+    pub const ALL: Parts = Parts(31);
+
+    /// Whether every part of `other` is in `self`.
+    pub fn contains(self, other: Parts) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for Parts {
+    type Output = Parts;
+
+    fn bitor(self, rhs: Parts) -> Parts {
+        Parts(self.0 | rhs.0)
+    }
+}
+
+/// Sections of the payload, in file order: the core, then one per optional part.
+const SECTIONS: [Parts; 6] = [
+    Parts::NONE,
+    Parts::STATES,
+    Parts::SYSCALLS,
+    Parts::WAKEUPS,
+    Parts::IRQS,
+    Parts::FDS,
+];
+
+/// Deserialises one section, which must be exactly consumed.
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let opts = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(bytes.len() as u64);
+    opts.deserialize(bytes).ok()
+}
+
+/// Deserialises a section holding one value per element of `into` (a thread, CPU or
+/// process) and moves each value in; `None` when the counts differ.
+fn fill<T, U: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    into: &mut [T],
+    field: impl Fn(&mut T) -> &mut U,
+) -> Option<()> {
+    let values: Vec<U> = decode(bytes)?;
+    if values.len() != into.len() {
+        return None;
+    }
+    for (x, v) in into.iter_mut().zip(values) {
+        *field(x) = v;
+    }
+    Some(())
+}
+
+/// The cached model, whole, when present, matching `key` and intact.
 pub fn load(dir: &Path, root: &Path, key: &Key) -> Option<Model> {
+    load_parts(dir, root, key, Parts::ALL)
+}
+
+/// The cached model with only the optional lists in `parts` (the others are left empty),
+/// when present, matching `key` and intact. For readers that know what they use, such as
+/// one analysis command; anything that may show every list must ask for [`Parts::ALL`].
+///
+/// The file is mapped rather than read: the checksums run over the mapped sections, and
+/// the deserialiser borrows each column's bytes straight from the mapping, so a column costs
+/// one allocation and one copy, and the payload is never held twice in memory. Each section
+/// has its own checksum, verified before the section is used; a section that is skipped is
+/// neither checksummed nor read, so nothing unverified reaches the model.
+pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Model> {
     let f = File::open(file_for(dir, root)).ok()?;
     // SAFETY: cache files are only ever written under a temporary name and renamed into
     // place (see `store`), never modified in place, so the mapped file does not change while
@@ -197,24 +277,89 @@ pub fn load(dir: &Path, root: &Path, key: &Key) -> Option<Model> {
     if take(&mut bytes, klen)? != key.0.as_slice() {
         return None;
     }
-    let plen = usize::try_from(take_u64(&mut bytes)?).ok()?;
-    let sum = take_u64(&mut bytes)?;
-    // Whatever follows the model must be nothing, and every byte must be checksummed.
-    if bytes.len() != plen || checksum(bytes) != sum {
+    let mut table = [(0usize, 0u64); SECTIONS.len()];
+    for entry in &mut table {
+        *entry = (
+            usize::try_from(take_u64(&mut bytes)?).ok()?,
+            take_u64(&mut bytes)?,
+        );
+    }
+    let mut sections: [&[u8]; SECTIONS.len()] = [&[]; SECTIONS.len()];
+    for (s, &(len, _)) in sections.iter_mut().zip(&table) {
+        *s = take(&mut bytes, len)?;
+    }
+    // Whatever follows the last section must be nothing.
+    if !bytes.is_empty() {
         return None;
     }
-    let opts = bincode::DefaultOptions::new()
-        .with_fixint_encoding()
-        .with_limit(plen as u64);
-    let mut m: Model = opts.deserialize(bytes).ok()?;
+    let wanted = |i: usize| i == 0 || parts.contains(SECTIONS[i]);
+    for (i, (s, &(_, sum))) in sections.iter().zip(&table).enumerate() {
+        if wanted(i) && checksum(s) != sum {
+            return None;
+        }
+    }
+    let mut m: Model = decode(sections[0])?;
+    for (i, &s) in sections
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|&(i, _)| wanted(i))
+    {
+        match SECTIONS[i] {
+            Parts::STATES => fill(s, &mut m.threads, |t| &mut t.states)?,
+            Parts::SYSCALLS => fill(s, &mut m.threads, |t| &mut t.syscalls)?,
+            Parts::WAKEUPS => fill(s, &mut m.threads, |t| &mut t.wakeups)?,
+            Parts::IRQS => fill(s, &mut m.cpus, |c| &mut c.irqs)?,
+            _ => fill(s, &mut m.processes, |p| &mut p.fds)?,
+        }
+    }
     m.rebuild();
     Some(m)
+}
+
+/// The payload sections of `model`, in [`SECTIONS`] order: the core (the model with the
+/// optional lists emptied), then each optional list of every thread, CPU or process.
+fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
+    let mut core = model.clone();
+    let states: Vec<_> = core
+        .threads
+        .iter_mut()
+        .map(|t| std::mem::take(&mut t.states))
+        .collect();
+    let syscalls: Vec<_> = core
+        .threads
+        .iter_mut()
+        .map(|t| std::mem::take(&mut t.syscalls))
+        .collect();
+    let wakeups: Vec<_> = core
+        .threads
+        .iter_mut()
+        .map(|t| std::mem::take(&mut t.wakeups))
+        .collect();
+    let irqs: Vec<_> = core
+        .cpus
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.irqs))
+        .collect();
+    let fds: Vec<_> = core
+        .processes
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.fds))
+        .collect();
+    Ok(vec![
+        bincode::serialize(&core)?,
+        bincode::serialize(&states)?,
+        bincode::serialize(&syscalls)?,
+        bincode::serialize(&wakeups)?,
+        bincode::serialize(&irqs)?,
+        bincode::serialize(&fds)?,
+    ])
 }
 
 /// Writes the cache entry atomically (temporary file, then rename).
 pub fn store(dir: &Path, root: &Path, key: &Key, model: &Model) -> anyhow::Result<()> {
     fs::create_dir_all(dir)?;
-    let payload = bincode::serialize(model)?;
+    let sections = sections(model)?;
     let path = file_for(dir, root);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
@@ -222,9 +367,13 @@ pub fn store(dir: &Path, root: &Path, key: &Key, model: &Model) -> anyhow::Resul
         w.write_all(MAGIC)?;
         w.write_all(&(key.0.len() as u64).to_le_bytes())?;
         w.write_all(&key.0)?;
-        w.write_all(&(payload.len() as u64).to_le_bytes())?;
-        w.write_all(&checksum(&payload).to_le_bytes())?;
-        w.write_all(&payload)?;
+        for s in &sections {
+            w.write_all(&(s.len() as u64).to_le_bytes())?;
+            w.write_all(&checksum(s).to_le_bytes())?;
+        }
+        for s in &sections {
+            w.write_all(s)?;
+        }
         w.flush()?;
     }
     fs::rename(&tmp, &path)?;
