@@ -92,7 +92,18 @@ fn digits(v: i64, width: usize, out: &mut String) {
     if v < 0 {
         out.push('-');
     }
-    out.extend(buf[start..].iter().map(|&b| char::from(b)));
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[start..]).unwrap_or_default());
+}
+
+/// Appends `n` spaces.
+fn spaces(mut n: usize, out: &mut String) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// (year, month, day) of a day number since 1970-01-01.
@@ -318,7 +329,7 @@ fn aligned(t: &Table, clock: &mut Clock, out: &mut String) {
             out.push_str(&text[start..end]);
             // Padded to the column's width, in chars, like `{:<w$}`.
             let pad = widths.get(i).map_or(0, |&m| m.saturating_sub(w));
-            out.extend(std::iter::repeat_n(' ', pad));
+            spaces(pad, out);
             start = end;
         }
         k += n;

@@ -130,11 +130,15 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String>
     }
     let mut text = String::new();
     for (i, (r, tables)) in reports.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
         let warn = lost_warning(&model, *r);
-        text.push_str(&render(tables, r.ns(), warn.as_deref(), &mut clock));
+        let report = render(tables, r.ns(), warn.as_deref(), &mut clock);
+        if i == 0 {
+            // Not copied: a log's report is megabytes.
+            text = report;
+        } else {
+            text.push('\n');
+            text.push_str(&report);
+        }
     }
     // The process ends right after printing: handing tens of thousands of column
     // allocations back to malloc one by one would only delay the exit (about a tenth of

@@ -232,20 +232,67 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
 }
 
 /// Deserialises a section holding one value per element of `into` (a thread, CPU or
-/// process) and moves each value in; `None` when the counts differ.
+/// process) straight into each element's `field`; `None` when the counts differ. No vector
+/// of the values is built first: for syscalls that would be megabytes of fresh memory.
 fn fill<T, U: serde::de::DeserializeOwned>(
     bytes: &[u8],
     into: &mut [T],
     field: impl Fn(&mut T) -> &mut U,
 ) -> Option<()> {
-    let values: Vec<U> = decode(bytes)?;
-    if values.len() != into.len() {
-        return None;
+    let opts = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(bytes.len() as u64);
+    let seed = Fill {
+        into,
+        field,
+        value: std::marker::PhantomData,
+    };
+    opts.deserialize_seed(seed, bytes).ok()
+}
+
+/// The serde seed of [`fill`].
+struct Fill<'a, T, U, F> {
+    into: &'a mut [T],
+    field: F,
+    value: std::marker::PhantomData<U>,
+}
+
+impl<'de, T, U: serde::de::DeserializeOwned, F: Fn(&mut T) -> &mut U>
+    serde::de::DeserializeSeed<'de> for Fill<'_, T, U, F>
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
     }
-    for (x, v) in into.iter_mut().zip(values) {
-        *field(x) = v;
+}
+
+impl<'de, T, U: serde::de::DeserializeOwned, F: Fn(&mut T) -> &mut U> serde::de::Visitor<'de>
+    for Fill<'_, T, U, F>
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} values", self.into.len())
     }
-    Some(())
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let expected = self.into.len();
+        let mut n = 0;
+        while let Some(v) = seq.next_element::<U>()? {
+            let slot = self
+                .into
+                .get_mut(n)
+                .ok_or_else(|| A::Error::invalid_length(n + 1, &"one value per element"))?;
+            *(self.field)(slot) = v;
+            n += 1;
+        }
+        if n != expected {
+            return Err(A::Error::invalid_length(n, &"one value per element"));
+        }
+        Ok(())
+    }
 }
 
 /// The cached model, whole, when present, matching `key` and intact.
