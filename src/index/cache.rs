@@ -80,24 +80,27 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(base.join("lttng-tui"))
 }
 
-/// FNV-1a style over 8-byte words in four independent lanes (so the multiplications
-/// overlap instead of forming one long dependency chain), fed in pieces of any size: cheap,
-/// and enough to catch truncation and bit rot (this is not a defence against tampering).
+/// FNV-1a style over 8-byte words in eight independent lanes (so the multiplications
+/// overlap instead of forming one long dependency chain: eight keep the multiplier busy),
+/// fed in pieces of any size: cheap, and enough to catch truncation and bit rot (this is
+/// not a defence against tampering).
 #[derive(Debug, Clone)]
 struct Checksum {
-    lanes: [u64; 4],
-    pending: [u8; 32],
+    lanes: [u64; LANES],
+    pending: [u8; BLOCK],
     npending: usize,
     total: u64,
 }
 
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+const LANES: usize = 8;
+const BLOCK: usize = LANES * 8;
 
 impl Checksum {
     fn new() -> Checksum {
         Checksum {
-            lanes: [0xcbf2_9ce4_8422_2325; 4],
-            pending: [0; 32],
+            lanes: [0xcbf2_9ce4_8422_2325; LANES],
+            pending: [0; BLOCK],
             npending: 0,
             total: 0,
         }
@@ -115,18 +118,18 @@ impl Checksum {
     fn update(&mut self, mut bytes: &[u8]) {
         self.total += bytes.len() as u64;
         if self.npending > 0 {
-            let n = (32 - self.npending).min(bytes.len());
+            let n = (BLOCK - self.npending).min(bytes.len());
             self.pending[self.npending..self.npending + n].copy_from_slice(&bytes[..n]);
             self.npending += n;
             bytes = &bytes[n..];
-            if self.npending < 32 {
+            if self.npending < BLOCK {
                 return;
             }
             let p = self.pending;
             self.block(&p);
             self.npending = 0;
         }
-        let mut blocks = bytes.chunks_exact(32);
+        let mut blocks = bytes.chunks_exact(BLOCK);
         for b in &mut blocks {
             self.block(b);
         }
