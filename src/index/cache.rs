@@ -25,7 +25,7 @@ use crate::model::Model;
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
