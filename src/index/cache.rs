@@ -5,10 +5,10 @@
 //! stream file paths, sizes and modification times, plus the format and crate versions)
 //! and its checksum matches its payload; anything else is treated as absent and rebuilt.
 //!
-//! Layout: `MAGIC`, key length (u64 LE), key bytes, then for each of the six payload
+//! Layout: `MAGIC`, key length (u64 LE), key bytes, then for each of the seven payload
 //! sections its length and checksum (u64 LE each), then the sections: bincode of the
-//! [`Model`] without its optional lists, then each optional list ([`Parts`]) of every
-//! thread, CPU or process (columns as byte strings, see [`crate::model::columns`]).
+//! [`Model`] without its threads and optional lists, of its threads without their optional
+//! lists, then of each optional list ([`Parts`]) of every thread, CPU or process (columns as byte strings, see [`crate::model::columns`]).
 //!
 //! Loading maps the file, checks the checksums of the sections it needs, then deserialises
 //! them from the mapping (reopening must cost a small fraction of building). Lengths are
@@ -21,11 +21,14 @@ use bincode::Options;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::model::Model;
+use serde::{Deserialize, Serialize};
+
+use crate::model::store::LatencyList;
+use crate::model::{Model, StrId, SyscallList, Thread, Timeline};
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,8 +219,10 @@ impl std::ops::BitOr for Parts {
     }
 }
 
-/// Sections of the payload, in file order: the core, then one per optional part.
-const SECTIONS: [Parts; 6] = [
+/// Sections of the payload, in file order: the core (the model without its threads), the
+/// threads without their optional lists, then one per optional part.
+const SECTIONS: [Parts; 7] = [
+    Parts::NONE,
     Parts::NONE,
     Parts::STATES,
     Parts::SYSCALLS,
@@ -225,6 +230,117 @@ const SECTIONS: [Parts; 6] = [
     Parts::IRQS,
     Parts::FDS,
 ];
+
+/// A thread without its optional lists, as the threads section stores it: a whole
+/// [`Thread`] would also store the lengths of its empty lists, about 180 bytes per thread
+/// to write, checksum and decode.
+#[derive(Serialize, Deserialize)]
+struct ThreadCore {
+    tid: u32,
+    pid: Option<u32>,
+    ppid: Option<u32>,
+    idle_cpu: Option<u32>,
+    kernel: bool,
+    names: Vec<(u64, StrId)>,
+    born: Option<u64>,
+    exited: Option<u64>,
+    process: Option<u32>,
+    cpu_ns: u64,
+    inferred_cpu_ns: u64,
+    io: [u64; 6],
+    block: [u64; 2],
+}
+
+impl ThreadCore {
+    /// Splits `t` into its core and its optional lists. Destructured field by field: a
+    /// field added to [`Thread`] does not compile here until the cache stores it.
+    fn split(t: Thread) -> (ThreadCore, Timeline, SyscallList, LatencyList) {
+        let Thread {
+            tid,
+            pid,
+            ppid,
+            idle_cpu,
+            kernel,
+            names,
+            born,
+            exited,
+            process,
+            states,
+            syscalls,
+            wakeups,
+            cpu_ns,
+            inferred_cpu_ns,
+            io,
+            block,
+        } = t;
+        let core = ThreadCore {
+            tid,
+            pid,
+            ppid,
+            idle_cpu,
+            kernel,
+            names,
+            born,
+            exited,
+            process,
+            cpu_ns,
+            inferred_cpu_ns,
+            io,
+            block,
+        };
+        (core, states, syscalls, wakeups)
+    }
+
+    /// The thread, with empty optional lists.
+    fn thread(self) -> Thread {
+        Thread {
+            tid: self.tid,
+            pid: self.pid,
+            ppid: self.ppid,
+            idle_cpu: self.idle_cpu,
+            kernel: self.kernel,
+            names: self.names,
+            born: self.born,
+            exited: self.exited,
+            process: self.process,
+            states: Timeline::default(),
+            syscalls: SyscallList::default(),
+            wakeups: LatencyList::default(),
+            cpu_ns: self.cpu_ns,
+            inferred_cpu_ns: self.inferred_cpu_ns,
+            io: self.io,
+            block: self.block,
+        }
+    }
+}
+
+/// The threads section, decoded straight into threads (no vector of [`ThreadCore`] first).
+struct Threads(Vec<Thread>);
+
+impl<'de> Deserialize<'de> for Threads {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Threads, D::Error> {
+        d.deserialize_seq(ThreadsVisitor)
+    }
+}
+
+struct ThreadsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ThreadsVisitor {
+    type Value = Threads;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("threads")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Threads, A::Error> {
+        // The length is checksummed; the cap only bounds what a damaged one could reserve.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        while let Some(c) = seq.next_element::<ThreadCore>()? {
+            out.push(c.thread());
+        }
+        Ok(Threads(out))
+    }
+}
 
 /// Deserialises one section, which must be exactly consumed.
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
@@ -342,17 +458,18 @@ pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Mo
     if !bytes.is_empty() {
         return None;
     }
-    let wanted = |i: usize| i == 0 || parts.contains(SECTIONS[i]);
+    let wanted = |i: usize| parts.contains(SECTIONS[i]);
     for (i, (s, &(_, sum))) in sections.iter().zip(&table).enumerate() {
         if wanted(i) && checksum(s) != sum {
             return None;
         }
     }
     let mut m: Model = decode(sections[0])?;
+    m.threads = decode::<Threads>(sections[1])?.0;
     for (i, &s) in sections
         .iter()
         .enumerate()
-        .skip(1)
+        .skip(2)
         .filter(|&(i, _)| wanted(i))
     {
         match SECTIONS[i] {
@@ -367,25 +484,20 @@ pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Mo
     Some(m)
 }
 
-/// The payload sections of `model`, in [`SECTIONS`] order: the core (the model with the
-/// optional lists emptied), then each optional list of every thread, CPU or process.
+/// The payload sections of `model`, in [`SECTIONS`] order: the core (the model without
+/// threads and with the other optional lists emptied), the threads' cores, then each
+/// optional list of every thread, CPU or process.
 fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
     let mut core = model.clone();
-    let states: Vec<_> = core
-        .threads
-        .iter_mut()
-        .map(|t| std::mem::take(&mut t.states))
-        .collect();
-    let syscalls: Vec<_> = core
-        .threads
-        .iter_mut()
-        .map(|t| std::mem::take(&mut t.syscalls))
-        .collect();
-    let wakeups: Vec<_> = core
-        .threads
-        .iter_mut()
-        .map(|t| std::mem::take(&mut t.wakeups))
-        .collect();
+    let (mut cores, mut states, mut syscalls, mut wakeups) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for t in std::mem::take(&mut core.threads) {
+        let (c, st, sy, w) = ThreadCore::split(t);
+        cores.push(c);
+        states.push(st);
+        syscalls.push(sy);
+        wakeups.push(w);
+    }
     let irqs: Vec<_> = core
         .cpus
         .iter_mut()
@@ -398,6 +510,7 @@ fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
         .collect();
     Ok(vec![
         bincode::serialize(&core)?,
+        bincode::serialize(&cores)?,
         bincode::serialize(&states)?,
         bincode::serialize(&syscalls)?,
         bincode::serialize(&wakeups)?,
