@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Wall clock of each analysis on one trace, side by side: lttng-tui with a cold index (no
-# cache), with its cached index, and lttng-analyses (when importable; "not measured"
-# otherwise). Usage: benches/analyses.sh [TRACE] (default: $LTTNG_TUI_TRACES/kernel/many-threads).
+# cache), with its cached index (the median of WARM_RUNS runs, default 5: one run of 10-20 ms
+# is at the mercy of the scheduler), and lttng-analyses (one run of seconds; when importable,
+# "not measured" otherwise). Usage: benches/analyses.sh [TRACE] (default:
+# $LTTNG_TUI_TRACES/kernel/many-threads).
 # lttng-analyses 0.6 needs babeltrace 1's Python bindings (apt python3-babeltrace) and
 # `pip install lttnganalyses`; on Python >= 3.10 it is run through a shim restoring the
 # `collections` ABC aliases it uses.
@@ -29,16 +31,26 @@ PY
 have_la=0
 "$PY" -c 'import babeltrace, lttnganalyses' 2>/dev/null && have_la=1
 
-now() { date +%s.%N; }
+# Bash's own clock: timing with `date` would count its fork and exec in every interval.
+export LC_NUMERIC=C
+now() { echo "$EPOCHREALTIME"; }
 secs() { echo "$2 - $1" | bc -l; }
+WARM_RUNS="${WARM_RUNS:-5}"
+# The median wall clock (s) of WARM_RUNS runs of an analysis with the cache in place.
+warm_median() {
+    local a=$1 i t0 t1
+    for ((i = 0; i < WARM_RUNS; i++)); do
+        t0=$EPOCHREALTIME; "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t1=$EPOCHREALTIME
+        secs "$t0" "$t1"
+    done | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+}
 
 printf '%-16s %10s %10s %14s %10s\n' analysis "cold (s)" "warm (s)" "lttng-an. (s)" "speed-up"
 for a in cputop syscallstats schedstats irqstats iousagetop iolatencystats iolatencytop \
          iolog schedlog schedtop schedfreq irqlog irqfreq memtop; do
     rm -rf "$XDG_CACHE_HOME"
     t0=$(now); "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t1=$(now)
-    "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t2=$(now)
-    cold=$(secs "$t0" "$t1"); warm=$(secs "$t1" "$t2")
+    cold=$(secs "$t0" "$t1"); warm=$(warm_median "$a")
     if [ "$have_la" = 1 ]; then
         t3=$(now)
         "$PY" "$work/la.py" "$a" --no-progress "$work/la" >"$work/la.out" 2>&1 || true

@@ -40,7 +40,10 @@ pub struct CpuTop {
 /// Computes cputop.
 pub fn compute(m: &Model, o: &Options) -> CpuTop {
     let r = o.range;
-    let mut per_th: BTreeMap<u32, u64> = BTreeMap::new();
+    // Per thread index: time current, and whether it was current at all (a thread current
+    // only for 0 ns still names its TID's entry). Indexed rather than a map: there is one
+    // update per context switch.
+    let mut per_th: Vec<(bool, u64)> = vec![(false, 0); m.threads.len()];
     let mut cpus = Vec::new();
     for c in m.cpus.iter().filter(|c| o.filter.cpu(c.id)) {
         let mut busy = 0;
@@ -54,13 +57,18 @@ pub fn compute(m: &Model, o: &Options) -> CpuTop {
             }
             let ns = r.overlap(a, b);
             busy += ns;
-            *per_th.entry(th).or_default() += ns;
+            if let Some(p) = per_th.get_mut(th as usize) {
+                *p = (true, p.1 + ns);
+            }
         }
         cpus.push((c.id, busy));
     }
     let mut by_tid: BTreeMap<u32, TidUsage> = BTreeMap::new();
-    for (th, ns) in per_th {
-        let t = &m.threads[th as usize];
+    for (th, (t, ns)) in m.threads.iter().zip(per_th).enumerate() {
+        if !ns.0 {
+            continue;
+        }
+        let (th, ns) = (th as u32, ns.1);
         let e = by_tid.entry(t.tid).or_insert_with(|| TidUsage {
             tid: t.tid,
             pid: t.pid,

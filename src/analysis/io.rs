@@ -4,6 +4,7 @@
 //! classified by their path, and only sockets count as network.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use super::iolat::FdIndex;
 
@@ -75,9 +76,15 @@ pub fn disk_name(m: &Model, dev: u32) -> String {
 pub fn compute(m: &Model, o: &Options) -> Usage {
     let mut u = Usage::default();
     let fds = FdIndex::new(m);
+    // Scratch strings reused across calls: most calls repeat the previous one's file.
+    let (mut shown, mut owner) = (String::new(), String::new());
     for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
         let pid = t.pid.unwrap_or(t.tid);
         let s = &t.syscalls;
+        // The thread's name at the end of the range, made once per thread, and its name at
+        // each call's end, remade only when it changes.
+        let mut at_end: Option<String> = None;
+        let mut comm: Option<(Option<crate::model::StrId>, String)> = None;
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let (f, end) = (s.flags[i], s.span.end(i));
             let dir = f & (sysflag::READ | sysflag::WRITE);
@@ -91,7 +98,8 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
                 ..ProcIo::default()
             });
             if t.pid.is_none_or(|p| p == t.tid) || p.name.is_empty() {
-                p.name = thread_name(m, t, o.range.end);
+                p.name
+                    .clone_from(at_end.get_or_insert_with(|| thread_name(m, t, o.range.end)));
             }
             // splice/sendfile read from the input fd and write to the output fd: their bytes
             // count on both sides, as lttng-analyses counts them (analyses.md §3.1).
@@ -107,27 +115,33 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
                 p.write[slot(kind)] += bytes;
             }
             let fd = s.fd(i);
-            let name = fds
-                .name(m, t.process, fd, end)
-                .unwrap_or("unknown")
-                .to_owned();
+            let name = fds.name(m, t.process, fd, end).unwrap_or("unknown");
             let generic =
                 !name.starts_with('/') && !name.contains(':') || name.starts_with("socket:");
-            let comm = thread_name(m, t, end);
-            let shown = if generic {
-                format!("{name} ({comm})")
-            } else {
-                name
+            let id = t.name_at(end);
+            let comm = match &comm {
+                Some((k, c)) if *k == id => c,
+                _ => &comm.insert((id, thread_name(m, t, end))).1,
             };
-            let e = u.files.entry(shown).or_default();
+            shown.clear();
+            if generic {
+                let _ = write!(shown, "{name} ({comm})");
+            } else {
+                shown.push_str(name);
+            }
+            let e = match u.files.get_mut(shown.as_str()) {
+                Some(e) => e,
+                None => u.files.entry(shown.clone()).or_default(),
+            };
             if read {
                 e.0 += bytes;
             } else {
                 e.1 += bytes;
             }
-            let owner = format!("fd {fd} in {comm} ({pid})");
+            owner.clear();
+            let _ = write!(owner, "fd {fd} in {comm} ({pid})");
             if !e.2.contains(&owner) {
-                e.2.push(owner);
+                e.2.push(owner.clone());
             }
         }
     }

@@ -109,11 +109,36 @@ pub struct Request {
     pub fd: i32,
 }
 
-/// Requests whose exit is in the range, passing `--min/--max`, in begin order.
-pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
-    let fds = FdIndex::new(m);
+/// One I/O request as gathered: everything borrowed or plain, so statistics over tens of
+/// thousands of requests cost no string; names and paths are made for printed rows only.
+#[derive(Debug, Clone, Copy)]
+struct Req<'m> {
+    begin: u64,
+    end: u64,
+    name: &'m str,
+    cat: u8,
+    size: Option<u64>,
+    /// Thread index.
+    th: u32,
+    tid: u32,
+    fd: i32,
+}
+
+impl Req<'_> {
+    fn dur(&self) -> u64 {
+        self.end - self.begin
+    }
+}
+
+/// [`requests`] without their strings, in the same order.
+fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
+    // Only `fcntl` calls need the fd tables here.
+    let fds: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
     let mut out = Vec::new();
-    for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
+    for (th, t) in m.threads.iter().enumerate() {
+        if t.idle_cpu.is_some() {
+            continue;
+        }
         let s = &t.syscalls;
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let name = m.strings.get(s.name(i));
@@ -124,7 +149,11 @@ pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
             }
             let ret = s.ret(i);
             // fcntl opens an fd only with F_DUPFD: then the fd table has that fd from its exit.
-            if name == "fcntl" && !fds.opened_at(t.process, ret as i32, end) {
+            if name == "fcntl"
+                && !fds
+                    .get_or_init(|| FdIndex::new(m))
+                    .opened_at(t.process, ret as i32, end)
+            {
                 continue;
             }
             let sized = cat & (6 | TRANSFER) != 0 && ret >= 0;
@@ -133,15 +162,14 @@ pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
             } else {
                 s.fd(i)
             };
-            out.push(Request {
+            out.push(Req {
                 begin: s.span.begin(i),
                 end,
-                name: name.to_owned(),
+                name,
                 cat,
                 size: sized.then_some(ret as u64),
+                th: th as u32,
                 tid: t.tid,
-                comm: thread_name(m, t, end),
-                path: fds.name(m, t.process, fd, end).map(str::to_owned),
                 fd,
             });
         }
@@ -150,13 +178,40 @@ pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
     out
 }
 
+/// The printed form of a gathered request.
+fn request(m: &Model, fds: &FdIndex, r: &Req) -> Request {
+    let t = &m.threads[r.th as usize];
+    Request {
+        begin: r.begin,
+        end: r.end,
+        name: r.name.to_owned(),
+        cat: r.cat,
+        size: r.size,
+        tid: r.tid,
+        comm: thread_name(m, t, r.end),
+        path: fds.name(m, t.process, r.fd, r.end).map(str::to_owned),
+        fd: r.fd,
+    }
+}
+
+/// Requests whose exit is in the range, passing `--min/--max`, in begin order.
+pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
+    let fds = FdIndex::new(m);
+    gather(m, o).iter().map(|r| request(m, &fds, r)).collect()
+}
+
 /// Latency statistics per category.
 pub fn category_stats(reqs: &[Request]) -> [Stats; 4] {
+    stats_by_category(reqs.iter().map(|r| (r.cat, r.end - r.begin)))
+}
+
+/// Latency statistics per category of (category bits, duration) in order.
+fn stats_by_category(reqs: impl Iterator<Item = (u8, u64)>) -> [Stats; 4] {
     let mut out = [Stats::default(); 4];
-    for r in reqs {
+    for (cat, dur) in reqs {
         for (k, s) in out.iter_mut().enumerate() {
-            if r.cat & (1 << k) != 0 {
-                s.add(r.end - r.begin);
+            if cat & (1 << k) != 0 {
+                s.add(dur);
             }
         }
     }
@@ -208,7 +263,9 @@ pub fn stats(m: &Model, o: &Options) -> Vec<Table> {
     let [sys, disk] = stats_classes();
     let (b, e) = o.range.ns();
     let mut t1 = Table::new(sys, b, e);
-    for (name, s) in CATEGORIES.iter().zip(category_stats(&requests(m, o))) {
+    let reqs = gather(m, o);
+    let by_cat = stats_by_category(reqs.iter().map(|r| (r.cat, r.dur())));
+    for (name, s) in CATEGORIES.iter().zip(by_cat) {
         let mut row = vec![Cell::Text((*name).into()), Cell::Count(s.count)];
         row.extend(stat_cells(&s, 2));
         t1.rows.push(row);
@@ -242,7 +299,8 @@ pub fn request_class(name: &str, title: &str) -> TableClass {
     )
 }
 
-fn request_row(r: &Request, o: &Options) -> Vec<Cell> {
+fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
+    let r = request(m, fds, r);
     vec![
         Cell::TimeRange {
             begin_ns: r.begin as i64,
@@ -250,30 +308,27 @@ fn request_row(r: &Request, o: &Options) -> Vec<Cell> {
         },
         Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
         Cell::Duration(r.end - r.begin),
-        Cell::Syscall(r.name.clone()),
+        Cell::Syscall(r.name),
         r.size.map_or(Cell::Empty, Cell::Size),
         Cell::Process {
-            name: Some(r.comm.clone()),
+            name: Some(r.comm),
             pid: None,
             tid: Some(i64::from(r.tid)),
         },
-        r.path.clone().map_or(Cell::Unknown, Cell::Path),
+        r.path.map_or(Cell::Unknown, Cell::Path),
         Cell::Fd(i64::from(r.fd)),
     ]
 }
 
 /// iolatencytop: the `--limit` longest requests per category (exactly `--limit`).
 pub fn top(m: &Model, o: &Options) -> Vec<Table> {
-    let reqs = requests(m, o);
+    let reqs = gather(m, o);
+    let fds = FdIndex::new(m);
     let (b, e) = o.range.ns();
     let mut out = Vec::new();
     for (k, name) in CATEGORIES.iter().enumerate() {
-        let mut sel: Vec<&Request> = reqs.iter().filter(|r| r.cat & (1 << k) != 0).collect();
-        sel.sort_by(|a, b| {
-            (b.end - b.begin)
-                .cmp(&(a.end - a.begin))
-                .then(a.begin.cmp(&b.begin))
-        });
+        let mut sel: Vec<&Req> = reqs.iter().filter(|r| r.cat & (1 << k) != 0).collect();
+        sel.sort_by(|a, b| b.dur().cmp(&a.dur()).then(a.begin.cmp(&b.begin)));
         o.limit(&mut sel);
         let mut t = Table::new(
             request_class("top-syscall", "Top system call latencies"),
@@ -281,7 +336,7 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
             e,
         );
         t.subtitle = Some((*name).into());
-        t.rows = sel.iter().map(|r| request_row(r, o)).collect();
+        t.rows = sel.iter().map(|r| request_row(m, &fds, r, o)).collect();
         out.push(t);
     }
     out
@@ -290,23 +345,24 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
 /// iolog: every request in begin order.
 pub fn log(m: &Model, o: &Options) -> Vec<Table> {
     let (b, e) = o.range.ns();
+    let fds = FdIndex::new(m);
     let mut t = Table::new(request_class("log", "I/O operations log"), b, e);
-    t.rows = requests(m, o).iter().map(|r| request_row(r, o)).collect();
+    t.rows = gather(m, o)
+        .iter()
+        .map(|r| request_row(m, &fds, r, o))
+        .collect();
     vec![t]
 }
 
 /// iolatencyfreq: latency histograms per category and per disk (values past the range are
 /// clamped into the edge buckets, as lttng-analyses does).
 pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
-    let reqs = requests(m, o);
+    let reqs = gather(m, o);
     let mut series: Vec<(String, Vec<u64>)> = CATEGORIES
         .iter()
         .enumerate()
         .map(|(k, n)| {
-            let v = reqs
-                .iter()
-                .filter(|r| r.cat & (1 << k) != 0)
-                .map(|r| r.end - r.begin);
+            let v = reqs.iter().filter(|r| r.cat & (1 << k) != 0).map(Req::dur);
             ((*n).to_owned(), v.collect())
         })
         .collect();

@@ -3,6 +3,7 @@
 use super::common::Options;
 use super::table::{Table, TableClass};
 use super::{cpu, freq, io, iolat, irq, mem, period, sched, syscalls};
+use crate::index::cache::Parts;
 use crate::lami::json::Metadata;
 use crate::model::Model;
 
@@ -106,6 +107,22 @@ impl Kind {
             self,
             Memtop | Periodlog | Periodtop | Periodstats | Periodfreq
         )
+    }
+
+    /// The optional model lists its tables read (see [`Parts`]): a command run from the
+    /// cache loads only these. Commands that read events, or run once per period instance,
+    /// take the whole model.
+    pub fn parts(self) -> Parts {
+        match self {
+            Cputop => Parts::STATES,
+            Syscallstats => Parts::SYSCALLS | Parts::STATES,
+            Schedlog | Schedtop | Schedstats | Schedfreq => Parts::WAKEUPS | Parts::STATES,
+            Irqlog | Irqstats | Irqfreq => Parts::IRQS,
+            Iousagetop | Iolatencytop | Iolatencystats | Iolatencyfreq | Iolog => {
+                Parts::SYSCALLS | Parts::FDS
+            }
+            Memtop | Periodlog | Periodtop | Periodstats | Periodfreq => Parts::ALL,
+        }
     }
 
     /// Title, description and tags.

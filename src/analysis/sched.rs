@@ -97,14 +97,19 @@ pub fn log_class(name: &str, title: &str) -> TableClass {
     )
 }
 
-fn row(s: &Sample) -> Vec<Cell> {
+/// A log row; the sample's name moves into it (logs have thousands of rows).
+fn row(s: Sample) -> Vec<Cell> {
     vec![
         Cell::Timestamp(s.wakeup as i64),
         Cell::Timestamp(s.switch as i64),
         Cell::Duration(s.switch - s.wakeup),
         Cell::Unknown,
         Cell::Cpu(s.cpu),
-        proc_cell(s),
+        Cell::Process {
+            name: Some(s.comm),
+            pid: s.pid.map(i64::from),
+            tid: Some(i64::from(s.tid)),
+        },
         Cell::Empty,
     ]
 }
@@ -113,7 +118,7 @@ fn row(s: &Sample) -> Vec<Cell> {
 pub fn log(m: &Model, o: &Options) -> Vec<Table> {
     let (b, e) = o.range.ns();
     let mut t = Table::new(log_class("log", "Scheduling log"), b, e);
-    t.rows = samples(m, o).iter().map(row).collect();
+    t.rows = samples(m, o).into_iter().map(row).collect();
     vec![t]
 }
 
@@ -128,7 +133,7 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
     });
     o.limit(&mut all);
     let mut t = Table::new(log_class("top", "Scheduling top"), b, e);
-    t.rows = all.iter().map(row).collect();
+    t.rows = all.into_iter().map(row).collect();
     vec![t]
 }
 

@@ -34,15 +34,29 @@ pub struct TidCalls {
     pub total: u64,
 }
 
+/// One syscall name's figures while a TID's calls are gathered: return values (0 for every
+/// success) with their counts, turned into names once at the end instead of once per call.
+type Gathering<'m> = (&'m str, Stats, Vec<(i64, u64)>);
+
+/// A TID's calls while they are gathered, by name in order of first call.
+#[derive(Default)]
+struct TidGathering<'m> {
+    pid: Option<u32>,
+    name: String,
+    calls: Vec<Gathering<'m>>,
+    total: u64,
+}
+
 /// Per-thread syscall statistics, by total calls descending.
 pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
-    let mut by_tid: BTreeMap<u32, TidCalls> = BTreeMap::new();
+    let mut by_tid: BTreeMap<u32, TidGathering> = BTreeMap::new();
     for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
         if !o.filter.thread(m, t) {
             continue;
         }
         let s = &t.syscalls;
         let lo = s.span.candidates(o.range.begin, o.range.end);
+        let mut counted = false;
         for i in lo {
             let end = s.span.end(i);
             if !s.complete(i) || !o.range.contains(end) {
@@ -57,22 +71,51 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
                     continue;
                 }
             }
-            let e = by_tid.entry(t.tid).or_insert_with(|| TidCalls {
-                tid: t.tid,
-                ..TidCalls::default()
-            });
-            e.pid = e.pid.or(t.pid);
-            e.name = thread_name(m, t, o.range.end);
-            let c = e
-                .calls
-                .entry(m.strings.get(s.name(i)).to_owned())
-                .or_default();
-            c.stats.add(s.span.dur(i));
-            *c.returns.entry(ret_name(s.ret(i))).or_default() += 1;
+            let e = by_tid.entry(t.tid).or_default();
+            counted = true;
+            // A thread makes a few dozen different calls: a scan beats a map.
+            let name = m.strings.get(s.name(i));
+            let k = match e.calls.iter().position(|c| c.0 == name) {
+                Some(k) => k,
+                None => {
+                    e.calls.push((name, Stats::default(), Vec::new()));
+                    e.calls.len() - 1
+                }
+            };
+            let c = &mut e.calls[k];
+            c.1.add(s.span.dur(i));
+            let ret = s.ret(i).min(0);
+            match c.2.iter_mut().find(|r| r.0 == ret) {
+                Some(r) => r.1 += 1,
+                None => c.2.push((ret, 1)),
+            }
             e.total += 1;
         }
+        if counted && let Some(e) = by_tid.get_mut(&t.tid) {
+            e.pid = e.pid.or(t.pid);
+            e.name = thread_name(m, t, o.range.end);
+        }
     }
-    let mut out: Vec<TidCalls> = by_tid.into_values().collect();
+    let mut out: Vec<TidCalls> = by_tid
+        .into_iter()
+        .map(|(tid, g)| TidCalls {
+            tid,
+            pid: g.pid,
+            name: g.name,
+            total: g.total,
+            calls: g
+                .calls
+                .into_iter()
+                .map(|(name, stats, rets)| {
+                    let mut returns = BTreeMap::new();
+                    for (ret, n) in rets {
+                        *returns.entry(ret_name(ret)).or_default() += n;
+                    }
+                    (name.to_owned(), CallStats { stats, returns })
+                })
+                .collect(),
+        })
+        .collect();
     out.sort_by(|a, b| b.total.cmp(&a.total).then(a.tid.cmp(&b.tid)));
     out
 }

@@ -27,27 +27,82 @@ impl Clock {
 
     /// `YYYY-MM-DD hh:mm:ss.nnnnnnnnn`.
     pub fn full(&mut self, ns: i64) -> String {
-        let secs = ns.div_euclid(1_000_000_000);
-        let frac = ns.rem_euclid(1_000_000_000);
-        let local = secs + self.zone.offset_at(secs);
-        let (y, mo, d) = civil(local.div_euclid(86_400));
-        let s = local.rem_euclid(86_400);
-        format!(
-            "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}.{frac:09}",
-            s / 3600,
-            s / 60 % 60,
-            s % 60
-        )
+        let mut out = String::with_capacity(29);
+        self.write_full(ns, &mut out);
+        out
     }
 
     /// `hh:mm:ss.nnnnnnnnn`.
     pub fn time(&mut self, ns: i64) -> String {
-        self.full(ns).split_off(11)
+        let mut out = String::with_capacity(18);
+        self.write_time(ns, &mut out);
+        out
+    }
+
+    /// Appends [`Clock::full`] to `out`.
+    pub fn write_full(&mut self, ns: i64, out: &mut String) {
+        let (days, s, frac) = self.split(ns);
+        let (y, mo, d) = civil(days);
+        let _ = write!(out, "{y:04}-{mo:02}-{d:02} ");
+        clock_time(s, frac, out);
+    }
+
+    /// Appends [`Clock::time`] to `out` (logs print one or two per line: no allocation).
+    pub fn write_time(&mut self, ns: i64, out: &mut String) {
+        let (_, s, frac) = self.split(ns);
+        clock_time(s, frac, out);
+    }
+
+    /// Local (day number, second of the day, ns of the second) of `ns`.
+    fn split(&mut self, ns: i64) -> (i64, i64, i64) {
+        let secs = ns.div_euclid(1_000_000_000);
+        let frac = ns.rem_euclid(1_000_000_000);
+        let local = secs + self.zone.offset_at(secs);
+        (local.div_euclid(86_400), local.rem_euclid(86_400), frac)
     }
 
     /// The UTC offset (s) in force at `secs`, for parsing local times.
     pub fn offset_at(&mut self, secs: i64) -> i64 {
         self.zone.offset_at(secs)
+    }
+}
+
+/// Appends `hh:mm:ss.nnnnnnnnn` for second `s` of a day and `frac` ns.
+fn clock_time(s: i64, frac: i64, out: &mut String) {
+    digits(s / 3600, 2, out);
+    out.push(':');
+    digits(s / 60 % 60, 2, out);
+    out.push(':');
+    digits(s % 60, 2, out);
+    out.push('.');
+    digits(frac, 9, out);
+}
+
+/// Appends `v` (0 ≤ v < 10^width, else printed in full) zero-padded to `width` digits.
+fn digits(v: i64, width: usize, out: &mut String) {
+    let mut buf = [b'0'; 20];
+    let mut n = v.unsigned_abs();
+    let mut i = buf.len();
+    while n > 0 {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = i.min(buf.len() - width.min(buf.len()));
+    if v < 0 {
+        out.push('-');
+    }
+    // Only ASCII digits were written.
+    out.push_str(std::str::from_utf8(&buf[start..]).unwrap_or_default());
+}
+
+/// Appends `n` spaces.
+fn spaces(mut n: usize, out: &mut String) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
@@ -87,21 +142,39 @@ pub fn size(b: u64) -> String {
 
 /// A cell as text.
 pub fn cell(c: &Cell, clock: &mut Clock) -> String {
+    let mut out = String::new();
+    write_cell(c, clock, &mut out);
+    out
+}
+
+/// Appends [`cell`]'s text to `out` (tables of tens of thousands of cells are rendered into
+/// one buffer, without a string per cell).
+pub fn write_cell(c: &Cell, clock: &mut Clock, out: &mut String) {
     match c {
-        Cell::Empty => String::new(),
-        Cell::Unknown => "?".into(),
-        Cell::Count(n) => n.to_string(),
-        Cell::Number(v) => format!("{v:.2}"),
-        Cell::Ratio(v) => format!("{:.2} %", v * 100.0),
-        Cell::Timestamp(ns) => format!("[{}]", clock.time(*ns)),
-        Cell::Duration(ns) => format!("{:.3}", *ns as f64 / 1000.0),
-        Cell::Size(b) => size(*b),
-        Cell::Bitrate(v) => format!("{v:.0} bps"),
+        Cell::Empty => {}
+        Cell::Unknown => out.push('?'),
+        Cell::Count(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Cell::Number(v) => {
+            let _ = write!(out, "{v:.2}");
+        }
+        Cell::Ratio(v) => {
+            let _ = write!(out, "{:.2} %", v * 100.0);
+        }
+        Cell::Timestamp(ns) => {
+            out.push('[');
+            clock.write_time(*ns, out);
+            out.push(']');
+        }
+        Cell::Duration(ns) => micros(*ns, out),
+        Cell::Size(b) => out.push_str(&size(*b)),
+        Cell::Bitrate(v) => {
+            let _ = write!(out, "{v:.0} bps");
+        }
         Cell::Bool(b) => {
             if *b {
-                "*".into()
-            } else {
-                String::new()
+                out.push('*');
             }
         }
         Cell::Text(s)
@@ -109,21 +182,43 @@ pub fn cell(c: &Cell, clock: &mut Clock) -> String {
         | Cell::Path(s)
         | Cell::Disk(s)
         | Cell::Part(s)
-        | Cell::Netif(s) => s.clone(),
+        | Cell::Netif(s) => out.push_str(s),
         Cell::TimeRange { begin_ns, end_ns } => {
-            format!("[{}, {}]", clock.time(*begin_ns), clock.time(*end_ns))
+            out.push('[');
+            clock.write_time(*begin_ns, out);
+            out.push_str(", ");
+            clock.write_time(*end_ns, out);
+            out.push(']');
         }
         Cell::Process { name, pid, tid } => {
-            let n = name.as_deref().unwrap_or("Unknown");
-            match (pid, tid) {
-                (_, Some(t)) => format!("{n} ({t})"),
-                (Some(p), None) => format!("{n} ({p})"),
-                (None, None) => format!("{n} (N/A)"),
-            }
+            out.push_str(name.as_deref().unwrap_or("Unknown"));
+            let _ = match (pid, tid) {
+                (_, Some(t)) => write!(out, " ({t})"),
+                (Some(p), None) => write!(out, " ({p})"),
+                (None, None) => write!(out, " (N/A)"),
+            };
         }
-        Cell::Fd(fd) => fd.to_string(),
-        Cell::Irq { nr, name, .. } => format!("{} ({nr})", name.as_deref().unwrap_or("")),
-        Cell::Cpu(id) => format!("CPU {id}"),
+        Cell::Fd(fd) => {
+            let _ = write!(out, "{fd}");
+        }
+        Cell::Irq { nr, name, .. } => {
+            let _ = write!(out, "{} ({nr})", name.as_deref().unwrap_or(""));
+        }
+        Cell::Cpu(id) => {
+            let _ = write!(out, "CPU {id}");
+        }
+    }
+}
+
+/// A duration in ns as µs with 3 decimals, exactly as `format!("{:.3}", ns as f64 / 1000.0)`
+/// prints it: integer arithmetic below 2^52 ns (about 52 days), where the `f64` quotient is
+/// within 0.0005 of the exact one and so rounds to it; that formatting itself above.
+fn micros(ns: u64, out: &mut String) {
+    if ns < 1 << 52 {
+        let _ = write!(out, "{}.", ns / 1000);
+        digits((ns % 1000) as i64, 3, out);
+    } else {
+        let _ = write!(out, "{:.3}", ns as f64 / 1000.0);
     }
 }
 
@@ -195,30 +290,52 @@ fn bars(t: &Table, col: usize, clock: &mut Clock, out: &mut String) {
 }
 
 fn aligned(t: &Table, clock: &mut Clock, out: &mut String) {
-    let mut grid: Vec<Vec<String>> =
-        vec![t.class.columns.iter().map(|c| c.title.clone()).collect()];
-    grid.extend(
-        t.rows
-            .iter()
-            .map(|r| r.iter().map(|c| cell(c, clock)).collect()),
-    );
+    // Every cell's text in one buffer, with (end offset, width in chars) per cell, row-major
+    // after the header row.
     let ncol = t.class.columns.len();
-    let widths: Vec<usize> = (0..ncol)
-        .map(|i| {
-            grid.iter()
-                .filter_map(|r| r.get(i))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    for r in &grid {
-        let line: Vec<String> = r
-            .iter()
-            .zip(&widths)
-            .map(|(s, w)| format!("{s:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", line.join("  ").trim_end());
+    let mut text = String::new();
+    let mut cells: Vec<(usize, usize)> = Vec::with_capacity((t.rows.len() + 1) * ncol);
+    let mut widths = vec![0usize; ncol];
+    let mut add = |text: &mut String, start: usize, i: usize| {
+        let w = text[start..].chars().count();
+        if let Some(m) = widths.get_mut(i) {
+            *m = (*m).max(w);
+        }
+        cells.push((text.len(), w));
+    };
+    for (i, c) in t.class.columns.iter().enumerate() {
+        let start = text.len();
+        text.push_str(&c.title);
+        add(&mut text, start, i);
+    }
+    let mut row_len = vec![ncol];
+    // Cells beyond the header's columns are not printed.
+    for r in &t.rows {
+        for (i, c) in r.iter().take(ncol).enumerate() {
+            let start = text.len();
+            write_cell(c, clock, &mut text);
+            add(&mut text, start, i);
+        }
+        row_len.push(r.len().min(ncol));
+    }
+    let mut start = 0;
+    let mut k = 0;
+    for n in row_len {
+        let line = out.len();
+        for (i, &(end, w)) in cells[k..k + n].iter().enumerate() {
+            if i > 0 {
+                out.push_str("  ");
+            }
+            out.push_str(&text[start..end]);
+            // Padded to the column's width, in chars, like `{:<w$}`.
+            let pad = widths.get(i).map_or(0, |&m| m.saturating_sub(w));
+            spaces(pad, out);
+            start = end;
+        }
+        k += n;
+        let kept = out[line..].trim_end().len();
+        out.truncate(line + kept);
+        out.push('\n');
     }
 }
 
@@ -230,12 +347,11 @@ pub fn render(
     clock: &mut Clock,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Timerange: [{}, {}]",
-        clock.full(range.0),
-        clock.full(range.1)
-    );
+    out.push_str("Timerange: [");
+    clock.write_full(range.0, &mut out);
+    out.push_str(", ");
+    clock.write_full(range.1, &mut out);
+    out.push_str("]\n");
     if let Some(w) = warning {
         let _ = writeln!(out, "Warning: {w}");
     }
@@ -255,4 +371,58 @@ pub fn render(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Durations from 0 to far beyond any trace, dense near the integer path's bound.
+    fn sample_ns() -> Vec<u64> {
+        let mut v: Vec<u64> = (0..5_000).collect();
+        v.extend([
+            999_999,
+            1_000_000,
+            123_456_789,
+            u64::from(u32::MAX),
+            u64::MAX,
+        ]);
+        v.extend(((1u64 << 52) - 2_000..(1 << 52) + 2_000).step_by(7));
+        let mut x = 1u64;
+        for _ in 0..200_000 {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            v.push(x >> (x % 64));
+        }
+        v
+    }
+
+    #[test]
+    fn durations_print_as_float_formatting_prints_them() {
+        for ns in sample_ns() {
+            let mut s = String::new();
+            micros(ns, &mut s);
+            assert_eq!(s, format!("{:.3}", ns as f64 / 1000.0), "{ns}");
+        }
+    }
+
+    #[test]
+    fn clock_prints_as_the_format_string_did() {
+        let mut clock = Clock::new(true);
+        for ns in sample_ns().into_iter().map(|n| n as i64) {
+            let secs = ns.div_euclid(1_000_000_000);
+            let frac = ns.rem_euclid(1_000_000_000);
+            let (y, mo, d) = civil(secs.div_euclid(86_400));
+            let s = secs.rem_euclid(86_400);
+            let expected = format!(
+                "{y:04}-{mo:02}-{d:02} {:02}:{:02}:{:02}.{frac:09}",
+                s / 3600,
+                s / 60 % 60,
+                s % 60
+            );
+            assert_eq!(clock.full(ns), expected);
+            assert_eq!(clock.time(ns), expected[11..]);
+        }
+    }
 }

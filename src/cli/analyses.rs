@@ -17,6 +17,7 @@ use crate::analysis::period;
 use crate::analysis::registry::Kind;
 use crate::analysis::table::Table;
 use crate::analysis::text::{Clock, render};
+use crate::index::cache::{self, Parts};
 use crate::index::{Indexer, Phase, Update};
 use crate::lami::json::{error_json, metadata_json, progress_line, results_json};
 use crate::model::Model;
@@ -80,7 +81,13 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String>
         // The index keeps no priorities yet: say so rather than print nothing.
         bail!("--per-prio is not available: thread priorities are not indexed");
     }
-    let model = load(path, a, out)?;
+    // With a period, tables are computed per instance found in the events: whole model.
+    let parts = if defs.is_some() {
+        Parts::ALL
+    } else {
+        kind.parts()
+    };
+    let model = load_parts(path, a, parts, out)?;
     let mut clock = Clock::new(a.gmt);
     let opts = a.options(&model, &mut clock)?;
     let report = a.report()?;
@@ -123,11 +130,15 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String>
     }
     let mut text = String::new();
     for (i, (r, tables)) in reports.iter().enumerate() {
-        if i > 0 {
-            text.push('\n');
-        }
         let warn = lost_warning(&model, *r);
-        text.push_str(&render(tables, r.ns(), warn.as_deref(), &mut clock));
+        let report = render(tables, r.ns(), warn.as_deref(), &mut clock);
+        if i == 0 {
+            // Not copied: a log's report is megabytes.
+            text = report;
+        } else {
+            text.push('\n');
+            text.push_str(&report);
+        }
     }
     // The process ends right after printing: handing tens of thousands of column
     // allocations back to malloc one by one would only delay the exit (about a tenth of
@@ -183,6 +194,31 @@ fn lost_warning(m: &Model, r: Range) -> Option<String> {
 
 /// Indexes the trace (cached), with progress on stderr (a terminal) or as LAMI lines.
 pub(crate) fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model>> {
+    load_parts(path, a, Parts::ALL, out)
+}
+
+/// [`load`], but a model read from the cache only has the optional lists in `parts`.
+///
+/// The cache is read here, on the calling thread, before any indexer thread is started:
+/// a warm run then costs no thread, and the model's tens of thousands of allocations come
+/// from the main heap instead of a fresh per-thread arena grown page by page.
+fn load_parts(
+    path: &Path,
+    a: &AnalysisArgs,
+    parts: Parts,
+    out: &mut impl Write,
+) -> Result<Arc<Model>> {
+    if !a.no_cache
+        && let Some(dir) = cache::default_dir()
+        && let Ok(key) = cache::Key::of(path)
+        && cache::exists(&dir, path)
+        && let Some(m) = cache::load_parts(&dir, path, &key, parts)
+    {
+        if a.output_progress {
+            writeln!(out, "{}", progress_line(0.0, "Indexing the trace..."))?;
+        }
+        return Ok(Arc::new(m));
+    }
     let opts = crate::index::Options {
         use_cache: !a.no_cache,
         first_snapshot: None,

@@ -5,13 +5,14 @@
 //! stream file paths, sizes and modification times, plus the format and crate versions)
 //! and its checksum matches its payload; anything else is treated as absent and rebuilt.
 //!
-//! Layout: `MAGIC`, key length (u64 LE), key bytes, payload length (u64 LE), payload
-//! checksum (u64 LE), payload (bincode of [`Model`], columns as byte strings, see
-//! [`crate::model::columns`]).
+//! Layout: `MAGIC`, key length (u64 LE), key bytes, then for each of the seven payload
+//! sections its length and checksum (u64 LE each), then the sections: bincode of the
+//! [`Model`] without its threads and optional lists, of its threads without their optional
+//! lists, then of each optional list ([`Parts`]) of every thread, CPU or process (columns as byte strings, see [`crate::model::columns`]).
 //!
-//! Loading maps the file, checks the payload's checksum, then deserialises from the
-//! mapping (reopening must cost a small fraction of building). Lengths are bounded by the
-//! payload size, so a corrupt file fails cleanly.
+//! Loading maps the file, checks the checksums of the sections it needs, then deserialises
+//! them from the mapping (reopening must cost a small fraction of building). Lengths are
+//! bounded by the section sizes, so a corrupt file fails cleanly.
 
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
@@ -20,11 +21,14 @@ use bincode::Options;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use crate::model::Model;
+use serde::{Deserialize, Serialize};
+
+use crate::model::store::LatencyList;
+use crate::model::{Model, StrId, SyscallList, Thread, Timeline};
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 9;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,24 +83,27 @@ pub fn default_dir() -> Option<PathBuf> {
     Some(base.join("lttng-tui"))
 }
 
-/// FNV-1a style over 8-byte words in four independent lanes (so the multiplications
-/// overlap instead of forming one long dependency chain), fed in pieces of any size: cheap,
-/// and enough to catch truncation and bit rot (this is not a defence against tampering).
+/// FNV-1a style over 8-byte words in eight independent lanes (so the multiplications
+/// overlap instead of forming one long dependency chain: eight keep the multiplier busy),
+/// fed in pieces of any size: cheap, and enough to catch truncation and bit rot (this is
+/// not a defence against tampering).
 #[derive(Debug, Clone)]
 struct Checksum {
-    lanes: [u64; 4],
-    pending: [u8; 32],
+    lanes: [u64; LANES],
+    pending: [u8; BLOCK],
     npending: usize,
     total: u64,
 }
 
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+const LANES: usize = 8;
+const BLOCK: usize = LANES * 8;
 
 impl Checksum {
     fn new() -> Checksum {
         Checksum {
-            lanes: [0xcbf2_9ce4_8422_2325; 4],
-            pending: [0; 32],
+            lanes: [0xcbf2_9ce4_8422_2325; LANES],
+            pending: [0; BLOCK],
             npending: 0,
             total: 0,
         }
@@ -114,18 +121,18 @@ impl Checksum {
     fn update(&mut self, mut bytes: &[u8]) {
         self.total += bytes.len() as u64;
         if self.npending > 0 {
-            let n = (32 - self.npending).min(bytes.len());
+            let n = (BLOCK - self.npending).min(bytes.len());
             self.pending[self.npending..self.npending + n].copy_from_slice(&bytes[..n]);
             self.npending += n;
             bytes = &bytes[n..];
-            if self.npending < 32 {
+            if self.npending < BLOCK {
                 return;
             }
             let p = self.pending;
             self.block(&p);
             self.npending = 0;
         }
-        let mut blocks = bytes.chunks_exact(32);
+        let mut blocks = bytes.chunks_exact(BLOCK);
         for b in &mut blocks {
             self.block(b);
         }
@@ -175,14 +182,253 @@ fn take_u64(bytes: &mut &[u8]) -> Option<u64> {
     Some(u64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
 }
 
-/// The cached model, when present, matching `key` and intact.
-///
-/// The file is mapped rather than read: the checksum runs over the mapped payload, and the
-/// deserialiser borrows each column's bytes straight from the mapping, so a column costs one
-/// allocation and one copy (streaming through a reader cost a scratch buffer per column on
-/// top, which dominated reopening traces with thousands of threads), and the payload is
-/// never held twice in memory.
+/// Lists of a model that the cache stores in sections of their own, so a reader that does
+/// not need them skips their bytes instead of allocating them (each is one or more vectors
+/// per thread, CPU or process: on a trace with thousands of threads, loading one of them
+/// costs tens of thousands of allocations). Everything else is always loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts(u8);
+
+impl Parts {
+    /// Nothing beyond the always-loaded core.
+    pub const NONE: Parts = Parts(0);
+    /// Every thread's scheduling-state timeline ([`crate::model::Thread::states`]).
+    pub const STATES: Parts = Parts(1);
+    /// Every thread's syscalls ([`crate::model::Thread::syscalls`]).
+    pub const SYSCALLS: Parts = Parts(2);
+    /// Every thread's wake-up latencies ([`crate::model::Thread::wakeups`]).
+    pub const WAKEUPS: Parts = Parts(4);
+    /// Every CPU's interrupts ([`crate::model::Cpu::irqs`]).
+    pub const IRQS: Parts = Parts(8);
+    /// Every process's fd table ([`crate::model::Process::fds`]).
+    pub const FDS: Parts = Parts(16);
+    /// The whole model.
+    pub const ALL: Parts = Parts(31);
+
+    /// Whether every part of `other` is in `self`.
+    pub fn contains(self, other: Parts) -> bool {
+        self.0 & other.0 == other.0
+    }
+}
+
+impl std::ops::BitOr for Parts {
+    type Output = Parts;
+
+    fn bitor(self, rhs: Parts) -> Parts {
+        Parts(self.0 | rhs.0)
+    }
+}
+
+/// Sections of the payload, in file order: the core (the model without its threads), the
+/// threads without their optional lists, then one per optional part.
+const SECTIONS: [Parts; 7] = [
+    Parts::NONE,
+    Parts::NONE,
+    Parts::STATES,
+    Parts::SYSCALLS,
+    Parts::WAKEUPS,
+    Parts::IRQS,
+    Parts::FDS,
+];
+
+/// A thread without its optional lists, as the threads section stores it: a whole
+/// [`Thread`] would also store the lengths of its empty lists, about 180 bytes per thread
+/// to write, checksum and decode.
+#[derive(Serialize, Deserialize)]
+struct ThreadCore {
+    tid: u32,
+    pid: Option<u32>,
+    ppid: Option<u32>,
+    idle_cpu: Option<u32>,
+    kernel: bool,
+    names: Vec<(u64, StrId)>,
+    born: Option<u64>,
+    exited: Option<u64>,
+    process: Option<u32>,
+    cpu_ns: u64,
+    inferred_cpu_ns: u64,
+    io: [u64; 6],
+    block: [u64; 2],
+}
+
+impl ThreadCore {
+    /// Splits `t` into its core and its optional lists. Destructured field by field: a
+    /// field added to [`Thread`] does not compile here until the cache stores it.
+    fn split(t: Thread) -> (ThreadCore, Timeline, SyscallList, LatencyList) {
+        let Thread {
+            tid,
+            pid,
+            ppid,
+            idle_cpu,
+            kernel,
+            names,
+            born,
+            exited,
+            process,
+            states,
+            syscalls,
+            wakeups,
+            cpu_ns,
+            inferred_cpu_ns,
+            io,
+            block,
+        } = t;
+        let core = ThreadCore {
+            tid,
+            pid,
+            ppid,
+            idle_cpu,
+            kernel,
+            names,
+            born,
+            exited,
+            process,
+            cpu_ns,
+            inferred_cpu_ns,
+            io,
+            block,
+        };
+        (core, states, syscalls, wakeups)
+    }
+
+    /// The thread, with empty optional lists.
+    fn thread(self) -> Thread {
+        Thread {
+            tid: self.tid,
+            pid: self.pid,
+            ppid: self.ppid,
+            idle_cpu: self.idle_cpu,
+            kernel: self.kernel,
+            names: self.names,
+            born: self.born,
+            exited: self.exited,
+            process: self.process,
+            states: Timeline::default(),
+            syscalls: SyscallList::default(),
+            wakeups: LatencyList::default(),
+            cpu_ns: self.cpu_ns,
+            inferred_cpu_ns: self.inferred_cpu_ns,
+            io: self.io,
+            block: self.block,
+        }
+    }
+}
+
+/// The threads section, decoded straight into threads (no vector of [`ThreadCore`] first).
+struct Threads(Vec<Thread>);
+
+impl<'de> Deserialize<'de> for Threads {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Threads, D::Error> {
+        d.deserialize_seq(ThreadsVisitor)
+    }
+}
+
+struct ThreadsVisitor;
+
+impl<'de> serde::de::Visitor<'de> for ThreadsVisitor {
+    type Value = Threads;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("threads")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Threads, A::Error> {
+        // The length is checksummed; the cap only bounds what a damaged one could reserve.
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        while let Some(c) = seq.next_element::<ThreadCore>()? {
+            out.push(c.thread());
+        }
+        Ok(Threads(out))
+    }
+}
+
+/// Deserialises one section, which must be exactly consumed.
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    let opts = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(bytes.len() as u64);
+    opts.deserialize(bytes).ok()
+}
+
+/// Deserialises a section holding one value per element of `into` (a thread, CPU or
+/// process) straight into each element's `field`; `None` when the counts differ. No vector
+/// of the values is built first: for syscalls that would be megabytes of fresh memory.
+fn fill<T, U: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    into: &mut [T],
+    field: impl Fn(&mut T) -> &mut U,
+) -> Option<()> {
+    let opts = bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_limit(bytes.len() as u64);
+    let seed = Fill {
+        into,
+        field,
+        value: std::marker::PhantomData,
+    };
+    opts.deserialize_seed(seed, bytes).ok()
+}
+
+/// The serde seed of [`fill`].
+struct Fill<'a, T, U, F> {
+    into: &'a mut [T],
+    field: F,
+    value: std::marker::PhantomData<U>,
+}
+
+impl<'de, T, U: serde::de::DeserializeOwned, F: Fn(&mut T) -> &mut U>
+    serde::de::DeserializeSeed<'de> for Fill<'_, T, U, F>
+{
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T, U: serde::de::DeserializeOwned, F: Fn(&mut T) -> &mut U> serde::de::Visitor<'de>
+    for Fill<'_, T, U, F>
+{
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} values", self.into.len())
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        let expected = self.into.len();
+        let mut n = 0;
+        while let Some(v) = seq.next_element::<U>()? {
+            let slot = self
+                .into
+                .get_mut(n)
+                .ok_or_else(|| A::Error::invalid_length(n + 1, &"one value per element"))?;
+            *(self.field)(slot) = v;
+            n += 1;
+        }
+        if n != expected {
+            return Err(A::Error::invalid_length(n, &"one value per element"));
+        }
+        Ok(())
+    }
+}
+
+/// The cached model, whole, when present, matching `key` and intact.
 pub fn load(dir: &Path, root: &Path, key: &Key) -> Option<Model> {
+    load_parts(dir, root, key, Parts::ALL)
+}
+
+/// The cached model with only the optional lists in `parts` (the others are left empty),
+/// when present, matching `key` and intact. For readers that know what they use, such as
+/// one analysis command; anything that may show every list must ask for [`Parts::ALL`].
+///
+/// The file is mapped rather than read: the checksums run over the mapped sections, and
+/// the deserialiser borrows each column's bytes straight from the mapping, so a column costs
+/// one allocation and one copy, and the payload is never held twice in memory. Each section
+/// has its own checksum, verified before the section is used; a section that is skipped is
+/// neither checksummed nor read, so nothing unverified reaches the model.
+pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Model> {
     let f = File::open(file_for(dir, root)).ok()?;
     // SAFETY: cache files are only ever written under a temporary name and renamed into
     // place (see `store`), never modified in place, so the mapped file does not change while
@@ -197,24 +443,86 @@ pub fn load(dir: &Path, root: &Path, key: &Key) -> Option<Model> {
     if take(&mut bytes, klen)? != key.0.as_slice() {
         return None;
     }
-    let plen = usize::try_from(take_u64(&mut bytes)?).ok()?;
-    let sum = take_u64(&mut bytes)?;
-    // Whatever follows the model must be nothing, and every byte must be checksummed.
-    if bytes.len() != plen || checksum(bytes) != sum {
+    let mut table = [(0usize, 0u64); SECTIONS.len()];
+    for entry in &mut table {
+        *entry = (
+            usize::try_from(take_u64(&mut bytes)?).ok()?,
+            take_u64(&mut bytes)?,
+        );
+    }
+    let mut sections: [&[u8]; SECTIONS.len()] = [&[]; SECTIONS.len()];
+    for (s, &(len, _)) in sections.iter_mut().zip(&table) {
+        *s = take(&mut bytes, len)?;
+    }
+    // Whatever follows the last section must be nothing.
+    if !bytes.is_empty() {
         return None;
     }
-    let opts = bincode::DefaultOptions::new()
-        .with_fixint_encoding()
-        .with_limit(plen as u64);
-    let mut m: Model = opts.deserialize(bytes).ok()?;
+    let wanted = |i: usize| parts.contains(SECTIONS[i]);
+    for (i, (s, &(_, sum))) in sections.iter().zip(&table).enumerate() {
+        if wanted(i) && checksum(s) != sum {
+            return None;
+        }
+    }
+    let mut m: Model = decode(sections[0])?;
+    m.threads = decode::<Threads>(sections[1])?.0;
+    for (i, &s) in sections
+        .iter()
+        .enumerate()
+        .skip(2)
+        .filter(|&(i, _)| wanted(i))
+    {
+        match SECTIONS[i] {
+            Parts::STATES => fill(s, &mut m.threads, |t| &mut t.states)?,
+            Parts::SYSCALLS => fill(s, &mut m.threads, |t| &mut t.syscalls)?,
+            Parts::WAKEUPS => fill(s, &mut m.threads, |t| &mut t.wakeups)?,
+            Parts::IRQS => fill(s, &mut m.cpus, |c| &mut c.irqs)?,
+            _ => fill(s, &mut m.processes, |p| &mut p.fds)?,
+        }
+    }
     m.rebuild();
     Some(m)
+}
+
+/// The payload sections of `model`, in [`SECTIONS`] order: the core (the model without
+/// threads and with the other optional lists emptied), the threads' cores, then each
+/// optional list of every thread, CPU or process.
+fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
+    let mut core = model.clone();
+    let (mut cores, mut states, mut syscalls, mut wakeups) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for t in std::mem::take(&mut core.threads) {
+        let (c, st, sy, w) = ThreadCore::split(t);
+        cores.push(c);
+        states.push(st);
+        syscalls.push(sy);
+        wakeups.push(w);
+    }
+    let irqs: Vec<_> = core
+        .cpus
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.irqs))
+        .collect();
+    let fds: Vec<_> = core
+        .processes
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.fds))
+        .collect();
+    Ok(vec![
+        bincode::serialize(&core)?,
+        bincode::serialize(&cores)?,
+        bincode::serialize(&states)?,
+        bincode::serialize(&syscalls)?,
+        bincode::serialize(&wakeups)?,
+        bincode::serialize(&irqs)?,
+        bincode::serialize(&fds)?,
+    ])
 }
 
 /// Writes the cache entry atomically (temporary file, then rename).
 pub fn store(dir: &Path, root: &Path, key: &Key, model: &Model) -> anyhow::Result<()> {
     fs::create_dir_all(dir)?;
-    let payload = bincode::serialize(model)?;
+    let sections = sections(model)?;
     let path = file_for(dir, root);
     let tmp = path.with_extension(format!("tmp{}", std::process::id()));
     {
@@ -222,9 +530,13 @@ pub fn store(dir: &Path, root: &Path, key: &Key, model: &Model) -> anyhow::Resul
         w.write_all(MAGIC)?;
         w.write_all(&(key.0.len() as u64).to_le_bytes())?;
         w.write_all(&key.0)?;
-        w.write_all(&(payload.len() as u64).to_le_bytes())?;
-        w.write_all(&checksum(&payload).to_le_bytes())?;
-        w.write_all(&payload)?;
+        for s in &sections {
+            w.write_all(&(s.len() as u64).to_le_bytes())?;
+            w.write_all(&checksum(s).to_le_bytes())?;
+        }
+        for s in &sections {
+            w.write_all(s)?;
+        }
         w.flush()?;
     }
     fs::rename(&tmp, &path)?;

@@ -9,10 +9,15 @@ use serde::{Deserialize, Serialize};
 /// Id of an interned string.
 pub type StrId = u32;
 
-/// A string table.
+/// A string table: every string in one buffer, with the end offset of each, so loading a
+/// model with thousands of thread names from the cache is two allocations, not one per
+/// string.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Interner {
-    strings: Vec<Box<str>>,
+    text: String,
+    /// End of string `i` in `text` (it starts where string `i − 1` ends).
+    #[serde(with = "super::columns")]
+    ends: Vec<u32>,
     /// Lookup map, built on first use after loading from the cache: most opened models are
     /// only read by id, and building it costs a tenth of a cached reopen.
     #[serde(skip)]
@@ -23,15 +28,19 @@ impl Interner {
     /// The id of `s`, adding it when new.
     pub fn intern(&mut self, s: &str) -> StrId {
         self.map();
-        let strings = &mut self.strings;
         let Some(ids) = self.ids.get_mut() else {
             return StrId::MAX;
         };
         if let Some(&id) = ids.get(s) {
             return id;
         }
-        let id = strings.len() as StrId;
-        strings.push(s.into());
+        // Offsets are 4 bytes: a table past 4 GiB of text takes no more strings.
+        let Ok(end) = u32::try_from(self.text.len() + s.len()) else {
+            return StrId::MAX;
+        };
+        let id = self.ends.len() as StrId;
+        self.text.push_str(s);
+        self.ends.push(end);
         ids.insert(s.into(), id);
         id
     }
@@ -39,10 +48,8 @@ impl Interner {
     /// The lookup map, built from the strings when missing.
     fn map(&self) -> &HashMap<Box<str>, StrId> {
         self.ids.get_or_init(|| {
-            self.strings
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.clone(), i as StrId))
+            (0..self.ends.len())
+                .map(|i| (self.get(i as StrId).into(), i as StrId))
                 .collect()
         })
     }
@@ -62,17 +69,23 @@ impl Interner {
 
     /// The string of `id` (empty for an unknown id).
     pub fn get(&self, id: StrId) -> &str {
-        self.strings.get(id as usize).map_or("", |s| s)
+        let i = id as usize;
+        let Some(&end) = self.ends.get(i) else {
+            return "";
+        };
+        let start = i.checked_sub(1).map_or(0, |p| self.ends[p]);
+        // A table read from a damaged cache could hold offsets off a char boundary.
+        self.text.get(start as usize..end as usize).unwrap_or("")
     }
 
     /// Number of strings.
     pub fn len(&self) -> usize {
-        self.strings.len()
+        self.ends.len()
     }
 
     /// Whether there is none.
     pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
+        self.ends.is_empty()
     }
 
     /// Forgets the lookup map after deserialisation (it is not stored; the next lookup
@@ -83,6 +96,8 @@ impl Interner {
 
     /// Bytes held, for the memory summary.
     pub fn heap_bytes(&self) -> usize {
-        self.strings.iter().map(|s| s.len() * 2 + 48).sum()
+        // Per string: its text twice (the buffer and the lookup map's key) and 48 bytes of
+        // offset and map entry.
+        self.text.len() * 2 + self.ends.len() * 48
     }
 }

@@ -1,0 +1,153 @@
+//! A command run from the cache loads only the model lists it declares
+//! (`Kind::parts`): every model-only analysis must give exactly the tables it gives on the
+//! whole model, on generated traces (with lost events) and the recorded corpus, with and
+//! without thread filters. A part missing from a declaration shows here as a table that
+//! lost rows or figures.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::path::Path;
+
+use lttng_tui::analysis::common::{Options, Range};
+use lttng_tui::analysis::registry::ALL;
+use lttng_tui::index::cache::{self, Key, Parts};
+use lttng_tui::model::Model;
+
+/// Option sets each analysis is compared under: defaults, unlimited, and filtered by the
+/// name of the busiest thread (filters read thread names, which are always loaded).
+fn option_sets(m: &Model) -> Vec<Options> {
+    let range = Range::of(m, None, None);
+    let mut unlimited = Options::new(range);
+    unlimited.limit = None;
+    let mut named = Options::new(range);
+    let busiest = m
+        .threads
+        .iter()
+        .filter(|t| t.idle_cpu.is_none())
+        .max_by_key(|t| t.cpu_ns)
+        .and_then(|t| t.name())
+        .map(|n| m.strings.get(n).to_owned());
+    named.filter.procnames = busiest.into_iter().collect();
+    vec![Options::new(range), unlimited, named]
+}
+
+fn check(trace: &Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let key = Key::of(trace).unwrap();
+    let session = lttng_tui::ctf::session::Session::open(trace).unwrap();
+    let whole = lttng_tui::model::Builder::build_session(&session);
+    cache::store(dir.path(), trace, &key, &whole).unwrap();
+    let mut compared = 0;
+    for kind in ALL.iter().copied().filter(|k| !k.reads_events()) {
+        let part = cache::load_parts(dir.path(), trace, &key, kind.parts()).unwrap();
+        for o in option_sets(&whole) {
+            let expected = kind.run(&whole, &o).unwrap();
+            let got = kind.run(&part, &o).unwrap();
+            assert_eq!(got, expected, "{} on {}", kind.name(), trace.display());
+            compared += expected.iter().map(|t| t.rows.len()).sum::<usize>();
+        }
+    }
+    // The comparison is only worth something on tables with rows.
+    assert!(compared > 0, "no rows at all on {}", trace.display());
+}
+
+#[test]
+fn partial_loads_give_the_whole_model_tables_on_generated_traces() {
+    let dir = tempfile::tempdir().unwrap();
+    for (_, trace) in common::generated_traces(dir.path()) {
+        check(&trace);
+    }
+}
+
+#[test]
+fn partial_loads_give_the_whole_model_tables_on_the_corpus() {
+    let Some(dir) = common::traces_dir() else {
+        return;
+    };
+    for name in ["kernel/many-threads", "kernel/scp-src", "kernel/scp-dest"] {
+        check(&dir.join(name));
+    }
+}
+
+#[test]
+fn parts_left_out_are_empty_and_the_rest_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let (trace, whole) = common::short_web_trace(dir.path(), 11);
+    let cache_dir = dir.path().join("cache");
+    let key = Key::of(&trace).unwrap();
+    cache::store(&cache_dir, &trace, &key, &whole).unwrap();
+    let none = cache::load_parts(&cache_dir, &trace, &key, Parts::NONE).unwrap();
+    assert!(
+        none.threads
+            .iter()
+            .all(|t| t.states.is_empty() && t.syscalls.is_empty() && t.wakeups.span.is_empty())
+    );
+    assert!(none.cpus.iter().all(|c| c.irqs.span.is_empty()));
+    assert!(none.processes.iter().all(|p| p.fds.history.is_empty()));
+    assert_eq!(none.threads.len(), whole.threads.len());
+    assert_eq!(none.cpu_by_tid(), whole.cpu_by_tid());
+    // Each part alone brings back exactly its lists.
+    let all = cache::load_parts(&cache_dir, &trace, &key, Parts::ALL).unwrap();
+    assert_eq!(all.syscall_stats(), whole.syscall_stats());
+    assert_eq!(all.irq_stats(), whole.irq_stats());
+    let sys = cache::load_parts(&cache_dir, &trace, &key, Parts::SYSCALLS).unwrap();
+    assert_eq!(sys.syscall_stats(), whole.syscall_stats());
+    assert!(sys.syscall_stats().values().map(|d| d.count).sum::<u64>() > 0);
+    let irqs = cache::load_parts(&cache_dir, &trace, &key, Parts::IRQS).unwrap();
+    assert_eq!(irqs.irq_stats(), whole.irq_stats());
+    assert!(irqs.threads.iter().all(|t| t.syscalls.is_empty()));
+    // A section that is not loaded is not checksummed either, but one that is must be
+    // intact: corrupt the last byte (in the last section, the fd tables).
+    let file = cache::file_for(&cache_dir, &trace);
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 1] ^= 0x55;
+    std::fs::write(&file, &bytes).unwrap();
+    assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::FDS).is_none());
+    assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::ALL).is_none());
+    assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::SYSCALLS).is_some());
+}
+
+/// Runs `args` with the cache in `cache_home`: stdout.
+fn run_cached(cache_home: &Path, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
+        .args(args)
+        .env("TZ", "UTC")
+        .env("XDG_CACHE_HOME", cache_home)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[test]
+fn commands_print_the_same_from_the_cache_as_without_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (trace, _) = common::short_web_trace(dir.path(), 5);
+    let trace = trace.to_str().unwrap();
+    let home = dir.path().join("cache-home");
+    // The first run builds the model and writes the cache; the later ones read it.
+    run_cached(&home, &["cputop", "--no-progress", trace]);
+    assert!(home.join("lttng-tui").read_dir().unwrap().count() > 0);
+    for kind in ALL.iter().copied().filter(|k| !k.reads_events()) {
+        for extra in [&[][..], &["--mi"][..], &["--limit", "3"][..]] {
+            let mut args = vec![kind.name(), "--no-progress"];
+            args.extend_from_slice(extra);
+            args.push(trace);
+            let warm = run_cached(&home, &args);
+            args.insert(1, "--no-cache");
+            let cold = run_cached(&home, &args);
+            assert!(!cold.is_empty());
+            assert_eq!(
+                String::from_utf8_lossy(&warm),
+                String::from_utf8_lossy(&cold),
+                "{args:?}"
+            );
+        }
+    }
+}
