@@ -93,10 +93,14 @@ fn push_values(values: &mut Vec<Value>, part: &[Value]) -> (u32, u32) {
 fn produce(
     mut reader: StreamReader<'_>,
     mut formatter: Option<Box<dyn EventFormatter + '_>>,
+    values: EventValues,
     tx: SyncSender<Batch>,
     recycled: Receiver<Batch>,
 ) {
-    reader.set_append_mode(true);
+    let keep = values == EventValues::Keep;
+    // Without consumers for them, each event's values are overwritten by the next one's:
+    // they stay in the core's cache instead of streaming a batch's worth through memory.
+    reader.set_append_mode(keep);
     let mut alternative = Vec::new();
     let mut spare_values = Vec::new();
     loop {
@@ -137,7 +141,7 @@ fn produce(
                 });
             }
             let bounds = match head {
-                Head::Event { .. } => reader.event_bounds().map(|b| b as u32),
+                Head::Event { .. } if keep => reader.event_bounds().map(|b| b as u32),
                 _ => [0; 5],
             };
             let packet = batch.packets.len().saturating_sub(1) as u32;
@@ -159,11 +163,13 @@ fn produce(
                 bounds,
             });
         }
-        batch.values = if spare_values.capacity() > 0 {
-            reader.swap_values(std::mem::take(&mut spare_values))
-        } else {
-            reader.take_values(BATCH_EVENTS * 12)
-        };
+        if keep {
+            batch.values = if spare_values.capacity() > 0 {
+                reader.swap_values(std::mem::take(&mut spare_values))
+            } else {
+                reader.take_values(BATCH_EVENTS * 12)
+            };
+        }
         batch.events_read = reader.events_read();
         let last = batch.end.is_some();
         if tx.send(batch).is_err() || last {
@@ -335,10 +341,15 @@ pub fn for_each_formatted<F>(
 where
     F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
 {
-    for_each_pending(traces, factory, |pending| match pending.message() {
-        Some(msg) => f(&msg, pending.text(), pending.alternative_text()),
-        None => ControlFlow::Continue(()),
-    })
+    for_each_pending(
+        traces,
+        factory,
+        EventValues::Keep,
+        |pending| match pending.message() {
+            Some(msg) => f(&msg, pending.text(), pending.alternative_text()),
+            None => ControlFlow::Continue(()),
+        },
+    )
 }
 
 /// The next message in time order, not built yet: consumers that only need the order (or
@@ -387,10 +398,22 @@ impl<'f, 't> Pending<'f, 't> {
     }
 }
 
+/// Whether the merging side receives the decoded values of events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventValues {
+    /// Shipped with each batch: [`Pending::message`] gives events with all their scopes.
+    Keep,
+    /// Decoded, then dropped on the decoding thread once the formatter (if any) has rendered
+    /// the event: for consumers of the order and the renderings only. Events' messages then
+    /// have no scopes.
+    Drop,
+}
+
 /// The merge loop under [`for_each_formatted`]: hands each pending message to `f`.
 pub fn for_each_pending<F>(
     traces: &[Trace],
     factory: Option<&FormatterFactory<'_>>,
+    values: EventValues,
     mut f: F,
 ) -> MergeOutcome
 where
@@ -409,7 +432,9 @@ where
                 let formatter = factory.map(|make| make());
                 let spawned = std::thread::Builder::new()
                     .name(format!("decode-{ti}-{si}"))
-                    .spawn_scoped(scope, move || produce(reader, formatter, tx, recycled));
+                    .spawn_scoped(scope, move || {
+                        produce(reader, formatter, values, tx, recycled);
+                    });
                 if spawned.is_err() {
                     // No thread: the feed sees a closed channel and the stream reads as empty.
                     outcome

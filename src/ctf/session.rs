@@ -11,7 +11,8 @@ use super::merge::Merger;
 use super::message::{Message, Timestamp};
 use super::metadata::parse_metadata_file;
 use super::parallel::{
-    FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted, for_each_pending,
+    EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted,
+    for_each_pending,
 };
 use super::trace::{Trace, TraceError};
 
@@ -127,7 +128,8 @@ impl Session {
             });
             return (walked, outcome);
         }
-        let outcome = for_each_pending(&self.traces, None, |_| {
+        // Every field is decoded; nothing reads the values after that.
+        let outcome = for_each_pending(&self.traces, None, EventValues::Drop, |_| {
             walked += 1;
             ControlFlow::Continue(())
         });
@@ -152,8 +154,12 @@ impl Session {
                 lost => f(Rendered::Other(lost)),
             });
         }
-        for_each_pending(&self.traces, Some(factory), |pending| {
-            match pending.event_head() {
+        // Events are asked only for their head and renderings, never for their message.
+        for_each_pending(
+            &self.traces,
+            Some(factory),
+            EventValues::Drop,
+            |pending| match pending.event_head() {
                 Some((timestamp, class)) => f(Rendered::Event {
                     timestamp,
                     class,
@@ -164,8 +170,8 @@ impl Session {
                     Some(msg) => f(Rendered::Other(&msg)),
                     None => ControlFlow::Continue(()),
                 },
-            }
-        })
+            },
+        )
     }
 
     /// All messages of all traces in time order, decoded on the caller's thread.
