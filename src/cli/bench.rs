@@ -47,22 +47,70 @@ fn time_command(program: &Path, args: &[&str], runs: usize) -> Result<Duration> 
     Ok(times[times.len() / 2])
 }
 
-/// The cores and the load this run shares them with. lttng-tui decodes on every core and
-/// babeltrace2 on one, so the ratio shrinks when other work takes cores: a figure measured on
-/// a busy machine says so.
+/// The cores, and how busy other work kept them just before the run. lttng-tui decodes on
+/// every core and babeltrace2 on one, so the ratio shrinks when other work takes cores: a
+/// figure measured on a busy machine says so. (The load average would also count this
+/// command's own earlier runs.)
 fn machine_line() -> String {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|l| l.split_whitespace().next()?.parse::<f64>().ok());
-    match load {
-        Some(load) if load >= 0.5 => format!(
-            "  {cores} cores, load average {load:.2}: other work is running, so the ratios \
-             understate a quiet machine's"
+    match busy_fraction(Duration::from_millis(300)) {
+        Some(busy) if busy >= 0.1 => format!(
+            "  {cores} cores, {:.0} % busy with other work before the run: the ratios \
+             understate a quiet machine's",
+            busy * 100.0
         ),
-        Some(load) => format!("  {cores} cores, load average {load:.2}"),
+        Some(busy) => format!("  {cores} cores, {:.0} % busy before the run", busy * 100.0),
         None => format!("  {cores} cores"),
     }
+}
+
+/// The share of CPU time not idle over `window`, from `/proc/stat` (Linux).
+fn busy_fraction(window: Duration) -> Option<f64> {
+    fn sample() -> Option<(u64, u64)> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let line = stat.lines().next()?.strip_prefix("cpu ")?;
+        let ticks: Vec<u64> = line
+            .split_whitespace()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        // user nice system idle iowait ...: idle and iowait are not busy.
+        let idle = ticks.get(3)? + ticks.get(4).copied().unwrap_or(0);
+        Some((ticks.iter().sum(), idle))
+    }
+    let (total0, idle0) = sample()?;
+    std::thread::sleep(window);
+    let (total1, idle1) = sample()?;
+    let total = total1.checked_sub(total0).filter(|&t| t > 0)?;
+    let idle = idle1.saturating_sub(idle0).min(total);
+    Some(1.0 - idle as f64 / total as f64)
+}
+
+/// Writes a line of the report; a reader that went away (`| head`) ends the report quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        if !report_line(&format!("{}\n", format_args!($($arg)*))) {
+            return Ok(true);
+        }
+    };
+}
+
+/// [`say`] without the newline.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {
+        if !report_line(&format!($($arg)*)) {
+            return Ok(true);
+        }
+    };
+}
+
+/// Writes `text` to stdout now (the runs that follow take seconds); false once stdout is
+/// closed.
+fn report_line(text: &str) -> bool {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_ok()
 }
 
 /// Runs `bench`.
@@ -78,12 +126,12 @@ pub fn run(args: &BenchArgs) -> Result<bool> {
         .map(|f| f.data().len() as u64)
         .sum();
     drop(session);
-    println!(
+    say!(
         "trace: {path}\n  {events} events, {:.1} MB of stream data, median of {} runs",
         bytes as f64 / 1e6,
         args.runs
     );
-    println!("{}", machine_line());
+    say!("{}", machine_line());
     if args.readers {
         return compare_readers(&me, path, events, args);
     }
@@ -103,19 +151,19 @@ pub fn run(args: &BenchArgs) -> Result<bool> {
     for (what, ours, theirs) in cases {
         let t_ours = time_command(&me, &ours, args.runs)?;
         let rate = |t: Duration| events as f64 / t.as_secs_f64() / 1e6;
-        print!(
+        say_raw!(
             "{what}:\n  lttng-tui   {:>9.3} s  {:>8.2} M events/s\n",
             t_ours.as_secs_f64(),
             rate(t_ours)
         );
         match time_command(bt2, &theirs, args.runs) {
-            Ok(t_bt2) => println!(
+            Ok(t_bt2) => say!(
                 "  babeltrace2 {:>9.3} s  {:>8.2} M events/s\n  ratio       {:>9.1}x",
                 t_bt2.as_secs_f64(),
                 rate(t_bt2),
                 t_bt2.as_secs_f64() / t_ours.as_secs_f64()
             ),
-            Err(e) => println!("  babeltrace2 not measured: {e:#}"),
+            Err(e) => say!("  babeltrace2 not measured: {e:#}"),
         }
     }
     Ok(true)
@@ -142,7 +190,7 @@ fn compare_readers(me: &Path, path: &str, events: u64, args: &BenchArgs) -> Resu
             argv.push(path);
             times.push(time_command(me, &argv, args.runs)?);
         }
-        println!(
+        say!(
             "{what}:
   --reader native {:>9.3} s  {:>8.2} M events/s
   --reader bt2    {:>9.3} s  {:>8.2} M events/s

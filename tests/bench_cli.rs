@@ -1,0 +1,74 @@
+//! `lttng-tui bench`: the report's figures on a generated trace, and a reader that stops
+//! reading (`| head`) ends it quietly instead of crashing it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn small_trace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = common::lttng_tui(&[
+        "gen",
+        "--scenario",
+        "uniform",
+        "--events",
+        "20000",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    dir
+}
+
+#[test]
+fn bench_reports_event_count_rates_and_the_ratio() {
+    let dir = small_trace();
+    let trace = dir.path().join("kernel");
+    let out = common::lttng_tui(&["bench", "--runs", "1", trace.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    // The count is the trace's, as `info` gives it.
+    let info = common::lttng_tui(&["info", "--json", trace.to_str().unwrap()]);
+    let info: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    let events = info["events"].as_u64().unwrap();
+    assert!(text.contains(&format!("  {events} events, ")), "{text}");
+    assert!(text.contains(" cores"), "{text}");
+    let ours = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("lttng-tui "))
+        .unwrap();
+    assert!(ours.ends_with("M events/s"), "{ours}");
+    if common::has_babeltrace2() {
+        let ratio = text.lines().find(|l| l.trim_start().starts_with("ratio"));
+        let ratio: f64 = ratio
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|r| r.trim_end_matches('x').parse().ok())
+            .unwrap_or_else(|| panic!("no ratio in:\n{text}"));
+        assert!(ratio > 0.0, "{text}");
+    }
+}
+
+#[test]
+fn bench_stops_quietly_when_its_reader_goes_away() {
+    let dir = small_trace();
+    let trace = dir.path().join("kernel");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
+        .args(["bench", "--runs", "1"])
+        .arg(&trace)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("trace: "), "{first}");
+    // The pipe's read end is closed here; the next line bench writes meets it.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
