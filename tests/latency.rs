@@ -15,7 +15,6 @@ use lttng_tui::analysis::latency::{Scale, answer, histogram, syscall_durations};
 use lttng_tui::analysis::latency_samples::LatencyKind;
 use lttng_tui::analysis::period::{self, Report};
 use lttng_tui::analysis::registry::Kind;
-use lttng_tui::analysis::table::Cell;
 use lttng_tui::model::Model;
 
 /// `periodfreq`'s buckets (low, high, count) for the periods `defs` over `o`.
@@ -31,13 +30,7 @@ fn periodfreq(
         .iter()
         .find(|t| t.class.name == "freq_duration")
         .unwrap();
-    t.rows
-        .iter()
-        .map(|r| match (&r[0], &r[1], &r[2]) {
-            (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
-            _ => panic!("{r:?}"),
-        })
-        .collect()
+    common::freq_rows(t)
 }
 
 #[test]

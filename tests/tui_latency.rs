@@ -4,11 +4,11 @@
 //! over the whole trace and a time selection (acceptance 3 of issue 8).
 #![allow(clippy::unwrap_used)]
 
+mod common;
 mod tui_support;
 
 use lttng_tui::analysis::common::{Options, Range};
 use lttng_tui::analysis::latency::Scale;
-use lttng_tui::analysis::table::{Cell, Table};
 use lttng_tui::analysis::{inside, iolat, irq, sched};
 use lttng_tui::model::Model;
 use lttng_tui::tui::app::{Selection, Tab};
@@ -159,17 +159,6 @@ fn cursor_lists_instances_and_enter_shows_one_in_control_flow() {
     assert!(v.end_ns - v.start_ns < 2 * inst.dur() + 10_000);
 }
 
-/// (lower, upper, count) rows of a `freq` table.
-fn rows(t: &Table) -> Vec<(u64, u64, u64)> {
-    t.rows
-        .iter()
-        .map(|r| match (&r[0], &r[1], &r[2]) {
-            (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
-            _ => panic!("{r:?}"),
-        })
-        .collect()
-}
-
 /// Picks `kind` by its key and the series `label`, and returns the tab's histogram.
 fn show(h: &mut Harness, kind_key: &str, label: &str) -> Vec<(u64, u64, u64)> {
     h.press(&format!("6 {kind_key}"));
@@ -215,13 +204,21 @@ fn histograms_equal_the_freq_analyses() {
             if iolat::CATEGORIES.contains(&name.as_str()) {
                 continue;
             }
-            assert_eq!(show(&mut h, "b", &name), rows(&t), "disk {name} {range:?}");
+            assert_eq!(
+                show(&mut h, "b", &name),
+                common::freq_rows(&t),
+                "disk {name} {range:?}"
+            );
             compared += 1;
         }
         // Interrupts: one table per line or vector.
         for t in irq::freq(&m, &o) {
             let name = t.subtitle.clone().unwrap();
-            assert_eq!(show(&mut h, "i", &name), rows(&t), "irq {name} {range:?}");
+            assert_eq!(
+                show(&mut h, "i", &name),
+                common::freq_rows(&t),
+                "irq {name} {range:?}"
+            );
             compared += 1;
         }
         // Scheduling: the total, and a few threads.
@@ -239,7 +236,7 @@ fn histograms_equal_the_freq_analyses() {
         settle(&mut h);
         assert_eq!(
             h.app.latency.hist.as_ref().unwrap().buckets,
-            rows(total),
+            common::freq_rows(total),
             "sched total {range:?}"
         );
         for t in tables
@@ -248,7 +245,11 @@ fn histograms_equal_the_freq_analyses() {
             .take(3)
         {
             let name = t.subtitle.clone().unwrap();
-            assert_eq!(show(&mut h, "w", &name), rows(t), "sched {name} {range:?}");
+            assert_eq!(
+                show(&mut h, "w", &name),
+                common::freq_rows(t),
+                "sched {name} {range:?}"
+            );
             compared += 1;
         }
         assert!(compared >= 5, "{compared} tables compared");

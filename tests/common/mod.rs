@@ -88,3 +88,15 @@ pub fn short_web_trace(dir: &std::path::Path, seed: u64) -> (PathBuf, lttng_tui:
     let model = lttng_tui::model::Builder::build_session(&session);
     (path, model)
 }
+
+/// The (lower, upper, count) rows of a frequency table (`freq_duration` and the like).
+pub fn freq_rows(t: &lttng_tui::analysis::table::Table) -> Vec<(u64, u64, u64)> {
+    use lttng_tui::analysis::table::Cell;
+    t.rows
+        .iter()
+        .map(|r| match (&r[0], &r[1], &r[2]) {
+            (Cell::Duration(a), Cell::Duration(b), Cell::Count(c)) => (*a, *b, *c),
+            _ => panic!("not a frequency row: {r:?}"),
+        })
+        .collect()
+}

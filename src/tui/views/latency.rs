@@ -18,6 +18,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders, Paragraph};
 
+use super::framed;
 use crate::analysis::latency::Scale;
 use crate::analysis::latency_samples::LatencyKind;
 use crate::config::keymap::Context;
@@ -94,12 +95,7 @@ fn render_hist(app: &App, frame: &mut Frame<'_>, area: Rect) {
         " {}{series}, {over} ({scale} buckets){busy}{hint}",
         l.kind.title()
     );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(app.styles.get("ui.border"));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = framed(app, frame, area, title, false);
     let Some(h) = l.hist.as_ref().filter(|_| l.shown_kind == l.kind) else {
         let text = if app.index.model.is_none() {
             "waiting for the index…"
@@ -211,12 +207,7 @@ fn render_list(app: &App, frame: &mut Frame<'_>, area: Rect) {
         }
         None => " Instances ".to_owned(),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(app.styles.get("ui.border"));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let inner = framed(app, frame, area, title, false);
     if inner.height == 0 {
         return;
     }

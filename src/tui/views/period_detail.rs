@@ -19,8 +19,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
+use super::framed;
 use super::periods::dur;
 use crate::tui::app::App;
 use crate::tui::period_drill::{Compare, Detail, Section};
@@ -127,22 +128,6 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
 fn title(focused: Section, s: Section, extra: &str) -> String {
     let mark = if focused == s { "▸ " } else { "" };
     format!(" {mark}{}{extra} ", s.title())
-}
-
-/// Draws a bordered block and returns its inside.
-fn framed(app: &App, frame: &mut Frame<'_>, area: Rect, title: String, focused: bool) -> Rect {
-    let border = if focused {
-        app.styles.get("ui.title")
-    } else {
-        app.styles.get("ui.border")
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(border);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    inner
 }
 
 /// A bar of `width` cells split in proportion to `parts`.

@@ -14,8 +14,9 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 
+use super::framed;
 use super::period_detail;
 use crate::analysis::latency::Histogram;
 use crate::tui::app::App;
@@ -44,12 +45,7 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
         k => format!("most {}", k.label()),
     };
     let title = format!(" Periods, {order} first (sort: {}){busy} ", p.sort.label());
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(title)
-        .border_style(app.styles.get("ui.border"));
-    let mut inner = block.inner(area);
-    frame.render_widget(block, area);
+    let mut inner = framed(app, frame, area, title, false);
     if let Some(e) = &p.def_error {
         let n = u16::try_from(e.lines().count())
             .unwrap_or(3)
