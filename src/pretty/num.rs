@@ -28,7 +28,7 @@ pub fn grow<const N: usize>(out: &mut Vec<u8>) -> usize {
 
 /// Writes `v` as exactly `digits` decimal digits (zero-padded) into `dst[..digits]`.
 #[inline(always)]
-fn put_decimal(dst: &mut [u8], mut v: u64, digits: usize) {
+pub fn put_decimal(dst: &mut [u8], mut v: u64, digits: usize) {
     let mut at = digits;
     while at >= 2 {
         let pair = (v % 100) as usize * 2;
@@ -85,24 +85,9 @@ pub fn push_u64_padded(out: &mut Vec<u8>, v: u64, width: usize) {
         // Wider than the padding: printf prints all digits.
         return push_u64(out, v);
     }
-    let mut buf = [b'0'; MAX];
-    let mut at = MAX;
-    let mut rest = v;
-    while rest >= 100 {
-        let pair = (rest % 100) as usize * 2;
-        rest /= 100;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    }
-    if rest >= 10 {
-        let pair = rest as usize * 2;
-        at -= 2;
-        buf[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
-    } else {
-        at -= 1;
-        buf[at] = b'0' + rest as u8;
-    }
-    out.extend_from_slice(&buf[MAX - width..]);
+    let at = grow::<MAX>(out);
+    put_decimal(&mut out[at..], v, width);
+    out.truncate(at + width);
 }
 
 /// Appends `v` in a power-of-two base (`bits_per_digit` 3 or 4), most significant digit

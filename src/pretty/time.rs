@@ -11,7 +11,7 @@
 
 use crate::ctf::message::Timestamp;
 
-use super::num::{grow, push_u64, push_u64_padded, put_nine_digits, put_u64};
+use super::num::{grow, push_u64, push_u64_padded, put_decimal, put_nine_digits, put_u64};
 use super::tz::LocalZone;
 
 const NS_PER_S: u64 = 1_000_000_000;
@@ -77,14 +77,10 @@ impl Clock {
                 Some(zone) => secs.saturating_add(zone.offset_at(secs)),
             };
             let day = local.rem_euclid(SECS_PER_DAY) as u64;
-            let mut hms = Vec::with_capacity(9);
-            push_u64_padded(&mut hms, day / 3600, 2);
-            hms.push(b':');
-            push_u64_padded(&mut hms, day / 60 % 60, 2);
-            hms.push(b':');
-            push_u64_padded(&mut hms, day % 60, 2);
-            hms.push(b'.');
-            self.hms.copy_from_slice(&hms);
+            self.hms = *b"00:00:00.";
+            put_decimal(&mut self.hms[0..2], day / 3600, 2);
+            put_decimal(&mut self.hms[3..5], day / 60 % 60, 2);
+            put_decimal(&mut self.hms[6..8], day % 60, 2);
             self.day_secs_of = secs;
         }
         // `[` 9+9 `] (` `+` up to 20 digits `.` 9 `) `: at most 55 bytes, written in place.
