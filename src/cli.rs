@@ -6,6 +6,7 @@ pub mod demo;
 pub mod dump;
 pub mod export;
 pub mod r#gen;
+pub mod heap;
 pub mod index;
 pub mod info;
 pub mod reader;

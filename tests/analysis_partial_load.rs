@@ -14,8 +14,9 @@ use lttng_tui::analysis::registry::ALL;
 use lttng_tui::index::cache::{self, Key, Parts};
 use lttng_tui::model::Model;
 
-/// Option sets each analysis is compared under: defaults, unlimited, and filtered by the
-/// name of the busiest thread (filters read thread names, which are always loaded).
+/// Option sets each analysis is compared under: defaults, unlimited, filtered by the name of
+/// the busiest thread (filters read thread names, which are always loaded), and filtered by
+/// CPU (which may need more lists: `Kind::parts` is told).
 fn option_sets(m: &Model) -> Vec<Options> {
     let range = Range::of(m, None, None);
     let mut unlimited = Options::new(range);
@@ -29,7 +30,9 @@ fn option_sets(m: &Model) -> Vec<Options> {
         .and_then(|t| t.name())
         .map(|n| m.strings.get(n).to_owned());
     named.filter.procnames = busiest.into_iter().collect();
-    vec![Options::new(range), unlimited, named]
+    let mut cpu0 = Options::new(range);
+    cpu0.filter.cpus = vec![0];
+    vec![Options::new(range), unlimited, named, cpu0]
 }
 
 fn check(trace: &Path) {
@@ -40,8 +43,9 @@ fn check(trace: &Path) {
     cache::store(dir.path(), trace, &key, &whole).unwrap();
     let mut compared = 0;
     for kind in ALL.iter().copied().filter(|k| !k.reads_events()) {
-        let part = cache::load_parts(dir.path(), trace, &key, kind.parts()).unwrap();
         for o in option_sets(&whole) {
+            let parts = kind.parts(!o.filter.cpus.is_empty());
+            let part = cache::load_parts(dir.path(), trace, &key, parts).unwrap();
             let expected = kind.run(&whole, &o).unwrap();
             let got = kind.run(&part, &o).unwrap();
             assert_eq!(got, expected, "{} on {}", kind.name(), trace.display());

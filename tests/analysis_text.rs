@@ -117,3 +117,31 @@ fn lost_events_warning() {
         "{warn}"
     );
 }
+
+/// `lttng-tui iolog T | head -1`: the command stops quietly when its reader goes away
+/// (before, it printed "error: Broken pipe" and failed).
+#[test]
+fn a_log_stops_quietly_when_its_reader_goes_away() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    make(&dir.path().join("a"), 0.0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
+        .args(["iolog", "--no-progress"])
+        .arg(dir.path().join("a/kernel"))
+        .env("XDG_CACHE_HOME", dir.path().join("c"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("Timerange: ["), "{first}");
+    // The read end is closed here, long before the report's megabyte is written.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{:?} {stderr}", out.status);
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -1,6 +1,8 @@
 //! What every analysis shares: the analysed range, the thread/CPU filters, the options, and
 //! the statistics helpers (count, min, max, mean, sample stdev, histograms).
 
+use std::borrow::Cow;
+
 use crate::model::{Model, NO_THREAD, Thread};
 
 use super::table::{Column, ColumnClass, TableClass};
@@ -173,6 +175,22 @@ impl Stats {
         self.sum_sq += (v as f64) * (v as f64);
     }
 
+    /// Adds every sample of `other`.
+    pub fn merge(&mut self, other: &Stats) {
+        if other.count == 0 {
+            return;
+        }
+        self.min = if self.count == 0 {
+            other.min
+        } else {
+            self.min.min(other.min)
+        };
+        self.max = self.max.max(other.max);
+        self.count += other.count;
+        self.total += other.total;
+        self.sum_sq += other.sum_sq;
+    }
+
     /// Mean (0 without samples).
     pub fn mean(&self) -> f64 {
         if self.count == 0 {
@@ -210,10 +228,39 @@ pub fn col(title: &str, class: ColumnClass) -> Column {
 
 /// The name of thread `t` at `at` (empty when never named).
 pub fn thread_name(model: &Model, t: &Thread, at: u64) -> String {
+    thread_name_cow(model, t, at).into_owned()
+}
+
+/// [`thread_name`] borrowed from the model when it can be (rows of logs).
+pub fn thread_name_cow<'m>(model: &'m Model, t: &Thread, at: u64) -> Cow<'m, str> {
     match (t.name_at(at), t.idle_cpu) {
-        (Some(n), _) => model.strings.get(n).to_owned(),
+        (Some(n), _) => Cow::Borrowed(model.strings.get(n)),
         // Idle threads are named after their CPU, as the kernel does.
-        (None, Some(cpu)) => format!("swapper/{cpu}"),
-        (None, None) => String::new(),
+        (None, Some(cpu)) => Cow::Owned(format!("swapper/{cpu}")),
+        (None, None) => Cow::Borrowed(""),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merged_statistics_equal_those_of_all_samples() {
+        let (a, b) = ([5u64, 900, 17], [3u64, 40, 2_000, 41]);
+        let mut all = Stats::default();
+        a.iter().chain(&b).for_each(|&v| all.add(v));
+        let (mut x, mut y) = (Stats::default(), Stats::default());
+        a.iter().for_each(|&v| x.add(v));
+        b.iter().for_each(|&v| y.add(v));
+        x.merge(&y);
+        assert_eq!((x.count, x.total, x.min, x.max), (7, 3_006, 3, 2_000));
+        assert_eq!(x, all);
+        // Nothing to merge, or nothing merged into: the other side unchanged.
+        x.merge(&Stats::default());
+        assert_eq!(x, all);
+        let mut empty = Stats::default();
+        empty.merge(&all);
+        assert_eq!(empty, all);
     }
 }

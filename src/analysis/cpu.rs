@@ -157,11 +157,11 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     o.limit(&mut rows);
     for u in rows {
         t1.rows.push(vec![
-            Cell::Process {
-                name: Some(u.name.clone()),
-                pid: u.pid.map(i64::from),
-                tid: Some(i64::from(u.tid)),
-            },
+            Cell::process(
+                Some(u.name.clone()),
+                u.pid.map(i64::from),
+                Some(i64::from(u.tid)),
+            ),
             Cell::Count(u.migrations),
             // Priorities are not kept by the model.
             Cell::Unknown,

@@ -81,68 +81,84 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
         let pid = t.pid.unwrap_or(t.tid);
         let s = &t.syscalls;
-        // The thread's name at the end of the range, made once per thread, and its name at
-        // each call's end, remade only when it changes.
-        let mut at_end: Option<String> = None;
+        // The thread's bytes, added to its process once.
+        let (mut read_bytes, mut written_bytes, mut any) =
+            (Split::default(), Split::default(), false);
+        // Its name at each call's end, remade only when it changes.
         let mut comm: Option<(Option<crate::model::StrId>, String)> = None;
+        // The (fd, file name, thread name id) of the previous call: a run of calls on one
+        // file needs its table key and owner text made once.
+        let mut last: Option<(i32, &str, Option<crate::model::StrId>)> = None;
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let (f, end) = (s.flags[i], s.span.end(i));
             let dir = f & (sysflag::READ | sysflag::WRITE);
             if dir == 0 || !o.range.contains(end) {
                 continue;
             }
+            any = true;
             let bytes = s.ret(i).max(0) as u64;
             let kind = FdKind::from_bits(f >> sysflag::KIND_SHIFT);
-            let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
-                pid,
-                ..ProcIo::default()
-            });
-            if t.pid.is_none_or(|p| p == t.tid) || p.name.is_empty() {
-                p.name
-                    .clone_from(at_end.get_or_insert_with(|| thread_name(m, t, o.range.end)));
-            }
             // splice/sendfile read from the input fd and write to the output fd: their bytes
             // count on both sides, as lttng-analyses counts them (analyses.md §3.1).
             let transfer = dir == sysflag::READ | sysflag::WRITE;
             let read = dir & sysflag::READ != 0;
             if read {
-                p.read[slot(kind)] += bytes;
+                read_bytes[slot(kind)] += bytes;
             }
             if transfer {
                 let out = s.out_kind(i).unwrap_or(FdKind::Unknown);
-                p.write[slot(out)] += bytes;
+                written_bytes[slot(out)] += bytes;
             } else if !read {
-                p.write[slot(kind)] += bytes;
+                written_bytes[slot(kind)] += bytes;
             }
             let fd = s.fd(i);
             let name = fds.name(m, t.process, fd, end).unwrap_or("unknown");
-            let generic =
-                !name.starts_with('/') && !name.contains(':') || name.starts_with("socket:");
             let id = t.name_at(end);
-            let comm = match &comm {
-                Some((k, c)) if *k == id => c,
-                _ => &comm.insert((id, thread_name(m, t, end))).1,
-            };
-            shown.clear();
-            if generic {
-                let _ = write!(shown, "{name} ({comm})");
-            } else {
-                shown.push_str(name);
+            if last != Some((fd, name, id)) {
+                last = Some((fd, name, id));
+                let comm = match &comm {
+                    Some((k, c)) if *k == id => c,
+                    _ => &comm.insert((id, thread_name(m, t, end))).1,
+                };
+                let generic =
+                    !name.starts_with('/') && !name.contains(':') || name.starts_with("socket:");
+                shown.clear();
+                if generic {
+                    let _ = write!(shown, "{name} ({comm})");
+                } else {
+                    shown.push_str(name);
+                }
+                owner.clear();
+                let _ = write!(owner, "fd {fd} in {comm} ({pid})");
+                let e = match u.files.get_mut(shown.as_str()) {
+                    Some(e) => e,
+                    None => u.files.entry(shown.clone()).or_default(),
+                };
+                if !e.2.contains(&owner) {
+                    e.2.push(owner.clone());
+                }
             }
-            let e = match u.files.get_mut(shown.as_str()) {
-                Some(e) => e,
-                None => u.files.entry(shown.clone()).or_default(),
-            };
-            if read {
-                e.0 += bytes;
-            } else {
-                e.1 += bytes;
+            if let Some(e) = u.files.get_mut(shown.as_str()) {
+                if read {
+                    e.0 += bytes;
+                } else {
+                    e.1 += bytes;
+                }
             }
-            owner.clear();
-            let _ = write!(owner, "fd {fd} in {comm} ({pid})");
-            if !e.2.contains(&owner) {
-                e.2.push(owner.clone());
-            }
+        }
+        if !any {
+            continue;
+        }
+        let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+            pid,
+            ..ProcIo::default()
+        });
+        if t.pid.is_none_or(|p| p == t.tid) || p.name.is_empty() {
+            p.name = thread_name(m, t, o.range.end);
+        }
+        for k in 0..3 {
+            p.read[k] += read_bytes[k];
+            p.write[k] += written_bytes[k];
         }
     }
     block(m, o, &mut u);
@@ -282,11 +298,7 @@ pub fn classes() -> Vec<TableClass> {
 }
 
 fn proc_cell(p: &ProcIo) -> Cell {
-    Cell::Process {
-        name: Some(p.name.clone()),
-        pid: Some(i64::from(p.pid)),
-        tid: None,
-    }
+    Cell::process(Some(p.name.clone()), Some(i64::from(p.pid)), None)
 }
 
 /// Sorts rows by a key descending, drops zero rows when asked, applies the limit.
@@ -334,9 +346,9 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
             (
                 v,
                 vec![
-                    Cell::Path(name.clone()),
+                    Cell::Path(name.as_str().into()),
                     Cell::Size(v),
-                    Cell::Text(f.2.join(", ")),
+                    Cell::Text(f.2.join(", ").into()),
                 ],
             )
         });
@@ -354,7 +366,7 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
             .iter()
             .map(|(n, d)| {
                 let (k, c) = f(d);
-                (k, vec![Cell::Disk(n.clone()), c])
+                (k, vec![Cell::Disk(n.as_str().into()), c])
             })
             .collect::<Vec<_>>()
     };
@@ -377,7 +389,7 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     for (sub, pick) in [("received", 0usize), ("sent", 1)] {
         let rows = u.netifs.iter().map(|(n, v)| {
             let x = if pick == 0 { v.0 } else { v.1 };
-            (x, vec![Cell::Netif(n.clone()), Cell::Size(x)])
+            (x, vec![Cell::Netif(n.as_str().into()), Cell::Size(x)])
         });
         out.push(table(6, Some(sub), top(o, rows.collect(), true)));
     }

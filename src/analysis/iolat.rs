@@ -1,8 +1,10 @@
 //! iolatencystats, iolatencytop, iolog, iolatencyfreq: I/O request latencies (§3.4).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
-use super::common::{Options, Stats, class, col, thread_name};
+use rustc_hash::FxHashMap;
+
+use super::common::{Options, Stats, class, col, thread_name, thread_name_cow};
 use super::freq::freq_tables;
 use super::io::disk_name;
 use super::syscalls::stat_cells;
@@ -43,13 +45,14 @@ type Lifetimes = Vec<(u64, u64, StrId)>;
 /// Fd lifetimes per (process, fd), for names at an instant.
 #[derive(Debug, Default)]
 pub struct FdIndex {
-    map: HashMap<(u32, i32), Lifetimes>,
+    /// Fx-hashed: a log looks up one fd per row, and the keys are small integers.
+    map: FxHashMap<(u32, i32), Lifetimes>,
 }
 
 impl FdIndex {
     /// Indexes every process's fd history.
     pub fn new(m: &Model) -> FdIndex {
-        let mut map: HashMap<(u32, i32), Lifetimes> = HashMap::new();
+        let mut map: FxHashMap<(u32, i32), Lifetimes> = FxHashMap::default();
         for (i, p) in m.processes.iter().enumerate() {
             for e in &p.fds.history {
                 map.entry((i as u32, e.fd))
@@ -130,23 +133,36 @@ impl Req<'_> {
     }
 }
 
+/// Not a category bit set: [`category`] has not been asked yet.
+const UNKNOWN_CATEGORY: u8 = u8::MAX;
+
 /// [`requests`] without their strings, in the same order.
 fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
     // Only `fcntl` calls need the fd tables here.
     let fds: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
     let mut out = Vec::new();
+    // Each name's category, by string id, worked out once: most calls are not I/O.
+    let mut categories = vec![UNKNOWN_CATEGORY; m.strings.len()];
     for (th, t) in m.threads.iter().enumerate() {
         if t.idle_cpu.is_some() {
             continue;
         }
         let s = &t.syscalls;
         for i in s.span.candidates(o.range.begin, o.range.end) {
-            let name = m.strings.get(s.name(i));
-            let cat = category(name);
+            let id = s.name(i);
+            let cat = match categories.get_mut(id as usize) {
+                Some(c) if *c != UNKNOWN_CATEGORY => *c,
+                Some(c) => {
+                    *c = category(m.strings.get(id));
+                    *c
+                }
+                None => category(m.strings.get(id)),
+            };
             let (end, dur) = (s.span.end(i), s.span.dur(i));
             if cat == 0 || !s.complete(i) || !o.range.contains(end) || !o.keep_duration(dur) {
                 continue;
             }
+            let name = m.strings.get(id);
             let ret = s.ret(i);
             // fcntl opens an fd only with F_DUPFD: then the fd table has that fd from its exit.
             if name == "fcntl"
@@ -274,7 +290,7 @@ pub fn stats(m: &Model, o: &Options) -> Vec<Table> {
     for (name, v) in disk_latencies(m, o) {
         let mut s = Stats::default();
         v.iter().for_each(|&d| s.add(d));
-        let mut row = vec![Cell::Disk(name), Cell::Count(s.count)];
+        let mut row = vec![Cell::Disk(name.into()), Cell::Count(s.count)];
         row.extend(stat_cells(&s, 2));
         t2.rows.push(row);
     }
@@ -300,7 +316,9 @@ pub fn request_class(name: &str, title: &str) -> TableClass {
 }
 
 fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
-    let r = request(m, fds, r);
+    // Straight from the gathered request: a log has tens of thousands of rows, and owned
+    // strings per row would cost more than the row itself.
+    let t = &m.threads[r.th as usize];
     vec![
         Cell::TimeRange {
             begin_ns: r.begin as i64,
@@ -308,14 +326,15 @@ fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
         },
         Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
         Cell::Duration(r.end - r.begin),
-        Cell::Syscall(r.name),
+        Cell::Syscall(r.name.into()),
         r.size.map_or(Cell::Empty, Cell::Size),
-        Cell::Process {
-            name: Some(r.comm),
-            pid: None,
-            tid: Some(i64::from(r.tid)),
-        },
-        r.path.map_or(Cell::Unknown, Cell::Path),
+        Cell::process(
+            Some(thread_name_cow(m, t, r.end)),
+            None,
+            Some(i64::from(r.tid)),
+        ),
+        fds.name(m, t.process, r.fd, r.end)
+            .map_or(Cell::Unknown, |p| Cell::Path(p.into())),
         Cell::Fd(i64::from(r.fd)),
     ]
 }

@@ -107,7 +107,7 @@ fn irq_cell(m: &Model, kind: IrqKind, nr: u32) -> Cell {
     Cell::Irq {
         nr,
         hard: kind == IrqKind::Hard,
-        name: Some(irq_name(m, kind, nr)),
+        name: Some(irq_name(m, kind, nr).into()),
     }
 }
 

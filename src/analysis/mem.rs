@@ -86,11 +86,11 @@ pub fn run(path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
             .threads_of(tid)
             .last()
             .and_then(|i| m.threads.get(i as usize));
-        Cell::Process {
-            name: t.map(|t| thread_name(m, t, o.range.end)),
-            pid: t.and_then(|t| t.pid).map(i64::from),
-            tid: Some(i64::from(tid)),
-        }
+        Cell::process(
+            t.map(|t| thread_name(m, t, o.range.end)),
+            t.and_then(|t| t.pid).map(i64::from),
+            Some(i64::from(tid)),
+        )
     };
     let mut out = Vec::new();
     for (cls, pick) in [(ta, 0), (tf, 1)] {

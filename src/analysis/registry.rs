@@ -111,11 +111,12 @@ impl Kind {
 
     /// The optional model lists its tables read (see [`Parts`]): a command run from the
     /// cache loads only these. Commands that read events, or run once per period instance,
-    /// take the whole model.
-    pub fn parts(self) -> Parts {
+    /// take the whole model. syscallstats reads the thread states only to filter by CPU.
+    pub fn parts(self, cpu_filter: bool) -> Parts {
         match self {
             Cputop => Parts::STATES,
-            Syscallstats => Parts::SYSCALLS | Parts::STATES,
+            Syscallstats if cpu_filter => Parts::SYSCALLS | Parts::STATES,
+            Syscallstats => Parts::SYSCALLS,
             Schedlog | Schedtop | Schedstats | Schedfreq => Parts::WAKEUPS | Parts::STATES,
             Irqlog | Irqstats | Irqfreq => Parts::IRQS,
             Iousagetop | Iolatencytop | Iolatencystats | Iolatencyfreq | Iolog => {

@@ -73,11 +73,11 @@ pub fn waits(m: &Model, o: &Options, preempted: bool) -> Vec<Sample> {
 }
 
 fn proc_cell(s: &Sample) -> Cell {
-    Cell::Process {
-        name: Some(s.comm.clone()),
-        pid: s.pid.map(i64::from),
-        tid: Some(i64::from(s.tid)),
-    }
+    Cell::process(
+        Some(s.comm.clone()),
+        s.pid.map(i64::from),
+        Some(i64::from(s.tid)),
+    )
 }
 
 /// Log/top class.
@@ -105,11 +105,7 @@ fn row(s: Sample) -> Vec<Cell> {
         Cell::Duration(s.switch - s.wakeup),
         Cell::Unknown,
         Cell::Cpu(s.cpu),
-        Cell::Process {
-            name: Some(s.comm),
-            pid: s.pid.map(i64::from),
-            tid: Some(i64::from(s.tid)),
-        },
+        Cell::process(Some(s.comm), s.pid.map(i64::from), Some(i64::from(s.tid))),
         Cell::Empty,
     ]
 }

@@ -4,11 +4,13 @@
 //! (its entry may precede the range). Return values are counted exactly (lttng-analyses
 //! counts each distinct value once too many).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::common::{Options, Stats, class, col, thread_name};
-use super::table::{Cell, Column, ColumnClass, Table, TableClass};
-use crate::model::{Model, SchedState};
+use super::table::{Cell, Column, ColumnClass, CompactString, Table, TableClass};
+use crate::model::{Model, SchedState, StrId};
 
 /// Statistics of one syscall name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,6 +40,9 @@ pub struct TidCalls {
 /// success) with their counts, turned into names once at the end instead of once per call.
 type Gathering<'m> = (&'m str, Stats, Vec<(i64, u64)>);
 
+/// [`Gathering`] keyed by the name's string id, within one thread.
+type GatheringById = (StrId, Stats, Vec<(i64, u64)>);
+
 /// A TID's calls while they are gathered, by name in order of first call.
 #[derive(Default)]
 struct TidGathering<'m> {
@@ -49,15 +54,44 @@ struct TidGathering<'m> {
 
 /// Per-thread syscall statistics, by total calls descending.
 pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
+    gather(m, o)
+        .into_iter()
+        .map(|(tid, g)| TidCalls {
+            tid,
+            pid: g.pid,
+            name: g.name,
+            total: g.total,
+            calls: g
+                .calls
+                .into_iter()
+                .map(|(name, stats, rets)| {
+                    let mut returns = BTreeMap::new();
+                    for (ret, n) in rets {
+                        *returns.entry(ret_name(ret).into_owned()).or_default() += n;
+                    }
+                    (name.to_owned(), CallStats { stats, returns })
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Each thread's calls with names borrowed from the model, by total calls descending then TID.
+/// `run` renders straight from these: thousands of threads with a map of owned names each
+/// cost more in allocation than the counting itself.
+fn gather<'m>(m: &'m Model, o: &Options) -> Vec<(u32, TidGathering<'m>)> {
     let mut by_tid: BTreeMap<u32, TidGathering> = BTreeMap::new();
+    // One thread's calls by name id; a thread makes a few dozen different calls, so a scan
+    // beats a map, and ids compare faster than names.
+    let mut calls: Vec<GatheringById> = Vec::new();
     for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
         if !o.filter.thread(m, t) {
             continue;
         }
         let s = &t.syscalls;
-        let lo = s.span.candidates(o.range.begin, o.range.end);
-        let mut counted = false;
-        for i in lo {
+        calls.clear();
+        let mut total = 0;
+        for i in s.span.candidates(o.range.begin, o.range.end) {
             let end = s.span.end(i);
             if !s.complete(i) || !o.range.contains(end) {
                 continue;
@@ -71,57 +105,54 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
                     continue;
                 }
             }
-            let e = by_tid.entry(t.tid).or_default();
-            counted = true;
-            // A thread makes a few dozen different calls: a scan beats a map.
-            let name = m.strings.get(s.name(i));
-            let k = match e.calls.iter().position(|c| c.0 == name) {
+            let id = s.name(i);
+            let k = match calls.iter().position(|c| c.0 == id) {
                 Some(k) => k,
                 None => {
-                    e.calls.push((name, Stats::default(), Vec::new()));
-                    e.calls.len() - 1
+                    calls.push((id, Stats::default(), Vec::new()));
+                    calls.len() - 1
                 }
             };
-            let c = &mut e.calls[k];
+            let c = &mut calls[k];
             c.1.add(s.span.dur(i));
             let ret = s.ret(i).min(0);
             match c.2.iter_mut().find(|r| r.0 == ret) {
                 Some(r) => r.1 += 1,
                 None => c.2.push((ret, 1)),
             }
-            e.total += 1;
+            total += 1;
         }
-        if counted && let Some(e) = by_tid.get_mut(&t.tid) {
-            e.pid = e.pid.or(t.pid);
-            e.name = thread_name(m, t, o.range.end);
+        if total == 0 {
+            continue;
         }
-    }
-    let mut out: Vec<TidCalls> = by_tid
-        .into_iter()
-        .map(|(tid, g)| TidCalls {
-            tid,
-            pid: g.pid,
-            name: g.name,
-            total: g.total,
-            calls: g
-                .calls
-                .into_iter()
-                .map(|(name, stats, rets)| {
-                    let mut returns = BTreeMap::new();
+        // A TID reused by a later thread adds to the same figures.
+        let e = by_tid.entry(t.tid).or_default();
+        for (id, stats, rets) in calls.drain(..) {
+            let name = m.strings.get(id);
+            match e.calls.iter_mut().find(|c| c.0 == name) {
+                Some(c) => {
+                    c.1.merge(&stats);
                     for (ret, n) in rets {
-                        *returns.entry(ret_name(ret)).or_default() += n;
+                        match c.2.iter_mut().find(|r| r.0 == ret) {
+                            Some(r) => r.1 += n,
+                            None => c.2.push((ret, n)),
+                        }
                     }
-                    (name.to_owned(), CallStats { stats, returns })
-                })
-                .collect(),
-        })
-        .collect();
-    out.sort_by(|a, b| b.total.cmp(&a.total).then(a.tid.cmp(&b.tid)));
+                }
+                None => e.calls.push((name, stats, rets)),
+            }
+        }
+        e.total += total;
+        e.pid = e.pid.or(t.pid);
+        e.name = thread_name(m, t, o.range.end);
+    }
+    let mut out: Vec<_> = by_tid.into_iter().collect();
+    out.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
     out
 }
 
 /// `success` for ret ≥ 0, else the errno name (or `E<n>` for an unlisted one).
-pub fn ret_name(ret: i64) -> String {
+pub fn ret_name(ret: i64) -> Cow<'static, str> {
     const NAMES: [&str; 41] = [
         "",
         "EPERM",
@@ -166,7 +197,7 @@ pub fn ret_name(ret: i64) -> String {
         "ELOOP",
     ];
     if ret >= 0 {
-        return "success".into();
+        return Cow::Borrowed("success");
     }
     let errno = ret.unsigned_abs();
     let named = match errno {
@@ -178,7 +209,7 @@ pub fn ret_name(ret: i64) -> String {
             .ok()
             .and_then(|i| NAMES.get(i).copied()),
     };
-    named.map_or_else(|| format!("E{errno}"), str::to_owned)
+    named.map_or_else(|| Cow::Owned(format!("E{errno}")), Cow::Borrowed)
 }
 
 /// Table classes.
@@ -222,30 +253,63 @@ pub fn stat_cells(s: &Stats, min_n: u64) -> [Cell; 4] {
 /// syscallstats' tables: one per thread, then the totals.
 pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     let [per_tid, total] = classes();
+    let per_tid = Arc::new(per_tid);
     let (b, e) = o.range.ns();
-    let tids = compute(m, o);
-    let mut out = Vec::new();
+    let tids = gather(m, o);
+    let mut out = Vec::with_capacity(tids.len() + 1);
     let mut tot = Table::new(total, b, e);
-    for t in &tids {
-        let mut tab = Table::new(per_tid.clone(), b, e);
-        let pid = t.pid.map_or("?".to_string(), |p| p.to_string());
-        tab.subtitle = Some(format!("{} ({pid}, TID: {})", t.name, t.tid));
-        let mut calls: Vec<_> = t.calls.iter().collect();
-        calls.sort_by(|a, b| b.1.stats.count.cmp(&a.1.stats.count).then(a.0.cmp(b.0)));
-        for (name, c) in calls {
-            let rets: Vec<String> = c.returns.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            let mut row = vec![Cell::Syscall(name.clone()), Cell::Count(c.stats.count)];
-            row.extend(stat_cells(&c.stats, 2));
-            row.push(Cell::Text(rets.join(", ")));
-            tab.rows.push(row);
+    tot.rows.reserve(tids.len());
+    let mut rets: Vec<(Cow<str>, u64)> = Vec::new();
+    for (tid, mut t) in tids {
+        let mut tab = Table::new(Arc::clone(&per_tid), b, e);
+        let mut subtitle = String::with_capacity(t.name.len() + 24);
+        subtitle.push_str(&t.name);
+        subtitle.push_str(" (");
+        match t.pid {
+            Some(p) => subtitle.push_str(itoa::Buffer::new().format(p)),
+            None => subtitle.push('?'),
+        }
+        subtitle.push_str(", TID: ");
+        subtitle.push_str(itoa::Buffer::new().format(tid));
+        subtitle.push(')');
+        tab.subtitle = Some(subtitle);
+        t.calls
+            .sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
+        tab.rows.reserve_exact(t.calls.len());
+        for (name, stats, returns) in &t.calls {
+            // The same figures as `compute`'s map: distinct values may share a name (E<n>).
+            rets.clear();
+            for &(ret, n) in returns {
+                let r = ret_name(ret);
+                match rets.iter_mut().find(|x| x.0 == r) {
+                    Some(x) => x.1 += n,
+                    None => rets.push((r, n)),
+                }
+            }
+            rets.sort_unstable();
+            let mut text = CompactString::default();
+            for (k, (r, n)) in rets.iter().enumerate() {
+                if k > 0 {
+                    text.push_str(", ");
+                }
+                text.push_str(r);
+                text.push_str(": ");
+                text.push_str(itoa::Buffer::new().format(*n));
+            }
+            let [min, mean, max, stdev] = stat_cells(stats, 2);
+            tab.rows.push(vec![
+                Cell::Syscall((*name).into()),
+                Cell::Count(stats.count),
+                min,
+                mean,
+                max,
+                stdev,
+                Cell::Text(text),
+            ]);
         }
         out.push(tab);
         tot.rows.push(vec![
-            Cell::Process {
-                name: Some(t.name.clone()),
-                pid: t.pid.map(i64::from),
-                tid: Some(i64::from(t.tid)),
-            },
+            Cell::process(Some(t.name), t.pid.map(i64::from), Some(i64::from(tid))),
             Cell::Count(t.total),
         ]);
     }

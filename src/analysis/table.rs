@@ -5,6 +5,12 @@
 //! LAMI: times in ns, timestamps in ns since the Unix epoch, sizes in bytes, ratios as
 //! fractions.
 
+use std::sync::Arc;
+
+/// The text of cells: names of up to 24 bytes (syscalls, commands, disks) are stored inline,
+/// so a table of tens of thousands of rows does not allocate once per name.
+pub use compact_str::CompactString;
+
 /// What a column holds. The names are LAMI's column classes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ColumnClass {
@@ -141,7 +147,7 @@ pub enum Cell {
     /// A boolean.
     Bool(bool),
     /// Free text.
-    Text(String),
+    Text(CompactString),
     /// An interval, ns since the epoch.
     TimeRange {
         /// Start.
@@ -150,18 +156,11 @@ pub enum Cell {
         end_ns: i64,
     },
     /// A system call name without prefix (`read`).
-    Syscall(String),
-    /// A process or thread; any part may be unknown.
-    Process {
-        /// Command name.
-        name: Option<String>,
-        /// Process id.
-        pid: Option<i64>,
-        /// Thread id.
-        tid: Option<i64>,
-    },
+    Syscall(CompactString),
+    /// A process or thread (boxed: the one large variant would size every cell).
+    Process(Box<Process>),
     /// A path.
-    Path(String),
+    Path(CompactString),
     /// A file descriptor.
     Fd(i64),
     /// An interrupt: hard IRQ or softirq vector.
@@ -171,19 +170,43 @@ pub enum Cell {
         /// Hard IRQ (false: softirq).
         hard: bool,
         /// Handler or vector name.
-        name: Option<String>,
+        name: Option<CompactString>,
     },
     /// A CPU.
     Cpu(u32),
     /// A disk name.
-    Disk(String),
+    Disk(CompactString),
     /// A partition name.
-    Part(String),
+    Part(CompactString),
     /// A network interface name.
-    Netif(String),
+    Netif(CompactString),
+}
+
+/// A process or thread; any part may be unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Process {
+    /// Command name.
+    pub name: Option<CompactString>,
+    /// Process id.
+    pub pid: Option<i64>,
+    /// Thread id.
+    pub tid: Option<i64>,
 }
 
 impl Cell {
+    /// A [`Cell::Process`].
+    pub fn process<S: Into<CompactString>>(
+        name: Option<S>,
+        pid: Option<i64>,
+        tid: Option<i64>,
+    ) -> Cell {
+        Cell::Process(Box::new(Process {
+            name: name.map(Into::into),
+            pid,
+            tid,
+        }))
+    }
+
     /// The column class this cell belongs in (`None` for `Empty`/`Unknown`, valid anywhere).
     pub fn class(&self) -> Option<ColumnClass> {
         Some(match self {
@@ -198,7 +221,7 @@ impl Cell {
             Cell::Text(_) => ColumnClass::String,
             Cell::TimeRange { .. } => ColumnClass::TimeRange,
             Cell::Syscall(_) => ColumnClass::Syscall,
-            Cell::Process { .. } => ColumnClass::Process,
+            Cell::Process(_) => ColumnClass::Process,
             Cell::Path(_) => ColumnClass::Path,
             Cell::Fd(_) => ColumnClass::Fd,
             Cell::Irq { .. } => ColumnClass::Irq,
@@ -213,8 +236,8 @@ impl Cell {
 /// A filled table: which class it is, an optional subtitle, the time range it describes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Table {
-    /// The layout.
-    pub class: TableClass,
+    /// The layout, shared: syscallstats prints one table per thread, all of one class.
+    pub class: Arc<TableClass>,
     /// A subtitle (`[tid 1234]`), shown after the class title.
     pub subtitle: Option<String>,
     /// First and last event timestamps actually analysed, ns since the epoch.
@@ -227,9 +250,9 @@ pub struct Table {
 
 impl Table {
     /// An empty table of `class` over `[begin_ns, end_ns]`.
-    pub fn new(class: TableClass, begin_ns: i64, end_ns: i64) -> Self {
+    pub fn new(class: impl Into<Arc<TableClass>>, begin_ns: i64, end_ns: i64) -> Self {
         Table {
-            class,
+            class: class.into(),
             subtitle: None,
             begin_ns,
             end_ns,

@@ -2,8 +2,9 @@
 //! with bar graphs for the top tables and histograms. Durations in µs, 3 decimals.
 
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use super::table::{Cell, ColumnClass, Table};
+use super::table::{Cell, ColumnClass, Process, Table};
 use crate::pretty::tz::LocalZone;
 use crate::pretty::tzrule::days_from_civil;
 
@@ -11,6 +12,9 @@ use crate::pretty::tzrule::days_from_civil;
 #[derive(Debug)]
 pub struct Clock {
     zone: LocalZone,
+    /// The last second printed by [`Clock::write_time`] and its `hh:mm:ss.` text: logs
+    /// print thousands of instants within one second.
+    second: Option<(i64, [u8; 9])>,
 }
 
 impl Clock {
@@ -22,6 +26,7 @@ impl Clock {
             } else {
                 LocalZone::from_env()
             },
+            second: None,
         }
     }
 
@@ -49,8 +54,23 @@ impl Clock {
 
     /// Appends [`Clock::time`] to `out` (logs print one or two per line: no allocation).
     pub fn write_time(&mut self, ns: i64, out: &mut String) {
-        let (_, s, frac) = self.split(ns);
-        clock_time(s, frac, out);
+        let secs = ns.div_euclid(1_000_000_000);
+        let frac = ns.rem_euclid(1_000_000_000);
+        let hms = match self.second {
+            Some((s, text)) if s == secs => text,
+            _ => {
+                let (_, s, _) = self.split(ns);
+                let mut t = String::with_capacity(9);
+                clock_time(s, 0, &mut t);
+                let mut text = [b'0'; 9];
+                text.copy_from_slice(&t.as_bytes()[..9]);
+                self.second = Some((secs, text));
+                text
+            }
+        };
+        // The cache holds ASCII only: two-digit fields and separators.
+        out.push_str(std::str::from_utf8(&hms).unwrap_or_default());
+        digits(frac, 9, out);
     }
 
     /// Local (day number, second of the day, ns of the second) of `ns`.
@@ -80,20 +100,24 @@ fn clock_time(s: i64, frac: i64, out: &mut String) {
 
 /// Appends `v` (0 ≤ v < 10^width, else printed in full) zero-padded to `width` digits.
 fn digits(v: i64, width: usize, out: &mut String) {
-    let mut buf = [b'0'; 20];
-    let mut n = v.unsigned_abs();
-    let mut i = buf.len();
-    while n > 0 {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let start = i.min(buf.len() - width.min(buf.len()));
     if v < 0 {
         out.push('-');
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&buf[start..]).unwrap_or_default());
+    let mut buf = itoa::Buffer::new();
+    let d = buf.format(v.unsigned_abs());
+    zeros(width.saturating_sub(d.len()), out);
+    out.push_str(d);
+}
+
+/// Appends `n` zeros.
+fn zeros(n: usize, out: &mut String) {
+    const ZEROS: &str = "00000000000000000000";
+    out.push_str(&ZEROS[..n.min(ZEROS.len())]);
+}
+
+/// Appends `v` in decimal.
+fn integer(v: impl itoa::Integer, out: &mut String) {
+    out.push_str(itoa::Buffer::new().format(v));
 }
 
 /// Appends `n` spaces.
@@ -126,6 +150,13 @@ pub fn days(y: i64, m: i64, d: i64) -> i64 {
 
 /// A size as lttng-analyses prints it (`1.50 KiB`).
 pub fn size(b: u64) -> String {
+    let mut out = String::new();
+    write_size(b, &mut out);
+    out
+}
+
+/// Appends [`size`] to `out`.
+fn write_size(b: u64, out: &mut String) {
     const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
     let mut v = b as f64;
     let mut u = 0;
@@ -134,9 +165,10 @@ pub fn size(b: u64) -> String {
         u += 1;
     }
     if u == 0 {
-        format!("{b} B")
+        integer(b, out);
+        out.push_str(" B");
     } else {
-        format!("{v:.2} {}", UNITS[u])
+        let _ = write!(out, "{v:.2} {}", UNITS[u]);
     }
 }
 
@@ -153,9 +185,7 @@ pub fn write_cell(c: &Cell, clock: &mut Clock, out: &mut String) {
     match c {
         Cell::Empty => {}
         Cell::Unknown => out.push('?'),
-        Cell::Count(n) => {
-            let _ = write!(out, "{n}");
-        }
+        Cell::Count(n) => integer(*n, out),
         Cell::Number(v) => {
             let _ = write!(out, "{v:.2}");
         }
@@ -168,7 +198,7 @@ pub fn write_cell(c: &Cell, clock: &mut Clock, out: &mut String) {
             out.push(']');
         }
         Cell::Duration(ns) => micros(*ns, out),
-        Cell::Size(b) => out.push_str(&size(*b)),
+        Cell::Size(b) => write_size(*b, out),
         Cell::Bitrate(v) => {
             let _ = write!(out, "{v:.0} bps");
         }
@@ -190,22 +220,25 @@ pub fn write_cell(c: &Cell, clock: &mut Clock, out: &mut String) {
             clock.write_time(*end_ns, out);
             out.push(']');
         }
-        Cell::Process { name, pid, tid } => {
+        Cell::Process(p) => {
+            let Process { name, pid, tid } = &**p;
             out.push_str(name.as_deref().unwrap_or("Unknown"));
-            let _ = match (pid, tid) {
-                (_, Some(t)) => write!(out, " ({t})"),
-                (Some(p), None) => write!(out, " ({p})"),
-                (None, None) => write!(out, " (N/A)"),
-            };
+            match tid.or(*pid) {
+                Some(id) => {
+                    out.push_str(" (");
+                    integer(id, out);
+                    out.push(')');
+                }
+                None => out.push_str(" (N/A)"),
+            }
         }
-        Cell::Fd(fd) => {
-            let _ = write!(out, "{fd}");
-        }
+        Cell::Fd(fd) => integer(*fd, out),
         Cell::Irq { nr, name, .. } => {
             let _ = write!(out, "{} ({nr})", name.as_deref().unwrap_or(""));
         }
         Cell::Cpu(id) => {
-            let _ = write!(out, "CPU {id}");
+            out.push_str("CPU ");
+            integer(*id, out);
         }
     }
 }
@@ -215,7 +248,8 @@ pub fn write_cell(c: &Cell, clock: &mut Clock, out: &mut String) {
 /// within 0.0005 of the exact one and so rounds to it; that formatting itself above.
 fn micros(ns: u64, out: &mut String) {
     if ns < 1 << 52 {
-        let _ = write!(out, "{}.", ns / 1000);
+        integer(ns / 1000, out);
+        out.push('.');
         digits((ns % 1000) as i64, 3, out);
     } else {
         let _ = write!(out, "{:.3}", ns as f64 / 1000.0);
@@ -289,93 +323,280 @@ fn bars(t: &Table, col: usize, clock: &mut Clock, out: &mut String) {
     }
 }
 
-fn aligned(t: &Table, clock: &mut Clock, out: &mut String) {
-    // Every cell's text in one buffer, with (end offset, width in chars) per cell, row-major
-    // after the header row.
+fn aligned(t: &Table, clock: &mut Clock, scratch: &mut [Formatted; 2], out: &mut Sink) {
     let ncol = t.class.columns.len();
-    let mut text = String::new();
-    let mut cells: Vec<(usize, usize)> = Vec::with_capacity((t.rows.len() + 1) * ncol);
-    let mut widths = vec![0usize; ncol];
-    let mut add = |text: &mut String, start: usize, i: usize| {
-        let w = text[start..].chars().count();
-        if let Some(m) = widths.get_mut(i) {
+    let [head, body] = scratch;
+    head.clear(ncol);
+    for (i, c) in t.class.columns.iter().enumerate() {
+        let start = head.text.len();
+        head.text.push_str(&c.title);
+        head.add(start, i);
+    }
+    head.row_len.push(ncol);
+    body.clear(ncol);
+    body.push_rows(&t.rows, ncol, clock);
+    let widths = head.widths_with(body);
+    head.lay_out(&widths, out);
+    body.lay_out(&widths, out);
+}
+
+/// Rows as text: every cell's text in one buffer, with (end offset, width in chars) per
+/// cell, row-major, and the widest cell of each column.
+struct Formatted {
+    text: String,
+    cells: Vec<(usize, usize)>,
+    row_len: Vec<usize>,
+    widths: Vec<usize>,
+}
+
+impl Formatted {
+    fn new() -> Self {
+        Formatted {
+            text: String::new(),
+            cells: Vec::new(),
+            row_len: Vec::new(),
+            widths: Vec::new(),
+        }
+    }
+
+    /// Empties the buffers (keeping their memory) for a table of `ncol` columns.
+    fn clear(&mut self, ncol: usize) {
+        self.text.clear();
+        self.cells.clear();
+        self.row_len.clear();
+        self.widths.clear();
+        self.widths.resize(ncol, 0);
+    }
+
+    /// Records the cell that starts at `start` of the text, in column `i`.
+    fn add(&mut self, start: usize, i: usize) {
+        let cell = &self.text[start..];
+        let w = if cell.is_ascii() {
+            cell.len()
+        } else {
+            cell.chars().count()
+        };
+        if let Some(m) = self.widths.get_mut(i) {
             *m = (*m).max(w);
         }
-        cells.push((text.len(), w));
-    };
-    for (i, c) in t.class.columns.iter().enumerate() {
-        let start = text.len();
-        text.push_str(&c.title);
-        add(&mut text, start, i);
+        self.cells.push((self.text.len(), w));
     }
-    let mut row_len = vec![ncol];
-    // Cells beyond the header's columns are not printed.
-    for r in &t.rows {
-        for (i, c) in r.iter().take(ncol).enumerate() {
-            let start = text.len();
-            write_cell(c, clock, &mut text);
-            add(&mut text, start, i);
-        }
-        row_len.push(r.len().min(ncol));
-    }
-    let mut start = 0;
-    let mut k = 0;
-    for n in row_len {
-        let line = out.len();
-        for (i, &(end, w)) in cells[k..k + n].iter().enumerate() {
-            if i > 0 {
-                out.push_str("  ");
+
+    fn push_rows(&mut self, rows: &[Vec<Cell>], ncol: usize, clock: &mut Clock) {
+        self.cells.reserve(rows.len() * ncol);
+        self.row_len.reserve(rows.len());
+        // Cells beyond the header's columns are not printed.
+        for r in rows {
+            for (i, c) in r.iter().take(ncol).enumerate() {
+                let start = self.text.len();
+                write_cell(c, clock, &mut self.text);
+                self.add(start, i);
             }
-            out.push_str(&text[start..end]);
-            // Padded to the column's width, in chars, like `{:<w$}`.
-            let pad = widths.get(i).map_or(0, |&m| m.saturating_sub(w));
-            spaces(pad, out);
-            start = end;
+            self.row_len.push(r.len().min(ncol));
         }
-        k += n;
-        let kept = out[line..].trim_end().len();
-        out.truncate(line + kept);
-        out.push('\n');
+    }
+
+    /// The column widths of these rows and `other`'s.
+    fn widths_with(&self, other: &Formatted) -> Vec<usize> {
+        let mut w = self.widths.clone();
+        for (w, o) in w.iter_mut().zip(&other.widths) {
+            *w = (*w).max(*o);
+        }
+        w
+    }
+
+    /// Appends the rows to `out`, padded to `widths`, two spaces between columns, without
+    /// trailing whitespace.
+    fn lay_out(&self, widths: &[usize], sink: &mut Sink) {
+        let mut start = 0;
+        let mut k = 0;
+        for &n in &self.row_len {
+            sink.flush_if_full();
+            let out = &mut sink.buf;
+            let line = out.len();
+            // Spaces owed before the next non-empty cell: never written at the line's end.
+            let mut owed = 0;
+            for (i, &(end, w)) in self.cells[k..k + n].iter().enumerate() {
+                if i > 0 {
+                    owed += 2;
+                }
+                if end > start {
+                    spaces(owed, out);
+                    out.push_str(&self.text[start..end]);
+                    owed = 0;
+                }
+                // Padded to the column's width, in chars, like `{:<w$}`.
+                owed += widths.get(i).map_or(0, |&m| m.saturating_sub(w));
+                start = end;
+            }
+            k += n;
+            // A cell's own text may end in whitespace too.
+            if out[line..].ends_with(char::is_whitespace) {
+                let kept = out[line..].trim_end().len();
+                out.truncate(line + kept);
+            }
+            out.push('\n');
+        }
     }
 }
 
-/// Renders `tables` (one report) with a leading `Timerange:` line and an optional warning.
-pub fn render(
+/// Renders `tables` (one report) to `w` with a leading `Timerange:` line and an optional
+/// warning.
+pub fn render_to(
     tables: &[Table],
     range: (i64, i64),
     warning: Option<&str>,
     clock: &mut Clock,
-) -> String {
-    let mut out = String::new();
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let mut sink = Sink {
+        buf: String::with_capacity(Sink::CHUNK + (Sink::CHUNK >> 2)),
+        w,
+        err: None,
+    };
+    let out = &mut sink.buf;
     out.push_str("Timerange: [");
-    clock.write_full(range.0, &mut out);
+    clock.write_full(range.0, out);
     out.push_str(", ");
-    clock.write_full(range.1, &mut out);
+    clock.write_full(range.1, out);
     out.push_str("]\n");
     if let Some(w) = warning {
         let _ = writeln!(out, "Warning: {w}");
     }
+    // One set of buffers for all tables: syscallstats prints one table per thread.
+    let mut scratch = [Formatted::new(), Formatted::new()];
     for t in tables {
+        let out = &mut sink.buf;
+        out.push('\n');
+        write_title(t, out);
         if let [row] = &t.rows[..]
             && row.len() == 1
         {
             // One figure (total CPU usage): `Title: value`, as lttng-analyses prints it.
-            let _ = writeln!(out, "\n{}: {}", t.title(), cell(&row[0], clock));
+            out.push_str(": ");
+            write_cell(&row[0], clock, out);
+            out.push('\n');
             continue;
         }
-        let _ = writeln!(out, "\n{}", t.title());
+        out.push('\n');
         match bar_column(t) {
-            Some(c) if !t.rows.is_empty() => bars(t, c, clock, &mut out),
+            Some(c) if !t.rows.is_empty() => bars(t, c, clock, out),
             _ if t.rows.is_empty() => out.push_str("(none)\n"),
-            _ => aligned(t, clock, &mut out),
+            _ => aligned(t, clock, &mut scratch, &mut sink),
+        }
+        sink.flush_if_full();
+    }
+    sink.finish()
+}
+
+/// Text on its way to a writer in chunks of about [`Sink::CHUNK`] bytes: a log's report is
+/// megabytes, which need not all be in memory at once.
+struct Sink<'w> {
+    buf: String,
+    w: &'w mut dyn Write,
+    /// The first write error; nothing is written after it.
+    err: Option<io::Error>,
+}
+
+impl Sink<'_> {
+    const CHUNK: usize = 1 << 20;
+
+    fn flush_if_full(&mut self) {
+        if self.buf.len() >= Self::CHUNK {
+            self.flush();
         }
     }
-    out
+
+    fn flush(&mut self) {
+        if self.err.is_none()
+            && let Err(e) = self.w.write_all(self.buf.as_bytes())
+        {
+            self.err = Some(e);
+        }
+        self.buf.clear();
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.flush();
+        self.err.map_or(Ok(()), Err)
+    }
+}
+
+/// Appends [`Table::title`] to `out`.
+fn write_title(t: &Table, out: &mut String) {
+    out.push_str(&t.class.title);
+    if let Some(sub) = &t.subtitle {
+        out.push_str(" [");
+        out.push_str(sub);
+        out.push(']');
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A table of `n` rows of one count column.
+    fn counts(n: u64) -> Table {
+        use crate::analysis::table::Column;
+        let class =
+            crate::analysis::common::class("log", "Counts", vec![Column::counted("N", "calls")]);
+        let mut t = Table::new(class, 0, 0);
+        t.rows = (0..n).map(|i| vec![Cell::Count(i * 1_000)]).collect();
+        t
+    }
+
+    #[test]
+    fn a_report_larger_than_a_chunk_is_written_whole_and_in_order() {
+        let n = 300_000;
+        let mut out = Vec::new();
+        let mut clock = Clock::new(true);
+        render_to(&[counts(n)], (0, 0), None, &mut clock, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.len() > 2 * Sink::CHUNK, "{} bytes", text.len());
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("Timerange: [1970-01-01 00:00:00.000000000, 1970-01-01 00:00:00.000000000]")
+        );
+        assert_eq!(lines.next(), Some(""));
+        assert_eq!(lines.next(), Some("Counts"));
+        assert_eq!(lines.next(), Some("N"));
+        let rows: Vec<u64> = lines.map(|l| l.parse().unwrap()).collect();
+        assert_eq!(rows, (0..n).map(|i| i * 1_000).collect::<Vec<_>>());
+    }
+
+    /// A writer that fails once `left` bytes have gone through.
+    struct Closing {
+        left: usize,
+        calls: usize,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.left == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = b.len().min(self.left);
+            self.left -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_write_error_ends_the_report_and_is_returned() {
+        let mut w = Closing { left: 10, calls: 0 };
+        let mut clock = Clock::new(true);
+        let e = render_to(&[counts(300_000)], (0, 0), None, &mut clock, &mut w).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe);
+        // Nothing is written after the first error: one accepted write, one refused.
+        assert_eq!(w.calls, 2);
+    }
 
     /// Durations from 0 to far beyond any trace, dense near the integer path's bound.
     fn sample_ns() -> Vec<u64> {

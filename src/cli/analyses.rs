@@ -16,7 +16,7 @@ use crate::analysis::mem;
 use crate::analysis::period;
 use crate::analysis::registry::Kind;
 use crate::analysis::table::Table;
-use crate::analysis::text::{Clock, render};
+use crate::analysis::text::{Clock, render_to};
 use crate::index::cache::{self, Parts};
 use crate::index::{Indexer, Phase, Update};
 use crate::lami::json::{error_json, metadata_json, progress_line, results_json};
@@ -38,17 +38,22 @@ pub fn run(cmd: &AnalysisCommand) -> Result<bool> {
     if a.test_compatibility {
         return Ok(compatible(a.path.as_deref()).is_ok());
     }
+    super::heap::prefer_huge_pages(64 << 20);
     match results(kind, a, &mut out) {
-        Ok(text) => {
-            out.write_all(text.as_bytes())?;
-            Ok(true)
-        }
+        Ok(()) => Ok(true),
+        // The reader went away (`| head`): what it wanted was printed.
+        Err(e) if is_broken_pipe(&e) => Ok(true),
         Err(e) if a.mi => {
             writeln!(out, "{}", error_json(&format!("Error: {e:#}")))?;
             Ok(false)
         }
         Err(e) => Err(e),
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// Whether the trace opens and is a kernel trace (silently: Trace Compass merges stderr).
@@ -62,7 +67,8 @@ fn compatible(path: Option<&Path>) -> Result<()> {
 }
 
 /// Computes the output document (text or LAMI JSON).
-fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String> {
+/// Computes the command's reports and prints them to `out`.
+fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     let path = a.path.as_deref().context("missing trace path")?;
     // Parse period definitions before indexing, so a typo fails at once.
     let periods = a.periods()?;
@@ -85,7 +91,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String>
     let parts = if defs.is_some() {
         Parts::ALL
     } else {
-        kind.parts()
+        kind.parts(a.cpu.is_some())
     };
     let model = load_parts(path, a, parts, out)?;
     let mut clock = Clock::new(a.gmt);
@@ -126,26 +132,22 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<String>
             .flat_map(|r| r.1)
             .filter(|t| !t.rows.is_empty())
             .collect();
-        return Ok(format!("{}\n", results_json(&all)));
+        writeln!(out, "{}", results_json(&all))?;
+        return Ok(());
     }
-    let mut text = String::new();
     for (i, (r, tables)) in reports.iter().enumerate() {
-        let warn = lost_warning(&model, *r);
-        let report = render(tables, r.ns(), warn.as_deref(), &mut clock);
-        if i == 0 {
-            // Not copied: a log's report is megabytes.
-            text = report;
-        } else {
-            text.push('\n');
-            text.push_str(&report);
+        if i > 0 {
+            out.write_all(b"\n")?;
         }
+        let warn = lost_warning(&model, *r);
+        render_to(tables, r.ns(), warn.as_deref(), &mut clock, out)?;
     }
     // The process ends right after printing: handing tens of thousands of column
     // allocations back to malloc one by one would only delay the exit (about a tenth of
     // a warm run on a trace with thousands of threads).
     std::mem::forget(model);
     std::mem::forget(reports);
-    Ok(text)
+    Ok(())
 }
 
 fn tables(kind: Kind, path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {

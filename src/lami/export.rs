@@ -57,7 +57,7 @@ fn qualified(k: Kind, mut c: TableClass) -> TableClass {
 
 fn qualify(k: Kind, tables: Vec<Table>) -> impl Iterator<Item = Table> {
     tables.into_iter().map(move |mut t| {
-        t.class = qualified(k, t.class);
+        t.class = qualified(k, (*t.class).clone()).into();
         t
     })
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::analysis::table::{Cell, Column, ColumnClass, Table, TableClass};
+use crate::analysis::table::{Cell, Column, ColumnClass, Process, Table, TableClass};
 
 /// What `--metadata` describes: the analysis and the table classes it may emit.
 #[derive(Debug, Clone)]
@@ -46,11 +46,12 @@ pub fn cell_json(cell: &Cell) -> Value {
         Cell::Text(s) => json!({ "class": "string", "value": s }),
         Cell::TimeRange { begin_ns, end_ns } => time_range(*begin_ns, *end_ns),
         Cell::Syscall(name) => json!({ "class": "syscall", "name": name }),
-        Cell::Process { name, pid, tid } => {
+        Cell::Process(p) => {
+            let Process { name, pid, tid } = &**p;
             let mut o = Map::new();
             o.insert("class".into(), "process".into());
             if let Some(n) = name {
-                o.insert("name".into(), n.clone().into());
+                o.insert("name".into(), n.as_str().into());
             }
             if let Some(p) = pid {
                 o.insert("pid".into(), (*p).into());
@@ -65,7 +66,7 @@ pub fn cell_json(cell: &Cell) -> Value {
         Cell::Irq { nr, hard, name } => {
             let mut o = json!({ "class": "irq", "nr": nr, "hard": hard });
             if let (Some(n), Some(map)) = (name, o.as_object_mut()) {
-                map.insert("name".into(), n.clone().into());
+                map.insert("name".into(), n.as_str().into());
             }
             o
         }
@@ -178,11 +179,7 @@ mod tests {
             json!({"class": "duration", "value": 42})
         );
         assert_eq!(
-            cell_json(&Cell::Process {
-                name: None,
-                pid: None,
-                tid: Some(91)
-            }),
+            cell_json(&Cell::process(None::<&str>, None, Some(91))),
             json!({"class": "process", "tid": 91})
         );
         assert_eq!(

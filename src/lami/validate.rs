@@ -412,11 +412,7 @@ mod tests {
         assert_eq!(validate_metadata(&meta), Vec::<String>::new());
         let mut t = Table::new(class, 10, 20);
         t.rows.push(vec![
-            Cell::Process {
-                name: Some("bash".into()),
-                pid: Some(1),
-                tid: Some(1),
-            },
+            Cell::process(Some("bash"), Some(1), Some(1)),
             Cell::Duration(5),
             Cell::Ratio(0.5),
             Cell::Count(2),

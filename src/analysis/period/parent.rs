@@ -104,13 +104,13 @@ pub fn stats(
                 cnt.add(s.count);
             });
             let n = Cell::Count(v.len() as u64);
-            let mut r1 = vec![Cell::Text(name.clone()), n.clone()];
+            let mut r1 = vec![Cell::Text(name.as_str().into()), n.clone()];
             r1.extend(stat_cells(&tot, 3));
             tables[g].rows.push(r1);
-            let mut r2 = vec![Cell::Text(name.clone()), n.clone()];
+            let mut r2 = vec![Cell::Text(name.as_str().into()), n.clone()];
             r2.extend(number_cells(&cnt));
             tables[2 + g].rows.push(r2);
-            let mut r3 = vec![Cell::Text(name.clone()), n];
+            let mut r3 = vec![Cell::Text(name.as_str().into()), n];
             r3.extend(ratio_cells(&v.iter().map(|s| s.share).collect::<Vec<_>>()));
             tables[4 + g].rows.push(r3);
         }

@@ -124,9 +124,16 @@ fn row(p: &Periods, i: &Instance, full: bool) -> Vec<Cell> {
         Cell::Timestamp(i.begin as i64),
         Cell::Timestamp(i.end as i64),
         Cell::Duration(i.duration()),
-        Cell::Text(if full { d.path.clone() } else { d.name.clone() }),
-        Cell::Text(caps_text(&i.begin_caps)),
-        Cell::Text(caps_text(&i.end_caps)),
+        Cell::Text(
+            if full {
+                d.path.as_str()
+            } else {
+                d.name.as_str()
+            }
+            .into(),
+        ),
+        Cell::Text(caps_text(&i.begin_caps).into()),
+        Cell::Text(caps_text(&i.end_caps).into()),
     ]
 }
 
@@ -307,7 +314,7 @@ pub fn stats(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
             if s.count == 0 {
                 continue;
             }
-            let mut rw = vec![Cell::Text(def.path.clone()), Cell::Count(s.count)];
+            let mut rw = vec![Cell::Text(def.path.as_str().into()), Cell::Count(s.count)];
             rw.extend(stat_cells(&s, 2));
             rw.push(Cell::Duration(s.total));
             t.rows.push(rw);
@@ -337,9 +344,9 @@ pub fn freq(p: &Periods, o: &Options, r: &Report) -> Vec<Table> {
         }
     }
     let mut out = freq_tables(&series, o, "periods", false);
-    let class = freq_classes().remove(0);
+    let class = std::sync::Arc::new(freq_classes().remove(0));
     for t in &mut out {
-        t.class = class.clone();
+        t.class = std::sync::Arc::clone(&class);
     }
     out.extend(parent::freq(p, o, r));
     out
