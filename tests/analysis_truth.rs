@@ -189,6 +189,26 @@ fn check_io(m: &Model, t: &GroundTruth) {
     }
 }
 
+/// The I/O commands honour `--tid` (lttng-analyses' have no thread filter): one process's
+/// requests and bytes, exactly those of the unfiltered results.
+fn check_io_thread_filter(m: &Model) {
+    let all = iolat::requests(m, &whole(m));
+    let tid = all.iter().map(|r| r.tid).max().unwrap();
+    let mut o = whole(m);
+    o.filter.tids = vec![tid];
+    let mine = iolat::requests(m, &o);
+    let want: Vec<_> = all.into_iter().filter(|r| r.tid == tid).collect();
+    assert!(!want.is_empty());
+    assert_eq!(mine, want);
+    let t = m.threads.iter().find(|t| t.tid == tid).unwrap();
+    let pid = t.pid.unwrap_or(tid);
+    let u = io::compute(m, &o);
+    assert_eq!(u.procs.keys().copied().collect::<Vec<_>>(), [pid]);
+    // Only this thread's bytes, when it is not the process's only thread doing I/O.
+    let whole_proc = io::compute(m, &whole(m)).procs[&pid].clone();
+    assert!(u.procs[&pid].read.iter().zip(&whole_proc.read).all(|(a, b)| a <= b));
+}
+
 fn check_sched(m: &Model, t: &GroundTruth) {
     // The truth's wait for a CPU includes waits after preemption.
     let mut got: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
@@ -229,6 +249,7 @@ fn analyses_equal_ground_truth() {
         check_syscalls(&m, &t);
         check_irqs(&m, &t);
         check_io(&m, &t);
+        check_io_thread_filter(&m);
         check_sched(&m, &t);
     }
 }

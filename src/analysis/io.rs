@@ -78,7 +78,12 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     let fds = FdIndex::new(m);
     // Scratch strings reused across calls: most calls repeat the previous one's file.
     let (mut shown, mut owner) = (String::new(), String::new());
-    for t in m.threads.iter().filter(|t| t.idle_cpu.is_none()) {
+    // lttng-analyses' I/O commands have no thread filters; ours honour them.
+    for t in m
+        .threads
+        .iter()
+        .filter(|t| t.idle_cpu.is_none() && o.filter.thread(m, t))
+    {
         let pid = t.pid.unwrap_or(t.tid);
         let s = &t.syscalls;
         // The thread's bytes, added to its process once.
@@ -180,7 +185,8 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     u
 }
 
-/// Block requests issued in the range: per issuing process and per disk.
+/// Block requests issued in the range: per issuing process (threads passing the filters)
+/// and per disk (every request: a disk's load does not depend on who is looked at).
 ///
 /// The model keeps completed requests only; requests still pending at the end of the trace
 /// are in the threads' issue totals, so a range covering the whole trace adds them.
@@ -197,6 +203,7 @@ fn block(m: &Model, o: &Options, u: &mut Usage) {
         let th = b.thread[i];
         if th != NO_THREAD
             && let Some(t) = m.threads.get(th as usize)
+            && o.filter.thread(m, t)
         {
             let pid = t.pid.unwrap_or(t.tid);
             let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
@@ -218,6 +225,9 @@ fn block(m: &Model, o: &Options, u: &mut Usage) {
         return;
     }
     for (th, t) in m.threads.iter().enumerate() {
+        if !o.filter.thread(m, t) {
+            continue;
+        }
         let done = completed.get(&(th as u32)).copied().unwrap_or_default();
         let pending = [
             t.block[0].saturating_sub(done[0]),

@@ -144,7 +144,8 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
     // Each name's category, by string id, worked out once: most calls are not I/O.
     let mut categories = vec![UNKNOWN_CATEGORY; m.strings.len()];
     for (th, t) in m.threads.iter().enumerate() {
-        if t.idle_cpu.is_some() {
+        // lttng-analyses' I/O commands have no thread filters; ours honour them.
+        if t.idle_cpu.is_some() || !o.filter.thread(m, t) {
             continue;
         }
         let s = &t.syscalls;
