@@ -25,7 +25,9 @@ use serde::{Deserialize, Serialize};
 pub use build::{BuildError, Builder};
 pub use fd::{FdEntry, FdKind, FdTable};
 pub use intern::{Interner, StrId};
-pub use store::{BlockList, IrqKind, IrqList, LatencyList, PacketList, SyscallList, Timeline};
+pub use store::{
+    BlockList, IrqKind, IrqList, LatencyList, PacketList, PageList, SyscallList, Timeline,
+};
 
 /// Scheduling-level state of a thread, as stored in its timeline (the low 8 bits of a step
 /// code; the CPU is in the upper bits for `Running`). Syscall and interrupt refinements come
@@ -144,6 +146,8 @@ pub struct Cpu {
     pub current: Timeline,
     /// Hard IRQs and softirqs.
     pub irqs: IrqList,
+    /// Page allocations and frees.
+    pub pages: PageList,
     /// Time a thread other than the idle thread was current.
     pub busy_ns: u64,
     /// First event time.
@@ -257,7 +261,7 @@ impl Model {
         let cpus: usize = self
             .cpus
             .iter()
-            .map(|c| c.current.bytes() + c.irqs.bytes())
+            .map(|c| c.current.bytes() + c.irqs.bytes() + c.pages.bytes())
             .sum();
         let fds: usize = self
             .processes

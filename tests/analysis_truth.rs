@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use lttng_tui::analysis::common::{Options, Range, Stats};
-use lttng_tui::analysis::{cpu, io, iolat, irq, mem, period, sched, syscalls};
+use lttng_tui::analysis::{cpu, events, io, iolat, irq, mem, period, sched, syscalls};
 use lttng_tui::ctf::session::Session;
 use lttng_tui::r#gen::truth::{DurStats, GroundTruth};
 use lttng_tui::r#gen::{GenConfig, ScenarioKind, generate};
@@ -261,7 +261,30 @@ fn memtop_charges_pages_to_the_current_thread() {
     let path = dir.path().join("kernel");
     let m = build(&path);
     let o = whole(&m);
-    let (per, alloc, _) = mem::compute(&path, &m, &o).unwrap();
+    let (per, alloc, free) = mem::compute(&m, &o);
+    // The model's page lists against the events themselves: each page event charged to the
+    // thread current on its CPU then.
+    let mut seen: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+    events::for_each_event(&path, m.begin, m.end, |e, t| {
+        let name = e.class.name.as_str();
+        let alloc = matches!(name, "mm_page_alloc" | "kmem_mm_page_alloc");
+        if !alloc && !matches!(name, "mm_page_free" | "kmem_mm_page_free") {
+            return;
+        }
+        let cpu = events::cpu_of(e).unwrap() as usize;
+        let th = m.cpus[cpu].current.at(t).unwrap();
+        let slot = seen.entry(m.threads[th as usize].tid).or_default();
+        if alloc {
+            slot.0 += 1;
+        } else {
+            slot.1 += 1;
+        }
+    })
+    .unwrap();
+    assert_eq!(per, seen);
+    assert_eq!(alloc, seen.values().map(|s| s.0).sum::<u64>());
+    assert_eq!(free, seen.values().map(|s| s.1).sum::<u64>());
+    assert!(alloc > 0 && free > 0, "{alloc} {free}");
     // The web scenario's workers allocate exactly one page in each `brk`.
     let mut workers = 0;
     for t in syscalls::compute(&m, &o)

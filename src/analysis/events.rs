@@ -1,5 +1,5 @@
 //! A pass over the raw events of a trace, for the analyses that need more than the model
-//! (period expressions read any field; memtop counts page events).
+//! (period expressions read any field).
 
 use std::path::Path;
 

@@ -12,7 +12,7 @@ use super::common::{Options, class, col, thread_name};
 use super::table::{Cell, Column, ColumnClass, Table, TableClass};
 use crate::model::fd::FdKind;
 use crate::model::store::sysflag;
-use crate::model::{Model, NO_THREAD};
+use crate::model::{Model, NO_THREAD, StrId};
 
 /// Bytes by class: disk, net, unknown.
 pub type Split = [u64; 3];
@@ -93,7 +93,7 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
         let mut comm: Option<(Option<crate::model::StrId>, String)> = None;
         // The (fd, file name, thread name id) of the previous call: a run of calls on one
         // file needs its table key and owner text made once.
-        let mut last: Option<(i32, &str, Option<crate::model::StrId>)> = None;
+        let mut last: Option<(i32, Option<StrId>, Option<StrId>)> = None;
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let (f, end) = (s.flags[i], s.span.end(i));
             let dir = f & (sysflag::READ | sysflag::WRITE);
@@ -117,10 +117,11 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
                 written_bytes[slot(kind)] += bytes;
             }
             let fd = s.fd(i);
-            let name = fds.name(m, t.process, fd, end).unwrap_or("unknown");
+            let file = fds.name_id(t.process, fd, end);
             let id = t.name_at(end);
-            if last != Some((fd, name, id)) {
-                last = Some((fd, name, id));
+            if last != Some((fd, file, id)) {
+                last = Some((fd, file, id));
+                let name = file.map_or("unknown", |f| m.strings.get(f));
                 let comm = match &comm {
                     Some((k, c)) if *k == id => c,
                     _ => &comm.insert((id, thread_name(m, t, end))).1,

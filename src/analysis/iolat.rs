@@ -78,6 +78,11 @@ impl FdIndex {
     /// them all: the lifetimes are in opening order, and since a number is open once at a
     /// time, the one open at `t` is among the last few opened by then.
     pub fn name<'m>(&self, m: &'m Model, pr: Option<u32>, fd: i32, t: u64) -> Option<&'m str> {
+        self.name_id(pr, fd, t).map(|id| m.strings.get(id))
+    }
+
+    /// [`FdIndex::name`] as a string id.
+    pub fn name_id(&self, pr: Option<u32>, fd: i32, t: u64) -> Option<StrId> {
         let l = self.map.get(&(pr?, fd))?;
         let opened_by_then = l.partition_point(|e| e.0 <= t);
         let e = l[..opened_by_then]
@@ -85,7 +90,7 @@ impl FdIndex {
             .rev()
             .take(LOOKBACK)
             .find(|e| t <= e.1)?;
-        Some(m.strings.get(e.2))
+        Some(e.2)
     }
 }
 

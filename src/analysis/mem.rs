@@ -1,53 +1,53 @@
 //! memtop: pages allocated and freed per thread (lttng-analyses §7).
 //!
-//! Each page event is charged to the thread current on its CPU (from the model). Frees are
-//! always counted (lttng-analyses ignores them until it has seen an allocation).
+//! Each page event is charged to the thread current on its CPU then (the model keeps every
+//! CPU's page events and current thread). Frees are always counted (lttng-analyses ignores
+//! them until it has seen an allocation).
 
 use std::collections::BTreeMap;
-use std::path::Path;
-
-use anyhow::Result;
 
 use super::common::{Options, class, col, thread_name};
-use super::events::{cpu_of, for_each_event};
 use super::table::{Cell, Column, ColumnClass, Table, TableClass};
-use crate::model::{Model, NO_THREAD};
+use crate::model::{Model, NO_THREAD, PageList};
 
 /// Pages per TID: (allocated, freed), and the totals.
 pub type MemTop = (BTreeMap<u32, (u64, u64)>, u64, u64);
 
 /// Counts page events in the range.
-pub fn compute(path: &Path, m: &Model, o: &Options) -> Result<MemTop> {
+pub fn compute(m: &Model, o: &Options) -> MemTop {
     let mut per: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
-    let (mut alloc, mut free) = (0, 0);
-    for_each_event(path, o.range.begin, o.range.end, |e, t| {
-        let name = e.class.name.as_str();
-        let is_alloc = matches!(name, "mm_page_alloc" | "kmem_mm_page_alloc");
-        if !is_alloc && !matches!(name, "mm_page_free" | "kmem_mm_page_free") {
-            return;
+    let mut totals = [0u64; 2];
+    for c in m.cpus.iter().filter(|c| o.filter.cpu(c.id)) {
+        for (k, list) in [&c.pages.alloc, &c.pages.free].into_iter().enumerate() {
+            // Consecutive pages mostly go to one thread: its slot is looked up once per run.
+            let mut run: Option<(u32, u64)> = None;
+            let flush = |run: Option<(u32, u64)>, per: &mut BTreeMap<u32, (u64, u64)>| {
+                if let Some((th, n)) = run.filter(|r| r.0 != NO_THREAD) {
+                    let slot = per.entry(m.threads[th as usize].tid).or_default();
+                    if k == 0 {
+                        slot.0 += n;
+                    } else {
+                        slot.1 += n;
+                    }
+                }
+            };
+            for &t in PageList::within(list, o.range.begin, o.range.end) {
+                let th = c.current.at(t).unwrap_or(NO_THREAD);
+                let th = if o.filter.thread_index(m, th) {
+                    th
+                } else {
+                    NO_THREAD
+                };
+                match &mut run {
+                    Some((r, n)) if *r == th => *n += 1,
+                    _ => flush(run.replace((th, 1)), &mut per),
+                }
+                totals[k] += u64::from(th != NO_THREAD);
+            }
+            flush(run, &mut per);
         }
-        let Some(cpu) = cpu_of(e).filter(|&c| o.filter.cpu(c)) else {
-            return;
-        };
-        let th = m
-            .cpus
-            .get(cpu as usize)
-            .and_then(|c| c.current.at(t))
-            .unwrap_or(NO_THREAD);
-        if !o.filter.thread_index(m, th) {
-            return;
-        }
-        let tid = m.threads[th as usize].tid;
-        let slot = per.entry(tid).or_default();
-        if is_alloc {
-            slot.0 += 1;
-            alloc += 1;
-        } else {
-            slot.1 += 1;
-            free += 1;
-        }
-    })?;
-    Ok((per, alloc, free))
+    }
+    (per, totals[0], totals[1])
 }
 
 /// Table classes.
@@ -77,8 +77,8 @@ pub fn classes() -> [TableClass; 3] {
 }
 
 /// memtop's tables.
-pub fn run(path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
-    let (per, alloc, free) = compute(path, m, o)?;
+pub fn run(m: &Model, o: &Options) -> Vec<Table> {
+    let (per, alloc, free) = compute(m, o);
     let [ta, tf, tt] = classes();
     let (b, e) = o.range.ns();
     let proc_cell = |tid: u32| {
@@ -111,5 +111,5 @@ pub fn run(path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
     let mut t = Table::new(tt, b, e);
     t.rows.push(vec![Cell::Count(alloc), Cell::Count(free)]);
     out.push(t);
-    Ok(out)
+    out
 }

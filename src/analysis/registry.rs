@@ -101,12 +101,9 @@ impl Kind {
         }
     }
 
-    /// Whether it needs a pass over the events (periods, memory) besides the model.
+    /// Whether it needs a pass over the events (periods) besides the model.
     pub fn reads_events(self) -> bool {
-        matches!(
-            self,
-            Memtop | Periodlog | Periodtop | Periodstats | Periodfreq
-        )
+        matches!(self, Periodlog | Periodtop | Periodstats | Periodfreq)
     }
 
     /// The optional model lists its tables read (see [`Parts`]): a command run from the
@@ -122,7 +119,8 @@ impl Kind {
             Iousagetop | Iolatencytop | Iolatencystats | Iolatencyfreq | Iolog => {
                 Parts::SYSCALLS | Parts::FDS
             }
-            Memtop | Periodlog | Periodtop | Periodstats | Periodfreq => Parts::ALL,
+            Memtop => Parts::PAGES,
+            Periodlog | Periodtop | Periodstats | Periodfreq => Parts::ALL,
         }
     }
 
@@ -266,7 +264,8 @@ impl Kind {
             Irqlog => irq::log(m, o),
             Irqstats => irq::stats(m, o),
             Irqfreq => irq::freq(m, o),
-            Memtop | Periodlog | Periodtop | Periodstats | Periodfreq => return None,
+            Memtop => mem::run(m, o),
+            Periodlog | Periodtop | Periodstats | Periodfreq => return None,
         })
     }
 }

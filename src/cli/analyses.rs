@@ -12,7 +12,6 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::analysis::common::{Options, Range};
-use crate::analysis::mem;
 use crate::analysis::period;
 use crate::analysis::registry::Kind;
 use crate::analysis::table::Table;
@@ -111,7 +110,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
                         begin: i.begin,
                         end: i.end,
                     };
-                    reports.push((o.range, tables(kind, path, &model, &o)?));
+                    reports.push((o.range, tables(kind, &model, &o)?));
                 }
             }
         }
@@ -119,7 +118,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
             for r in intervals(opts.range, a.refresh.as_deref())? {
                 let mut o = opts.clone();
                 o.range = r;
-                reports.push((r, tables(kind, path, &model, &o)?));
+                reports.push((r, tables(kind, &model, &o)?));
             }
         }
     }
@@ -150,10 +149,9 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     Ok(())
 }
 
-fn tables(kind: Kind, path: &Path, m: &Model, o: &Options) -> Result<Vec<Table>> {
+fn tables(kind: Kind, m: &Model, o: &Options) -> Result<Vec<Table>> {
     match kind.run(m, o) {
         Some(t) => Ok(t),
-        None if kind == Kind::Memtop => mem::run(path, m, o),
         None => bail!("{} needs --period", kind.name()),
     }
 }

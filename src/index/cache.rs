@@ -28,7 +28,7 @@ use crate::model::{Model, StrId, SyscallList, Thread, Timeline};
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -202,8 +202,10 @@ impl Parts {
     pub const IRQS: Parts = Parts(8);
     /// Every process's fd table ([`crate::model::Process::fds`]).
     pub const FDS: Parts = Parts(16);
+    /// Every CPU's page allocations and frees ([`crate::model::Cpu::pages`]).
+    pub const PAGES: Parts = Parts(32);
     /// The whole model.
-    pub const ALL: Parts = Parts(31);
+    pub const ALL: Parts = Parts(63);
 
     /// Whether every part of `other` is in `self`.
     pub fn contains(self, other: Parts) -> bool {
@@ -221,7 +223,7 @@ impl std::ops::BitOr for Parts {
 
 /// Sections of the payload, in file order: the core (the model without its threads), the
 /// threads without their optional lists, then one per optional part.
-const SECTIONS: [Parts; 7] = [
+const SECTIONS: [Parts; 8] = [
     Parts::NONE,
     Parts::NONE,
     Parts::STATES,
@@ -229,6 +231,7 @@ const SECTIONS: [Parts; 7] = [
     Parts::WAKEUPS,
     Parts::IRQS,
     Parts::FDS,
+    Parts::PAGES,
 ];
 
 /// A thread without its optional lists, as the threads section stores it: a whole
@@ -477,6 +480,7 @@ pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Mo
             Parts::SYSCALLS => fill(s, &mut m.threads, |t| &mut t.syscalls)?,
             Parts::WAKEUPS => fill(s, &mut m.threads, |t| &mut t.wakeups)?,
             Parts::IRQS => fill(s, &mut m.cpus, |c| &mut c.irqs)?,
+            Parts::PAGES => fill(s, &mut m.cpus, |c| &mut c.pages)?,
             _ => fill(s, &mut m.processes, |p| &mut p.fds)?,
         }
     }
@@ -508,6 +512,11 @@ fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
         .iter_mut()
         .map(|p| std::mem::take(&mut p.fds))
         .collect();
+    let pages: Vec<_> = core
+        .cpus
+        .iter_mut()
+        .map(|c| std::mem::take(&mut c.pages))
+        .collect();
     Ok(vec![
         bincode::serialize(&core)?,
         bincode::serialize(&cores)?,
@@ -516,6 +525,7 @@ fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
         bincode::serialize(&wakeups)?,
         bincode::serialize(&irqs)?,
         bincode::serialize(&fds)?,
+        bincode::serialize(&pages)?,
     ])
 }
 

@@ -207,6 +207,8 @@ impl Builder {
             Kind::SoftirqEntry => self.softirq_entry(p, plan, cpu, t),
             Kind::SoftirqExit => self.softirq_exit(p, plan, cpu, t),
             Kind::SoftirqRaise => self.softirq_raise(p, plan, cpu, t),
+            Kind::PageAlloc => self.m.cpus[cpu as usize].pages.alloc.push(t),
+            Kind::PageFree => self.m.cpus[cpu as usize].pages.free.push(t),
             Kind::BlockIssue => self.block_issue(p, plan, cpu, t),
             Kind::BlockComplete => self.block_complete(p, plan, t),
             Kind::NetXmit | Kind::NetRecv => self.packet(p, plan, t),

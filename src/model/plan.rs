@@ -34,6 +34,10 @@ pub enum Kind {
     SoftirqEntry,
     SoftirqExit,
     SoftirqRaise,
+    /// `mm_page_alloc` (`kmem_mm_page_alloc` before 2.7).
+    PageAlloc,
+    /// `mm_page_free` (`kmem_mm_page_free`).
+    PageFree,
     BlockIssue,
     BlockComplete,
     NetXmit,
@@ -80,6 +84,8 @@ fn wanted(kind: Kind) -> &'static [&'static [&'static str]] {
         Kind::IrqEntry => &[&["irq"], &["name"]],
         Kind::IrqExit => &[&["irq"]],
         Kind::SoftirqEntry | Kind::SoftirqExit | Kind::SoftirqRaise => &[&["vec"]],
+        // Only the instant and the CPU count (memtop charges the page to the current thread).
+        Kind::PageAlloc | Kind::PageFree => &[],
         Kind::BlockIssue => &[&["dev"], &["sector"], &["nr_sector"], &["rwbs"], &["tid"]],
         Kind::BlockComplete => &[&["dev"], &["sector"], &["nr_sector"]],
         Kind::NetXmit | Kind::NetRecv => &[&["len"], &["name"]],
@@ -152,6 +158,8 @@ pub fn classify(name: &str, strings: &mut Interner) -> Kind {
         "irq_softirq_entry" | "softirq_entry" => Kind::SoftirqEntry,
         "irq_softirq_exit" | "softirq_exit" => Kind::SoftirqExit,
         "irq_softirq_raise" | "softirq_raise" => Kind::SoftirqRaise,
+        "mm_page_alloc" | "kmem_mm_page_alloc" => Kind::PageAlloc,
+        "mm_page_free" | "kmem_mm_page_free" => Kind::PageFree,
         "block_rq_issue" => Kind::BlockIssue,
         "block_rq_complete" => Kind::BlockComplete,
         "net_dev_xmit" => Kind::NetXmit,

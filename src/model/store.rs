@@ -595,6 +595,32 @@ pub struct LatencyList {
     pub cpu: Vec<u16>,
 }
 
+/// Page allocations and frees on one CPU: their instants, in time order (one CPU's events
+/// arrive in order). Which thread a page is charged to is the CPU's current thread then.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PageList {
+    /// `mm_page_alloc` instants.
+    #[serde(with = "super::columns")]
+    pub alloc: Vec<u64>,
+    /// `mm_page_free` instants.
+    #[serde(with = "super::columns")]
+    pub free: Vec<u64>,
+}
+
+impl PageList {
+    /// Heap bytes held.
+    pub fn bytes(&self) -> usize {
+        (self.alloc.capacity() + self.free.capacity()) * 8
+    }
+
+    /// The instants of `list` within `[begin, end]`.
+    pub fn within(list: &[u64], begin: u64, end: u64) -> &[u64] {
+        let lo = list.partition_point(|&t| t < begin);
+        let hi = list.partition_point(|&t| t <= end);
+        &list[lo..hi.max(lo)]
+    }
+}
+
 /// Packets of one network interface.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PacketList {
