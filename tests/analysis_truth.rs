@@ -206,7 +206,13 @@ fn check_io_thread_filter(m: &Model) {
     assert_eq!(u.procs.keys().copied().collect::<Vec<_>>(), [pid]);
     // Only this thread's bytes, when it is not the process's only thread doing I/O.
     let whole_proc = io::compute(m, &whole(m)).procs[&pid].clone();
-    assert!(u.procs[&pid].read.iter().zip(&whole_proc.read).all(|(a, b)| a <= b));
+    assert!(
+        u.procs[&pid]
+            .read
+            .iter()
+            .zip(&whole_proc.read)
+            .all(|(a, b)| a <= b)
+    );
 }
 
 fn check_sched(m: &Model, t: &GroundTruth) {

@@ -12,7 +12,8 @@ use super::common::{Options, class, col, thread_name};
 use super::table::{Cell, Column, ColumnClass, Table, TableClass};
 use crate::model::fd::FdKind;
 use crate::model::store::sysflag;
-use crate::model::{Model, NO_THREAD, StrId};
+use crate::model::{Model, NO_THREAD, StrId, Thread};
+use rustc_hash::FxHashMap;
 
 /// Bytes by class: disk, net, unknown.
 pub type Split = [u64; 3];
@@ -44,12 +45,15 @@ pub struct DiskIo {
 }
 
 /// Everything iousagetop reports.
+/// A file's (read, written) bytes and its owners (`fd 3 in bash (1234)`).
+pub type FileIo = (u64, u64, Vec<String>);
+
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
     /// Per process.
     pub procs: BTreeMap<u32, ProcIo>,
     /// Per file name: (read, written, owners).
-    pub files: BTreeMap<String, (u64, u64, Vec<String>)>,
+    pub files: BTreeMap<String, FileIo>,
     /// Per disk name.
     pub disks: BTreeMap<String, DiskIo>,
     /// Per interface: (received, sent).
@@ -78,12 +82,19 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     let fds = FdIndex::new(m);
     // Scratch strings reused across calls: most calls repeat the previous one's file.
     let (mut shown, mut owner) = (String::new(), String::new());
+    let completed = completed_block_bytes(m, o);
     // lttng-analyses' I/O commands have no thread filters; ours honour them.
-    for t in m
-        .threads
-        .iter()
-        .filter(|t| t.idle_cpu.is_none() && o.filter.thread(m, t))
-    {
+    for (th, t) in m.threads.iter().enumerate() {
+        if !o.filter.thread(m, t) {
+            continue;
+        }
+        // One pass over the threads (each is a cache miss or more on a large trace).
+        if let Some(done) = &completed {
+            add_pending_block(t, done.get(&(th as u32)), &mut u);
+        }
+        if t.idle_cpu.is_some() {
+            continue;
+        }
         let pid = t.pid.unwrap_or(t.tid);
         let s = &t.syscalls;
         // The thread's bytes, added to its process once.
@@ -94,6 +105,8 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
         // The (fd, file name, thread name id) of the previous call: a run of calls on one
         // file needs its table key and owner text made once.
         let mut last: Option<(i32, Option<StrId>, Option<StrId>)> = None;
+        // The run's (read, written) bytes, added to its file's entry when the run ends.
+        let mut pending = (0, 0);
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let (f, end) = (s.flags[i], s.span.end(i));
             let dir = f & (sysflag::READ | sysflag::WRITE);
@@ -120,6 +133,7 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
             let file = fds.name_id(t.process, fd, end);
             let id = t.name_at(end);
             if last != Some((fd, file, id)) {
+                add_to_file(&mut u.files, &shown, &mut pending);
                 last = Some((fd, file, id));
                 let name = file.map_or("unknown", |f| m.strings.get(f));
                 let comm = match &comm {
@@ -144,14 +158,13 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
                     e.2.push(owner.clone());
                 }
             }
-            if let Some(e) = u.files.get_mut(shown.as_str()) {
-                if read {
-                    e.0 += bytes;
-                } else {
-                    e.1 += bytes;
-                }
+            if read {
+                pending.0 += bytes;
+            } else {
+                pending.1 += bytes;
             }
         }
+        add_to_file(&mut u.files, &shown, &mut pending);
         if !any {
             continue;
         }
@@ -186,15 +199,58 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     u
 }
 
+/// Adds a run of calls' bytes to the entry of file `key` (made when the run began).
+fn add_to_file(files: &mut BTreeMap<String, FileIo>, key: &str, pending: &mut (u64, u64)) {
+    if *pending != (0, 0)
+        && let Some(e) = files.get_mut(key)
+    {
+        e.0 += pending.0;
+        e.1 += pending.1;
+    }
+    *pending = (0, 0);
+}
+
+/// Per thread index, the bytes of its block requests issued in the range and completed,
+/// when the range covers the whole trace (`None` otherwise): the model keeps completed
+/// requests only, and the rest of a thread's issue totals were still pending at the end.
+fn completed_block_bytes(m: &Model, o: &Options) -> Option<FxHashMap<u32, [u64; 2]>> {
+    if o.range.begin > m.begin || o.range.end < m.end {
+        return None;
+    }
+    let b = &m.block;
+    let mut completed: FxHashMap<u32, [u64; 2]> = FxHashMap::default();
+    for i in 0..b.span.len() {
+        if o.range.contains(b.span.begin(i)) && b.nr_sector[i] > 0 && b.thread[i] != NO_THREAD {
+            completed.entry(b.thread[i]).or_default()[usize::from(b.write[i])] +=
+                u64::from(b.nr_sector[i]) * 512;
+        }
+    }
+    Some(completed)
+}
+
+/// Adds what `t` issued but did not see completed (`done`) to its process.
+fn add_pending_block(t: &Thread, done: Option<&[u64; 2]>, u: &mut Usage) {
+    let done = done.copied().unwrap_or_default();
+    let pending = [
+        t.block[0].saturating_sub(done[0]),
+        t.block[1].saturating_sub(done[1]),
+    ];
+    if pending == [0, 0] {
+        return;
+    }
+    let pid = t.pid.unwrap_or(t.tid);
+    let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
+        pid,
+        ..ProcIo::default()
+    });
+    p.block[0] += pending[0];
+    p.block[1] += pending[1];
+}
+
 /// Block requests issued in the range: per issuing process (threads passing the filters)
 /// and per disk (every request: a disk's load does not depend on who is looked at).
-///
-/// The model keeps completed requests only; requests still pending at the end of the trace
-/// are in the threads' issue totals, so a range covering the whole trace adds them.
 fn block(m: &Model, o: &Options, u: &mut Usage) {
     let b = &m.block;
-    let whole = o.range.begin <= m.begin && o.range.end >= m.end;
-    let mut completed: BTreeMap<u32, [u64; 2]> = BTreeMap::new();
     for i in 0..b.span.len() {
         let issue = b.span.begin(i);
         if !o.range.contains(issue) || b.nr_sector[i] == 0 {
@@ -215,35 +271,11 @@ fn block(m: &Model, o: &Options, u: &mut Usage) {
                 p.name = thread_name(m, t, issue);
             }
             p.block[usize::from(b.write[i])] += bytes;
-            completed.entry(th).or_default()[usize::from(b.write[i])] += bytes;
         }
         let d = u.disks.entry(disk_name(m, b.dev[i])).or_default();
         d.sectors += u64::from(b.nr_sector[i]);
         d.requests += 1;
         d.latency_ns += b.span.dur(i);
-    }
-    if !whole {
-        return;
-    }
-    for (th, t) in m.threads.iter().enumerate() {
-        if !o.filter.thread(m, t) {
-            continue;
-        }
-        let done = completed.get(&(th as u32)).copied().unwrap_or_default();
-        let pending = [
-            t.block[0].saturating_sub(done[0]),
-            t.block[1].saturating_sub(done[1]),
-        ];
-        if pending == [0, 0] {
-            continue;
-        }
-        let pid = t.pid.unwrap_or(t.tid);
-        let p = u.procs.entry(pid).or_insert_with(|| ProcIo {
-            pid,
-            ..ProcIo::default()
-        });
-        p.block[0] += pending[0];
-        p.block[1] += pending[1];
     }
 }
 
@@ -312,16 +344,21 @@ fn proc_cell(p: &ProcIo) -> Cell {
     Cell::process(Some(p.name.clone()), Some(i64::from(p.pid)), None)
 }
 
-/// Sorts rows by a key descending, drops zero rows when asked, applies the limit.
-fn top<T>(o: &Options, mut rows: Vec<(u64, T)>, keep_zero: bool) -> Vec<T> {
-    rows.retain(|r| keep_zero || r.0 > 0);
-    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
-    let mut out: Vec<T> = rows.into_iter().map(|r| r.1).collect();
-    o.limit(&mut out);
-    out
+/// Sorts items by a key descending (ties in their given order), drops zero keys when asked,
+/// applies the limit, and only then makes the kept items' rows: a trace with thousands of
+/// files shows ten of them.
+fn top<K>(
+    o: &Options,
+    mut keyed: Vec<(u64, K)>,
+    keep_zero: bool,
+    row: impl FnMut(K) -> Vec<Cell>,
+) -> Vec<Vec<Cell>> {
+    keyed.retain(|r| keep_zero || r.0 > 0);
+    keyed.sort_by_key(|r| std::cmp::Reverse(r.0));
+    o.limit(&mut keyed);
+    keyed.into_iter().map(|r| r.1).map(row).collect()
 }
 
-/// iousagetop's tables.
 pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     let u = compute(m, o);
     let c = classes();
@@ -334,75 +371,83 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     };
     let mut out = Vec::new();
     for (sub, pick) in [("read", 0usize), ("written", 1)] {
-        let rows = u
+        let keyed = u
             .procs
             .values()
             .filter(|p| p.read.iter().chain(&p.write).any(|&x| x > 0))
             .map(|p| {
                 let s = if pick == 0 { p.read } else { p.write };
-                let row = vec![
-                    proc_cell(p),
-                    Cell::Size(s.iter().sum()),
-                    Cell::Size(s[0]),
-                    Cell::Size(s[1]),
-                    Cell::Size(s[2]),
-                ];
-                (s.iter().sum::<u64>(), row)
-            });
-        out.push(table(0, Some(sub), top(o, rows.collect(), true)));
-    }
-    for (sub, pick) in [("read", 0usize), ("written", 1)] {
-        let rows = u.files.iter().map(|(name, f)| {
-            let v = if pick == 0 { f.0 } else { f.1 };
-            (
-                v,
-                vec![
-                    Cell::Path(name.as_str().into()),
-                    Cell::Size(v),
-                    Cell::Text(f.2.join(", ").into()),
-                ],
-            )
+                (s.iter().sum::<u64>(), (p, s))
+            })
+            .collect();
+        let rows = top(o, keyed, true, |(p, s)| {
+            vec![
+                proc_cell(p),
+                Cell::Size(s.iter().sum()),
+                Cell::Size(s[0]),
+                Cell::Size(s[1]),
+                Cell::Size(s[2]),
+            ]
         });
-        out.push(table(1, Some(sub), top(o, rows.collect(), false)));
+        out.push(table(0, Some(sub), rows));
     }
     for (sub, pick) in [("read", 0usize), ("written", 1)] {
-        let rows = u
-            .procs
-            .values()
-            .map(|p| (p.block[pick], vec![proc_cell(p), Cell::Size(p.block[pick])]));
-        out.push(table(2, Some(sub), top(o, rows.collect(), false)));
+        let keyed = u
+            .files
+            .iter()
+            .map(|(name, f)| (if pick == 0 { f.0 } else { f.1 }, (name, f)))
+            .collect();
+        let rows = top(o, keyed, false, |(name, f)| {
+            let v = if pick == 0 { f.0 } else { f.1 };
+            vec![
+                Cell::Path(name.as_str().into()),
+                Cell::Size(v),
+                Cell::Text(f.2.join(", ").into()),
+            ]
+        });
+        out.push(table(1, Some(sub), rows));
+    }
+    for (sub, pick) in [("read", 0usize), ("written", 1)] {
+        let keyed = u.procs.values().map(|p| (p.block[pick], p)).collect();
+        let rows = top(o, keyed, false, |p| {
+            vec![proc_cell(p), Cell::Size(p.block[pick])]
+        });
+        out.push(table(2, Some(sub), rows));
     }
     let disk = |f: &dyn Fn(&DiskIo) -> (u64, Cell)| {
-        u.disks
-            .iter()
-            .map(|(n, d)| {
-                let (k, c) = f(d);
-                (k, vec![Cell::Disk(n.as_str().into()), c])
-            })
-            .collect::<Vec<_>>()
+        let keyed = u.disks.iter().map(|(n, d)| (f(d).0, (n, d))).collect();
+        top(o, keyed, false, |(n, d)| {
+            vec![Cell::Disk(n.as_str().into()), f(d).1]
+        })
     };
     out.push(table(
         3,
         None,
-        top(o, disk(&|d| (d.sectors, Cell::Count(d.sectors))), false),
+        disk(&|d| (d.sectors, Cell::Count(d.sectors))),
     ));
     out.push(table(
         4,
         None,
-        top(o, disk(&|d| (d.requests, Cell::Count(d.requests))), false),
+        disk(&|d| (d.requests, Cell::Count(d.requests))),
     ));
     let mean = |d: &DiskIo| d.latency_ns / d.requests.max(1);
     out.push(table(
         5,
         None,
-        top(o, disk(&|d| (mean(d), Cell::Duration(mean(d)))), false),
+        disk(&|d| (mean(d), Cell::Duration(mean(d)))),
     ));
     for (sub, pick) in [("received", 0usize), ("sent", 1)] {
-        let rows = u.netifs.iter().map(|(n, v)| {
+        let keyed = u
+            .netifs
+            .iter()
+            .map(|(n, v)| (if pick == 0 { v.0 } else { v.1 }, n))
+            .collect();
+        let rows = top(o, keyed, true, |n| {
+            let v = u.netifs[n];
             let x = if pick == 0 { v.0 } else { v.1 };
-            (x, vec![Cell::Netif(n.as_str().into()), Cell::Size(x)])
+            vec![Cell::Netif(n.as_str().into()), Cell::Size(x)]
         });
-        out.push(table(6, Some(sub), top(o, rows.collect(), true)));
+        out.push(table(6, Some(sub), rows));
     }
     out
 }
