@@ -88,6 +88,11 @@ fn parts_left_out_are_empty_and_the_rest_equal() {
             .all(|t| t.states.is_empty() && t.syscalls.is_empty() && t.wakeups.span.is_empty())
     );
     assert!(none.cpus.iter().all(|c| c.irqs.span.is_empty()));
+    assert!(
+        none.cpus
+            .iter()
+            .all(|c| c.pages.alloc.is_empty() && c.pages.free.is_empty())
+    );
     assert!(none.processes.iter().all(|p| p.fds.history.is_empty()));
     assert_eq!(none.threads.len(), whole.threads.len());
     assert_eq!(none.cpu_by_tid(), whole.cpu_by_tid());
@@ -101,15 +106,25 @@ fn parts_left_out_are_empty_and_the_rest_equal() {
     let irqs = cache::load_parts(&cache_dir, &trace, &key, Parts::IRQS).unwrap();
     assert_eq!(irqs.irq_stats(), whole.irq_stats());
     assert!(irqs.threads.iter().all(|t| t.syscalls.is_empty()));
+    let pages = cache::load_parts(&cache_dir, &trace, &key, Parts::PAGES).unwrap();
+    let page_lists = |m: &lttng_tui::model::Model| -> Vec<(Vec<u64>, Vec<u64>)> {
+        m.cpus
+            .iter()
+            .map(|c| (c.pages.alloc.clone(), c.pages.free.clone()))
+            .collect()
+    };
+    assert_eq!(page_lists(&pages), page_lists(&whole));
+    assert!(page_lists(&whole).iter().any(|(a, _)| !a.is_empty()));
     // A section that is not loaded is not checksummed either, but one that is must be
-    // intact: corrupt the last byte (in the last section, the fd tables).
+    // intact: corrupt the last byte (in the last section, the page lists).
     let file = cache::file_for(&cache_dir, &trace);
     let mut bytes = std::fs::read(&file).unwrap();
     let n = bytes.len();
     bytes[n - 1] ^= 0x55;
     std::fs::write(&file, &bytes).unwrap();
-    assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::FDS).is_none());
+    assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::PAGES).is_none());
     assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::ALL).is_none());
+    assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::FDS).is_some());
     assert!(cache::load_parts(&cache_dir, &trace, &key, Parts::SYSCALLS).is_some());
 }
 
