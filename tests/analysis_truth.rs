@@ -291,6 +291,8 @@ fn memtop_charges_pages_to_the_current_thread() {
     assert_eq!(alloc, seen.values().map(|s| s.0).sum::<u64>());
     assert_eq!(free, seen.values().map(|s| s.1).sum::<u64>());
     assert!(alloc > 0 && free > 0, "{alloc} {free}");
+    // Every page event of this trace has a known thread: the model keeps them all.
+    assert_eq!(m.summary().pages, [alloc as usize, free as usize]);
     // The web scenario's workers allocate exactly one page in each `brk`.
     let mut workers = 0;
     for t in syscalls::compute(&m, &o)

@@ -88,6 +88,10 @@ pub fn run(args: &IndexArgs) -> Result<bool> {
     println!("state changes   {}", s.state_changes);
     println!("packets         {}", s.packets);
     println!("fd lifetimes    {}", s.fds);
+    println!(
+        "pages           {} allocated, {} freed",
+        s.pages[0], s.pages[1]
+    );
     println!("lost-event gaps {} ({} events lost)", s.gaps, s.events_lost);
     println!("model size      {:.1} MB", s.model_bytes as f64 / 1e6);
     println!(

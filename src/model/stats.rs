@@ -145,6 +145,8 @@ pub struct Summary {
     pub packets: usize,
     /// Fd lifetimes.
     pub fds: usize,
+    /// Page allocations and frees.
+    pub pages: [usize; 2],
     /// Lost-event windows.
     pub gaps: usize,
     /// Events lost in them (when counted).
@@ -176,6 +178,10 @@ impl Model {
             state_changes: self.threads.iter().map(|t| t.states.len()).sum(),
             packets: self.net_ifs.iter().map(|n| n.packets.at.len()).sum(),
             fds: self.processes.iter().map(|p| p.fds.history.len()).sum(),
+            pages: [
+                self.cpus.iter().map(|c| c.pages.alloc.len()).sum(),
+                self.cpus.iter().map(|c| c.pages.free.len()).sum(),
+            ],
             gaps: self.gaps.len(),
             events_lost: self.gaps.iter().filter_map(|g| g.count).sum(),
             model_bytes: self.heap_bytes(),
