@@ -145,3 +145,30 @@ fn a_log_stops_quietly_when_its_reader_goes_away() {
     assert!(out.status.success(), "{:?} {stderr}", out.status);
     assert!(stderr.is_empty(), "{stderr}");
 }
+
+/// The I/O commands ignore `--cpu`, as lttng-analyses' do, and say so on stderr.
+#[test]
+fn io_commands_warn_that_they_ignore_the_cpu_filter() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("c");
+    make(&dir.path().join("a"), 0.0);
+    let path = dir.path().join("a/kernel").to_string_lossy().into_owned();
+    let plain = run(&cache, &["iolatencystats", "--no-progress", &path]);
+    let cpu = run(
+        &cache,
+        &["iolatencystats", "--no-progress", "--cpu", "0", &path],
+    );
+    assert_eq!(text(&cpu), text(&plain));
+    let warning = String::from_utf8_lossy(&cpu.stderr);
+    assert!(
+        warning.contains("iolatencystats ignores --cpu"),
+        "{warning}"
+    );
+    // A command the filter applies to says nothing.
+    let top = run(&cache, &["cputop", "--no-progress", "--cpu", "0", &path]);
+    assert!(
+        top.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&top.stderr)
+    );
+}

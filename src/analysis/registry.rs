@@ -101,6 +101,15 @@ impl Kind {
         }
     }
 
+    /// Whether `--cpu` means nothing to it: an I/O request is not tied to one CPU (as in
+    /// lttng-analyses, which warns that it ignores the option).
+    pub fn ignores_cpu(self) -> bool {
+        matches!(
+            self,
+            Iousagetop | Iolatencytop | Iolatencystats | Iolatencyfreq | Iolog
+        )
+    }
+
     /// Whether it needs a pass over the events (periods) besides the model.
     pub fn reads_events(self) -> bool {
         matches!(self, Periodlog | Periodtop | Periodstats | Periodfreq)

@@ -82,6 +82,12 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     if a.refresh.is_some() && defs.is_some() {
         bail!("--refresh cannot be combined with --period");
     }
+    if a.cpu.is_some() && kind.ignores_cpu() {
+        eprintln!(
+            "lttng-tui: warning: {} ignores --cpu (an I/O request is not tied to one CPU)",
+            kind.name()
+        );
+    }
     if a.per_prio {
         // The index keeps no priorities yet: say so rather than print nothing.
         bail!("--per-prio is not available: thread priorities are not indexed");
