@@ -3,6 +3,8 @@
 //! form lttng-analyses takes, and `--refresh` intervals.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -122,25 +124,15 @@ fn lost_events_warning() {
 /// (before, it printed "error: Broken pipe" and failed).
 #[test]
 fn a_log_stops_quietly_when_its_reader_goes_away() {
-    use std::io::{BufRead, BufReader};
-    use std::process::Stdio;
     let dir = tempfile::tempdir().unwrap();
     make(&dir.path().join("a"), 0.0);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
-        .args(["iolog", "--no-progress"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lttng-tui"));
+    cmd.args(["iolog", "--no-progress"])
         .arg(dir.path().join("a/kernel"))
-        .env("XDG_CACHE_HOME", dir.path().join("c"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+        .env("XDG_CACHE_HOME", dir.path().join("c"));
+    // The pipe closes long before the report's megabyte is written.
+    let (first, out) = common::first_line_then_close(cmd);
     assert!(first.starts_with("Timerange: ["), "{first}");
-    // The read end is closed here, long before the report's megabyte is written.
-    let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{:?} {stderr}", out.status);
     assert!(stderr.is_empty(), "{stderr}");

@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 fn small_trace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -54,20 +53,10 @@ fn bench_reports_event_count_rates_and_the_ratio() {
 fn bench_stops_quietly_when_its_reader_goes_away() {
     let dir = small_trace();
     let trace = dir.path().join("kernel");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
-        .args(["bench", "--runs", "1"])
-        .arg(&trace)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lttng-tui"));
+    cmd.args(["bench", "--runs", "1"]).arg(&trace);
+    let (first, out) = common::first_line_then_close(cmd);
     assert!(first.starts_with("trace: "), "{first}");
-    // The pipe's read end is closed here; the next line bench writes meets it.
-    let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{:?} {stderr}", out.status);
     assert!(!stderr.contains("panicked"), "{stderr}");

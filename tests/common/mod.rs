@@ -100,3 +100,21 @@ pub fn freq_rows(t: &lttng_tui::analysis::table::Table) -> Vec<(u64, u64, u64)> 
         })
         .collect()
 }
+
+/// Runs `cmd` (stdout and stderr piped), reads the first line it prints, then closes the
+/// pipe as `| head -1` does and waits: that line, and the rest of what the process left.
+pub fn first_line_then_close(mut cmd: Command) -> (String, Output) {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The read end is dropped here: the next write the process makes meets a closed pipe.
+    (first, child.wait_with_output().unwrap())
+}
