@@ -6,6 +6,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use rustc_hash::FxHashMap;
+
 use super::iolat::FdIndex;
 
 use super::common::{Options, class, col, thread_name};
@@ -13,7 +15,6 @@ use super::table::{Cell, Column, ColumnClass, Table, TableClass};
 use crate::model::fd::FdKind;
 use crate::model::store::sysflag;
 use crate::model::{Model, NO_THREAD, StrId, Thread};
-use rustc_hash::FxHashMap;
 
 /// Bytes by class: disk, net, unknown.
 pub type Split = [u64; 3];
@@ -44,10 +45,10 @@ pub struct DiskIo {
     pub latency_ns: u64,
 }
 
-/// Everything iousagetop reports.
 /// A file's (read, written) bytes and its owners (`fd 3 in bash (1234)`).
 pub type FileIo = (u64, u64, Vec<String>);
 
+/// Everything iousagetop reports.
 #[derive(Debug, Clone, Default)]
 pub struct Usage {
     /// Per process.
@@ -359,6 +360,7 @@ fn top<K>(
     keyed.into_iter().map(|r| r.1).map(row).collect()
 }
 
+/// iousagetop's tables.
 pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     let u = compute(m, o);
     let c = classes();
@@ -440,11 +442,12 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
         let keyed = u
             .netifs
             .iter()
-            .map(|(n, v)| (if pick == 0 { v.0 } else { v.1 }, n))
+            .map(|(n, v)| {
+                let x = if pick == 0 { v.0 } else { v.1 };
+                (x, (n, x))
+            })
             .collect();
-        let rows = top(o, keyed, true, |n| {
-            let v = u.netifs[n];
-            let x = if pick == 0 { v.0 } else { v.1 };
+        let rows = top(o, keyed, true, |(n, x)| {
             vec![Cell::Netif(n.as_str().into()), Cell::Size(x)]
         });
         out.push(table(6, Some(sub), rows));

@@ -1,10 +1,11 @@
 //! iolatencystats, iolatencytop, iolog, iolatencyfreq: I/O request latencies (§3.4).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use super::common::{Options, Stats, class, col, thread_name, thread_name_cow};
+use super::common::{Options, Stats, class, col, thread_name_cow};
 use super::freq::freq_tables;
 use super::io::disk_name;
 use super::syscalls::stat_cells;
@@ -138,16 +139,11 @@ impl Req<'_> {
     }
 }
 
-/// Not a category bit set: [`category`] has not been asked yet.
-const UNKNOWN_CATEGORY: u8 = u8::MAX;
-
 /// [`requests`] without their strings, in the same order.
 fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
     // Only `fcntl` calls need the fd tables here.
     let fds: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
     let mut out = Vec::new();
-    // Each name's category, by string id, worked out once: most calls are not I/O.
-    let mut categories = vec![UNKNOWN_CATEGORY; m.strings.len()];
     for (th, t) in m.threads.iter().enumerate() {
         // lttng-analyses' I/O commands have no thread filters; ours honour them.
         if t.idle_cpu.is_some() || !o.filter.thread(m, t) {
@@ -155,20 +151,12 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
         }
         let s = &t.syscalls;
         for i in s.span.candidates(o.range.begin, o.range.end) {
-            let id = s.name(i);
-            let cat = match categories.get_mut(id as usize) {
-                Some(c) if *c != UNKNOWN_CATEGORY => *c,
-                Some(c) => {
-                    *c = category(m.strings.get(id));
-                    *c
-                }
-                None => category(m.strings.get(id)),
-            };
+            let name = m.strings.get(s.name(i));
+            let cat = category(name);
             let (end, dur) = (s.span.end(i), s.span.dur(i));
             if cat == 0 || !s.complete(i) || !o.range.contains(end) || !o.keep_duration(dur) {
                 continue;
             }
-            let name = m.strings.get(id);
             let ret = s.ret(i);
             // fcntl opens an fd only with F_DUPFD: then the fd table has that fd from its exit.
             if name == "fcntl"
@@ -202,7 +190,7 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
 
 /// The printed form of a gathered request.
 fn request(m: &Model, fds: &FdIndex, r: &Req) -> Request {
-    let t = &m.threads[r.th as usize];
+    let (comm, path) = names(m, fds, r);
     Request {
         begin: r.begin,
         end: r.end,
@@ -210,10 +198,19 @@ fn request(m: &Model, fds: &FdIndex, r: &Req) -> Request {
         cat: r.cat,
         size: r.size,
         tid: r.tid,
-        comm: thread_name(m, t, r.end),
-        path: fds.name(m, t.process, r.fd, r.end).map(str::to_owned),
+        comm: comm.into_owned(),
+        path: path.map(str::to_owned),
         fd: r.fd,
     }
+}
+
+/// A gathered request's thread name and file path at its exit, borrowed from the model.
+fn names<'m>(m: &'m Model, fds: &FdIndex, r: &Req) -> (Cow<'m, str>, Option<&'m str>) {
+    let t = &m.threads[r.th as usize];
+    (
+        thread_name_cow(m, t, r.end),
+        fds.name(m, t.process, r.fd, r.end),
+    )
 }
 
 /// Requests whose exit is in the range, passing `--min/--max`, in begin order.
@@ -324,7 +321,7 @@ pub fn request_class(name: &str, title: &str) -> TableClass {
 fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
     // Straight from the gathered request: a log has tens of thousands of rows, and owned
     // strings per row would cost more than the row itself.
-    let t = &m.threads[r.th as usize];
+    let (comm, path) = names(m, fds, r);
     vec![
         Cell::TimeRange {
             begin_ns: r.begin as i64,
@@ -334,13 +331,8 @@ fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
         Cell::Duration(r.end - r.begin),
         Cell::Syscall(r.name.into()),
         r.size.map_or(Cell::Empty, Cell::Size),
-        Cell::process(
-            Some(thread_name_cow(m, t, r.end)),
-            None,
-            Some(i64::from(r.tid)),
-        ),
-        fds.name(m, t.process, r.fd, r.end)
-            .map_or(Cell::Unknown, |p| Cell::Path(p.into())),
+        Cell::process(Some(comm), None, Some(i64::from(r.tid))),
+        path.map_or(Cell::Unknown, |p| Cell::Path(p.into())),
         Cell::Fd(i64::from(r.fd)),
     ]
 }

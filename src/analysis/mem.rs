@@ -15,39 +15,33 @@ pub type MemTop = (BTreeMap<u32, (u64, u64)>, u64, u64);
 
 /// Counts page events in the range.
 pub fn compute(m: &Model, o: &Options) -> MemTop {
-    let mut per: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
-    let mut totals = [0u64; 2];
+    // (allocated, freed) by thread index: a plain array, then summed by TID.
+    let mut by_thread = vec![[0u64; 2]; m.threads.len()];
     for c in m.cpus.iter().filter(|c| o.filter.cpu(c.id)) {
         for (k, list) in [&c.pages.alloc, &c.pages.free].into_iter().enumerate() {
-            // Consecutive pages mostly go to one thread: its slot is looked up once per run.
-            let mut run: Option<(u32, u64)> = None;
-            let flush = |run: Option<(u32, u64)>, per: &mut BTreeMap<u32, (u64, u64)>| {
-                if let Some((th, n)) = run.filter(|r| r.0 != NO_THREAD) {
-                    let slot = per.entry(m.threads[th as usize].tid).or_default();
-                    if k == 0 {
-                        slot.0 += n;
-                    } else {
-                        slot.1 += n;
-                    }
-                }
-            };
             for &t in PageList::within(list, o.range.begin, o.range.end) {
                 let th = c.current.at(t).unwrap_or(NO_THREAD);
-                let th = if o.filter.thread_index(m, th) {
-                    th
-                } else {
-                    NO_THREAD
-                };
-                match &mut run {
-                    Some((r, n)) if *r == th => *n += 1,
-                    _ => flush(run.replace((th, 1)), &mut per),
+                if o.filter.thread_index(m, th) {
+                    by_thread[th as usize][k] += 1;
                 }
-                totals[k] += u64::from(th != NO_THREAD);
             }
-            flush(run, &mut per);
         }
     }
-    (per, totals[0], totals[1])
+    let mut per: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+    let (mut alloc, mut free) = (0, 0);
+    for (t, n) in m
+        .threads
+        .iter()
+        .zip(&by_thread)
+        .filter(|(_, n)| **n != [0, 0])
+    {
+        let slot = per.entry(t.tid).or_default();
+        slot.0 += n[0];
+        slot.1 += n[1];
+        alloc += n[0];
+        free += n[1];
+    }
+    (per, alloc, free)
 }
 
 /// Table classes.

@@ -65,10 +65,10 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
                 .calls
                 .into_iter()
                 .map(|(name, stats, rets)| {
-                    let mut returns = BTreeMap::new();
-                    for (ret, n) in rets {
-                        *returns.entry(ret_name(ret).into_owned()).or_default() += n;
-                    }
+                    let returns = returns_by_name(&rets)
+                        .into_iter()
+                        .map(|(r, n)| (r.into_owned(), n))
+                        .collect();
                     (name.to_owned(), CallStats { stats, returns })
                 })
                 .collect(),
@@ -148,6 +148,21 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<(u32, TidGathering<'m>)> {
     }
     let mut out: Vec<_> = by_tid.into_iter().collect();
     out.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// Counts of return values (0 for every success, else the errno) by name, in name order:
+/// distinct values may share a name (`E<n>`).
+fn returns_by_name(rets: &[(i64, u64)]) -> Vec<(Cow<'static, str>, u64)> {
+    let mut out: Vec<(Cow<str>, u64)> = Vec::with_capacity(rets.len());
+    for &(ret, n) in rets {
+        let r = ret_name(ret);
+        match out.iter_mut().find(|x| x.0 == r) {
+            Some(x) => x.1 += n,
+            None => out.push((r, n)),
+        }
+    }
+    out.sort_unstable();
     out
 }
 
@@ -259,7 +274,6 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
     let mut out = Vec::with_capacity(tids.len() + 1);
     let mut tot = Table::new(total, b, e);
     tot.rows.reserve(tids.len());
-    let mut rets: Vec<(Cow<str>, u64)> = Vec::new();
     for (tid, mut t) in tids {
         let mut tab = Table::new(Arc::clone(&per_tid), b, e);
         let mut subtitle = String::with_capacity(t.name.len() + 24);
@@ -277,18 +291,8 @@ pub fn run(m: &Model, o: &Options) -> Vec<Table> {
             .sort_by(|a, b| b.1.count.cmp(&a.1.count).then(a.0.cmp(b.0)));
         tab.rows.reserve_exact(t.calls.len());
         for (name, stats, returns) in &t.calls {
-            // The same figures as `compute`'s map: distinct values may share a name (E<n>).
-            rets.clear();
-            for &(ret, n) in returns {
-                let r = ret_name(ret);
-                match rets.iter_mut().find(|x| x.0 == r) {
-                    Some(x) => x.1 += n,
-                    None => rets.push((r, n)),
-                }
-            }
-            rets.sort_unstable();
             let mut text = CompactString::default();
-            for (k, (r, n)) in rets.iter().enumerate() {
+            for (k, (r, n)) in returns_by_name(returns).iter().enumerate() {
                 if k > 0 {
                     text.push_str(", ");
                 }

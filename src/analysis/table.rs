@@ -262,9 +262,18 @@ impl Table {
 
     /// The title with its subtitle, as LAMI consumers show it.
     pub fn title(&self) -> String {
-        match &self.subtitle {
-            Some(sub) => format!("{} [{sub}]", self.class.title),
-            None => self.class.title.clone(),
+        let mut out = String::new();
+        self.write_title(&mut out);
+        out
+    }
+
+    /// Appends [`Table::title`] to `out` (text reports print thousands of titles).
+    pub fn write_title(&self, out: &mut String) {
+        out.push_str(&self.class.title);
+        if let Some(sub) = &self.subtitle {
+            out.push_str(" [");
+            out.push_str(sub);
+            out.push(']');
         }
     }
 }

@@ -14,7 +14,7 @@ pub struct Clock {
     zone: LocalZone,
     /// The last second printed by [`Clock::write_time`] and its `hh:mm:ss.` text: logs
     /// print thousands of instants within one second.
-    second: Option<(i64, [u8; 9])>,
+    second: Option<(i64, String)>,
 }
 
 impl Clock {
@@ -55,22 +55,16 @@ impl Clock {
     /// Appends [`Clock::time`] to `out` (logs print one or two per line: no allocation).
     pub fn write_time(&mut self, ns: i64, out: &mut String) {
         let secs = ns.div_euclid(1_000_000_000);
-        let frac = ns.rem_euclid(1_000_000_000);
-        let hms = match self.second {
-            Some((s, text)) if s == secs => text,
-            _ => {
-                let (_, s, _) = self.split(ns);
-                let mut t = String::with_capacity(9);
-                clock_time(s, 0, &mut t);
-                let mut text = [b'0'; 9];
-                text.copy_from_slice(&t.as_bytes()[..9]);
-                self.second = Some((secs, text));
-                text
-            }
-        };
-        // The cache holds ASCII only: two-digit fields and separators.
-        out.push_str(std::str::from_utf8(&hms).unwrap_or_default());
-        digits(frac, 9, out);
+        if self.second.as_ref().is_none_or(|s| s.0 != secs) {
+            let (_, s, _) = self.split(ns);
+            let mut hms = String::with_capacity(9);
+            clock_seconds(s, &mut hms);
+            self.second = Some((secs, hms));
+        }
+        if let Some((_, hms)) = &self.second {
+            out.push_str(hms);
+        }
+        digits(ns.rem_euclid(1_000_000_000), 9, out);
     }
 
     /// Local (day number, second of the day, ns of the second) of `ns`.
@@ -89,13 +83,18 @@ impl Clock {
 
 /// Appends `hh:mm:ss.nnnnnnnnn` for second `s` of a day and `frac` ns.
 fn clock_time(s: i64, frac: i64, out: &mut String) {
+    clock_seconds(s, out);
+    digits(frac, 9, out);
+}
+
+/// Appends `hh:mm:ss.` for second `s` of a day.
+fn clock_seconds(s: i64, out: &mut String) {
     digits(s / 3600, 2, out);
     out.push(':');
     digits(s / 60 % 60, 2, out);
     out.push(':');
     digits(s % 60, 2, out);
     out.push('.');
-    digits(frac, 9, out);
 }
 
 /// Appends `v` (0 ≤ v < 10^width, else printed in full) zero-padded to `width` digits.
@@ -468,7 +467,7 @@ pub fn render_to(
     for t in tables {
         let out = &mut sink.buf;
         out.push('\n');
-        write_title(t, out);
+        t.write_title(out);
         if let [row] = &t.rows[..]
             && row.len() == 1
         {
@@ -519,16 +518,6 @@ impl Sink<'_> {
     fn finish(mut self) -> io::Result<()> {
         self.flush();
         self.err.map_or(Ok(()), Err)
-    }
-}
-
-/// Appends [`Table::title`] to `out`.
-fn write_title(t: &Table, out: &mut String) {
-    out.push_str(&t.class.title);
-    if let Some(sub) = &t.subtitle {
-        out.push_str(" [");
-        out.push_str(sub);
-        out.push(']');
     }
 }
 

@@ -65,8 +65,7 @@ fn compatible(path: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-/// Computes the output document (text or LAMI JSON).
-/// Computes the command's reports and prints them to `out`.
+/// Computes the command's reports and prints them to `out` (text or LAMI JSON).
 fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     let path = a.path.as_deref().context("missing trace path")?;
     // Parse period definitions before indexing, so a typo fails at once.
