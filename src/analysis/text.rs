@@ -322,120 +322,133 @@ fn bars(t: &Table, col: usize, clock: &mut Clock, out: &mut String) {
     }
 }
 
-fn aligned(t: &Table, clock: &mut Clock, scratch: &mut [Formatted; 2], out: &mut Sink) {
-    let ncol = t.class.columns.len();
-    let [head, body] = scratch;
-    head.clear(ncol);
-    for (i, c) in t.class.columns.iter().enumerate() {
-        let start = head.text.len();
-        head.text.push_str(&c.title);
-        head.add(start, i);
+/// Lays `t` out in columns: each padded to its widest cell, two spaces apart, no trailing
+/// whitespace. The widths come first, mostly by arithmetic (a timestamp is always 20
+/// characters wide), then each row is written straight into the sink: a log's rows are not
+/// formatted into a buffer of their own and copied again.
+fn aligned(t: &Table, clock: &mut Clock, scratch: &mut String, sink: &mut Sink) {
+    let mut widths: Vec<usize> = t.class.columns.iter().map(|c| width(&c.title)).collect();
+    for r in &t.rows {
+        // Cells beyond the header's columns are not printed (`zip` stops there).
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell_width(c, clock, scratch));
+        }
     }
-    head.row_len.push(ncol);
-    body.clear(ncol);
-    body.push_rows(&t.rows, ncol, clock);
-    let widths = head.widths_with(body);
-    head.lay_out(&widths, out);
-    body.lay_out(&widths, out);
+    let mut line = Line::new(&mut sink.buf, &widths);
+    for c in &t.class.columns {
+        line.cell(|out| out.push_str(&c.title));
+    }
+    line.end();
+    for r in &t.rows {
+        sink.flush_if_full();
+        let mut line = Line::new(&mut sink.buf, &widths);
+        for c in r.iter().take(widths.len()) {
+            line.cell(|out| write_cell(c, clock, out));
+        }
+        line.end();
+    }
 }
 
-/// Rows as text: every cell's text in one buffer, with (end offset, width in chars) per
-/// cell, row-major, and the widest cell of each column.
-struct Formatted {
-    text: String,
-    cells: Vec<(usize, usize)>,
-    row_len: Vec<usize>,
-    widths: Vec<usize>,
+/// Width of `s` in characters, as `{:<w$}` pads.
+fn width(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
-impl Formatted {
-    fn new() -> Self {
-        Formatted {
-            text: String::new(),
-            cells: Vec::new(),
-            row_len: Vec::new(),
-            widths: Vec::new(),
+/// Decimal digits of `v`.
+fn decimal_len(v: u64) -> usize {
+    v.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Characters of `v` in decimal, sign included.
+fn signed_len(v: i64) -> usize {
+    usize::from(v < 0) + decimal_len(v.unsigned_abs())
+}
+
+/// Width of [`write_cell`]'s text for `c`: computed for the cells logs are made of, and
+/// measured on a rendering into `scratch` for the rest.
+fn cell_width(c: &Cell, clock: &mut Clock, scratch: &mut String) -> usize {
+    // `[hh:mm:ss.nnnnnnnnn]`: the hour of a day has two digits, the ns nine.
+    const TIME: usize = 18;
+    match c {
+        Cell::Empty => 0,
+        Cell::Count(n) => decimal_len(*n),
+        Cell::Fd(v) => signed_len(*v),
+        Cell::Cpu(id) => 4 + decimal_len(u64::from(*id)),
+        Cell::Timestamp(_) => TIME + 2,
+        Cell::TimeRange { .. } => 2 * TIME + 4,
+        Cell::Duration(ns) if *ns < 1 << 52 => decimal_len(ns / 1000) + 4,
+        Cell::Text(s)
+        | Cell::Syscall(s)
+        | Cell::Path(s)
+        | Cell::Disk(s)
+        | Cell::Part(s)
+        | Cell::Netif(s) => width(s),
+        Cell::Process(p) => {
+            let name = p.name.as_deref().map_or(7, width);
+            name + p.tid.or(p.pid).map_or(6, |id| signed_len(id) + 3)
+        }
+        _ => {
+            scratch.clear();
+            write_cell(c, clock, scratch);
+            width(scratch)
+        }
+    }
+}
+
+/// One line of an aligned table being written: spaces owed before the next non-empty cell
+/// are only written when one comes, so a line never ends in padding.
+struct Line<'a> {
+    out: &'a mut String,
+    widths: &'a [usize],
+    start: usize,
+    column: usize,
+    owed: usize,
+}
+
+impl<'a> Line<'a> {
+    fn new(out: &'a mut String, widths: &'a [usize]) -> Self {
+        let start = out.len();
+        Line {
+            out,
+            widths,
+            start,
+            column: 0,
+            owed: 0,
         }
     }
 
-    /// Empties the buffers (keeping their memory) for a table of `ncol` columns.
-    fn clear(&mut self, ncol: usize) {
-        self.text.clear();
-        self.cells.clear();
-        self.row_len.clear();
-        self.widths.clear();
-        self.widths.resize(ncol, 0);
-    }
-
-    /// Records the cell that starts at `start` of the text, in column `i`.
-    fn add(&mut self, start: usize, i: usize) {
-        let cell = &self.text[start..];
-        let w = if cell.is_ascii() {
-            cell.len()
+    /// Writes the next cell with `write`, padded to its column's width.
+    fn cell(&mut self, write: impl FnOnce(&mut String)) {
+        if self.column > 0 {
+            self.owed += 2;
+        }
+        let mark = self.out.len();
+        spaces(self.owed, self.out);
+        let text = self.out.len();
+        write(self.out);
+        let w = if self.out.len() == text {
+            self.out.truncate(mark);
+            0
         } else {
-            cell.chars().count()
+            self.owed = 0;
+            width(&self.out[text..])
         };
-        if let Some(m) = self.widths.get_mut(i) {
-            *m = (*m).max(w);
-        }
-        self.cells.push((self.text.len(), w));
+        let column = self.widths.get(self.column).copied().unwrap_or(0);
+        self.owed += column.saturating_sub(w);
+        self.column += 1;
     }
 
-    fn push_rows(&mut self, rows: &[Vec<Cell>], ncol: usize, clock: &mut Clock) {
-        self.cells.reserve(rows.len() * ncol);
-        self.row_len.reserve(rows.len());
-        // Cells beyond the header's columns are not printed.
-        for r in rows {
-            for (i, c) in r.iter().take(ncol).enumerate() {
-                let start = self.text.len();
-                write_cell(c, clock, &mut self.text);
-                self.add(start, i);
-            }
-            self.row_len.push(r.len().min(ncol));
+    /// Ends the line (a cell's own text may end in whitespace too: trimmed).
+    fn end(self) {
+        if self.out[self.start..].ends_with(char::is_whitespace) {
+            let kept = self.out[self.start..].trim_end().len();
+            self.out.truncate(self.start + kept);
         }
-    }
-
-    /// The column widths of these rows and `other`'s.
-    fn widths_with(&self, other: &Formatted) -> Vec<usize> {
-        let mut w = self.widths.clone();
-        for (w, o) in w.iter_mut().zip(&other.widths) {
-            *w = (*w).max(*o);
-        }
-        w
-    }
-
-    /// Appends the rows to `out`, padded to `widths`, two spaces between columns, without
-    /// trailing whitespace.
-    fn lay_out(&self, widths: &[usize], sink: &mut Sink) {
-        let mut start = 0;
-        let mut k = 0;
-        for &n in &self.row_len {
-            sink.flush_if_full();
-            let out = &mut sink.buf;
-            let line = out.len();
-            // Spaces owed before the next non-empty cell: never written at the line's end.
-            let mut owed = 0;
-            for (i, &(end, w)) in self.cells[k..k + n].iter().enumerate() {
-                if i > 0 {
-                    owed += 2;
-                }
-                if end > start {
-                    spaces(owed, out);
-                    out.push_str(&self.text[start..end]);
-                    owed = 0;
-                }
-                // Padded to the column's width, in chars, like `{:<w$}`.
-                owed += widths.get(i).map_or(0, |&m| m.saturating_sub(w));
-                start = end;
-            }
-            k += n;
-            // A cell's own text may end in whitespace too.
-            if out[line..].ends_with(char::is_whitespace) {
-                let kept = out[line..].trim_end().len();
-                out.truncate(line + kept);
-            }
-            out.push('\n');
-        }
+        self.out.push('\n');
     }
 }
 
@@ -462,8 +475,8 @@ pub fn render_to(
     if let Some(w) = warning {
         let _ = writeln!(out, "Warning: {w}");
     }
-    // One set of buffers for all tables: syscallstats prints one table per thread.
-    let mut scratch = [Formatted::new(), Formatted::new()];
+    // One buffer for all tables: syscallstats prints one table per thread.
+    let mut scratch = String::new();
     for t in tables {
         let out = &mut sink.buf;
         out.push('\n');
@@ -634,5 +647,99 @@ mod tests {
             assert_eq!(clock.full(ns), expected);
             assert_eq!(clock.time(ns), expected[11..]);
         }
+    }
+
+    #[test]
+    fn computed_cell_widths_are_the_rendered_widths() {
+        use compact_str::CompactString;
+        let mut cells = vec![
+            Cell::Empty,
+            Cell::Unknown,
+            Cell::Bool(true),
+            Cell::Bool(false),
+        ];
+        let numbers = sample_ns();
+        for &n in numbers.iter().step_by(97) {
+            let i = n as i64;
+            cells.extend([
+                Cell::Count(n),
+                Cell::Duration(n),
+                Cell::Size(n),
+                Cell::Timestamp(i),
+                Cell::TimeRange {
+                    begin_ns: i,
+                    end_ns: i.wrapping_neg(),
+                },
+                Cell::Fd(i),
+                Cell::Fd(i.wrapping_neg()),
+                Cell::Cpu(n as u32),
+                Cell::Number(n as f64 / 7.0),
+                Cell::Ratio(n as f64 / 1e9),
+                Cell::Bitrate(n as f64),
+                Cell::process(Some("ksoftirqd/0"), Some(i), None),
+                Cell::process(None::<&str>, None, Some(i.wrapping_neg())),
+            ]);
+        }
+        for name in ["", "a", "chrome", "naïve ünïcode", "日本語", "trailing "] {
+            let s = CompactString::new(name);
+            cells.extend([
+                Cell::Text(s.clone()),
+                Cell::Syscall(s.clone()),
+                Cell::Path(s.clone()),
+                Cell::Disk(s.clone()),
+                Cell::Part(s.clone()),
+                Cell::Netif(s.clone()),
+                Cell::process(Some(name), None, None),
+                Cell::process(Some(name), Some(1), Some(2)),
+                Cell::Irq {
+                    nr: 3,
+                    hard: true,
+                    name: Some(s),
+                },
+            ]);
+        }
+        let mut clock = Clock::new(true);
+        let mut scratch = String::new();
+        for c in &cells {
+            let text = cell(c, &mut clock);
+            assert_eq!(
+                cell_width(c, &mut clock, &mut scratch),
+                text.chars().count(),
+                "{c:?} renders as {text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn columns_are_padded_to_their_widest_cell_without_trailing_spaces() {
+        use crate::analysis::table::Column;
+        let class = crate::analysis::common::class(
+            "log",
+            "Log",
+            vec![
+                Column::counted("N", "calls"),
+                Column::counted("Name", "calls"),
+                Column::counted("Last", "calls"),
+            ],
+        );
+        let mut t = Table::new(class, 0, 0);
+        t.rows = vec![
+            vec![Cell::Count(12345), Cell::Text("é".into()), Cell::Count(1)],
+            vec![Cell::Count(1), Cell::Text("long name".into()), Cell::Empty],
+            vec![Cell::Empty, Cell::Empty, Cell::Count(7)],
+        ];
+        let mut out = Vec::new();
+        render_to(&[t], (0, 0), None, &mut Clock::new(true), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let body: Vec<&str> = text.lines().skip(3).collect();
+        assert_eq!(
+            body,
+            [
+                "N      Name       Last",
+                "12345  é          1",
+                "1      long name",
+                "                  7",
+            ]
+        );
     }
 }
