@@ -271,7 +271,9 @@ impl Model {
         let net: usize = self
             .net_ifs
             .iter()
-            .map(|n| n.packets.at.capacity() * 13)
+            .map(|n| {
+                n.packets.at.bytes() + n.packets.len.capacity() * 4 + n.packets.sent.capacity()
+            })
             .sum();
         threads + cpus + fds + net + self.block.bytes() + self.strings.heap_bytes()
     }
@@ -289,12 +291,13 @@ impl Model {
         for c in &mut self.cpus {
             c.current.shrink();
             c.irqs.shrink();
+            c.pages.shrink();
         }
         for p in &mut self.processes {
             p.fds.history.shrink_to_fit();
         }
         for n in &mut self.net_ifs {
-            n.packets.at.shrink_to_fit();
+            n.packets.at.shrink();
             n.packets.len.shrink_to_fit();
             n.packets.sent.shrink_to_fit();
         }

@@ -110,7 +110,12 @@ fn parts_left_out_are_empty_and_the_rest_equal() {
     let page_lists = |m: &lttng_tui::model::Model| -> Vec<(Vec<u64>, Vec<u64>)> {
         m.cpus
             .iter()
-            .map(|c| (c.pages.alloc.clone(), c.pages.free.clone()))
+            .map(|c| {
+                (
+                    c.pages.alloc.iter().collect(),
+                    c.pages.free.iter().collect(),
+                )
+            })
             .collect()
     };
     assert_eq!(page_lists(&pages), page_lists(&whole));

@@ -187,7 +187,7 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
             .netifs
             .entry(m.strings.get(n.name).to_owned())
             .or_default();
-        for ((&at, &len), &sent) in n.packets.at.iter().zip(&n.packets.len).zip(&n.packets.sent) {
+        for ((at, &len), &sent) in n.packets.at.iter().zip(&n.packets.len).zip(&n.packets.sent) {
             if o.range.contains(at) {
                 if sent {
                     e.1 += u64::from(len)

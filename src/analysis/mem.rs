@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use super::common::{Options, class, col, thread_name};
 use super::table::{Cell, Column, ColumnClass, Table, TableClass};
-use crate::model::{Model, NO_THREAD, PageList};
+use crate::model::{Model, NO_THREAD};
 
 /// Pages per TID: (allocated, freed), and the totals.
 pub type MemTop = (BTreeMap<u32, (u64, u64)>, u64, u64);
@@ -19,7 +19,7 @@ pub fn compute(m: &Model, o: &Options) -> MemTop {
     let mut by_thread = vec![[0u64; 2]; m.threads.len()];
     for c in m.cpus.iter().filter(|c| o.filter.cpu(c.id)) {
         for (k, list) in [&c.pages.alloc, &c.pages.free].into_iter().enumerate() {
-            for &t in PageList::within(list, o.range.begin, o.range.end) {
+            for t in list.within(o.range.begin, o.range.end).map(|i| list.get(i)) {
                 let th = c.current.at(t).unwrap_or(NO_THREAD);
                 if o.filter.thread_index(m, th) {
                     by_thread[th as usize][k] += 1;

@@ -34,7 +34,7 @@ macro_rules! le {
         }
     )*};
 }
-le!(u8, u16, i16, u32, i32, u64);
+le!(u8, i8, u16, i16, u32, i32, u64);
 
 /// Writes `v` as one byte string.
 pub fn serialize<S: Serializer, T: Le>(v: &[T], s: S) -> Result<S::Ok, S::Error> {

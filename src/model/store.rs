@@ -10,21 +10,28 @@ use serde::{Deserialize, Serialize};
 
 use super::intern::StrId;
 
-/// Durations in 4 bytes each; the rare ones over ~4.29 s go to a side table.
+/// Durations in 2 bytes each. Those of 65.535 µs and more go to side tables sorted by index:
+/// up to ~4.29 s in 8 bytes, longer ones in 16. Most syscalls, interrupts and wake-ups are
+/// short; a blocking call is the exception that pays for its length.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Durations {
     #[serde(with = "super::columns")]
-    short: Vec<u32>,
+    short: Vec<u16>,
+    mid: Vec<(u32, u32)>,
     long: Vec<(u32, u64)>,
 }
 
 impl Durations {
     fn push(&mut self, d: u64) {
-        match u32::try_from(d) {
-            Ok(s) if s != u32::MAX => self.short.push(s),
+        let i = self.short.len() as u32;
+        match u16::try_from(d) {
+            Ok(s) if s != u16::MAX => self.short.push(s),
             _ => {
-                self.long.push((self.short.len() as u32, d));
-                self.short.push(u32::MAX);
+                match u32::try_from(d) {
+                    Ok(m) => self.mid.push((i, m)),
+                    Err(_) => self.long.push((i, d)),
+                }
+                self.short.push(u16::MAX);
             }
         }
     }
@@ -32,21 +39,28 @@ impl Durations {
     /// Duration of interval `i`.
     pub fn get(&self, i: usize) -> u64 {
         match self.short.get(i) {
-            Some(&u32::MAX) => self
-                .long
-                .binary_search_by_key(&(i as u32), |&(k, _)| k)
-                .map_or(u64::from(u32::MAX), |k| self.long[k].1),
+            Some(&u16::MAX) => {
+                let k = i as u32;
+                match self.mid.binary_search_by_key(&k, |&(j, _)| j) {
+                    Ok(at) => u64::from(self.mid[at].1),
+                    Err(_) => self
+                        .long
+                        .binary_search_by_key(&k, |&(j, _)| j)
+                        .map_or(u64::from(u16::MAX), |at| self.long[at].1),
+                }
+            }
             Some(&s) => u64::from(s),
             None => 0,
         }
     }
 
     fn bytes(&self) -> usize {
-        self.short.capacity() * 4 + self.long.capacity() * 16
+        self.short.capacity() * 2 + self.mid.capacity() * 8 + self.long.capacity() * 16
     }
 
     fn shrink(&mut self) {
         self.short.shrink_to_fit();
+        self.mid.shrink_to_fit();
         self.long.shrink_to_fit();
     }
 }
@@ -114,6 +128,18 @@ impl Times {
             }
         }
         lo
+    }
+
+    /// Indices of the entries within `[begin, end]` (entries sorted).
+    pub fn within(&self, begin: u64, end: u64) -> Range<usize> {
+        let lo = self.partition_point(|t| t < begin);
+        let hi = self.partition_point(|t| t <= end);
+        lo..hi.max(lo)
+    }
+
+    /// Every entry, in order.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..self.len()).map(|i| self.get(i))
     }
 
     /// Heap bytes.
@@ -228,22 +254,20 @@ pub fn permute<T: Copy>(col: &mut Vec<T>, order: &[u32]) {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Timeline {
     at: Times,
-    #[serde(with = "super::columns")]
-    code: Vec<u32>,
+    code: Codes,
 }
 
 impl Timeline {
     /// Sets the value from `t` on; a change at the same instant replaces the previous one,
     /// and an unchanged value adds nothing.
     pub fn set(&mut self, t: u64, code: u32) {
-        if self.code.last() == Some(&code) {
+        if self.last() == Some(code) {
             return;
         }
         if let Some(last) = self.at.last()
             && last >= t
-            && let Some(c) = self.code.last_mut()
         {
-            *c = code;
+            self.code.replace_last(code);
             return;
         }
         self.at.push(t);
@@ -253,12 +277,12 @@ impl Timeline {
     /// The value at `t`, when one was set at or before it.
     pub fn at(&self, t: u64) -> Option<u32> {
         let i = self.at.partition_point(|x| x <= t);
-        i.checked_sub(1).map(|i| self.code[i])
+        i.checked_sub(1).map(|i| self.code.get(i))
     }
 
     /// The last value.
     pub fn last(&self) -> Option<u32> {
-        self.code.last().copied()
+        self.len().checked_sub(1).map(|i| self.code.get(i))
     }
 
     /// Steps as `(begin, end, code)` overlapping `[a, b]`; the last one ends at `end`.
@@ -272,7 +296,7 @@ impl Timeline {
             } else {
                 end.max(at)
             };
-            (at, stop, self.code[i])
+            (at, stop, self.code.get(i))
         })
     }
 
@@ -288,13 +312,13 @@ impl Timeline {
 
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
-        self.at.bytes() + self.code.capacity() * 4
+        self.at.bytes() + self.code.bytes()
     }
 
     /// Releases spare capacity.
     pub fn shrink(&mut self) {
         self.at.shrink();
-        self.code.shrink_to_fit();
+        self.code.shrink();
     }
 }
 
@@ -316,7 +340,7 @@ pub mod sysflag {
 /// side table (sorted by index, since values are only appended): most syscall return values
 /// are small byte counts or 0, most fds are small.
 macro_rules! narrow_column {
-    ($(#[$doc:meta])* $name:ident, $wide:ty, $narrow:ty) => {
+    ($(#[$doc:meta])* $name:ident, $wide:ty, $narrow:ty, $escape:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Default, Serialize, Deserialize)]
         pub struct $name {
@@ -327,7 +351,7 @@ macro_rules! narrow_column {
 
         impl $name {
             /// Marks an entry kept in `big`.
-            const ESCAPE: $narrow = <$narrow>::MIN;
+            const ESCAPE: $narrow = $escape;
 
             #[inline]
             fn push(&mut self, v: $wide) {
@@ -366,16 +390,48 @@ macro_rules! narrow_column {
 }
 
 narrow_column!(
-    /// Syscall return values: 4 bytes each, addresses and huge counts aside.
+    /// Syscall return values: 2 bytes each, addresses and large counts aside.
     Rets,
     i64,
-    i32
+    i16,
+    i16::MIN
 );
 narrow_column!(
-    /// Fd arguments: 2 bytes each, fds above 32767 aside.
+    /// Fd arguments: 1 byte each, fds above 127 aside.
     Fds,
     i32,
-    i16
+    i8,
+    i8::MIN
+);
+narrow_column!(
+    /// Timeline step codes: 2 bytes each (a state with its CPU, or a thread index), the
+    /// rare wide ones (CPUs past 255, thread indices past 65 534) aside.
+    Codes,
+    u32,
+    u16,
+    u16::MAX
+);
+
+impl Codes {
+    /// Replaces the last entry (a change at the same instant as the previous one).
+    fn replace_last(&mut self, v: u32) {
+        if let Some(last) = self.small.pop()
+            && last == Self::ESCAPE
+        {
+            // Entries go to `big` in index order: the last one there is this one.
+            self.big.pop();
+        }
+        self.push(v);
+    }
+}
+
+narrow_column!(
+    /// Syscall names as indices into a thread's palette: 1 byte each (a thread makes a few
+    /// dozen different calls; a fuzzer's hundreds aside).
+    Palette,
+    u16,
+    u8,
+    u8::MAX
 );
 
 /// Every syscall of one thread, in begin order.
@@ -385,8 +441,7 @@ pub struct SyscallList {
     pub span: Intervals,
     /// Canonical name, as an index into `names` (a thread makes a few dozen different
     /// calls, so 2 bytes per call instead of a 4-byte string id).
-    #[serde(with = "super::columns")]
-    name: Vec<u16>,
+    name: Palette,
     /// The distinct names, in order of first use.
     names: Vec<StrId>,
     /// Return value (0 when the exit was not seen).
@@ -405,7 +460,6 @@ impl SyscallList {
     /// Records the output fd kind of the last call (a transfer).
     pub fn set_last_out_kind(&mut self, kind: super::fd::FdKind) {
         if let Some(i) = self
-            .name
             .len()
             .checked_sub(1)
             .and_then(|i| u32::try_from(i).ok())
@@ -451,9 +505,11 @@ impl SyscallList {
 
     /// Canonical name of syscall `i`.
     pub fn name(&self, i: usize) -> StrId {
-        self.name
-            .get(i)
-            .and_then(|&k| self.names.get(usize::from(k)))
+        if i >= self.len() {
+            return StrId::MAX;
+        }
+        self.names
+            .get(usize::from(self.name.get(i)))
             .copied()
             .unwrap_or(StrId::MAX)
     }
@@ -471,7 +527,7 @@ impl SyscallList {
     /// Releases spare capacity.
     pub fn shrink(&mut self) {
         self.span.shrink();
-        self.name.shrink_to_fit();
+        self.name.shrink();
         self.names.shrink_to_fit();
         self.ret.shrink();
         self.fd.shrink();
@@ -487,7 +543,7 @@ impl SyscallList {
     /// Heap bytes.
     pub fn bytes(&self) -> usize {
         self.span.bytes()
-            + self.name.capacity() * 2
+            + self.name.bytes()
             + self.names.capacity() * 4
             + self.ret.bytes()
             + self.fd.bytes()
@@ -600,24 +656,21 @@ pub struct LatencyList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PageList {
     /// `mm_page_alloc` instants.
-    #[serde(with = "super::columns")]
-    pub alloc: Vec<u64>,
+    pub alloc: Times,
     /// `mm_page_free` instants.
-    #[serde(with = "super::columns")]
-    pub free: Vec<u64>,
+    pub free: Times,
 }
 
 impl PageList {
     /// Heap bytes held.
     pub fn bytes(&self) -> usize {
-        (self.alloc.capacity() + self.free.capacity()) * 8
+        self.alloc.bytes() + self.free.bytes()
     }
 
-    /// The instants of `list` within `[begin, end]`.
-    pub fn within(list: &[u64], begin: u64, end: u64) -> &[u64] {
-        let lo = list.partition_point(|&t| t < begin);
-        let hi = list.partition_point(|&t| t <= end);
-        &list[lo..hi.max(lo)]
+    /// Releases spare capacity.
+    pub fn shrink(&mut self) {
+        self.alloc.shrink();
+        self.free.shrink();
     }
 }
 
@@ -625,8 +678,7 @@ impl PageList {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct PacketList {
     /// Timestamp.
-    #[serde(with = "super::columns")]
-    pub at: Vec<u64>,
+    pub at: Times,
     /// Length in bytes.
     #[serde(with = "super::columns")]
     pub len: Vec<u32>,
@@ -677,5 +729,58 @@ mod tests {
                 (*r, f, (k % 2) as StrId + 10)
             );
         }
+    }
+
+    #[test]
+    fn timeline_codes_replaced_at_one_instant_keep_the_last_whatever_their_width() {
+        let mut t = Timeline::default();
+        t.set(1, 5);
+        t.set(1, 70_000); // replaces 5, escaped
+        t.set(1, 7); // replaces the escaped one
+        t.set(2, 1 << 20);
+        t.set(2, 1 << 21); // escaped replaces escaped
+        t.set(3, u32::from(u16::MAX)); // the escape value itself is escaped too
+        t.set(4, 9);
+        let steps: Vec<u32> = t.steps(0, 10, 10).map(|s| s.2).collect();
+        assert_eq!(steps, [7, 1 << 21, u32::from(u16::MAX), 9]);
+        assert_eq!(
+            (t.at(1), t.at(2), t.at(3), t.last()),
+            (Some(7), Some(1 << 21), Some(65_535), Some(9))
+        );
+        assert_eq!(t.at(0), None);
+    }
+
+    #[test]
+    fn durations_of_every_length_read_back() {
+        let vals = [
+            0u64,
+            65_534,
+            65_535,
+            65_536,
+            4_000_000_000,
+            1 << 40,
+            12,
+            u64::from(u32::MAX),
+        ];
+        let mut d = Durations::default();
+        for v in vals {
+            d.push(v);
+        }
+        for (i, v) in vals.iter().enumerate() {
+            assert_eq!(d.get(i), *v, "{i}");
+        }
+        assert_eq!(d.get(vals.len()), 0);
+    }
+
+    #[test]
+    fn a_thread_with_hundreds_of_distinct_calls_keeps_every_name() {
+        let mut s = SyscallList::default();
+        for k in 0..600u32 {
+            s.push(u64::from(k), u64::from(k) + 1, k % 300 + 1, 0, -1, 0);
+        }
+        for k in 0..600u32 {
+            assert_eq!(s.name(k as usize), k % 300 + 1);
+        }
+        assert_eq!(s.name(600), StrId::MAX);
     }
 }
