@@ -2,7 +2,7 @@
 //! serde element per value: the cache then loads a column with a single bulk conversion,
 //! which is what makes reopening a large trace's model cheap compared with building it.
 //!
-//! Use with `#[serde(with = "columns")]` on `Vec<T>` fields of the integer types below.
+//! Use with `#[serde(with = "columns")]` on `Vec<T>` or `ThinVec<T>` fields of the integer types below.
 
 use serde::de::{Error, Visitor};
 use serde::{Deserializer, Serializer};
@@ -45,29 +45,31 @@ pub fn serialize<S: Serializer, T: Le>(v: &[T], s: S) -> Result<S::Ok, S::Error>
     s.serialize_bytes(&bytes)
 }
 
-struct ColumnVisitor<T>(std::marker::PhantomData<T>);
+struct ColumnVisitor<T, C>(std::marker::PhantomData<(T, C)>);
 
-impl<T: Le> Visitor<'_> for ColumnVisitor<T> {
-    type Value = Vec<T>;
+impl<T: Le, C: FromIterator<T>> Visitor<'_> for ColumnVisitor<T, C> {
+    type Value = C;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "a byte string of {}-byte integers", T::SIZE)
     }
 
-    fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<Vec<T>, E> {
+    fn visit_bytes<E: Error>(self, b: &[u8]) -> Result<C, E> {
         if !b.len().is_multiple_of(T::SIZE) {
             return Err(E::invalid_length(b.len(), &self));
         }
         Ok(b.chunks_exact(T::SIZE).map(T::take).collect())
     }
 
-    fn visit_byte_buf<E: Error>(self, b: Vec<u8>) -> Result<Vec<T>, E> {
+    fn visit_byte_buf<E: Error>(self, b: Vec<u8>) -> Result<C, E> {
         self.visit_bytes(&b)
     }
 }
 
-/// Reads a column written by [`serialize`].
-pub fn deserialize<'de, D: Deserializer<'de>, T: Le>(d: D) -> Result<Vec<T>, D::Error> {
+/// Reads a column written by [`serialize`], into any collection (`Vec`, `ThinVec`).
+pub fn deserialize<'de, D: Deserializer<'de>, T: Le, C: FromIterator<T>>(
+    d: D,
+) -> Result<C, D::Error> {
     d.deserialize_bytes(ColumnVisitor(std::marker::PhantomData))
 }
 

@@ -7,6 +7,7 @@
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
+use thin_vec::ThinVec;
 
 use super::intern::StrId;
 
@@ -16,9 +17,9 @@ use super::intern::StrId;
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Durations {
     #[serde(with = "super::columns")]
-    short: Vec<u16>,
-    mid: Vec<(u32, u32)>,
-    long: Vec<(u32, u64)>,
+    short: ThinVec<u16>,
+    mid: ThinVec<(u32, u32)>,
+    long: ThinVec<(u32, u64)>,
 }
 
 impl Durations {
@@ -71,9 +72,9 @@ impl Durations {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Times {
     #[serde(with = "super::columns")]
-    low: Vec<u32>,
+    low: ThinVec<u32>,
     /// `(first index, high bits)` from that index on, indices increasing.
-    high: Vec<(u32, u32)>,
+    high: ThinVec<(u32, u32)>,
 }
 
 impl Times {
@@ -246,7 +247,10 @@ impl Intervals {
 }
 
 /// Reorders a column by `order`.
-pub fn permute<T: Copy>(col: &mut Vec<T>, order: &[u32]) {
+pub fn permute<T: Copy, C: std::ops::Deref<Target = [T]> + FromIterator<T>>(
+    col: &mut C,
+    order: &[u32],
+) {
     *col = order.iter().map(|&i| col[i as usize]).collect();
 }
 
@@ -345,8 +349,8 @@ macro_rules! narrow_column {
         #[derive(Debug, Clone, Default, Serialize, Deserialize)]
         pub struct $name {
             #[serde(with = "super::columns")]
-            small: Vec<$narrow>,
-            big: Vec<(u32, $wide)>,
+            small: ThinVec<$narrow>,
+            big: ThinVec<(u32, $wide)>,
         }
 
         impl $name {
@@ -443,17 +447,17 @@ pub struct SyscallList {
     /// calls, so 2 bytes per call instead of a 4-byte string id).
     name: Palette,
     /// The distinct names, in order of first use.
-    names: Vec<StrId>,
+    names: ThinVec<StrId>,
     /// Return value (0 when the exit was not seen).
     ret: Rets,
     /// The fd argument, or −1.
     fd: Fds,
     /// [`sysflag`] bits.
     #[serde(with = "super::columns")]
-    pub flags: Vec<u8>,
+    pub flags: ThinVec<u8>,
     /// For `splice`/`sendfile` (read and write at once): the kind of the output fd, by call
     /// index. The flags hold only the input fd's kind, and these calls are rare.
-    out_kinds: Vec<(u32, u8)>,
+    out_kinds: ThinVec<(u32, u8)>,
 }
 
 impl SyscallList {
@@ -648,7 +652,7 @@ pub struct LatencyList {
     pub span: Intervals,
     /// CPU the thread was switched in on.
     #[serde(with = "super::columns")]
-    pub cpu: Vec<u16>,
+    pub cpu: ThinVec<u16>,
 }
 
 /// Page allocations and frees on one CPU: their instants, in time order (one CPU's events
