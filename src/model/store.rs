@@ -787,4 +787,12 @@ mod tests {
         }
         assert_eq!(s.name(600), StrId::MAX);
     }
+
+    #[test]
+    fn a_thread_stays_small() {
+        // A warm analysis of a trace with thousands of threads spends much of its load
+        // writing the thread array: its lists are ThinVecs (8 bytes each) for that reason.
+        let size = std::mem::size_of::<crate::model::Thread>();
+        assert!(size <= 400, "a Thread is {size} bytes");
+    }
 }
