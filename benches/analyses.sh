@@ -36,24 +36,34 @@ export LC_NUMERIC=C
 now() { echo "$EPOCHREALTIME"; }
 secs() { echo "$2 - $1" | bc -l; }
 WARM_RUNS="${WARM_RUNS:-5}"
+# The period commands get one period both tools read the same way, with one instance per
+# open() of the default trace (8 192). Override with PERIOD=... for another trace.
+PERIOD="${PERIOD:-open : \$evt.\$name == \"syscall_entry_open\" : \$evt.\$name == \"syscall_exit_open\" && \$evt.cpu_id == \$begin.\$evt.cpu_id}"
+# Sets EXTRA to the arguments analysis $1 needs besides the trace.
+extra_args() {
+    EXTRA=()
+    case $1 in period*) EXTRA=(--period "$PERIOD") ;; esac
+}
 # The median wall clock (s) of WARM_RUNS runs of an analysis with the cache in place.
 warm_median() {
     local a=$1 i t0 t1
     for ((i = 0; i < WARM_RUNS; i++)); do
-        t0=$EPOCHREALTIME; "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t1=$EPOCHREALTIME
+        t0=$EPOCHREALTIME; "$BIN" "$a" --no-progress "${EXTRA[@]}" "$TRACE" >/dev/null; t1=$EPOCHREALTIME
         secs "$t0" "$t1"
     done | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
 }
 
 printf '%-16s %10s %10s %14s %10s\n' analysis "cold (s)" "warm (s)" "lttng-an. (s)" "speed-up"
 for a in cputop syscallstats schedstats irqstats iousagetop iolatencystats iolatencytop \
-         iolog schedlog schedtop schedfreq irqlog irqfreq memtop; do
+         iolatencyfreq iolog schedlog schedtop schedfreq irqlog irqfreq memtop \
+         periodlog periodtop periodstats periodfreq; do
+    extra_args "$a"
     rm -rf "$XDG_CACHE_HOME"
-    t0=$(now); "$BIN" "$a" --no-progress "$TRACE" >/dev/null; t1=$(now)
+    t0=$(now); "$BIN" "$a" --no-progress "${EXTRA[@]}" "$TRACE" >/dev/null; t1=$(now)
     cold=$(secs "$t0" "$t1"); warm=$(warm_median "$a")
     if [ "$have_la" = 1 ]; then
         t3=$(now)
-        "$PY" "$work/la.py" "$a" --no-progress "$work/la" >"$work/la.out" 2>&1 || true
+        "$PY" "$work/la.py" "$a" --no-progress "${EXTRA[@]}" "$work/la" >"$work/la.out" 2>&1 || true
         t4=$(now)
         if grep -q -e Traceback -e '^Error' "$work/la.out"; then
             printf '%-16s %10.3f %10.3f %14s %10s\n' "$a" "$cold" "$warm" "failed" "-"

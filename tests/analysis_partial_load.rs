@@ -10,6 +10,7 @@ mod common;
 use std::path::Path;
 
 use lttng_tui::analysis::common::{Options, Range};
+use lttng_tui::analysis::period::{self, Report};
 use lttng_tui::analysis::registry::ALL;
 use lttng_tui::index::cache::{self, Key, Parts};
 use lttng_tui::model::Model;
@@ -54,7 +55,35 @@ fn check(trace: &Path) {
     }
     // The comparison is only worth something on tables with rows.
     assert!(compared > 0, "no rows at all on {}", trace.display());
+    // The period commands read the events, and the model's core for context fields.
+    for kind in ALL.iter().copied().filter(|k| k.reads_events()) {
+        let part = cache::load_parts(dir.path(), trace, &key, kind.parts(false)).unwrap();
+        let o = Options::new(Range::of(&whole, None, None));
+        let tables = |m: &Model| {
+            let defs = period::definitions(&[PERIOD.to_owned()], &[CAPTURES.to_owned()]).unwrap();
+            let found = period::find(trace, m, &o, defs).unwrap();
+            period::tables(kind, &found, &o, &Report::default())
+        };
+        let expected = tables(&whole);
+        assert!(
+            expected.iter().any(|t| !t.rows.is_empty()),
+            "{}",
+            kind.name()
+        );
+        assert_eq!(
+            tables(&part),
+            expected,
+            "{} on {}",
+            kind.name(),
+            trace.display()
+        );
+    }
 }
+
+/// A period every kernel trace has, reading context fields the model answers: from one
+/// thread's switch-in to its next switch-out on that CPU.
+const PERIOD: &str = r#"on_cpu : $evt.$name == "sched_switch" && $evt.next_tid != 0 : $evt.$name == "sched_switch" && $evt.cpu_id == $begin.$evt.cpu_id"#;
+const CAPTURES: &str = "on_cpu : tid = $evt.tid, name = $evt.procname";
 
 #[test]
 fn partial_loads_give_the_whole_model_tables_on_generated_traces() {

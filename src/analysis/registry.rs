@@ -116,8 +116,8 @@ impl Kind {
     }
 
     /// The optional model lists its tables read (see [`Parts`]): a command run from the
-    /// cache loads only these. Commands that read events, or run once per period instance,
-    /// take the whole model. syscallstats reads the thread states only to filter by CPU.
+    /// cache loads only these (a command run once per period instance takes the whole
+    /// model). syscallstats reads the thread states only to filter by CPU.
     pub fn parts(self, cpu_filter: bool) -> Parts {
         match self {
             Cputop => Parts::STATES,
@@ -129,7 +129,9 @@ impl Kind {
                 Parts::SYSCALLS | Parts::FDS
             }
             Memtop => Parts::PAGES,
-            Periodlog | Periodtop | Periodstats | Periodfreq => Parts::ALL,
+            // Periods come from the events; the model only answers the context fields
+            // (`$evt.tid`, `procname`...) from its core: the CPUs' current threads.
+            Periodlog | Periodtop | Periodstats | Periodfreq => Parts::NONE,
         }
     }
 

@@ -91,8 +91,9 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
         // The index keeps no priorities yet: say so rather than print nothing.
         bail!("--per-prio is not available: thread priorities are not indexed");
     }
-    // With a period, tables are computed per instance found in the events: whole model.
-    let parts = if defs.is_some() {
+    // Another analysis with a period computes its tables per instance found in the events:
+    // the whole model.
+    let parts = if defs.is_some() && !kind.reads_events() {
         Parts::ALL
     } else {
         kind.parts(a.cpu.is_some())
