@@ -84,42 +84,14 @@ impl FdIndex {
 
     /// [`FdIndex::name`] as a string id.
     pub fn name_id(&self, pr: Option<u32>, fd: i32, t: u64) -> Option<StrId> {
-        self.found(pr, fd, t).map(|f| f.lifetime.2)
-    }
-
-    /// The lifetime `(opened, closed, name)` of `fd` in process index `pr` open at `t`,
-    /// with the instants it also answers for.
-    fn found(&self, pr: Option<u32>, fd: i32, t: u64) -> Option<Found> {
         let l = self.map.get(&(pr?, fd))?;
         let opened_by_then = l.partition_point(|e| e.0 <= t);
-        let lifetime = l[..opened_by_then]
+        let e = l[..opened_by_then]
             .iter()
             .rev()
             .take(LOOKBACK)
-            .find(|e| t <= e.1)
-            .copied()?;
-        Some(Found {
-            fd,
-            lifetime,
-            next_opened: l.get(opened_by_then).map_or(u64::MAX, |e| e.0),
-        })
-    }
-}
-
-/// A lookup's answer and when it holds: for any instant in the lifetime and before the
-/// number's next opening, the search would see the same lifetimes and stop at this one.
-#[derive(Debug, Clone, Copy)]
-struct Found {
-    fd: i32,
-    lifetime: (u64, u64, StrId),
-    next_opened: u64,
-}
-
-impl Found {
-    /// Whether a lookup of `fd` at `t` would find this lifetime again.
-    fn holds(&self, fd: i32, t: u64) -> bool {
-        let (opened, closed, _) = self.lifetime;
-        self.fd == fd && opened <= t && t <= closed && t < self.next_opened
+            .find(|e| t <= e.1)?;
+        Some(e.2)
     }
 }
 
@@ -159,10 +131,6 @@ struct Req<'m> {
     th: u32,
     tid: u32,
     fd: i32,
-    /// The thread's name at the exit, when it has one.
-    comm: Option<StrId>,
-    /// The fd's path at the exit, when gathered with an fd index and known.
-    path: Option<StrId>,
 }
 
 impl Req<'_> {
@@ -171,11 +139,8 @@ impl Req<'_> {
     }
 }
 
-/// [`requests`] without their strings, in the same order; with `paths`, each with its
-/// path id. Paths are looked up here, thread by thread, rather than row by row in time
-/// order: one thread's requests mostly reuse a few fds, so the lifetime found for one
-/// request usually holds for the next.
-fn gather<'m>(m: &'m Model, o: &Options, paths: Option<&FdIndex>) -> Vec<Req<'m>> {
+/// [`requests`] without their strings, in the same order.
+fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
     // Only `fcntl` calls need the fd tables here.
     let fds: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
     let mut out = Vec::new();
@@ -184,7 +149,6 @@ fn gather<'m>(m: &'m Model, o: &Options, paths: Option<&FdIndex>) -> Vec<Req<'m>
         if t.idle_cpu.is_some() || !o.filter.thread(m, t) {
             continue;
         }
-        let mut last: Option<Found> = None;
         let s = &t.syscalls;
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let name = m.strings.get(s.name(i));
@@ -208,17 +172,6 @@ fn gather<'m>(m: &'m Model, o: &Options, paths: Option<&FdIndex>) -> Vec<Req<'m>
             } else {
                 s.fd(i)
             };
-            let path = paths.and_then(|index| {
-                let found = match last {
-                    Some(f) if f.holds(fd, end) => f,
-                    _ => {
-                        let f = index.found(t.process, fd, end)?;
-                        last = Some(f);
-                        f
-                    }
-                };
-                Some(found.lifetime.2)
-            });
             out.push(Req {
                 begin: s.span.begin(i),
                 end,
@@ -228,8 +181,6 @@ fn gather<'m>(m: &'m Model, o: &Options, paths: Option<&FdIndex>) -> Vec<Req<'m>
                 th: th as u32,
                 tid: t.tid,
                 fd,
-                comm: t.name_at(end),
-                path,
             });
         }
     }
@@ -255,25 +206,17 @@ fn request(m: &Model, fds: &FdIndex, r: &Req) -> Request {
 
 /// A gathered request's thread name and file path at its exit, borrowed from the model.
 fn names<'m>(m: &'m Model, fds: &FdIndex, r: &Req) -> (Cow<'m, str>, Option<&'m str>) {
-    let t = || &m.threads[r.th as usize];
-    let comm = match r.comm {
-        Some(id) => Cow::Borrowed(m.strings.get(id)),
-        None => thread_name_cow(m, t(), r.end),
-    };
-    let path = match r.path {
-        Some(id) => Some(m.strings.get(id)),
-        None => fds.name(m, t().process, r.fd, r.end),
-    };
-    (comm, path)
+    let t = &m.threads[r.th as usize];
+    (
+        thread_name_cow(m, t, r.end),
+        fds.name(m, t.process, r.fd, r.end),
+    )
 }
 
 /// Requests whose exit is in the range, passing `--min/--max`, in begin order.
 pub fn requests(m: &Model, o: &Options) -> Vec<Request> {
     let fds = FdIndex::new(m);
-    gather(m, o, Some(&fds))
-        .iter()
-        .map(|r| request(m, &fds, r))
-        .collect()
+    gather(m, o).iter().map(|r| request(m, &fds, r)).collect()
 }
 
 /// Latency statistics per category.
@@ -339,7 +282,7 @@ pub fn stats(m: &Model, o: &Options) -> Vec<Table> {
     let [sys, disk] = stats_classes();
     let (b, e) = o.range.ns();
     let mut t1 = Table::new(sys, b, e);
-    let reqs = gather(m, o, None);
+    let reqs = gather(m, o);
     let by_cat = stats_by_category(reqs.iter().map(|r| (r.cat, r.dur())));
     for (name, s) in CATEGORIES.iter().zip(by_cat) {
         let mut row = vec![Cell::Text((*name).into()), Cell::Count(s.count)];
@@ -396,7 +339,7 @@ fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
 
 /// iolatencytop: the `--limit` longest requests per category (exactly `--limit`).
 pub fn top(m: &Model, o: &Options) -> Vec<Table> {
-    let reqs = gather(m, o, None);
+    let reqs = gather(m, o);
     let fds = FdIndex::new(m);
     let (b, e) = o.range.ns();
     let mut out = Vec::new();
@@ -421,7 +364,7 @@ pub fn log(m: &Model, o: &Options) -> Vec<Table> {
     let (b, e) = o.range.ns();
     let fds = FdIndex::new(m);
     let mut t = Table::new(request_class("log", "I/O operations log"), b, e);
-    t.rows = gather(m, o, Some(&fds))
+    t.rows = gather(m, o)
         .iter()
         .map(|r| request_row(m, &fds, r, o))
         .collect();
@@ -431,7 +374,7 @@ pub fn log(m: &Model, o: &Options) -> Vec<Table> {
 /// iolatencyfreq: latency histograms per category and per disk (values past the range are
 /// clamped into the edge buckets, as lttng-analyses does).
 pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
-    let reqs = gather(m, o, None);
+    let reqs = gather(m, o);
     let mut series: Vec<(String, Vec<u64>)> = CATEGORIES
         .iter()
         .enumerate()
