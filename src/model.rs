@@ -19,6 +19,7 @@ mod handlers;
 mod kernel;
 mod sched;
 mod syscall;
+mod tids;
 
 use serde::{Deserialize, Serialize};
 

@@ -10,7 +10,7 @@ mod common;
 use common::short_web_trace;
 
 use lttng_tui::analysis::common::{Options, Range};
-use lttng_tui::analysis::period::eval::glob;
+use lttng_tui::analysis::period::eval::{glob, possible_names};
 use lttng_tui::analysis::period::parse::{
     CmpOp, EvtRef, Expr, Operand, parse_captures, parse_period,
 };
@@ -78,6 +78,60 @@ fn errors_point_at_the_column() {
     assert!(def(&["a : $parent.$begin.$evt.x == 1"]).is_err());
     assert!(def(&["a : $evt.x == 1", "a : $evt.x == 2"]).is_err());
     assert!(def(&["a : $evt.x == 1", "b(a) : $parent.$begin.$evt.x == 1"]).is_ok());
+}
+
+#[test]
+fn the_event_classes_a_definition_can_match() {
+    let names = |src: &str| {
+        possible_names(&parse_period(&format!("p : {src}")).unwrap().begin)
+            .map(|s| s.into_iter().collect::<Vec<_>>())
+    };
+    assert_eq!(
+        names(r#"$evt.$name == "a" && $evt.x == 1"#),
+        Some(vec!["a".into()])
+    );
+    assert_eq!(
+        names(r#"$evt.$name == "b" || ($evt.$name == "a" && $evt.x > 2)"#),
+        Some(vec!["a".into(), "b".into()])
+    );
+    assert_eq!(
+        names(r#"($evt.$name == "a" || $evt.$name == "b") && $evt.$name == "b""#),
+        Some(vec!["b".into()])
+    );
+    // Contradictory: nothing can match, so no event is needed.
+    assert_eq!(
+        names(r#"$evt.$name == "a" && $evt.$name == "b""#),
+        Some(vec![])
+    );
+    // Anything else may let any event through.
+    for open in [
+        r#"$evt.$name == "a" || $evt.x == 1"#,
+        r#"!($evt.$name == "a")"#,
+        r#"$evt.$name != "a""#,
+        r#"$evt.$name =* "syscall_*""#,
+        r#"$begin.$evt.$name == "a""#,
+        r#"$evt.name == "a""#,
+    ] {
+        assert_eq!(names(open), None, "{open}");
+    }
+    let classes = |defs: &[&str]| {
+        let defs: Vec<String> = defs.iter().map(|d| d.to_string()).collect();
+        period::definitions(&defs, &[]).unwrap().event_classes()
+    };
+    assert_eq!(
+        classes(&[
+            r#"r : $evt.$name == "x" : $evt.$name == "y""#,
+            r#"c(r) : $evt.$name == "z""#
+        ]),
+        Some(["x", "y", "z"].map(String::from).into())
+    );
+    assert_eq!(
+        classes(&[
+            r#"r : $evt.$name == "x" : $evt.$name == "y""#,
+            "c(r) : $evt.x == 1"
+        ]),
+        None
+    );
 }
 
 #[test]

@@ -13,9 +13,10 @@ use std::path::Path;
 use anyhow::{Result, anyhow};
 
 use super::common::Options;
-use super::events::for_each_event;
+use super::events::for_each_event_of;
 use super::registry::Kind;
 use super::table::{Table, TableClass};
+use crate::ctf::session::Session;
 use crate::model::Model;
 use engine::Periods;
 use eval::EvtCtx;
@@ -40,14 +41,24 @@ pub fn definitions(periods: &[String], captures: &[String]) -> Result<Periods> {
     Periods::new(defs, caps)
 }
 
-/// Runs the engine over the events of the trace at `path` inside the range.
+/// Runs the engine over the events of the trace at `path` inside the range. Only the events
+/// of the classes the definitions can match are handed to it. Damage that stopped a stream
+/// early is in [`Periods::read_errors`].
 pub fn find(path: &Path, m: &Model, o: &Options, mut p: Periods) -> Result<Periods> {
-    let mut last = o.range.begin;
-    for_each_event(path, o.range.begin, o.range.end, |e, t| {
-        p.step(&EvtCtx { e, t, m });
-        last = t;
-    })?;
-    p.finish(last);
+    let session = Session::open(path)?;
+    let classes = p.event_classes();
+    let pass = for_each_event_of(
+        &session,
+        o.range.begin,
+        o.range.end,
+        classes.as_ref(),
+        |e, t| {
+            p.step(&EvtCtx { e, t, m });
+        },
+    );
+    // Instances still open at the end close at the last event of the range.
+    p.finish(pass.last_ns.unwrap_or(o.range.begin).max(o.range.begin));
+    p.read_errors = pass.errors;
     Ok(p)
 }
 

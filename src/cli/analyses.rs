@@ -98,7 +98,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     } else {
         kind.parts(a.cpu.is_some())
     };
-    let model = load_parts(path, a, parts, out)?;
+    let (model, from_cache) = load_parts(path, a, parts, out)?;
     let mut clock = Clock::new(a.gmt);
     let opts = a.options(&model, &mut clock)?;
     let report = a.report()?;
@@ -106,6 +106,12 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     match defs {
         Some(d) => {
             let found = period::find(path, &model, &opts, d)?;
+            if from_cache {
+                // A fresh index already reported the same damage.
+                for e in &found.read_errors {
+                    eprintln!("lttng-tui: warning: {e}");
+                }
+            }
             if kind.name().starts_with("period") {
                 reports.push((opts.range, period::tables(kind, &found, &opts, &report)));
             } else {
@@ -200,10 +206,11 @@ fn lost_warning(m: &Model, r: Range) -> Option<String> {
 
 /// Indexes the trace (cached), with progress on stderr (a terminal) or as LAMI lines.
 pub(crate) fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model>> {
-    load_parts(path, a, Parts::ALL, out)
+    Ok(load_parts(path, a, Parts::ALL, out)?.0)
 }
 
-/// [`load`], but a model read from the cache only has the optional lists in `parts`.
+/// [`load`], but a model read from the cache only has the optional lists in `parts`; says
+/// whether it came from the cache.
 ///
 /// The cache is read here, on the calling thread, before any indexer thread is started:
 /// a warm run then costs no thread, and the model's tens of thousands of allocations come
@@ -213,7 +220,7 @@ fn load_parts(
     a: &AnalysisArgs,
     parts: Parts,
     out: &mut impl Write,
-) -> Result<Arc<Model>> {
+) -> Result<(Arc<Model>, bool)> {
     if !a.no_cache
         && let Some(dir) = cache::default_dir()
         && let Ok(key) = cache::Key::of(path)
@@ -223,7 +230,7 @@ fn load_parts(
         if a.output_progress {
             writeln!(out, "{}", progress_line(0.0, "Indexing the trace..."))?;
         }
-        return Ok(Arc::new(m));
+        return Ok((Arc::new(m), true));
     }
     let opts = crate::index::Options {
         use_cache: !a.no_cache,
@@ -262,7 +269,7 @@ fn load_parts(
         eprint!("\r{:50}\r", "");
     }
     match result {
-        Some(Ok(m)) => Ok(m),
+        Some(Ok(m)) => Ok((m, false)),
         Some(Err(e)) => bail!(e),
         None => bail!("the indexer stopped without a result"),
     }

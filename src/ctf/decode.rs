@@ -9,9 +9,11 @@
 
 mod compile;
 mod exec;
+mod fixed;
 
 pub use compile::{CompileError, ScopeCompiler, specialize_header};
 pub use exec::{DecodeError, DecodeErrorKind, Decoder, ReadState};
+pub use fixed::FixedSize;
 
 use super::ir::{ByteOrder, VariantRange};
 

@@ -10,6 +10,7 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
+use super::ir::EventClass;
 use super::message::Message;
 use super::reader::{Head, ReadError, StreamReader};
 use super::trace::Trace;
@@ -48,6 +49,31 @@ impl<'s> Merger<'s> {
             errors: Vec::new(),
             out_of_order: 0,
         }
+    }
+
+    /// A merger surfacing only the events of the classes `keep` accepts, and every event after
+    /// `through_ns` (ns from origin); the others are decoded and read past inside their
+    /// stream, never entering the merge.
+    pub fn filtered(
+        traces: &'s [Trace],
+        keep: impl Fn(&EventClass) -> bool,
+        through_ns: i64,
+    ) -> Self {
+        let mut merger = Merger::new(traces);
+        for reader in &mut merger.readers {
+            let trace = reader.trace();
+            let classes = &trace.class.streams[reader.data_stream().class_index].events;
+            reader.set_filter(classes.iter().map(&keep).collect(), through_ns);
+        }
+        merger
+    }
+
+    /// The instant (ns from origin) of the latest event a filtered merger read past.
+    pub fn last_passed_ns(&self) -> Option<i64> {
+        self.readers
+            .iter()
+            .filter_map(StreamReader::last_passed_ns)
+            .max()
     }
 
     /// Errors that stopped streams so far (each stream stops at its first error).

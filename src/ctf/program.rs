@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::decode::{CompileError, Op, ScopeCompiler, specialize_header};
+use super::decode::{CompileError, FixedSize, Op, ScopeCompiler, specialize_header};
 use super::ir::{FieldType, Scope, StreamClass, TraceClass};
 
 /// Compiled ops of one event class.
@@ -15,6 +15,9 @@ pub struct EventProgram {
     pub context: Option<Op>,
     /// `event.fields`.
     pub payload: Option<Op>,
+    /// The constant extent of `context` then `payload`, when neither varies: what a reader
+    /// not wanting the event steps over.
+    pub tail_size: Option<[FixedSize; 2]>,
 }
 
 /// Compiled ops of one stream class.
@@ -28,6 +31,8 @@ pub struct StreamProgram {
     pub event_header: Option<Op>,
     /// `stream.event.context`.
     pub event_context: Option<Op>,
+    /// The constant extent of `event_context`, when it does not vary.
+    pub event_context_size: Option<FixedSize>,
     /// Save slots the ops of this stream class use.
     pub slots: usize,
     /// Events by id when ids are small (the LTTng case), else empty.
@@ -108,6 +113,14 @@ fn compile_opt(
     ty.as_ref().map(|t| compiler.compile(t, scope)).transpose()
 }
 
+/// The constant extent of an optional scope (an absent one takes no room).
+fn fixed_size(op: &Option<Op>) -> Option<FixedSize> {
+    match op {
+        Some(op) => FixedSize::of(op),
+        None => Some(FixedSize::EMPTY),
+    }
+}
+
 fn compile_stream(
     trace: &TraceClass,
     sc: &StreamClass,
@@ -117,12 +130,17 @@ fn compile_stream(
     let mut dense: Vec<Option<EventProgram>> = Vec::new();
     let mut sparse = HashMap::new();
     for (i, ec) in sc.events.iter().enumerate() {
+        let context = compile_opt(&compiler, &ec.context, Scope::EventContext)
+            .map_err(|e| CompileError(format!("event `{}`: {}", ec.name, e.0)))?;
+        let payload = compile_opt(&compiler, &ec.payload, Scope::EventPayload)
+            .map_err(|e| CompileError(format!("event `{}`: {}", ec.name, e.0)))?;
         let program = EventProgram {
             class_index: i,
-            context: compile_opt(&compiler, &ec.context, Scope::EventContext)
-                .map_err(|e| CompileError(format!("event `{}`: {}", ec.name, e.0)))?,
-            payload: compile_opt(&compiler, &ec.payload, Scope::EventPayload)
-                .map_err(|e| CompileError(format!("event `{}`: {}", ec.name, e.0)))?,
+            tail_size: fixed_size(&context)
+                .zip(fixed_size(&payload))
+                .map(<[_; 2]>::from),
+            context,
+            payload,
         };
         if ec.id < DENSE_ID_LIMIT {
             let idx = ec.id as usize;
@@ -134,12 +152,14 @@ fn compile_stream(
             sparse.insert(ec.id, program);
         }
     }
+    let event_context = compile_opt(&compiler, &sc.event_context, Scope::StreamEventContext)?;
     Ok(StreamProgram {
         class_index,
         packet_context: compile_opt(&compiler, &sc.packet_context, Scope::PacketContext)?,
         event_header: compile_opt(&compiler, &sc.event_header, Scope::EventHeader)?
             .map(specialize_header),
-        event_context: compile_opt(&compiler, &sc.event_context, Scope::StreamEventContext)?,
+        event_context_size: fixed_size(&event_context),
+        event_context,
         slots: compiler.slot_count(),
         dense,
         sparse,

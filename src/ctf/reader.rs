@@ -80,6 +80,47 @@ pub struct StreamReader<'t> {
     error: Option<ReadError>,
     events_read: u64,
     packets_opened: u64,
+    filter: Option<Filter>,
+}
+
+/// Which events a reader surfaces; the others it reads past without stopping on them, which
+/// spares a consumer interested in a few event classes the merge of every other event.
+#[derive(Debug, Clone)]
+struct Filter {
+    /// By event class index in the stream class: surface it.
+    keep: Box<[bool]>,
+    /// Events after this instant (ns from origin) are surfaced whatever their class, so a
+    /// consumer stopping at a time still sees where to stop.
+    through_ns: i64,
+    /// The latest event read past.
+    last_passed_ns: Option<i64>,
+}
+
+impl Filter {
+    /// `Some(instant)` when the event of class `class_index` at `cycles` is to be read past.
+    #[inline]
+    fn passes_over(
+        &self,
+        class_index: usize,
+        clock: Option<ClockConverter>,
+        cycles: Option<u64>,
+    ) -> Option<Option<i64>> {
+        if self.keep.get(class_index).copied().unwrap_or(true) {
+            return None;
+        }
+        match cycles.and_then(|c| clock?.to_ns(c)) {
+            Some(ns) if ns > self.through_ns => None,
+            at => Some(at),
+        }
+    }
+}
+
+/// What decoding one event gave.
+enum Decoded {
+    /// An event to surface.
+    Event(Head),
+    /// An event the filter reads past, with its instant (ns from origin) when it has one.
+    Passed(Option<i64>),
 }
 
 /// The decoded scopes of the reader's current event and packet, for copying into batches.
@@ -120,7 +161,24 @@ impl<'t> StreamReader<'t> {
             error: None,
             events_read: 0,
             packets_opened: 0,
+            filter: None,
         }
+    }
+
+    /// Surfaces only the events of the classes `keep` selects (indexed like the stream
+    /// class's `events`) and the events after `through_ns`; every other event is decoded
+    /// (so damage is still found) but read past.
+    pub fn set_filter(&mut self, keep: Box<[bool]>, through_ns: i64) {
+        self.filter = Some(Filter {
+            keep,
+            through_ns,
+            last_passed_ns: None,
+        });
+    }
+
+    /// The instant (ns from origin) of the latest event the filter read past.
+    pub fn last_passed_ns(&self) -> Option<i64> {
+        self.filter.as_ref().and_then(|f| f.last_passed_ns)
     }
 
     /// The current head.
@@ -163,7 +221,12 @@ impl<'t> StreamReader<'t> {
                 return;
             }
             match self.decode_event() {
-                Ok(Some(head)) => {
+                Ok(Some(Decoded::Passed(at))) => {
+                    if let (Some(f), Some(at)) = (&mut self.filter, at) {
+                        f.last_passed_ns = Some(at);
+                    }
+                }
+                Ok(Some(Decoded::Event(head))) => {
                     self.head = head;
                     return;
                 }
@@ -266,7 +329,7 @@ impl<'t> StreamReader<'t> {
     }
 
     /// Decodes the next event of the current packet; `None` at the packet's end.
-    fn decode_event(&mut self) -> Result<Option<Head>, ReadErrorKind> {
+    fn decode_event(&mut self) -> Result<Option<Decoded>, ReadErrorKind> {
         let Some((info, pos, end, file)) = self.current.as_mut() else {
             return Ok(None);
         };
@@ -311,21 +374,54 @@ impl<'t> StreamReader<'t> {
                 offset: start / 8,
             });
         };
-        v.bounds[1] = v.values.len();
-        let decoded = run(&mut dec, &self.program.event_context, state, &mut v.values)
-            .and_then(|()| {
-                v.bounds[2] = v.values.len();
-                run(&mut dec, &event.context, state, &mut v.values)
-            })
-            .and_then(|()| {
-                v.bounds[3] = v.values.len();
-                run(&mut dec, &event.payload, state, &mut v.values)
-            });
-        if let Err(e) = decoded {
-            v.values.truncate(v.bounds[0]);
-            return Err(e);
-        }
-        v.bounds[4] = v.values.len();
+        let cycles = self.clock.map(|_| header_clock);
+        let passed = match &mut self.filter {
+            Some(f) => f.passes_over(event.class_index, self.clock, cycles),
+            None => None,
+        };
+        let decoded = match passed {
+            Some(at) => {
+                let skipped = match (self.program.event_context_size, event.tail_size) {
+                    (Some(sec), Some([ctx, payload])) => dec
+                        .skip(sec)
+                        .and_then(|()| dec.skip(ctx))
+                        .and_then(|()| dec.skip(payload))
+                        .map_err(ReadErrorKind::Event),
+                    // A tail of variable size is decoded to find where it ends.
+                    _ => run(&mut dec, &self.program.event_context, state, &mut v.values)
+                        .and_then(|()| run(&mut dec, &event.context, state, &mut v.values))
+                        .and_then(|()| run(&mut dec, &event.payload, state, &mut v.values)),
+                };
+                v.values.truncate(v.bounds[0]);
+                skipped.map(|()| Decoded::Passed(at))
+            }
+            None => {
+                v.bounds[1] = v.values.len();
+                run(&mut dec, &self.program.event_context, state, &mut v.values)
+                    .and_then(|()| {
+                        v.bounds[2] = v.values.len();
+                        run(&mut dec, &event.context, state, &mut v.values)
+                    })
+                    .and_then(|()| {
+                        v.bounds[3] = v.values.len();
+                        run(&mut dec, &event.payload, state, &mut v.values)
+                    })
+                    .map(|()| {
+                        v.bounds[4] = v.values.len();
+                        Decoded::Event(Head::Event {
+                            class_index: event.class_index,
+                            cycles,
+                        })
+                    })
+            }
+        };
+        let decoded = match decoded {
+            Ok(d) => d,
+            Err(e) => {
+                v.values.truncate(v.bounds[0]);
+                return Err(e);
+            }
+        };
         if dec.pos == start {
             // A zero-sized event would repeat forever.
             return Err(ReadErrorKind::UnknownEventClass {
@@ -335,11 +431,7 @@ impl<'t> StreamReader<'t> {
         }
         *pos = dec.pos;
         self.events_read += 1;
-        let cycles = self.clock.map(|_| header_clock);
-        Ok(Some(Head::Event {
-            class_index: event.class_index,
-            cycles,
-        }))
+        Ok(Some(decoded))
     }
 
     /// The values of the current event and packet.

@@ -8,6 +8,7 @@ use super::intern::StrId;
 pub(super) use super::kernel::KernelRules;
 use super::plan::{Kind, Plan, PlanCache};
 use super::store::sysflag;
+use super::tids::TidTable;
 use super::{Cpu, Gap, IrqKind, Model, NO_THREAD, Process, SchedState, Thread};
 use crate::ctf::ir::{EnvValue, TraceClass};
 use crate::ctf::message::{EventRecord, LostKind, LostRecord};
@@ -117,7 +118,7 @@ pub struct Builder {
     plans: PlanCache,
     pub(super) live: Vec<Live>,
     /// TID → thread index of its current generation (`NO_THREAD` when none).
-    by_tid: Vec<u32>,
+    by_tid: TidTable,
     pub(super) pids: HashMap<u32, u32>,
     pub(super) tables: HashMap<i64, u32>,
     pub(super) cpus: Vec<CpuLive>,
@@ -133,6 +134,15 @@ impl Default for Builder {
     fn default() -> Self {
         Builder::new()
     }
+}
+
+/// Linux runs on at most 8192 CPUs (`CONFIG_NR_CPUS`): a larger id is damage, and would
+/// size the per-CPU tables after it.
+const MAX_CPUS: u32 = 8192;
+
+/// A CPU id, when it is one Linux can have.
+fn cpu_id(raw: impl TryInto<u32>) -> Option<u32> {
+    raw.try_into().ok().filter(|&c| c < MAX_CPUS)
 }
 
 /// Event time in ns since the epoch (raw cycles when the clock does not convert).
@@ -154,7 +164,7 @@ impl Builder {
             },
             plans: PlanCache::default(),
             live: Vec::new(),
-            by_tid: Vec::new(),
+            by_tid: TidTable::default(),
             pids: HashMap::new(),
             tables: HashMap::new(),
             cpus: Vec::new(),
@@ -178,8 +188,8 @@ impl Builder {
     fn dispatch(&mut self, ev: &EventRecord<'_>, plan: &Plan) {
         let t = ts(ev);
         let (trace, stream) = (ev.stream.trace_index, ev.stream.stream_index);
-        let cpu = match int(ev.packet_context.as_ref(), plan.cpu_id) {
-            Some(c) => u32::try_from(c).unwrap_or(0),
+        let cpu = match int(ev.packet_context.as_ref(), plan.cpu_id).and_then(cpu_id) {
+            Some(c) => c,
             None => self.stream_cpu_guess(trace, stream, None),
         };
         self.note_stream_cpu(trace, stream, cpu);
@@ -256,8 +266,9 @@ impl Builder {
         path.and_then(|p| p.file_name())
             .and_then(|n| n.to_str())
             .and_then(|n| n.rsplit('_').next())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(stream as u32)
+            .and_then(|n| n.parse::<u32>().ok())
+            .and_then(cpu_id)
+            .unwrap_or(stream as u32 % MAX_CPUS)
     }
 
     fn touch_cpu(&mut self, cpu: u32, t: u64) {
@@ -323,10 +334,7 @@ impl Builder {
             self.cpus[cpu as usize].idle = ix;
             return ix;
         }
-        let i = tid as usize;
-        if let Some(&ix) = self.by_tid.get(i)
-            && ix != NO_THREAD
-        {
+        if let Some(ix) = self.by_tid.get(tid) {
             return ix;
         }
         self.new_generation(tid)
@@ -334,10 +342,7 @@ impl Builder {
 
     /// The thread of `tid` if one is known (never the idle thread).
     pub(super) fn known(&self, tid: u32) -> Option<u32> {
-        self.by_tid
-            .get(tid as usize)
-            .copied()
-            .filter(|&ix| ix != NO_THREAD && tid != 0)
+        self.by_tid.get(tid).filter(|_| tid != 0)
     }
 
     /// Starts a new generation of `tid`.
@@ -346,19 +351,13 @@ impl Builder {
             tid,
             ..Thread::default()
         });
-        let i = tid as usize;
-        if self.by_tid.len() <= i {
-            self.by_tid.resize(i + 1, NO_THREAD);
-        }
-        self.by_tid[i] = ix;
+        self.by_tid.set(tid, ix);
         ix
     }
 
     /// Forgets the current generation of `tid` (after `sched_process_free`).
     pub(super) fn detach(&mut self, tid: u32) {
-        if let Some(slot) = self.by_tid.get_mut(tid as usize) {
-            *slot = NO_THREAD;
-        }
+        self.by_tid.remove(tid);
     }
 
     fn new_thread(&mut self, th: Thread) -> u32 {

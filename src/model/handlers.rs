@@ -7,6 +7,9 @@ use super::plan::Plan;
 use super::{Disk, IrqKind, NO_THREAD, NetIf, SchedState};
 use crate::ctf::value::FieldsRef;
 
+/// Softirq vectors counted (Linux has ten; room for a future kernel's more).
+const MAX_SOFTIRQ_VECTORS: usize = 256;
+
 type P<'a, 'b> = Option<&'a FieldsRef<'b>>;
 
 fn u32_of(v: Option<i64>) -> Option<u32> {
@@ -82,6 +85,11 @@ impl Builder {
             return;
         };
         let v = vec as usize;
+        if v >= MAX_SOFTIRQ_VECTORS {
+            // Linux has ten vectors: a number this large is damage, and would size the
+            // counts after it.
+            return;
+        }
         if self.m.softirq_raises.len() <= v {
             self.m.softirq_raises.resize(v + 1, 0);
         }

@@ -4,7 +4,9 @@
 
 use anyhow::{Result, bail};
 
-use super::eval::{Env, EvtCtx, Snapshot, Val, begin_refs, required_name};
+use std::collections::BTreeSet;
+
+use super::eval::{Env, EvtCtx, Snapshot, Val, begin_refs, possible_names};
 use super::parse::{Capture, CaptureDef, EvtRef, Expr, FieldRef, PeriodDef};
 
 /// A registered definition.
@@ -20,8 +22,11 @@ pub struct Def {
     pub children: Vec<usize>,
     begin: Expr,
     end: Expr,
-    begin_name: Option<String>,
-    end_name: Option<String>,
+    /// The only event classes that can open an instance, when the begin expression limits
+    /// them: a quick test before evaluating it.
+    begin_names: Option<BTreeSet<String>>,
+    /// The same for closing one.
+    end_names: Option<BTreeSet<String>>,
     /// Begin captures.
     pub caps_begin: Vec<Capture>,
     /// End captures.
@@ -71,6 +76,8 @@ pub struct Periods {
     pub defs: Vec<Def>,
     /// Instances in opening order.
     pub instances: Vec<Instance>,
+    /// Why streams stopped early during the pass that found the instances (damaged data).
+    pub read_errors: Vec<String>,
     keys: Vec<FieldRef>,
     open: Vec<usize>,
 }
@@ -106,8 +113,8 @@ impl Periods {
                 p.defs[i].children.push(idx);
             }
             p.defs.push(Def {
-                begin_name: required_name(&d.begin).map(str::to_owned),
-                end_name: required_name(&d.end).map(str::to_owned),
+                begin_names: possible_names(&d.begin),
+                end_names: possible_names(&d.end),
                 name: d.name,
                 path,
                 parent,
@@ -138,6 +145,17 @@ impl Periods {
         Ok(p)
     }
 
+    /// The event classes that can open or close an instance, when the definitions limit
+    /// them (`None`: any event may): no other event can change what the engine finds.
+    pub fn event_classes(&self) -> Option<BTreeSet<String>> {
+        let mut all = BTreeSet::new();
+        for d in &self.defs {
+            all.extend(d.begin_names.clone()?);
+            all.extend(d.end_names.clone()?);
+        }
+        Some(all)
+    }
+
     fn snapshot(&self, ev: &EvtCtx<'_, '_>) -> Snapshot {
         self.keys
             .iter()
@@ -161,7 +179,7 @@ impl Periods {
         for k in (0..self.open.len()).rev() {
             let idx = self.open[k];
             let def = &self.defs[self.instances[idx].def];
-            if def.end_name.as_deref().is_some_and(|n| n != name) || closed.contains(&idx) {
+            if def.end_names.as_ref().is_some_and(|n| !n.contains(name)) || closed.contains(&idx) {
                 continue;
             }
             let env = Env {
@@ -215,9 +233,9 @@ impl Periods {
     fn try_open(&mut self, d: usize, parent: Option<usize>, ev: &EvtCtx<'_, '_>) {
         let def = &self.defs[d];
         if def
-            .begin_name
-            .as_deref()
-            .is_some_and(|n| n != ev.e.class.name)
+            .begin_names
+            .as_ref()
+            .is_some_and(|n| !n.contains(&ev.e.class.name))
         {
             return;
         }

@@ -6,7 +6,7 @@
 //! CPU), so expressions written for traces recorded with those contexts also work on traces
 //! without them.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use super::parse::{CmpOp, EvtRef, Expr, FieldRef, Operand, Scope};
 use crate::analysis::events::cpu_of;
@@ -299,14 +299,24 @@ pub fn begin_refs(e: &Expr, out: &mut Vec<FieldRef>) {
     }
 }
 
-/// The event name an expression requires (a top-level `$evt.$name == "X"` conjunct).
-pub fn required_name(e: &Expr) -> Option<&str> {
+/// The only event names that can satisfy an expression, when it limits them (`None`: any
+/// event may). A conjunct `$evt.$name == "X"` limits to X; `&&` keeps what both sides allow;
+/// `||` allows what either side does, and only limits when both sides do.
+pub fn possible_names(e: &Expr) -> Option<BTreeSet<String>> {
     match e {
-        Expr::And(a, b) => required_name(a).or_else(|| required_name(b)),
+        Expr::And(a, b) => match (possible_names(a), possible_names(b)) {
+            (Some(x), Some(y)) => Some(x.intersection(&y).cloned().collect()),
+            (x, y) => x.or(y),
+        },
+        Expr::Or(a, b) => {
+            let mut x = possible_names(a)?;
+            x.extend(possible_names(b)?);
+            Some(x)
+        }
         Expr::Cmp(Operand::Field(f), CmpOp::Eq, Operand::Str(s))
             if f.evt == EvtRef::Evt && f.field.is_none() =>
         {
-            Some(s)
+            Some(BTreeSet::from([s.clone()]))
         }
         _ => None,
     }

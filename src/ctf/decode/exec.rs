@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{FlatField, IntRole, IntSpec, Op};
+use super::{FixedSize, FlatField, IntRole, IntSpec, Op};
 use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
 use crate::ctf::value::Value;
 
@@ -166,6 +166,14 @@ impl<'d> Decoder<'d> {
         let at = self.pos;
         self.pos += bits;
         Ok(at)
+    }
+
+    /// Steps over a field of constant size without decoding it.
+    #[inline]
+    pub fn skip(&mut self, size: FixedSize) -> Result<(), DecodeError> {
+        self.align(size.align)?;
+        self.take(size.bits)?;
+        Ok(())
     }
 
     /// Decodes one op, appending its values to `out`.
