@@ -203,4 +203,32 @@ fn commands_print_the_same_from_the_cache_as_without_it() {
             );
         }
     }
+    // The period commands: the first run keeps the parsed metadata, the next ones read it.
+    for kind in ALL.iter().copied().filter(|k| k.reads_events()) {
+        let mut args = vec![kind.name(), "--no-progress", "--period", PERIOD];
+        args.extend(["--period-captures", CAPTURES, trace]);
+        let first = run_cached(&home, &args);
+        let memoized = run_cached(&home, &args);
+        args.insert(1, "--no-cache");
+        let cold = run_cached(&home, &args);
+        assert!(!cold.is_empty());
+        assert_eq!(
+            String::from_utf8_lossy(&first),
+            String::from_utf8_lossy(&cold)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&memoized),
+            String::from_utf8_lossy(&cold)
+        );
+    }
+    let memos = home
+        .join("lttng-tui")
+        .read_dir()
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().starts_with("metadata-")
+        })
+        .count();
+    assert_eq!(memos, 1);
 }

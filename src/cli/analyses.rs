@@ -16,6 +16,7 @@ use crate::analysis::period;
 use crate::analysis::registry::Kind;
 use crate::analysis::table::Table;
 use crate::analysis::text::{Clock, render_to};
+use crate::ctf::session::Session;
 use crate::index::cache::{self, Parts};
 use crate::index::{Indexer, Phase, Update};
 use crate::lami::json::{error_json, metadata_json, progress_line, results_json};
@@ -105,7 +106,11 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     let mut reports: Vec<(Range, Vec<Table>)> = Vec::new();
     match defs {
         Some(d) => {
-            let found = period::find(path, &model, &opts, d)?;
+            // The period pass reads the events: the trace's metadata is parsed once and kept
+            // beside the model's cache.
+            let memo = cache::default_dir().filter(|_| !a.no_cache);
+            let session = Session::open_memo(path, memo.as_deref())?;
+            let found = period::find_in(&session, &model, &opts, d);
             if from_cache {
                 // A fresh index already reported the same damage.
                 for e in &found.read_errors {

@@ -4,8 +4,10 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// Byte order of one field, already resolved (`native` is the trace's order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ByteOrder {
     /// Little endian: bits fill a byte from its least significant bit upward.
     Le,
@@ -14,7 +16,7 @@ pub enum ByteOrder {
 }
 
 /// Text encoding of an integer (for `char` arrays) or of a string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Encoding {
     /// Not text.
     #[default]
@@ -26,7 +28,7 @@ pub enum Encoding {
 }
 
 /// An integer field class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IntType {
     /// Width in bits, 1 to 64.
     pub size_bits: u32,
@@ -45,7 +47,7 @@ pub struct IntType {
 }
 
 /// A floating point field class (IEEE 754; only 8/24 and 11/53 are decodable).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FloatType {
     /// Exponent digits.
     pub exp_dig: u32,
@@ -58,7 +60,7 @@ pub struct FloatType {
 }
 
 /// One label of an enumeration with the inclusive value ranges it names.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumMapping {
     /// The label as written in the metadata (quotes removed).
     pub label: String,
@@ -67,7 +69,7 @@ pub struct EnumMapping {
 }
 
 /// An enumeration: an integer plus labels. Several labels may match one value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumType {
     /// The container integer.
     pub container: IntType,
@@ -86,7 +88,7 @@ impl EnumType {
 }
 
 /// A named member of a structure or an option of a variant.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Field {
     /// The name as written in the metadata (`_prev_tid`), used for path resolution.
     pub name: String,
@@ -97,7 +99,7 @@ pub struct Field {
 }
 
 /// A structure: members decoded in order. No trailing padding.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct StructType {
     /// Members in declaration order.
     pub fields: Vec<Field>,
@@ -107,7 +109,7 @@ pub struct StructType {
 }
 
 /// Which scope of an event or packet a field path starts from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Scope {
     /// `trace.packet.header`
     PacketHeader,
@@ -126,7 +128,7 @@ pub enum Scope {
 /// A resolved reference to an earlier field: a scope and the member indices that walk from the
 /// scope's root structure down to the field (a path never crosses arrays or sequences; it may
 /// cross a variant, in which case the index is the option index).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FieldPath {
     /// The dynamic scope the path starts in.
     pub scope: Scope,
@@ -135,7 +137,7 @@ pub struct FieldPath {
 }
 
 /// One entry of a variant's selector table: tag values in `lo..=hi` select `option`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantRange {
     /// Lowest tag value, inclusive.
     pub lo: i128,
@@ -146,7 +148,7 @@ pub struct VariantRange {
 }
 
 /// A tagged union whose option is chosen by the label of an earlier enumeration field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariantType {
     /// Where the tag enumeration is.
     pub tag: FieldPath,
@@ -158,7 +160,7 @@ pub struct VariantType {
 }
 
 /// A fixed-length array.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArrayType {
     /// Element class.
     pub element: Box<FieldType>,
@@ -167,7 +169,7 @@ pub struct ArrayType {
 }
 
 /// A sequence whose length is an earlier unsigned integer (or enum) field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SequenceType {
     /// Element class.
     pub element: Box<FieldType>,
@@ -176,7 +178,7 @@ pub struct SequenceType {
 }
 
 /// Any field class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FieldType {
     /// Integer.
     Int(IntType),
@@ -244,7 +246,7 @@ impl FieldType {
 }
 
 /// A value of the `env` block.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum EnvValue {
     /// Integer literal.
     Int(i64),
@@ -262,7 +264,7 @@ impl fmt::Display for EnvValue {
 }
 
 /// A clock class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ClockClass {
     /// Name (`monotonic` for LTTng).
     pub name: String,
@@ -283,7 +285,7 @@ pub struct ClockClass {
 }
 
 /// An event class.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventClass {
     /// Numeric id, unique inside its stream class.
     pub id: u64,
@@ -302,7 +304,7 @@ pub struct EventClass {
 }
 
 /// A stream class with its event classes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StreamClass {
     /// Numeric id (0 when the metadata omits it).
     pub id: u64,
@@ -317,7 +319,7 @@ pub struct StreamClass {
 }
 
 /// Everything one metadata stream describes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TraceClass {
     /// CTF major version (1).
     pub major: u32,

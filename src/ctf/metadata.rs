@@ -34,6 +34,7 @@ mod attrs;
 mod blocks;
 mod classes;
 mod lexer;
+pub mod memo;
 mod parser;
 mod parser_types;
 mod resolve;

@@ -9,7 +9,7 @@ use std::ops::ControlFlow;
 use super::ir::EventClass;
 use super::merge::Merger;
 use super::message::{Message, Timestamp};
-use super::metadata::parse_metadata_file;
+use super::metadata::memo;
 use super::parallel::{
     EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted,
     for_each_pending,
@@ -72,6 +72,13 @@ impl Session {
     /// Finds and opens every trace under `path`. Directories whose metadata share a trace
     /// UUID are one trace (rotation chunks, as babeltrace2 merges them).
     pub fn open(path: &Path) -> Result<Session, SessionError> {
+        Session::open_memo(path, None)
+    }
+
+    /// [`Self::open`], with parsed metadata kept in (and taken from) `memo_dir` when given:
+    /// for short commands, where parsing a kernel trace's metadata is a large share of the
+    /// run.
+    pub fn open_memo(path: &Path, memo_dir: Option<&Path>) -> Result<Session, SessionError> {
         let roots = trace_roots(path)?;
         if roots.is_empty() {
             return Err(SessionError::NoTrace(path.to_path_buf()));
@@ -79,7 +86,7 @@ impl Session {
         let mut failed = Vec::new();
         let mut by_uuid: BTreeMap<String, Vec<(PathBuf, _)>> = BTreeMap::new();
         for root in roots {
-            match parse_metadata_file(&root.join("metadata")) {
+            match memo::parse_file(&root.join("metadata"), memo_dir) {
                 Ok(meta) => {
                     let key = match meta.class.uuid {
                         Some(u) => format!("{u:02x?}"),
