@@ -1,5 +1,6 @@
 //! The period pass reads only the event classes its definitions can match: the reader steps
-//! over every other event inside its stream. These tests hold that shortcut to the long way:
+//! over every other event inside its stream (on the caller's thread or on one worker thread
+//! per stream). These tests hold that shortcut to the long way:
 //! the filtered merge hands over exactly the kept events of the full merge, in the same
 //! order with the same values, and the engine finds exactly the same instances whether it
 //! is fed every event or only the candidates.
@@ -8,6 +9,7 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 use lttng_tui::analysis::common::{Options, Range};
@@ -15,6 +17,7 @@ use lttng_tui::analysis::events;
 use lttng_tui::analysis::period::{self, eval::EvtCtx};
 use lttng_tui::ctf::merge::Merger;
 use lttng_tui::ctf::message::Message;
+use lttng_tui::ctf::parallel::PassOver;
 use lttng_tui::ctf::session::Session;
 
 /// One handed-over event, with everything a consumer can read of it.
@@ -72,6 +75,23 @@ fn check_merge(trace: &Path, classes: &[&str]) {
     assert_eq!(got, expected, "{classes:?} on {}", trace.display());
     assert_eq!(it.last_passed_ns(), last_other, "{classes:?}");
     assert!(it.errors().is_empty());
+    // The same through the worker threads (one per stream), as the period pass reads.
+    let mut threaded = Vec::new();
+    let outcome = s.for_each_kept(
+        &PassOver {
+            keep: &|c| classes.contains(&c.name),
+            through_ns: i64::MAX,
+        },
+        |msg| {
+            if let Message::Event(e) = msg {
+                threaded.push(fingerprint(e));
+            }
+            ControlFlow::Continue(())
+        },
+    );
+    assert_eq!(threaded, expected, "{classes:?} on {}", trace.display());
+    assert_eq!(outcome.last_passed_ns, last_other, "{classes:?}");
+    assert!(outcome.errors.is_empty());
 }
 
 /// Class sets with fixed-size payloads (stepped over by size), variable ones (strings,
@@ -143,6 +163,23 @@ fn events_after_the_stop_instant_are_handed_over_whatever_their_class() {
         }
     };
     assert_eq!(first, expected);
+    // On worker threads, stopping at that event: the latest event stepped over is the same.
+    let mut handed = None;
+    let outcome = s.for_each_kept(
+        &PassOver {
+            keep: &|_| false,
+            through_ns: middle,
+        },
+        |msg| match msg {
+            Message::Event(e) => {
+                handed = e.timestamp.and_then(|t| t.ns_from_origin);
+                ControlFlow::Break(())
+            }
+            Message::Lost(_) => ControlFlow::Continue(()),
+        },
+    );
+    assert_eq!(handed, Some(first));
+    assert_eq!(outcome.last_passed_ns, Some(passed));
 }
 
 /// The instances found, with every figure a report reads.

@@ -2,12 +2,13 @@
 //! (period expressions read any field).
 
 use std::collections::BTreeSet;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use anyhow::Result;
 
-use crate::ctf::merge::Merger;
 use crate::ctf::message::{EventRecord, Message};
+use crate::ctf::parallel::{MergeOutcome, PassOver};
 use crate::ctf::session::Session;
 
 /// The CPU of an event (packet context `cpu_id`).
@@ -59,34 +60,50 @@ pub fn for_each_event_of(
     classes: Option<&BTreeSet<String>>,
     mut f: impl FnMut(&EventRecord<'_>, u64),
 ) -> Pass {
-    let mut it = match classes {
-        Some(names) => Merger::filtered(
-            &session.traces,
-            |c| names.contains(&c.name),
-            i64::try_from(end).unwrap_or(i64::MAX),
-        ),
-        None => session.messages(),
-    };
     let mut last = None;
-    while let Some(msg) = it.next_message() {
+    let mut on_message = |msg: &Message<'_>| {
         if let Message::Event(e) = msg
-            && let Some(t) = ts_of(&e)
+            && let Some(t) = ts_of(e)
         {
             if t > end {
-                break;
+                return ControlFlow::Break(());
             }
             if t >= begin {
-                f(&e, t);
+                f(e, t);
                 last = Some(t);
             }
         }
-    }
-    let passed = it
-        .last_passed_ns()
+        ControlFlow::Continue(())
+    };
+    let outcome = match classes {
+        Some(names) => session.for_each_kept(
+            &PassOver {
+                keep: &|c| names.contains(&c.name),
+                through_ns: i64::try_from(end).unwrap_or(i64::MAX),
+            },
+            on_message,
+        ),
+        None => {
+            // Every event crosses the merge here: on one thread, copying them between
+            // threads would cost more than decoding on two cores saves.
+            let mut it = session.messages();
+            while let Some(msg) = it.next_message() {
+                if on_message(&msg).is_break() {
+                    break;
+                }
+            }
+            MergeOutcome {
+                errors: it.errors().to_vec(),
+                ..MergeOutcome::default()
+            }
+        }
+    };
+    let passed = outcome
+        .last_passed_ns
         .and_then(|t| u64::try_from(t).ok())
         .filter(|&t| t >= begin);
     Pass {
         last_ns: last.max(passed),
-        errors: it.errors().iter().map(ToString::to_string).collect(),
+        errors: outcome.errors.iter().map(ToString::to_string).collect(),
     }
 }

@@ -79,6 +79,8 @@ struct Batch {
     /// Set on the last batch of the stream, with the error that ended it, if any.
     end: Option<Option<ReadError>>,
     events_read: u64,
+    /// The instant of the latest event the reader's filter stepped over, when it has one.
+    last_passed_ns: Option<i64>,
 }
 
 fn push_values(values: &mut Vec<Value>, part: &[Value]) -> (u32, u32) {
@@ -171,6 +173,7 @@ fn produce(
             };
         }
         batch.events_read = reader.events_read();
+        batch.last_passed_ns = reader.last_passed_ns();
         let last = batch.end.is_some();
         if tx.send(batch).is_err() || last {
             return;
@@ -189,6 +192,8 @@ struct Feed<'t> {
     trace: &'t Trace,
     clock: Option<ClockConverter>,
     done: bool,
+    /// The latest `last_passed_ns` received.
+    last_passed_ns: Option<i64>,
 }
 
 impl<'t> Feed<'t> {
@@ -212,6 +217,7 @@ impl<'t> Feed<'t> {
             }
             match self.rx.recv() {
                 Ok(batch) => {
+                    self.last_passed_ns = self.last_passed_ns.max(batch.last_passed_ns);
                     let done = std::mem::replace(&mut self.batch, batch);
                     // A full return channel (or a finished worker) just drops the batch.
                     let _ = self.recycle.try_send(done);
@@ -320,6 +326,17 @@ pub struct MergeOutcome {
     pub out_of_order: u64,
     /// Events decoded.
     pub events_read: u64,
+    /// With a [`PassOver`]: the instant of the latest event stepped over.
+    pub last_passed_ns: Option<i64>,
+}
+
+/// Events the readers step over inside their streams, never merged: those of the classes
+/// `keep` refuses, up to `through_ns` (see [`StreamReader::set_filter`]).
+pub struct PassOver<'a> {
+    /// Whether events of a class are handed over.
+    pub keep: &'a dyn Fn(&EventClass) -> bool,
+    /// Events after this instant (ns from origin) are handed over whatever their class.
+    pub through_ns: i64,
 }
 
 /// Delivers every message of `traces` in time order to `f`, decoding streams in parallel.
@@ -345,6 +362,7 @@ where
         traces,
         factory,
         EventValues::Keep,
+        None,
         |pending| match pending.message() {
             Some(msg) => f(&msg, pending.text(), pending.alternative_text()),
             None => ControlFlow::Continue(()),
@@ -414,6 +432,7 @@ pub fn for_each_pending<F>(
     traces: &[Trace],
     factory: Option<&FormatterFactory<'_>>,
     values: EventValues,
+    pass_over: Option<&PassOver<'_>>,
     mut f: F,
 ) -> MergeOutcome
 where
@@ -424,7 +443,11 @@ where
         let mut feeds = Vec::new();
         for (ti, trace) in traces.iter().enumerate() {
             for si in 0..trace.streams.len() {
-                let reader = StreamReader::new(trace, ti, si);
+                let mut reader = StreamReader::new(trace, ti, si);
+                if let Some(p) = pass_over {
+                    let classes = &trace.class.streams[reader.data_stream().class_index].events;
+                    reader.set_filter(classes.iter().map(p.keep).collect(), p.through_ns);
+                }
                 let stream = reader.stream_ref();
                 let clock = reader.clock();
                 let (tx, rx) = sync_channel(CHANNEL_BATCHES);
@@ -450,6 +473,7 @@ where
                     trace,
                     clock,
                     done: false,
+                    last_passed_ns: None,
                 });
             }
         }
@@ -490,6 +514,7 @@ where
                 heap.pop().map(|Reverse(k)| k)
             };
         }
+        outcome.last_passed_ns = feeds.iter().filter_map(|f| f.last_passed_ns).max();
         // Dropping the feeds closes the channels, so workers blocked on a send return.
         drop(feeds);
     });

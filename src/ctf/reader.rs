@@ -393,6 +393,9 @@ impl<'t> StreamReader<'t> {
                         .and_then(|()| run(&mut dec, &event.payload, state, &mut v.values)),
                 };
                 v.values.truncate(v.bounds[0]);
+                // Empty scopes, so what reads the current values between two surfaced
+                // events (a loss notice's packet) never sees bounds of different events.
+                v.bounds = [v.bounds[0]; 5];
                 skipped.map(|()| Decoded::Passed(at))
             }
             None => {

@@ -11,8 +11,8 @@ use super::merge::Merger;
 use super::message::{Message, Timestamp};
 use super::metadata::memo;
 use super::parallel::{
-    EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, for_each_formatted,
-    for_each_pending,
+    EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, PassOver,
+    for_each_formatted, for_each_pending,
 };
 use super::trace::{Trace, TraceError};
 
@@ -136,7 +136,7 @@ impl Session {
             return (walked, outcome);
         }
         // Every field is decoded; nothing reads the values after that.
-        let outcome = for_each_pending(&self.traces, None, EventValues::Drop, |_| {
+        let outcome = for_each_pending(&self.traces, None, EventValues::Drop, None, |_| {
             walked += 1;
             ControlFlow::Continue(())
         });
@@ -166,6 +166,7 @@ impl Session {
             &self.traces,
             Some(factory),
             EventValues::Drop,
+            None,
             |pending| match pending.event_head() {
                 Some((timestamp, class)) => f(Rendered::Event {
                     timestamp,
@@ -226,6 +227,41 @@ impl Session {
             errors: merger.errors().to_vec(),
             out_of_order: merger.out_of_order,
             events_read: merger.events_read(),
+            last_passed_ns: None,
+        }
+    }
+
+    /// Every message in time order except the events `pass_over` has the readers step over
+    /// inside their streams. Streams are read on worker threads when there are few enough:
+    /// stepping over is most of the work, and it splits across cores while little crosses
+    /// between threads.
+    pub fn for_each_kept<F>(&self, pass_over: &PassOver<'_>, mut f: F) -> MergeOutcome
+    where
+        F: FnMut(&Message<'_>) -> ControlFlow<()>,
+    {
+        if self.threaded() {
+            return for_each_pending(
+                &self.traces,
+                None,
+                EventValues::Keep,
+                Some(pass_over),
+                |pending| match pending.message() {
+                    Some(msg) => f(&msg),
+                    None => ControlFlow::Continue(()),
+                },
+            );
+        }
+        let mut merger = Merger::filtered(&self.traces, pass_over.keep, pass_over.through_ns);
+        while let Some(msg) = merger.next_message() {
+            if f(&msg).is_break() {
+                break;
+            }
+        }
+        MergeOutcome {
+            errors: merger.errors().to_vec(),
+            out_of_order: merger.out_of_order,
+            events_read: merger.events_read(),
+            last_passed_ns: merger.last_passed_ns(),
         }
     }
 }
