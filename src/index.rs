@@ -166,6 +166,10 @@ fn run(
             eta: None,
         }));
         if let Some(m) = cache::load(dir, path, key) {
+            // The damage the first build reported is still there.
+            for e in &m.read_errors {
+                let _ = tx.send(Update::Warning(e.clone()));
+            }
             return Ok(Arc::new(m));
         }
     }
@@ -243,5 +247,7 @@ fn build(
         let _ = tx.send(Update::Warning(e.to_string()));
     }
     let _ = tx.send(Update::Progress(meter.report(Phase::Done, n, u64::MAX)));
-    Ok(Arc::new(b.finish()))
+    let mut model = b.finish();
+    model.read_errors = outcome.errors.iter().map(ToString::to_string).collect();
+    Ok(Arc::new(model))
 }

@@ -242,6 +242,9 @@ pub struct Model {
     pub events: u64,
     /// Guesses and drops.
     pub counters: Counters,
+    /// Why streams stopped early (damaged data), as the reader said when the model was
+    /// built: kept so that a model loaded from the cache still warns about them.
+    pub read_errors: Vec<String>,
 }
 
 impl Model {

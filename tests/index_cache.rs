@@ -153,3 +153,58 @@ fn indexer_thread_is_named_sends_snapshots_and_cancels() {
     let end = ix.wait();
     assert!(end.is_err_and(|e| e.to_string().contains("cancelled")));
 }
+
+/// Runs `lttng-tui ARGS` with the cache under `home`: its stderr.
+fn stderr_of(home: &Path, args: &[&str]) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_lttng-tui"))
+        .args(args)
+        .env("XDG_CACHE_HOME", home)
+        .output()
+        .expect("run lttng-tui");
+    assert!(out.status.success(), "{args:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_damaged_trace_warns_again_when_its_model_comes_from_the_cache() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    gen_small(&dir.path().join("t"));
+    let trace = dir.path().join("t/kernel");
+    // Cut the largest stream file in the middle of its data.
+    let stream = std::fs::read_dir(&trace)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file() && p.file_name().is_some_and(|n| n != "metadata"))
+        .max_by_key(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .expect("a stream");
+    let len = std::fs::metadata(&stream).expect("metadata").len();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&stream)
+        .expect("open");
+    f.set_len(len / 2 + 3).expect("truncate");
+    drop(f);
+    let name = stream.file_name().and_then(|n| n.to_str()).expect("name");
+    let home = dir.path().join("home");
+    let trace = trace.to_str().expect("utf-8 path");
+    let cold = stderr_of(&home, &["cputop", "--no-progress", trace]);
+    assert!(cold.contains("warning") && cold.contains(name), "{cold}");
+    // Warm: the model comes from the cache and says the same, once.
+    for args in [
+        &["cputop", "--no-progress", trace][..],
+        &["iolog", "--no-progress", trace][..],
+        &[
+            "periodlog",
+            "--no-progress",
+            "--period",
+            "p : $evt.$name == \"syscall_entry_read\"",
+            trace,
+        ][..],
+    ] {
+        let warm = stderr_of(&home, args);
+        assert_eq!(warm.matches(name).count(), 1, "{args:?}: {warm}");
+    }
+    let (m, built) = run(Path::new(trace), &home.join("lttng-tui"));
+    assert!(!built);
+    assert_eq!(m.read_errors.len(), 1, "{:?}", m.read_errors);
+}

@@ -99,7 +99,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     } else {
         kind.parts(a.cpu.is_some())
     };
-    let (model, from_cache) = load_parts(path, a, parts, out)?;
+    let model = load_parts(path, a, parts, out)?;
     let mut clock = Clock::new(a.gmt);
     let opts = a.options(&model, &mut clock)?;
     let report = a.report()?;
@@ -111,12 +111,6 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
             let memo = cache::default_dir().filter(|_| !a.no_cache);
             let session = Session::open_memo(path, memo.as_deref())?;
             let found = period::find_in(&session, &model, &opts, d);
-            if from_cache {
-                // A fresh index already reported the same damage.
-                for e in &found.read_errors {
-                    eprintln!("lttng-tui: warning: {e}");
-                }
-            }
             if kind.name().starts_with("period") {
                 reports.push((opts.range, period::tables(kind, &found, &opts, &report)));
             } else {
@@ -211,11 +205,10 @@ fn lost_warning(m: &Model, r: Range) -> Option<String> {
 
 /// Indexes the trace (cached), with progress on stderr (a terminal) or as LAMI lines.
 pub(crate) fn load(path: &Path, a: &AnalysisArgs, out: &mut impl Write) -> Result<Arc<Model>> {
-    Ok(load_parts(path, a, Parts::ALL, out)?.0)
+    load_parts(path, a, Parts::ALL, out)
 }
 
-/// [`load`], but a model read from the cache only has the optional lists in `parts`; says
-/// whether it came from the cache.
+/// [`load`], but a model read from the cache only has the optional lists in `parts`.
 ///
 /// The cache is read here, on the calling thread, before any indexer thread is started:
 /// a warm run then costs no thread, and the model's tens of thousands of allocations come
@@ -225,7 +218,7 @@ fn load_parts(
     a: &AnalysisArgs,
     parts: Parts,
     out: &mut impl Write,
-) -> Result<(Arc<Model>, bool)> {
+) -> Result<Arc<Model>> {
     if !a.no_cache
         && let Some(dir) = cache::default_dir()
         && let Ok(key) = cache::Key::of(path)
@@ -235,7 +228,11 @@ fn load_parts(
         if a.output_progress {
             writeln!(out, "{}", progress_line(0.0, "Indexing the trace..."))?;
         }
-        return Ok((Arc::new(m), true));
+        // The damage the first build reported is still there.
+        for e in &m.read_errors {
+            eprintln!("lttng-tui: warning: {e}");
+        }
+        return Ok(Arc::new(m));
     }
     let opts = crate::index::Options {
         use_cache: !a.no_cache,
@@ -274,7 +271,7 @@ fn load_parts(
         eprint!("\r{:50}\r", "");
     }
     match result {
-        Some(Ok(m)) => Ok((m, false)),
+        Some(Ok(m)) => Ok(m),
         Some(Err(e)) => bail!(e),
         None => bail!("the indexer stopped without a result"),
     }

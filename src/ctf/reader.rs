@@ -375,10 +375,10 @@ impl<'t> StreamReader<'t> {
             });
         };
         let cycles = self.clock.map(|_| header_clock);
-        let passed = match &mut self.filter {
-            Some(f) => f.passes_over(event.class_index, self.clock, cycles),
-            None => None,
-        };
+        let passed = self
+            .filter
+            .as_ref()
+            .and_then(|f| f.passes_over(event.class_index, self.clock, cycles));
         let decoded = match passed {
             Some(at) => {
                 let skipped = match (self.program.event_context_size, event.tail_size) {

@@ -28,7 +28,7 @@ use crate::model::{Model, StrId, SyscallList, Thread, Timeline};
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]

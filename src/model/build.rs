@@ -493,7 +493,10 @@ impl Builder {
                 crate::ctf::message::Message::Lost(l) => b.lost(&l),
             }
         }
-        b.finish()
+        let errors = messages.errors().iter().map(ToString::to_string).collect();
+        let mut m = b.finish();
+        m.read_errors = errors;
+        m
     }
 
     /// The finished model.
