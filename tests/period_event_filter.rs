@@ -59,7 +59,12 @@ fn check_merge(trace: &Path, classes: &[&str]) {
     let s = Session::open(trace).unwrap();
     let classes: BTreeSet<String> = classes.iter().map(|c| c.to_string()).collect();
     let (expected, last_other) = the_long_way(&s, &classes);
-    let mut it = Merger::filtered(&s.traces, |c| classes.contains(&c.name), i64::MAX);
+    let keep = |c: &lttng_tui::ctf::ir::EventClass| classes.contains(&c.name);
+    let pass_over = PassOver {
+        keep: &keep,
+        through_ns: i64::MAX,
+    };
+    let mut it = Merger::filtered(&s.traces, &pass_over);
     let mut got = Vec::new();
     while let Some(msg) = it.next_message() {
         if let Message::Event(e) = msg {
@@ -77,18 +82,12 @@ fn check_merge(trace: &Path, classes: &[&str]) {
     assert!(it.errors().is_empty());
     // The same through the worker threads (one per stream), as the period pass reads.
     let mut threaded = Vec::new();
-    let outcome = s.for_each_kept(
-        &PassOver {
-            keep: &|c| classes.contains(&c.name),
-            through_ns: i64::MAX,
-        },
-        |msg| {
-            if let Message::Event(e) = msg {
-                threaded.push(fingerprint(e));
-            }
-            ControlFlow::Continue(())
-        },
-    );
+    let outcome = s.for_each_kept(&pass_over, |msg| {
+        if let Message::Event(e) = msg {
+            threaded.push(fingerprint(e));
+        }
+        ControlFlow::Continue(())
+    });
     assert_eq!(threaded, expected, "{classes:?} on {}", trace.display());
     assert_eq!(outcome.last_passed_ns, last_other, "{classes:?}");
     assert!(outcome.errors.is_empty());
@@ -141,7 +140,11 @@ fn events_after_the_stop_instant_are_handed_over_whatever_their_class() {
     let (trace, m) = common::short_web_trace(dir.path(), 3);
     let s = Session::open(&trace).unwrap();
     let middle = i64::try_from(m.begin + (m.end - m.begin) / 2).unwrap();
-    let mut it = Merger::filtered(&s.traces, |_| false, middle);
+    let none = PassOver {
+        keep: &|_| false,
+        through_ns: middle,
+    };
+    let mut it = Merger::filtered(&s.traces, &none);
     let first = loop {
         match it.next_message() {
             Some(Message::Event(e)) => break e.timestamp.unwrap().ns_from_origin.unwrap(),
@@ -165,19 +168,13 @@ fn events_after_the_stop_instant_are_handed_over_whatever_their_class() {
     assert_eq!(first, expected);
     // On worker threads, stopping at that event: the latest event stepped over is the same.
     let mut handed = None;
-    let outcome = s.for_each_kept(
-        &PassOver {
-            keep: &|_| false,
-            through_ns: middle,
-        },
-        |msg| match msg {
-            Message::Event(e) => {
-                handed = e.timestamp.and_then(|t| t.ns_from_origin);
-                ControlFlow::Break(())
-            }
-            Message::Lost(_) => ControlFlow::Continue(()),
-        },
-    );
+    let outcome = s.for_each_kept(&none, |msg| match msg {
+        Message::Event(e) => {
+            handed = e.timestamp.and_then(|t| t.ns_from_origin);
+            ControlFlow::Break(())
+        }
+        Message::Lost(_) => ControlFlow::Continue(()),
+    });
     assert_eq!(handed, Some(first));
     assert_eq!(outcome.last_passed_ns, Some(passed));
 }
@@ -207,13 +204,11 @@ fn check_periods(trace: &Path, defs: &[&str], captures: &[&str]) {
     let found = period::find(trace, &m, &o, parse()).unwrap();
     // The long way: the engine fed every event.
     let mut all = parse();
-    let mut last = o.range.begin;
-    events::for_each_event(trace, o.range.begin, o.range.end, |e, t| {
+    let last = events::for_each_event(trace, o.range.begin, o.range.end, |e, t| {
         all.step(&EvtCtx { e, t, m: &m });
-        last = t;
     })
     .unwrap();
-    all.finish(last);
+    all.finish(last.unwrap_or(o.range.begin));
     let expected = instances(&all);
     assert!(!expected.is_empty(), "{defs:?} found nothing");
     assert_eq!(
@@ -261,35 +256,34 @@ fn the_engine_finds_the_same_instances_from_the_candidate_events_alone() {
 }
 
 #[test]
-fn a_damaged_stream_is_reported_by_the_period_pass() {
+fn a_damaged_stream_ends_both_passes_at_the_same_event() {
     let dir = tempfile::tempdir().unwrap();
-    let (web, m) = common::short_web_trace(dir.path(), 4);
-    // Cut the largest stream file inside its first packet's events.
+    let (web, _) = common::short_web_trace(dir.path(), 4);
+    // Cut the largest stream file in the middle of its data.
     let stream = std::fs::read_dir(&web)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_file() && p.file_name().unwrap() != "metadata")
         .max_by_key(|p| std::fs::metadata(p).unwrap().len())
         .unwrap();
+    let len = std::fs::metadata(&stream).unwrap().len();
     let f = std::fs::OpenOptions::new()
         .write(true)
         .open(&stream)
         .unwrap();
-    f.set_len(1000).unwrap();
-    let defs = period::definitions(
+    f.set_len(len / 2 + 3).unwrap();
+    drop(f);
+    // The model says why the stream ended (a warning on every run, cached or not).
+    let m = lttng_tui::model::Builder::build_session(&Session::open(&web).unwrap());
+    assert_eq!(m.read_errors.len(), 1, "{:?}", m.read_errors);
+    let name = stream.file_name().unwrap().to_str().unwrap();
+    assert!(m.read_errors[0].contains(name), "{:?}", m.read_errors);
+    // Both passes read the cut stream up to the damage, and find the same instances.
+    check_periods(
+        &web,
         &[
-            r#"p : $evt.$name == "syscall_entry_read" : $evt.$name == "syscall_exit_read""#
-                .to_owned(),
+            r#"p : $evt.$name == "syscall_entry_read" : $evt.$name == "syscall_exit_read" && $evt.tid == $begin.$evt.tid"#,
         ],
-        &[],
-    )
-    .unwrap();
-    let o = Options::new(Range::of(&m, None, None));
-    let found = period::find(&web, &m, &o, defs).unwrap();
-    assert_eq!(found.read_errors.len(), 1, "{:?}", found.read_errors);
-    assert!(
-        found.read_errors[0].contains(stream.file_name().unwrap().to_str().unwrap()),
-        "{:?}",
-        found.read_errors
+        &["p : : ret = $evt.ret"],
     );
 }

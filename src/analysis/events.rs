@@ -8,7 +8,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::ctf::message::{EventRecord, Message};
-use crate::ctf::parallel::{MergeOutcome, PassOver};
+use crate::ctf::parallel::PassOver;
 use crate::ctf::session::Session;
 
 /// The CPU of an event (packet context `cpu_id`).
@@ -24,22 +24,15 @@ pub fn ts_of(e: &EventRecord<'_>) -> Option<u64> {
         .and_then(|t| u64::try_from(t).ok())
 }
 
-/// What a pass over the events met besides the events it handed over.
-#[derive(Debug, Default)]
-pub struct Pass {
-    /// The latest event instant in the range, handed over or not (ns since the epoch).
-    pub last_ns: Option<u64>,
-    /// Why streams stopped early (damaged data): the events after were not read.
-    pub errors: Vec<String>,
-}
-
-/// Calls `f` for every event with a timestamp in `[begin, end]`, in time order.
+/// Calls `f` for every event with a timestamp in `[begin, end]`, in time order; returns the
+/// instant of the last one. Streams cut short by damage end early, as when indexing (the
+/// model built from the same streams keeps the reader's errors).
 pub fn for_each_event(
     path: &Path,
     begin: u64,
     end: u64,
     f: impl FnMut(&EventRecord<'_>, u64),
-) -> Result<Pass> {
+) -> Result<Option<u64>> {
     Ok(for_each_event_of(
         &Session::open(path)?,
         begin,
@@ -51,15 +44,15 @@ pub fn for_each_event(
 
 /// Like [`for_each_event`], handing over only the events whose class is in `classes` (all
 /// when `None`). Events of other classes are still read, to find damage and the range's last
-/// instant, but never merged in time order: a pass wanting two classes out of two hundred
-/// costs little more than decoding.
+/// instant (which is returned, whatever its event's class), but never merged in time order:
+/// a pass wanting two classes out of two hundred costs little more than decoding.
 pub fn for_each_event_of(
     session: &Session,
     begin: u64,
     end: u64,
     classes: Option<&BTreeSet<String>>,
     mut f: impl FnMut(&EventRecord<'_>, u64),
-) -> Pass {
+) -> Option<u64> {
     let mut last = None;
     let mut on_message = |msg: &Message<'_>| {
         if let Message::Event(e) = msg
@@ -92,18 +85,12 @@ pub fn for_each_event_of(
                     break;
                 }
             }
-            MergeOutcome {
-                errors: it.errors().to_vec(),
-                ..MergeOutcome::default()
-            }
+            it.outcome()
         }
     };
     let passed = outcome
         .last_passed_ns
         .and_then(|t| u64::try_from(t).ok())
         .filter(|&t| t >= begin);
-    Pass {
-        last_ns: last.max(passed),
-        errors: outcome.errors.iter().map(ToString::to_string).collect(),
-    }
+    last.max(passed)
 }

@@ -42,8 +42,7 @@ pub fn definitions(periods: &[String], captures: &[String]) -> Result<Periods> {
 }
 
 /// Runs the engine over the events of the trace at `path` inside the range. Only the events
-/// of the classes the definitions can match are handed to it. Damage that stopped a stream
-/// early is in [`Periods::read_errors`].
+/// of the classes the definitions can match are handed to it.
 pub fn find(path: &Path, m: &Model, o: &Options, p: Periods) -> Result<Periods> {
     Ok(find_in(&Session::open(path)?, m, o, p))
 }
@@ -51,7 +50,7 @@ pub fn find(path: &Path, m: &Model, o: &Options, p: Periods) -> Result<Periods> 
 /// [`find`] in a session already open.
 pub fn find_in(session: &Session, m: &Model, o: &Options, mut p: Periods) -> Periods {
     let classes = p.event_classes();
-    let pass = for_each_event_of(
+    let last = for_each_event_of(
         session,
         o.range.begin,
         o.range.end,
@@ -61,8 +60,7 @@ pub fn find_in(session: &Session, m: &Model, o: &Options, mut p: Periods) -> Per
         },
     );
     // Instances still open at the end close at the last event of the range.
-    p.finish(pass.last_ns.unwrap_or(o.range.begin).max(o.range.begin));
-    p.read_errors = pass.errors;
+    p.finish(last.unwrap_or(o.range.begin).max(o.range.begin));
     p
 }
 

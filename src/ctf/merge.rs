@@ -10,8 +10,8 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-use super::ir::EventClass;
 use super::message::Message;
+use super::parallel::{MergeOutcome, PassOver};
 use super::reader::{Head, ReadError, StreamReader};
 use super::trace::Trace;
 
@@ -51,19 +51,12 @@ impl<'s> Merger<'s> {
         }
     }
 
-    /// A merger surfacing only the events of the classes `keep` accepts, and every event after
-    /// `through_ns` (ns from origin); the others are decoded and read past inside their
-    /// stream, never entering the merge.
-    pub fn filtered(
-        traces: &'s [Trace],
-        keep: impl Fn(&EventClass) -> bool,
-        through_ns: i64,
-    ) -> Self {
+    /// A merger without the events `pass_over` has the readers step over inside their
+    /// streams.
+    pub fn filtered(traces: &'s [Trace], pass_over: &PassOver<'_>) -> Self {
         let mut merger = Merger::new(traces);
         for reader in &mut merger.readers {
-            let trace = reader.trace();
-            let classes = &trace.class.streams[reader.data_stream().class_index].events;
-            reader.set_filter(classes.iter().map(&keep).collect(), through_ns);
+            reader.set_filter(pass_over.keep, pass_over.through_ns);
         }
         merger
     }
@@ -74,6 +67,16 @@ impl<'s> Merger<'s> {
             .iter()
             .filter_map(StreamReader::last_passed_ns)
             .max()
+    }
+
+    /// What the merge met so far.
+    pub fn outcome(&self) -> MergeOutcome {
+        MergeOutcome {
+            errors: self.errors.clone(),
+            out_of_order: self.out_of_order,
+            events_read: self.events_read(),
+            last_passed_ns: self.last_passed_ns(),
+        }
     }
 
     /// Errors that stopped streams so far (each stream stops at its first error).

@@ -445,8 +445,7 @@ where
             for si in 0..trace.streams.len() {
                 let mut reader = StreamReader::new(trace, ti, si);
                 if let Some(p) = pass_over {
-                    let classes = &trace.class.streams[reader.data_stream().class_index].events;
-                    reader.set_filter(classes.iter().map(p.keep).collect(), p.through_ns);
+                    reader.set_filter(p.keep, p.through_ns);
                 }
                 let stream = reader.stream_ref();
                 let clock = reader.clock();

@@ -6,7 +6,7 @@ pub use error::{ReadError, ReadErrorKind};
 
 use super::clock::ClockConverter;
 use super::decode::{Decoder, ReadState};
-use super::ir::{FieldType, StreamClass};
+use super::ir::{EventClass, FieldType, StreamClass};
 use super::message::{EventRecord, LostKind, LostRecord, StreamRef, Timestamp};
 use super::packet::{PacketInfo, PacketValues, read_packet};
 use super::program::StreamProgram;
@@ -165,12 +165,13 @@ impl<'t> StreamReader<'t> {
         }
     }
 
-    /// Surfaces only the events of the classes `keep` selects (indexed like the stream
-    /// class's `events`) and the events after `through_ns`; every other event is decoded
-    /// (so damage is still found) but read past.
-    pub fn set_filter(&mut self, keep: Box<[bool]>, through_ns: i64) {
+    /// Surfaces only the events of the classes `keep` accepts and the events after
+    /// `through_ns` (ns from origin); every other event is decoded (so damage is still
+    /// found) but read past.
+    pub fn set_filter(&mut self, keep: &dyn Fn(&EventClass) -> bool, through_ns: i64) {
+        let classes = &self.trace.class.streams[self.stream.class_index].events;
         self.filter = Some(Filter {
-            keep,
+            keep: classes.iter().map(keep).collect(),
             through_ns,
             last_passed_ns: None,
         });
@@ -379,25 +380,15 @@ impl<'t> StreamReader<'t> {
             .filter
             .as_ref()
             .and_then(|f| f.passes_over(event.class_index, self.clock, cycles));
-        let decoded = match passed {
-            Some(at) => {
-                let skipped = match (self.program.event_context_size, event.tail_size) {
-                    (Some(sec), Some([ctx, payload])) => dec
-                        .skip(sec)
-                        .and_then(|()| dec.skip(ctx))
-                        .and_then(|()| dec.skip(payload))
-                        .map_err(ReadErrorKind::Event),
-                    // A tail of variable size is decoded to find where it ends.
-                    _ => run(&mut dec, &self.program.event_context, state, &mut v.values)
-                        .and_then(|()| run(&mut dec, &event.context, state, &mut v.values))
-                        .and_then(|()| run(&mut dec, &event.payload, state, &mut v.values)),
-                };
-                v.values.truncate(v.bounds[0]);
-                // Empty scopes, so what reads the current values between two surfaced
-                // events (a loss notice's packet) never sees bounds of different events.
-                v.bounds = [v.bounds[0]; 5];
-                skipped.map(|()| Decoded::Passed(at))
-            }
+        // An event stepped over with a tail of constant size is skipped by that size; any
+        // other tail is decoded, if only to find where it ends.
+        let fixed_tail = passed.and(self.program.event_context_size.zip(event.tail_size));
+        let decoded = match fixed_tail {
+            Some((sec, [ctx, payload])) => dec
+                .skip(sec)
+                .and_then(|()| dec.skip(ctx))
+                .and_then(|()| dec.skip(payload))
+                .map_err(ReadErrorKind::Event),
             None => {
                 v.bounds[1] = v.values.len();
                 run(&mut dec, &self.program.event_context, state, &mut v.values)
@@ -409,14 +400,23 @@ impl<'t> StreamReader<'t> {
                         v.bounds[3] = v.values.len();
                         run(&mut dec, &event.payload, state, &mut v.values)
                     })
-                    .map(|()| {
-                        v.bounds[4] = v.values.len();
-                        Decoded::Event(Head::Event {
-                            class_index: event.class_index,
-                            cycles,
-                        })
-                    })
+                    .map(|()| v.bounds[4] = v.values.len())
             }
+        };
+        let decoded = match passed {
+            Some(at) => {
+                v.values.truncate(v.bounds[0]);
+                // Empty scopes, so what reads the current values between two surfaced
+                // events (a loss notice's packet) never sees bounds of different events.
+                v.bounds = [v.bounds[0]; 5];
+                decoded.map(|()| Decoded::Passed(at))
+            }
+            None => decoded.map(|()| {
+                Decoded::Event(Head::Event {
+                    class_index: event.class_index,
+                    cycles,
+                })
+            }),
         };
         let decoded = match decoded {
             Ok(d) => d,

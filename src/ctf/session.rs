@@ -223,12 +223,7 @@ impl Session {
                 break;
             }
         }
-        MergeOutcome {
-            errors: merger.errors().to_vec(),
-            out_of_order: merger.out_of_order,
-            events_read: merger.events_read(),
-            last_passed_ns: None,
-        }
+        merger.outcome()
     }
 
     /// Every message in time order except the events `pass_over` has the readers step over
@@ -251,18 +246,13 @@ impl Session {
                 },
             );
         }
-        let mut merger = Merger::filtered(&self.traces, pass_over.keep, pass_over.through_ns);
+        let mut merger = Merger::filtered(&self.traces, pass_over);
         while let Some(msg) = merger.next_message() {
             if f(&msg).is_break() {
                 break;
             }
         }
-        MergeOutcome {
-            errors: merger.errors().to_vec(),
-            out_of_order: merger.out_of_order,
-            events_read: merger.events_read(),
-            last_passed_ns: merger.last_passed_ns(),
-        }
+        merger.outcome()
     }
 }
 

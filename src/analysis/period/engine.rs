@@ -76,8 +76,6 @@ pub struct Periods {
     pub defs: Vec<Def>,
     /// Instances in opening order.
     pub instances: Vec<Instance>,
-    /// Why streams stopped early during the pass that found the instances (damaged data).
-    pub read_errors: Vec<String>,
     keys: Vec<FieldRef>,
     open: Vec<usize>,
 }
