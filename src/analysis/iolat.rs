@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
 
@@ -9,7 +10,7 @@ use super::common::{Options, Stats, class, col, thread_name_cow};
 use super::freq::freq_tables;
 use super::io::disk_name;
 use super::syscalls::stat_cells;
-use super::table::{Cell, Column, ColumnClass, Table, TableClass};
+use super::table::{Cell, Column, ColumnClass, Process, Table, TableClass};
 use crate::model::{Model, StrId};
 
 /// Request categories of lttng-analyses §3.1 (splice/sendfile are both read and write).
@@ -318,29 +319,79 @@ pub fn request_class(name: &str, title: &str) -> TableClass {
     )
 }
 
-fn request_row(m: &Model, fds: &FdIndex, r: &Req, o: &Options) -> Vec<Cell> {
-    // Straight from the gathered request: a log has tens of thousands of rows, and owned
-    // strings per row would cost more than the row itself.
-    let (comm, path) = names(m, fds, r);
-    vec![
-        Cell::TimeRange {
-            begin_ns: r.begin as i64,
-            end_ns: r.end as i64,
-        },
-        Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
-        Cell::Duration(r.end - r.begin),
-        Cell::Syscall(r.name.into()),
-        r.size.map_or(Cell::Empty, Cell::Size),
-        Cell::process(Some(comm), None, Some(i64::from(r.tid))),
-        path.map_or(Cell::Unknown, |p| Cell::Path(p.into())),
-        Cell::Fd(i64::from(r.fd)),
-    ]
+/// The cells iolatencytop and iolog repeat from row to row, made once: a log has tens of
+/// thousands of rows over a few dozen threads and files, and a cell per row would cost two
+/// allocations more per row than the row itself.
+struct SharedCells<'m> {
+    model: &'m Model,
+    fds: FdIndex,
+    /// Per (thread index, its name then).
+    processes: FxHashMap<(u32, Option<StrId>), Arc<Process>>,
+    paths: FxHashMap<StrId, Arc<str>>,
+}
+
+impl<'m> SharedCells<'m> {
+    fn new(model: &'m Model) -> Self {
+        SharedCells {
+            model,
+            fds: FdIndex::new(model),
+            processes: FxHashMap::default(),
+            paths: FxHashMap::default(),
+        }
+    }
+
+    /// The thread of `r` as named at its exit.
+    fn process(&mut self, r: &Req) -> Cell {
+        let m = self.model;
+        let t = &m.threads[r.th as usize];
+        let p = self
+            .processes
+            .entry((r.th, t.name_at(r.end)))
+            .or_insert_with(|| {
+                Arc::new(Process {
+                    name: Some(thread_name_cow(m, t, r.end).into()),
+                    pid: None,
+                    tid: Some(i64::from(r.tid)),
+                })
+            });
+        Cell::Process(Arc::clone(p))
+    }
+
+    /// The file `r`'s fd named at its exit.
+    fn path(&mut self, r: &Req) -> Cell {
+        let m = self.model;
+        let process = m.threads[r.th as usize].process;
+        match self.fds.name_id(process, r.fd, r.end) {
+            Some(id) => Cell::Path(Arc::clone(
+                self.paths
+                    .entry(id)
+                    .or_insert_with(|| m.strings.get(id).into()),
+            )),
+            None => Cell::Unknown,
+        }
+    }
+
+    fn row(&mut self, r: &Req, o: &Options) -> Vec<Cell> {
+        vec![
+            Cell::TimeRange {
+                begin_ns: r.begin as i64,
+                end_ns: r.end as i64,
+            },
+            Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
+            Cell::Duration(r.end - r.begin),
+            Cell::Syscall(r.name.into()),
+            r.size.map_or(Cell::Empty, Cell::Size),
+            self.process(r),
+            self.path(r),
+            Cell::Fd(i64::from(r.fd)),
+        ]
+    }
 }
 
 /// iolatencytop: the `--limit` longest requests per category (exactly `--limit`).
 pub fn top(m: &Model, o: &Options) -> Vec<Table> {
     let reqs = gather(m, o);
-    let fds = FdIndex::new(m);
+    let mut cells = SharedCells::new(m);
     let (b, e) = o.range.ns();
     let mut out = Vec::new();
     for (k, name) in CATEGORIES.iter().enumerate() {
@@ -353,7 +404,7 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
             e,
         );
         t.subtitle = Some((*name).into());
-        t.rows = sel.iter().map(|r| request_row(m, &fds, r, o)).collect();
+        t.rows = sel.iter().map(|r| cells.row(r, o)).collect();
         out.push(t);
     }
     out
@@ -362,12 +413,9 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
 /// iolog: every request in begin order.
 pub fn log(m: &Model, o: &Options) -> Vec<Table> {
     let (b, e) = o.range.ns();
-    let fds = FdIndex::new(m);
+    let mut cells = SharedCells::new(m);
     let mut t = Table::new(request_class("log", "I/O operations log"), b, e);
-    t.rows = gather(m, o)
-        .iter()
-        .map(|r| request_row(m, &fds, r, o))
-        .collect();
+    t.rows = gather(m, o).iter().map(|r| cells.row(r, o)).collect();
     vec![t]
 }
 

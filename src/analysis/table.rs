@@ -157,10 +157,12 @@ pub enum Cell {
     },
     /// A system call name without prefix (`read`).
     Syscall(CompactString),
-    /// A process or thread (boxed: the one large variant would size every cell).
-    Process(Box<Process>),
-    /// A path.
-    Path(CompactString),
+    /// A process or thread. Behind a pointer, since the one large variant would size every
+    /// cell; shared, since a log repeats one thread in thousands of rows.
+    Process(Arc<Process>),
+    /// A path, shared: a log repeats one file in thousands of rows, and most paths are too
+    /// long to be stored inline.
+    Path(Arc<str>),
     /// A file descriptor.
     Fd(i64),
     /// An interrupt: hard IRQ or softirq vector.
@@ -200,7 +202,7 @@ impl Cell {
         pid: Option<i64>,
         tid: Option<i64>,
     ) -> Cell {
-        Cell::Process(Box::new(Process {
+        Cell::Process(Arc::new(Process {
             name: name.map(Into::into),
             pid,
             tid,

@@ -206,12 +206,10 @@ pub fn write_cell(c: &Cell, clock: &mut Clock, out: &mut String) {
                 out.push('*');
             }
         }
-        Cell::Text(s)
-        | Cell::Syscall(s)
-        | Cell::Path(s)
-        | Cell::Disk(s)
-        | Cell::Part(s)
-        | Cell::Netif(s) => out.push_str(s),
+        Cell::Text(s) | Cell::Syscall(s) | Cell::Disk(s) | Cell::Part(s) | Cell::Netif(s) => {
+            out.push_str(s)
+        }
+        Cell::Path(s) => out.push_str(s),
         Cell::TimeRange { begin_ns, end_ns } => {
             out.push('[');
             clock.write_time(*begin_ns, out);
@@ -381,12 +379,10 @@ fn cell_width(c: &Cell, clock: &mut Clock, scratch: &mut String) -> usize {
         Cell::Timestamp(_) => TIME + 2,
         Cell::TimeRange { .. } => 2 * TIME + 4,
         Cell::Duration(ns) if *ns < 1 << 52 => decimal_len(ns / 1000) + 4,
-        Cell::Text(s)
-        | Cell::Syscall(s)
-        | Cell::Path(s)
-        | Cell::Disk(s)
-        | Cell::Part(s)
-        | Cell::Netif(s) => width(s),
+        Cell::Text(s) | Cell::Syscall(s) | Cell::Disk(s) | Cell::Part(s) | Cell::Netif(s) => {
+            width(s)
+        }
+        Cell::Path(s) => width(s),
         Cell::Process(p) => {
             let name = p.name.as_deref().map_or(7, width);
             name + p.tid.or(p.pid).map_or(6, |id| signed_len(id) + 3)
@@ -685,7 +681,7 @@ mod tests {
             cells.extend([
                 Cell::Text(s.clone()),
                 Cell::Syscall(s.clone()),
-                Cell::Path(s.clone()),
+                Cell::Path(name.into()),
                 Cell::Disk(s.clone()),
                 Cell::Part(s.clone()),
                 Cell::Netif(s.clone()),

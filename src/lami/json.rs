@@ -61,7 +61,7 @@ pub fn cell_json(cell: &Cell) -> Value {
             }
             Value::Object(o)
         }
-        Cell::Path(p) => json!({ "class": "path", "path": p }),
+        Cell::Path(p) => json!({ "class": "path", "path": &**p }),
         Cell::Fd(fd) => json!({ "class": "fd", "fd": fd }),
         Cell::Irq { nr, hard, name } => {
             let mut o = json!({ "class": "irq", "nr": nr, "hard": hard });
