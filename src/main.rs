@@ -4,6 +4,9 @@ use clap::Parser;
 use lttng_tui::cli::{Cli, Command, analyses, bench, demo, dump, export, index, info};
 
 fn main() -> ExitCode {
+    if let Some(cmd) = lttng_tui::cli::parse_analysis(std::env::args_os()) {
+        return exit_code(analyses::run(&cmd));
+    }
     let cli = Cli::parse();
     let result = match (cli.command, cli.path) {
         (Some(Command::Dump(args)), _) => dump::run(&args),
@@ -21,6 +24,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    exit_code(result)
+}
+
+fn exit_code(result: anyhow::Result<bool>) -> ExitCode {
     match result {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
