@@ -156,10 +156,29 @@ pub fn size(b: u64) -> String {
 
 /// Appends [`size`] to `out`.
 fn write_size(b: u64, out: &mut String) {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    match scaled_size(b) {
+        Some((0, _)) => {
+            integer(b, out);
+            out.push_str(" B");
+        }
+        Some((u, hundredths)) => {
+            integer(hundredths / 100, out);
+            out.push('.');
+            digits((hundredths % 100) as i64, 2, out);
+            out.push(' ');
+            out.push_str(SIZE_UNITS[u]);
+        }
+        None => float_size(b, out),
+    }
+}
+
+const SIZE_UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+
+/// `b` as `{:.2}` of `b as f64` divided by 1024 until below 1024 (or in TiB), with its unit.
+fn float_size(b: u64, out: &mut String) {
     let mut v = b as f64;
     let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
+    while v >= 1024.0 && u + 1 < SIZE_UNITS.len() {
         v /= 1024.0;
         u += 1;
     }
@@ -167,8 +186,30 @@ fn write_size(b: u64, out: &mut String) {
         integer(b, out);
         out.push_str(" B");
     } else {
-        let _ = write!(out, "{v:.2} {}", UNITS[u]);
+        let _ = write!(out, "{v:.2} {}", SIZE_UNITS[u]);
     }
+}
+
+/// [`float_size`]'s unit index and value in hundredths, in integers: below 2^53 bytes the
+/// `f64` and its divisions by 1024 are exact, so rounding the exact quotient half to even,
+/// as `{:.2}` does, gives the same digits. `None` from 2^53 on.
+fn scaled_size(b: u64) -> Option<(usize, u64)> {
+    if b >= 1 << 53 {
+        return None;
+    }
+    let mut u = 0;
+    while u + 1 < SIZE_UNITS.len() && b >> (10 * (u + 1)) > 0 {
+        u += 1;
+    }
+    if u == 0 {
+        return Some((0, b * 100));
+    }
+    let shift = 10 * u as u32;
+    let scaled = u128::from(b) * 100;
+    let (q, rem) = (scaled >> shift, scaled & ((1 << shift) - 1));
+    let half = 1u128 << (shift - 1);
+    let up = rem > half || (rem == half && q & 1 == 1);
+    u64::try_from(q + u128::from(up)).ok().map(|h| (u, h))
 }
 
 /// A cell as text.
@@ -366,6 +407,14 @@ fn signed_len(v: i64) -> usize {
     usize::from(v < 0) + decimal_len(v.unsigned_abs())
 }
 
+/// Width of [`write_size`]'s text for `b`.
+fn size_len(b: u64) -> Option<usize> {
+    Some(match scaled_size(b)? {
+        (0, _) => decimal_len(b) + 2,
+        (u, hundredths) => decimal_len(hundredths / 100) + 4 + SIZE_UNITS[u].len(),
+    })
+}
+
 /// Width of [`write_cell`]'s text for `c`: computed for the cells logs are made of, and
 /// measured on a rendering into `scratch` for the rest.
 fn cell_width(c: &Cell, clock: &mut Clock, scratch: &mut String) -> usize {
@@ -373,6 +422,9 @@ fn cell_width(c: &Cell, clock: &mut Clock, scratch: &mut String) -> usize {
     const TIME: usize = 18;
     match c {
         Cell::Empty => 0,
+        Cell::Unknown => 1,
+        Cell::Bool(b) => usize::from(*b),
+        Cell::Size(b) if let Some(n) = size_len(*b) => n,
         Cell::Count(n) => decimal_len(*n),
         Cell::Fd(v) => signed_len(*v),
         Cell::Cpu(id) => 4 + decimal_len(u64::from(*id)),
@@ -533,6 +585,40 @@ impl Sink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_print_as_their_float_quotients_and_their_widths_match() {
+        let mut edges: Vec<u64> = Vec::new();
+        for u in 0..5u32 {
+            let shift = 10 * u;
+            for p in [1u128, 10, 100, 1000, 1024] {
+                // Where the size in this unit rounds up to `p` (p - 0.005, in hundredths),
+                // and the unit boundary itself.
+                let tie = ((p * 200 - 1) << shift) / 200;
+                for at in [tie, p << shift] {
+                    let at = u64::try_from(at).unwrap_or(u64::MAX);
+                    edges.extend(at.saturating_sub(4)..at.saturating_add(4));
+                }
+            }
+        }
+        // Exact ties in hundredths of a unit: odd multiples of 2^(10u - 3) (1.125 KiB).
+        for u in 1..5 {
+            edges.extend((1..20_000u64).step_by(2).map(|m| m << (10 * u - 3)));
+        }
+        edges.extend((0..200_000).map(|i| i * 7919));
+        edges.extend([(1 << 53) - 1, 999 << 40, 1 << 50]);
+        let (mut out, mut float) = (String::new(), String::new());
+        for b in edges {
+            out.clear();
+            float.clear();
+            write_size(b, &mut out);
+            float_size(b, &mut float);
+            assert_eq!(out, float, "{b} bytes");
+            if let Some(n) = size_len(b) {
+                assert_eq!(n, out.len(), "{b} bytes: {out}");
+            }
+        }
+    }
 
     /// A table of `n` rows of one count column.
     fn counts(n: u64) -> Table {
