@@ -157,12 +157,7 @@ impl Periods {
     fn snapshot(&self, ev: &EvtCtx<'_, '_>) -> Snapshot {
         self.keys
             .iter()
-            .filter_map(|k| {
-                Some((
-                    (k.scope, k.field.clone()),
-                    ev.get(k.scope, k.field.as_deref())?,
-                ))
-            })
+            .map(|k| ev.get(k.scope, k.field.as_deref()))
             .collect()
     }
 
@@ -184,6 +179,7 @@ impl Periods {
                 evt: ev,
                 begin: Some(&self.instances[idx].snap),
                 parent: self.parent_snap(idx),
+                keys: &self.keys,
             };
             if env.test(&def.end) {
                 let caps = capture(&def.caps_end, &env);
@@ -242,6 +238,7 @@ impl Periods {
             evt: ev,
             begin: None,
             parent: psnap,
+            keys: &self.keys,
         };
         if !env.test(&def.begin) {
             return;

@@ -6,7 +6,8 @@
 //! CPU), so expressions written for traces recorded with those contexts also work on traces
 //! without them.
 
-use std::collections::{BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 
 use super::parse::{CmpOp, EvtRef, Expr, FieldRef, Operand, Scope};
 use crate::analysis::events::cpu_of;
@@ -35,8 +36,44 @@ impl std::fmt::Display for Val {
     }
 }
 
-/// Values of the fields of an opening event that later expressions refer to.
-pub type Snapshot = HashMap<(Option<Scope>, Option<String>), Val>;
+impl Val {
+    /// The value as a [`ValRef`], for comparing without a copy.
+    pub fn as_ref(&self) -> ValRef<'_> {
+        match self {
+            Val::Int(i) => ValRef::Int(*i),
+            Val::Real(r) => ValRef::Real(*r),
+            Val::Str(s) => ValRef::Str(Cow::Borrowed(s)),
+        }
+    }
+}
+
+/// A field value for one test, borrowed from the event, the expression or a snapshot: the
+/// engine tests every candidate event, and a string copied per test would cost more than
+/// the test itself.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValRef<'a> {
+    /// Integer.
+    Int(i64),
+    /// Real.
+    Real(f64),
+    /// Text (owned only when the event's bytes are not UTF-8).
+    Str(Cow<'a, str>),
+}
+
+impl ValRef<'_> {
+    /// The value, owned.
+    pub fn into_owned(self) -> Val {
+        match self {
+            ValRef::Int(i) => Val::Int(i),
+            ValRef::Real(r) => Val::Real(r),
+            ValRef::Str(s) => Val::Str(s.into_owned()),
+        }
+    }
+}
+
+/// Values of the fields of an opening event that later expressions refer to, one per key of
+/// [`Env::keys`] (`None` when the event has no such field).
+pub type Snapshot = Vec<Option<Val>>;
 
 /// The event under test, with what is needed to resolve model-backed fields.
 pub struct EvtCtx<'a, 'b> {
@@ -68,23 +105,26 @@ const ORDER: [Scope; 6] = [
     Scope::PktHeader,
 ];
 
-fn to_val(f: FieldsRef<'_>) -> Option<Val> {
+fn to_val(f: FieldsRef<'_>) -> Option<ValRef<'_>> {
     match f.head()? {
-        Value::UInt(u) => Some(Val::Int(u as i64)),
-        Value::SInt(i) => Some(Val::Int(i)),
-        Value::Float(x) => Some(Val::Real(x)),
-        Value::Text { .. } => Some(Val::Str(
-            String::from_utf8_lossy(f.text_bytes()?).into_owned(),
-        )),
+        Value::UInt(u) => Some(ValRef::Int(u as i64)),
+        Value::SInt(i) => Some(ValRef::Int(i)),
+        Value::Float(x) => Some(ValRef::Real(x)),
+        Value::Text { .. } => Some(ValRef::Str(String::from_utf8_lossy(f.text_bytes()?))),
         _ => None,
     }
 }
 
-impl EvtCtx<'_, '_> {
+impl<'b> EvtCtx<'_, 'b> {
     /// The value of a field (or the name) of this event.
     pub fn get(&self, scope: Option<Scope>, field: Option<&str>) -> Option<Val> {
+        self.get_ref(scope, field).map(ValRef::into_owned)
+    }
+
+    /// [`EvtCtx::get`], borrowed.
+    pub fn get_ref(&self, scope: Option<Scope>, field: Option<&str>) -> Option<ValRef<'b>> {
         let Some(name) = field else {
-            return Some(Val::Str(self.e.class.name.clone()));
+            return Some(ValRef::Str(Cow::Borrowed(&self.e.class.name)));
         };
         let found = match scope {
             Some(s) => scope_of(self.e, s)
@@ -106,10 +146,10 @@ impl EvtCtx<'_, '_> {
     }
 
     /// `pid`, `tid`, `procname`, `cpu_id` of the thread current on the event's CPU.
-    fn model_field(&self, name: &str) -> Option<Val> {
+    fn model_field(&self, name: &str) -> Option<ValRef<'b>> {
         let cpu = cpu_of(self.e)?;
         if name == "cpu_id" {
-            return Some(Val::Int(i64::from(cpu)));
+            return Some(ValRef::Int(i64::from(cpu)));
         }
         // A sched_switch is emitted by the outgoing thread, which the timeline already
         // replaced at this instant.
@@ -127,11 +167,11 @@ impl EvtCtx<'_, '_> {
             .filter(|&th| th != NO_THREAD)?;
         let thread = self.m.threads.get(th as usize)?;
         match name {
-            "tid" | "vtid" => Some(Val::Int(i64::from(thread.tid))),
-            "pid" | "vpid" => thread.pid.map(|p| Val::Int(i64::from(p))),
+            "tid" | "vtid" => Some(ValRef::Int(i64::from(thread.tid))),
+            "pid" | "vpid" => thread.pid.map(|p| ValRef::Int(i64::from(p))),
             "procname" => thread
                 .name_at(self.t)
-                .map(|n| Val::Str(self.m.strings.get(n).to_owned())),
+                .map(|n| ValRef::Str(Cow::Owned(self.m.strings.get(n).to_owned()))),
             _ => None,
         }
     }
@@ -145,24 +185,46 @@ pub struct Env<'a, 'b, 'c> {
     pub begin: Option<&'c Snapshot>,
     /// The opener of the parent instance.
     pub parent: Option<&'c Snapshot>,
+    /// The fields snapshots hold, in their order.
+    pub keys: &'c [FieldRef],
 }
 
-impl Env<'_, '_, '_> {
+impl<'b, 'c> Env<'_, 'b, 'c> {
     /// The value of a field reference.
     pub fn value(&self, f: &FieldRef) -> Option<Val> {
-        let key = || (f.scope, f.field.clone());
+        self.value_ref(f).map(ValRef::into_owned)
+    }
+
+    /// [`Env::value`], borrowed.
+    fn value_ref(&self, f: &FieldRef) -> Option<ValRef<'c>>
+    where
+        'b: 'c,
+    {
+        let held = |s: &'c Snapshot| {
+            let k = self
+                .keys
+                .iter()
+                .position(|k| k.scope == f.scope && k.field == f.field)?;
+            s.get(k)?.as_ref().map(Val::as_ref)
+        };
         match (f.evt, self.begin) {
-            (EvtRef::Evt, _) | (EvtRef::Begin, None) => self.evt.get(f.scope, f.field.as_deref()),
-            (EvtRef::Begin, Some(s)) => s.get(&key()).cloned(),
-            (EvtRef::ParentBegin, _) => self.parent?.get(&key()).cloned(),
+            (EvtRef::Evt, _) | (EvtRef::Begin, None) => {
+                self.evt.get_ref(f.scope, f.field.as_deref())
+            }
+            (EvtRef::Begin, Some(s)) => held(s),
+            (EvtRef::ParentBegin, _) => held(self.parent?),
         }
     }
 
-    fn operand(&self, o: &Operand) -> Option<Val> {
+    fn operand<'o>(&self, o: &'o Operand) -> Option<ValRef<'o>>
+    where
+        'b: 'o,
+        'c: 'o,
+    {
         match o {
-            Operand::Field(f) => self.value(f),
-            Operand::Num(n) => Some(Val::Real(*n)),
-            Operand::Str(s) => Some(Val::Str(s.clone())),
+            Operand::Field(f) => self.value_ref(f),
+            Operand::Num(n) => Some(ValRef::Real(*n)),
+            Operand::Str(s) => Some(ValRef::Str(Cow::Borrowed(s))),
         }
     }
 
@@ -183,14 +245,14 @@ impl Env<'_, '_, '_> {
             return false;
         };
         let ord = match (&a, &b) {
-            (Val::Str(x), Val::Str(y)) if op == CmpOp::Glob => {
+            (ValRef::Str(x), ValRef::Str(y)) if op == CmpOp::Glob => {
                 return glob(y.as_bytes(), x.as_bytes());
             }
-            (Val::Str(x), Val::Str(y)) => x.partial_cmp(y),
-            (Val::Int(x), Val::Int(y)) => x.partial_cmp(y),
-            (Val::Int(x), Val::Real(y)) => (*x as f64).partial_cmp(y),
-            (Val::Real(x), Val::Int(y)) => x.partial_cmp(&(*y as f64)),
-            (Val::Real(x), Val::Real(y)) => x.partial_cmp(y),
+            (ValRef::Str(x), ValRef::Str(y)) => x.partial_cmp(y),
+            (ValRef::Int(x), ValRef::Int(y)) => x.partial_cmp(y),
+            (ValRef::Int(x), ValRef::Real(y)) => (*x as f64).partial_cmp(y),
+            (ValRef::Real(x), ValRef::Int(y)) => x.partial_cmp(&(*y as f64)),
+            (ValRef::Real(x), ValRef::Real(y)) => x.partial_cmp(y),
             _ => None,
         };
         let Some(ord) = ord else {
