@@ -115,14 +115,14 @@ fn to_val(f: FieldsRef<'_>) -> Option<ValRef<'_>> {
     }
 }
 
-impl<'b> EvtCtx<'_, 'b> {
+impl<'a> EvtCtx<'a, '_> {
     /// The value of a field (or the name) of this event.
     pub fn get(&self, scope: Option<Scope>, field: Option<&str>) -> Option<Val> {
         self.get_ref(scope, field).map(ValRef::into_owned)
     }
 
     /// [`EvtCtx::get`], borrowed.
-    pub fn get_ref(&self, scope: Option<Scope>, field: Option<&str>) -> Option<ValRef<'b>> {
+    pub fn get_ref(&self, scope: Option<Scope>, field: Option<&str>) -> Option<ValRef<'a>> {
         let Some(name) = field else {
             return Some(ValRef::Str(Cow::Borrowed(&self.e.class.name)));
         };
@@ -146,7 +146,7 @@ impl<'b> EvtCtx<'_, 'b> {
     }
 
     /// `pid`, `tid`, `procname`, `cpu_id` of the thread current on the event's CPU.
-    fn model_field(&self, name: &str) -> Option<ValRef<'b>> {
+    fn model_field(&self, name: &str) -> Option<ValRef<'a>> {
         let cpu = cpu_of(self.e)?;
         if name == "cpu_id" {
             return Some(ValRef::Int(i64::from(cpu)));
@@ -171,7 +171,7 @@ impl<'b> EvtCtx<'_, 'b> {
             "pid" | "vpid" => thread.pid.map(|p| ValRef::Int(i64::from(p))),
             "procname" => thread
                 .name_at(self.t)
-                .map(|n| ValRef::Str(Cow::Owned(self.m.strings.get(n).to_owned()))),
+                .map(|n| ValRef::Str(Cow::Borrowed(self.m.strings.get(n)))),
             _ => None,
         }
     }
@@ -189,7 +189,7 @@ pub struct Env<'a, 'b, 'c> {
     pub keys: &'c [FieldRef],
 }
 
-impl<'b, 'c> Env<'_, 'b, 'c> {
+impl<'a, 'c> Env<'a, '_, 'c> {
     /// The value of a field reference.
     pub fn value(&self, f: &FieldRef) -> Option<Val> {
         self.value_ref(f).map(ValRef::into_owned)
@@ -198,7 +198,7 @@ impl<'b, 'c> Env<'_, 'b, 'c> {
     /// [`Env::value`], borrowed.
     fn value_ref(&self, f: &FieldRef) -> Option<ValRef<'c>>
     where
-        'b: 'c,
+        'a: 'c,
     {
         let held = |s: &'c Snapshot| {
             let k = self
@@ -218,7 +218,7 @@ impl<'b, 'c> Env<'_, 'b, 'c> {
 
     fn operand<'o>(&self, o: &'o Operand) -> Option<ValRef<'o>>
     where
-        'b: 'o,
+        'a: 'o,
         'c: 'o,
     {
         match o {
