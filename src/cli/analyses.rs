@@ -124,6 +124,10 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
                     reports.push((o.range, tables(kind, &model, &o)?));
                 }
             }
+            // Like the model below: thousands of event classes and instances need not be
+            // handed back to malloc one by one just before the process exits.
+            std::mem::forget(session);
+            std::mem::forget(found);
         }
         None => {
             for r in intervals(opts.range, a.refresh.as_deref())? {
