@@ -132,6 +132,8 @@ struct Req<'m> {
     th: u32,
     tid: u32,
     fd: i32,
+    /// Index in its thread's syscall list.
+    seq: u32,
 }
 
 impl Req<'_> {
@@ -182,10 +184,13 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
                 th: th as u32,
                 tid: t.tid,
                 fd,
+                seq: i as u32,
             });
         }
     }
-    out.sort_by_key(|r| (r.begin, r.tid));
+    // The order of a stable sort by (begin, tid) over the order gathered (threads, then each
+    // thread's calls), without its scratch copy of the requests.
+    out.sort_unstable_by_key(|r| (r.begin, r.tid, r.th, r.seq));
     out
 }
 

@@ -559,7 +559,7 @@ struct Sink<'w> {
 }
 
 impl Sink<'_> {
-    const CHUNK: usize = 1 << 20;
+    const CHUNK: usize = 1 << 18;
 
     fn flush_if_full(&mut self) {
         if self.buf.len() >= Self::CHUNK {
