@@ -67,13 +67,13 @@ pub enum Command {
 /// analysis's options; `None` for anything else (another subcommand, `--help`, a mistake),
 /// which the whole parser then handles and explains.
 ///
-/// An analysis on a cached index takes 7 to 20 ms, and building the parser of every
-/// subcommand and option would add half a millisecond to each: scripts call analyses in
-/// loops (`--refresh` aside), and Trace Compass calls one per view.
+/// An analysis on a cached index takes 4 to 20 ms, and building the parser of every
+/// subcommand and option added 0.7 to 1 ms to each run: scripts call analyses in loops, and
+/// Trace Compass calls one per view.
 pub fn parse_analysis<I, T>(args: I) -> Option<analyses::AnalysisCommand>
 where
     I: IntoIterator<Item = T>,
-    T: Into<std::ffi::OsString> + Clone,
+    T: Into<std::ffi::OsString>,
 {
     use clap::{Args, FromArgMatches};
     let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
