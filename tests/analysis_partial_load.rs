@@ -178,6 +178,21 @@ fn run_cached(cache_home: &Path, args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
+/// Runs `args` with `--no-cache` and asserts it prints something, and exactly what each of
+/// the `cached` runs printed.
+fn assert_same_without_cache(home: &Path, mut args: Vec<&str>, cached: &[Vec<u8>]) {
+    args.insert(1, "--no-cache");
+    let cold = run_cached(home, &args);
+    assert!(!cold.is_empty(), "{args:?}");
+    for out in cached {
+        assert_eq!(
+            String::from_utf8_lossy(out),
+            String::from_utf8_lossy(&cold),
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn commands_print_the_same_from_the_cache_as_without_it() {
     let dir = tempfile::tempdir().unwrap();
@@ -193,14 +208,7 @@ fn commands_print_the_same_from_the_cache_as_without_it() {
             args.extend_from_slice(extra);
             args.push(trace);
             let warm = run_cached(&home, &args);
-            args.insert(1, "--no-cache");
-            let cold = run_cached(&home, &args);
-            assert!(!cold.is_empty());
-            assert_eq!(
-                String::from_utf8_lossy(&warm),
-                String::from_utf8_lossy(&cold),
-                "{args:?}"
-            );
+            assert_same_without_cache(&home, args, &[warm]);
         }
     }
     // The period commands: the first run keeps the parsed metadata, the next ones read it.
@@ -209,17 +217,7 @@ fn commands_print_the_same_from_the_cache_as_without_it() {
         args.extend(["--period-captures", CAPTURES, trace]);
         let first = run_cached(&home, &args);
         let memoized = run_cached(&home, &args);
-        args.insert(1, "--no-cache");
-        let cold = run_cached(&home, &args);
-        assert!(!cold.is_empty());
-        assert_eq!(
-            String::from_utf8_lossy(&first),
-            String::from_utf8_lossy(&cold)
-        );
-        assert_eq!(
-            String::from_utf8_lossy(&memoized),
-            String::from_utf8_lossy(&cold)
-        );
+        assert_same_without_cache(&home, args, &[first, memoized]);
     }
     let memos = home
         .join("lttng-tui")
