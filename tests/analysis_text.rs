@@ -164,3 +164,75 @@ fn io_commands_warn_that_they_ignore_the_cpu_filter() {
         String::from_utf8_lossy(&top.stderr)
     );
 }
+
+/// iolog printed as text makes its rows as it prints them (`LogRows`), measuring the cells
+/// it shares between rows once; the text must be the table's, byte for byte: on a generated
+/// `web` trace, and on `kernel/many-threads`, where one process reopened one fd number
+/// 8 000 times (the shared path lookups remember the last lifetime found).
+#[test]
+fn a_log_made_as_printed_reads_as_its_table() {
+    use lttng_tui::analysis::common::{Options, Range};
+    use lttng_tui::analysis::iolat::{self, LogRows, log};
+    use lttng_tui::analysis::table::Cell;
+    use lttng_tui::analysis::text::{Clock, render_to, render_views_to};
+
+    fn both(m: &lttng_tui::model::Model, o: &Options) -> (String, String) {
+        let mut table = Vec::new();
+        render_to(
+            &log(m, o),
+            o.range.ns(),
+            None,
+            &mut Clock::new(true),
+            &mut table,
+        )
+        .unwrap();
+        let rows = LogRows::new(m, o);
+        let mut lazy = Vec::new();
+        let view = [rows.view()];
+        render_views_to(view, o.range.ns(), None, &mut Clock::new(true), &mut lazy).unwrap();
+        (
+            String::from_utf8(table).unwrap(),
+            String::from_utf8(lazy).unwrap(),
+        )
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let (_, web) = common::short_web_trace(dir.path(), 5);
+    let mut models = vec![("web", web)];
+    match common::traces_dir() {
+        Some(t) => {
+            let s = lttng_tui::ctf::session::Session::open(&t.join("kernel/many-threads")).unwrap();
+            models.push(("many-threads", lttng_tui::model::Builder::build_session(&s)));
+        }
+        None => eprintln!("LTTNG_TUI_TRACES unset: iolog checked on the generated trace only"),
+    }
+    for (name, m) in &models {
+        let whole = Range::of(m, None, None);
+        let half = Range {
+            begin: whole.begin + whole.len() / 4,
+            end: whole.begin + whole.len() / 2,
+        };
+        let mut rows = 0;
+        for range in [whole, half] {
+            let o = Options::new(range);
+            let (table, lazy) = both(m, &o);
+            assert_eq!(table, lazy, "{name}");
+            rows += table.lines().count();
+            // Each row's file, as the fd tables name it without the log's memory of the
+            // last lookup.
+            let paths = |t: &lttng_tui::analysis::table::Table| -> Vec<Option<String>> {
+                t.rows
+                    .iter()
+                    .map(|r| match &r[6] {
+                        Cell::Path(p) => Some(p.to_string()),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let requested: Vec<_> = iolat::requests(m, &o).into_iter().map(|r| r.path).collect();
+            assert_eq!(paths(&log(m, &o)[0]), requested, "{name}");
+        }
+        // Real logs, not two empty ones: the whole range and a quarter of it.
+        assert!(rows > 100, "{name}: {rows} lines");
+    }
+}

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 use rustc_hash::FxHashMap;
@@ -11,6 +12,7 @@ use super::freq::freq_tables;
 use super::io::disk_name;
 use super::syscalls::stat_cells;
 use super::table::{Cell, Column, ColumnClass, Process, Table, TableClass};
+use super::text::{Clock, Rows, TableView, cell_width};
 use crate::model::{Model, StrId};
 
 /// Request categories of lttng-analyses §3.1 (splice/sendfile are both read and write).
@@ -85,14 +87,32 @@ impl FdIndex {
 
     /// [`FdIndex::name`] as a string id.
     pub fn name_id(&self, pr: Option<u32>, fd: i32, t: u64) -> Option<StrId> {
+        self.name_id_around(pr, fd, t).map(|(id, _)| id)
+    }
+
+    /// [`FdIndex::name_id`], with instants around `t` that have the same answer: the
+    /// lifetime found, up to the next opening, when it is the last one opened by `t`
+    /// (always, but where lost events left lifetimes overlapping); else `t` alone.
+    pub fn name_id_around(
+        &self,
+        pr: Option<u32>,
+        fd: i32,
+        t: u64,
+    ) -> Option<(StrId, RangeInclusive<u64>)> {
         let l = self.map.get(&(pr?, fd))?;
         let opened_by_then = l.partition_point(|e| e.0 <= t);
-        let e = l[..opened_by_then]
+        let (back, e) = l[..opened_by_then]
             .iter()
             .rev()
             .take(LOOKBACK)
-            .find(|e| t <= e.1)?;
-        Some(e.2)
+            .enumerate()
+            .find(|(_, e)| t <= e.1)?;
+        let same = match (back, l.get(opened_by_then)) {
+            (0, None) => e.0..=e.1,
+            (0, Some(next)) => e.0..=e.1.min(next.0 - 1),
+            _ => t..=t,
+        };
+        Some((e.2, same))
     }
 }
 
@@ -132,8 +152,6 @@ struct Req<'m> {
     th: u32,
     tid: u32,
     fd: i32,
-    /// Index in its thread's syscall list.
-    seq: u32,
 }
 
 impl Req<'_> {
@@ -142,8 +160,9 @@ impl Req<'_> {
     }
 }
 
-/// [`requests`] without their strings, in the same order.
-fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
+/// [`requests`] without their strings, in the order gathered: thread by thread, each
+/// thread's in begin order.
+fn gather_by_thread<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
     // Only `fcntl` calls need the fd tables here.
     let fds: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
     let mut out = Vec::new();
@@ -184,14 +203,30 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
                 th: th as u32,
                 tid: t.tid,
                 fd,
-                seq: i as u32,
             });
         }
     }
-    // The order of a stable sort by (begin, tid) over the order gathered (threads, then each
-    // thread's calls), without its scratch copy of the requests.
-    out.sort_unstable_by_key(|r| (r.begin, r.tid, r.th, r.seq));
     out
+}
+
+/// Indexes of `reqs` (as gathered) in begin order: the order of a stable sort by (begin,
+/// tid), sorted as 16-byte keys with the index breaking ties.
+fn begin_order(reqs: &[Req]) -> Vec<u32> {
+    let mut keys: Vec<(u64, u64)> = (0u32..)
+        .zip(reqs)
+        .map(|(i, r)| (r.begin, u64::from(r.tid) << 32 | u64::from(i)))
+        .collect();
+    keys.sort_unstable();
+    keys.iter().map(|&(_, k)| k as u32).collect()
+}
+
+/// [`requests`] without their strings, in the same order.
+fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
+    let reqs = gather_by_thread(m, o);
+    begin_order(&reqs)
+        .iter()
+        .map(|&i| reqs[i as usize])
+        .collect()
 }
 
 /// The printed form of a gathered request.
@@ -330,66 +365,102 @@ pub fn request_class(name: &str, title: &str) -> TableClass {
 struct SharedCells<'m> {
     model: &'m Model,
     fds: FdIndex,
+    /// The cells, indexed by the maps below; the first is [`Cell::Unknown`].
+    cells: Vec<Cell>,
     /// Per (thread index, its name then).
-    processes: FxHashMap<(u32, Option<StrId>), Arc<Process>>,
-    paths: FxHashMap<StrId, Arc<str>>,
+    processes: FxHashMap<(u32, Option<StrId>), u32>,
+    paths: FxHashMap<StrId, u32>,
+    /// The last path found: (process index, fd, the instants it holds for, its cell). A
+    /// thread's reads and writes of one file come one after the other, and one process
+    /// may have reopened the same fd number thousands of times.
+    last_path: Option<(u32, i32, RangeInclusive<u64>, u32)>,
 }
+
+/// A request's shared cells: its process and its path, as indexes in [`SharedCells::cells`].
+type CellRefs = [u32; 2];
 
 impl<'m> SharedCells<'m> {
     fn new(model: &'m Model) -> Self {
         SharedCells {
             model,
             fds: FdIndex::new(model),
+            cells: vec![Cell::Unknown],
             processes: FxHashMap::default(),
             paths: FxHashMap::default(),
+            last_path: None,
         }
     }
 
-    /// The thread of `r` as named at its exit.
-    fn process(&mut self, r: &Req) -> Cell {
+    /// The cells of `r`'s thread as named at its exit and of the file its fd named then.
+    fn refs(&mut self, r: &Req) -> CellRefs {
         let m = self.model;
         let t = &m.threads[r.th as usize];
-        let p = self
+        let cells = &mut self.cells;
+        let process = *self
             .processes
             .entry((r.th, t.name_at(r.end)))
             .or_insert_with(|| {
-                Arc::new(Process {
+                cells.push(Cell::Process(Arc::new(Process {
                     name: Some(thread_name_cow(m, t, r.end).into()),
                     pid: None,
                     tid: Some(i64::from(r.tid)),
-                })
+                })));
+                (cells.len() - 1) as u32
             });
-        Cell::Process(Arc::clone(p))
+        let path = match (&self.last_path, t.process) {
+            (Some((p, fd, same, cell)), Some(pr))
+                if *p == pr && *fd == r.fd && same.contains(&r.end) =>
+            {
+                *cell
+            }
+            _ => match self.fds.name_id_around(t.process, r.fd, r.end) {
+                Some((id, same)) => {
+                    let cell = *self.paths.entry(id).or_insert_with(|| {
+                        cells.push(Cell::Path(m.strings.get(id).into()));
+                        (cells.len() - 1) as u32
+                    });
+                    self.last_path = t.process.map(|pr| (pr, r.fd, same, cell));
+                    cell
+                }
+                None => 0,
+            },
+        };
+        [process, path]
     }
 
-    /// The file `r`'s fd named at its exit.
-    fn path(&mut self, r: &Req) -> Cell {
-        let m = self.model;
-        let process = m.threads[r.th as usize].process;
-        match self.fds.name_id(process, r.fd, r.end) {
-            Some(id) => Cell::Path(Arc::clone(
-                self.paths
-                    .entry(id)
-                    .or_insert_with(|| m.strings.get(id).into()),
-            )),
-            None => Cell::Unknown,
-        }
-    }
-
-    fn row(&mut self, r: &Req, o: &Options) -> Vec<Cell> {
-        vec![
-            Cell::TimeRange {
+    /// Hands the cells of the row of `r` to `cell`, in [`request_class`]'s order, each with
+    /// its index in `self.cells` when it is a shared one.
+    fn cells(
+        &self,
+        r: &Req,
+        refs: CellRefs,
+        o: &Options,
+        mut cell: impl FnMut(&Cell, Option<u32>),
+    ) {
+        cell(
+            &Cell::TimeRange {
                 begin_ns: r.begin as i64,
                 end_ns: r.end as i64,
             },
-            Cell::Bool(!o.range.contains(r.begin) || !o.range.contains(r.end)),
-            Cell::Duration(r.end - r.begin),
-            Cell::Syscall(r.name.into()),
-            r.size.map_or(Cell::Empty, Cell::Size),
-            self.process(r),
-            self.path(r),
-            Cell::Fd(i64::from(r.fd)),
-        ]
+            None,
+        );
+        let out_of_range = !o.range.contains(r.begin) || !o.range.contains(r.end);
+        cell(&Cell::Bool(out_of_range), None);
+        cell(&Cell::Duration(r.end - r.begin), None);
+        cell(&Cell::Syscall(r.name.into()), None);
+        cell(&r.size.map_or(Cell::Empty, Cell::Size), None);
+        for i in refs {
+            cell(&self.cells[i as usize], Some(i));
+        }
+        cell(&Cell::Fd(i64::from(r.fd)), None);
+    }
+
+    /// The row of `r` as cells of its own.
+    fn row(&mut self, r: &Req, o: &Options) -> Vec<Cell> {
+        let refs = self.refs(r);
+        let mut row = Vec::with_capacity(8);
+        self.cells(r, refs, o, |c, _| row.push(c.clone()));
+        row
     }
 }
 
@@ -415,13 +486,95 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
     out
 }
 
+/// iolog's rows, made on demand: a log of tens of thousands of requests printed as text
+/// needs each row's cells only while the row is measured and written, not all at once
+/// (about 300 bytes a row as cells, 80 as a request).
+pub struct LogRows<'m> {
+    class: TableClass,
+    /// As gathered, with their shared cells.
+    reqs: Vec<Req<'m>>,
+    refs: Vec<CellRefs>,
+    /// Indexes in `reqs` in row order.
+    order: Vec<u32>,
+    cells: SharedCells<'m>,
+    options: Options,
+}
+
+impl<'m> LogRows<'m> {
+    /// Every request in begin order.
+    pub fn new(m: &'m Model, o: &Options) -> Self {
+        let mut cells = SharedCells::new(m);
+        let reqs = gather_by_thread(m, o);
+        // In the order gathered, a thread's requests come together: its fd lifetimes and
+        // names stay in cache from one lookup to the next.
+        let refs = reqs.iter().map(|r| cells.refs(r)).collect();
+        LogRows {
+            class: request_class("log", "I/O operations log"),
+            order: begin_order(&reqs),
+            reqs,
+            refs,
+            cells,
+            options: o.clone(),
+        }
+    }
+
+    /// The log as a table of its own.
+    pub fn into_table(self) -> Table {
+        let (b, e) = self.options.range.ns();
+        let rows = self.to_cells();
+        let mut t = Table::new(self.class, b, e);
+        t.rows = rows;
+        t
+    }
+
+    /// The log as a table to print.
+    pub fn view(&self) -> TableView<'_> {
+        TableView {
+            class: &self.class,
+            subtitle: None,
+            rows: self,
+        }
+    }
+}
+
+impl Rows for LogRows<'_> {
+    fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    fn cells(&self, i: usize, cell: &mut dyn FnMut(&Cell)) {
+        let k = self.order[i] as usize;
+        let o = &self.options;
+        self.cells
+            .cells(&self.reqs[k], self.refs[k], o, |c, _| cell(c));
+    }
+
+    /// The shared cells are measured once each, not once per row that shows them.
+    fn widen(&self, widths: &mut [usize], clock: &mut Clock, scratch: &mut String) {
+        let shared: Vec<usize> = self
+            .cells
+            .cells
+            .iter()
+            .map(|c| cell_width(c, clock, scratch))
+            .collect();
+        let o = &self.options;
+        for (r, &refs) in self.reqs.iter().zip(&self.refs) {
+            let mut k = 0;
+            self.cells.cells(r, refs, o, |c, i| {
+                if let Some(w) = widths.get_mut(k) {
+                    let cw =
+                        i.map_or_else(|| cell_width(c, clock, scratch), |i| shared[i as usize]);
+                    *w = (*w).max(cw);
+                }
+                k += 1;
+            });
+        }
+    }
+}
+
 /// iolog: every request in begin order.
 pub fn log(m: &Model, o: &Options) -> Vec<Table> {
-    let (b, e) = o.range.ns();
-    let mut cells = SharedCells::new(m);
-    let mut t = Table::new(request_class("log", "I/O operations log"), b, e);
-    t.rows = gather(m, o).iter().map(|r| cells.row(r, o)).collect();
-    vec![t]
+    vec![LogRows::new(m, o).into_table()]
 }
 
 /// iolatencyfreq: latency histograms per category and per disk (values past the range are
@@ -438,4 +591,63 @@ pub fn freq(m: &Model, o: &Options) -> Vec<Table> {
         .collect();
     series.extend(disk_latencies(m, o));
     freq_tables(&series, o, "requests", true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rule [`FdIndex::name_id`] documents, scanning every lifetime.
+    fn reference(l: &[(u64, u64, StrId)], t: u64) -> Option<StrId> {
+        let opened: Vec<_> = l.iter().filter(|e| e.0 <= t).collect();
+        let last = opened.iter().rev().take(LOOKBACK);
+        last.into_iter().find(|e| t <= e.1).map(|e| e.2)
+    }
+
+    /// iolog remembers the last path found and reuses it for every instant of the range
+    /// `name_id_around` gives: each instant of that range must have that answer. Checked on
+    /// random fd histories of one fd number, reopened in order or (lost events) overlapping.
+    #[test]
+    fn a_name_holds_over_the_range_given_with_it() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for case in 0..300 {
+            let mut l = Vec::new();
+            let mut t = next(5);
+            for name in 0..1 + next(12) as StrId {
+                let opened = t + next(4);
+                // Every fourth case lets lifetimes overlap (a close lost).
+                let closed = opened + next(if case % 4 == 0 { 30 } else { 6 });
+                l.push((opened, closed, name));
+                t = if case % 4 == 0 {
+                    opened + next(3)
+                } else {
+                    closed + next(3)
+                };
+            }
+            l.sort_by_key(|e| e.0);
+            let fds = FdIndex {
+                map: FxHashMap::from_iter([((0, 3), l.clone())]),
+            };
+            let end = l.iter().map(|e| e.1).max().unwrap_or(0) + 3;
+            for t in 0..end {
+                let found = fds.name_id_around(Some(0), 3, t);
+                assert_eq!(
+                    found.as_ref().map(|f| f.0),
+                    reference(&l, t),
+                    "{l:?} at {t}"
+                );
+                let Some((id, same)) = found else { continue };
+                assert!(same.contains(&t), "{l:?} at {t}: {same:?}");
+                for u in same {
+                    assert_eq!(reference(&l, u), Some(id), "{l:?}: {t} then {u}");
+                }
+            }
+        }
+    }
 }

@@ -123,6 +123,18 @@ pub struct TableClass {
     pub columns: Vec<Column>,
 }
 
+impl TableClass {
+    /// Appends the title of a table of this class with `subtitle`: `Title [subtitle]`.
+    pub fn write_title(&self, subtitle: Option<&str>, out: &mut String) {
+        out.push_str(&self.title);
+        if let Some(sub) = subtitle {
+            out.push_str(" [");
+            out.push_str(sub);
+            out.push(']');
+        }
+    }
+}
+
 /// One cell. Every variant maps to one LAMI data-object class.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
@@ -269,13 +281,17 @@ impl Table {
         out
     }
 
+    /// The table as text reports print it.
+    pub fn view(&self) -> super::text::TableView<'_> {
+        super::text::TableView {
+            class: &self.class,
+            subtitle: self.subtitle.as_deref(),
+            rows: &self.rows,
+        }
+    }
+
     /// Appends [`Table::title`] to `out` (text reports print thousands of titles).
     pub fn write_title(&self, out: &mut String) {
-        out.push_str(&self.class.title);
-        if let Some(sub) = &self.subtitle {
-            out.push_str(" [");
-            out.push_str(sub);
-            out.push(']');
-        }
+        self.class.write_title(self.subtitle.as_deref(), out);
     }
 }

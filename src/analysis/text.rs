@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use super::table::{Cell, ColumnClass, Process, Table};
+use super::table::{Cell, Column, ColumnClass, Process, Table, TableClass};
 use crate::pretty::tz::LocalZone;
 use crate::pretty::tzrule::days_from_civil;
 
@@ -295,8 +295,8 @@ fn micros(ns: u64, out: &mut String) {
 }
 
 /// The value a bar graph plots for this table, if it is drawn as one.
-fn bar_column(t: &Table) -> Option<usize> {
-    let n = t.class.name.as_str();
+fn bar_column(class: &TableClass) -> Option<usize> {
+    let n = class.name.as_str();
     if n.starts_with("freq") {
         return Some(2);
     }
@@ -304,8 +304,7 @@ fn bar_column(t: &Table) -> Option<usize> {
         return Some(1);
     }
     if matches!(n, "per-process" | "per-cpu") {
-        return t
-            .class
+        return class
             .columns
             .iter()
             .position(|c| c.class == ColumnClass::Ratio);
@@ -326,20 +325,18 @@ fn magnitude(c: &Cell) -> f64 {
 
 const BAR: usize = 40;
 
-fn bars(t: &Table, col: usize, clock: &mut Clock, out: &mut String) {
-    let max = t
-        .rows
+fn bars(rows: &[Vec<Cell>], col: usize, clock: &mut Clock, out: &mut String) {
+    let max = rows
         .iter()
         .filter_map(|r| r.get(col))
         .map(magnitude)
         .fold(0.0, f64::max);
-    let vals: Vec<String> = t
-        .rows
+    let vals: Vec<String> = rows
         .iter()
         .map(|r| r.get(col).map_or(String::new(), |c| cell(c, clock)))
         .collect();
     let w = vals.iter().map(|v| v.chars().count()).max().unwrap_or(0);
-    for (r, v) in t.rows.iter().zip(&vals) {
+    for (r, v) in rows.iter().zip(&vals) {
         let m = r.get(col).map_or(0.0, magnitude);
         let len = if max > 0.0 {
             (m / max * BAR as f64).round() as usize
@@ -361,29 +358,86 @@ fn bars(t: &Table, col: usize, clock: &mut Clock, out: &mut String) {
     }
 }
 
-/// Lays `t` out in columns: each padded to its widest cell, two spaces apart, no trailing
+/// The rows of an aligned table: a table's own, or rows made on demand, for a log of tens of
+/// thousands of requests that need not all be held as cells at once.
+pub trait Rows {
+    /// How many rows.
+    fn len(&self) -> usize;
+
+    /// Whether there is no row.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Hands the cells of row `i` to `cell`, in column order.
+    fn cells(&self, i: usize, cell: &mut dyn FnMut(&Cell));
+
+    /// Widens each of `widths` (one per printed column) to the widest [`cell_width`] of
+    /// its column. Rows that repeat cells may measure each once.
+    fn widen(&self, widths: &mut [usize], clock: &mut Clock, scratch: &mut String) {
+        for i in 0..self.len() {
+            let mut k = 0;
+            self.cells(i, &mut |c| {
+                // Cells beyond the header's columns are not printed.
+                if let Some(w) = widths.get_mut(k) {
+                    *w = (*w).max(cell_width(c, clock, scratch));
+                }
+                k += 1;
+            });
+        }
+    }
+
+    /// The rows as cells of their own.
+    fn to_cells(&self) -> Vec<Vec<Cell>> {
+        // Rows are usually all as long as the first: one allocation each.
+        let mut width = 0;
+        (0..self.len())
+            .map(|i| {
+                let mut row = Vec::with_capacity(width);
+                self.cells(i, &mut |c| row.push(c.clone()));
+                width = row.len();
+                row
+            })
+            .collect()
+    }
+}
+
+impl Rows for Vec<Vec<Cell>> {
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+
+    fn cells(&self, i: usize, cell: &mut dyn FnMut(&Cell)) {
+        self[i].iter().for_each(cell);
+    }
+}
+
+/// Lays `rows` out in columns: each padded to its widest cell, two spaces apart, no trailing
 /// whitespace. The widths come first, mostly by arithmetic (a timestamp is always 20
 /// characters wide), then each row is written straight into the sink: a log's rows are not
 /// formatted into a buffer of their own and copied again.
-fn aligned(t: &Table, clock: &mut Clock, scratch: &mut String, sink: &mut Sink) {
-    let mut widths: Vec<usize> = t.class.columns.iter().map(|c| width(&c.title)).collect();
-    for r in &t.rows {
-        // Cells beyond the header's columns are not printed (`zip` stops there).
-        for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(cell_width(c, clock, scratch));
-        }
-    }
+fn aligned(
+    columns: &[Column],
+    rows: &dyn Rows,
+    clock: &mut Clock,
+    scratch: &mut String,
+    sink: &mut Sink,
+) {
+    let mut widths: Vec<usize> = columns.iter().map(|c| width(&c.title)).collect();
+    rows.widen(&mut widths, clock, scratch);
     let mut line = Line::new(&mut sink.buf, &widths);
-    for c in &t.class.columns {
+    for c in columns {
         line.cell(|out| out.push_str(&c.title));
     }
     line.end();
-    for r in &t.rows {
+    for i in 0..rows.len() {
         sink.flush_if_full();
         let mut line = Line::new(&mut sink.buf, &widths);
-        for c in r.iter().take(widths.len()) {
-            line.cell(|out| write_cell(c, clock, out));
-        }
+        rows.cells(i, &mut |c| {
+            if line.column < widths.len() {
+                line.cell(|out| write_cell(c, clock, out));
+            }
+        });
         line.end();
     }
 }
@@ -417,7 +471,7 @@ fn size_len(b: u64) -> Option<usize> {
 
 /// Width of [`write_cell`]'s text for `c`: computed for the cells logs are made of, and
 /// measured on a rendering into `scratch` for the rest.
-fn cell_width(c: &Cell, clock: &mut Clock, scratch: &mut String) -> usize {
+pub fn cell_width(c: &Cell, clock: &mut Clock, scratch: &mut String) -> usize {
     // `[hh:mm:ss.nnnnnnnnn]`: the hour of a day has two digits, the ns nine.
     const TIME: usize = 18;
     match c {
@@ -509,6 +563,28 @@ pub fn render_to(
     clock: &mut Clock,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    render_views_to(tables.iter().map(Table::view), range, warning, clock, w)
+}
+
+/// One table as [`render_views_to`] prints it: a layout, a subtitle and rows.
+pub struct TableView<'a> {
+    /// The layout.
+    pub class: &'a TableClass,
+    /// See [`Table::subtitle`].
+    pub subtitle: Option<&'a str>,
+    /// The rows, made on demand or not.
+    pub rows: &'a dyn Rows,
+}
+
+/// [`render_to`] over table views: the same text for rows made on demand as for the table
+/// holding them.
+pub fn render_views_to<'a>(
+    tables: impl IntoIterator<Item = TableView<'a>>,
+    range: (i64, i64),
+    warning: Option<&str>,
+    clock: &mut Clock,
+    w: &mut dyn Write,
+) -> io::Result<()> {
     let mut sink = Sink {
         buf: String::with_capacity(Sink::CHUNK + (Sink::CHUNK >> 2)),
         w,
@@ -528,21 +604,26 @@ pub fn render_to(
     for t in tables {
         let out = &mut sink.buf;
         out.push('\n');
-        t.write_title(out);
-        if let [row] = &t.rows[..]
-            && row.len() == 1
-        {
-            // One figure (total CPU usage): `Title: value`, as lttng-analyses prints it.
-            out.push_str(": ");
-            write_cell(&row[0], clock, out);
-            out.push('\n');
-            continue;
+        t.class.write_title(t.subtitle, out);
+        if t.rows.len() == 1 {
+            let mut only = Vec::new();
+            t.rows.cells(0, &mut |c| only.push(c.clone()));
+            if let [figure] = &only[..] {
+                // One figure (total CPU usage): `Title: value`, as lttng-analyses prints it.
+                out.push_str(": ");
+                write_cell(figure, clock, out);
+                out.push('\n');
+                continue;
+            }
         }
         out.push('\n');
-        match bar_column(t) {
-            Some(c) if !t.rows.is_empty() => bars(t, c, clock, out),
-            _ if t.rows.is_empty() => out.push_str("(none)\n"),
-            _ => aligned(t, clock, &mut scratch, &mut sink),
+        if t.rows.is_empty() {
+            out.push_str("(none)\n");
+        } else if let Some(c) = bar_column(t.class) {
+            // Top tables and histograms: tens of rows.
+            bars(&t.rows.to_cells(), c, clock, out);
+        } else {
+            aligned(&t.class.columns, t.rows, clock, &mut scratch, &mut sink);
         }
         sink.flush_if_full();
     }

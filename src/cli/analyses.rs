@@ -12,10 +12,11 @@ use std::sync::Arc;
 use anyhow::{Context, Result, anyhow, bail};
 
 use crate::analysis::common::{Options, Range};
+use crate::analysis::iolat::LogRows;
 use crate::analysis::period;
 use crate::analysis::registry::Kind;
 use crate::analysis::table::Table;
-use crate::analysis::text::{Clock, render_to};
+use crate::analysis::text::{Clock, TableView, render_views_to};
 use crate::ctf::session::Session;
 use crate::index::cache::{self, Parts};
 use crate::index::{Indexer, Phase, Update};
@@ -103,7 +104,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     let mut clock = Clock::new(a.gmt);
     let opts = a.options(&model, &mut clock)?;
     let report = a.report()?;
-    let mut reports: Vec<(Range, Vec<Table>)> = Vec::new();
+    let mut reports: Vec<(Range, Report)> = Vec::new();
     match defs {
         Some(d) => {
             // The period pass reads the events: the trace's metadata is parsed once and kept
@@ -112,7 +113,10 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
             let session = Session::open_memo(path, memo.as_deref())?;
             let found = period::find_in(&session, &model, &opts, d);
             if kind.name().starts_with("period") {
-                reports.push((opts.range, period::tables(kind, &found, &opts, &report)));
+                reports.push((
+                    opts.range,
+                    Report::Tables(period::tables(kind, &found, &opts, &report)),
+                ));
             } else {
                 // Any other analysis reports once per period instance.
                 for i in &found.instances {
@@ -121,7 +125,7 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
                         begin: i.begin,
                         end: i.end,
                     };
-                    reports.push((o.range, tables(kind, &model, &o)?));
+                    reports.push((o.range, Report::Tables(tables(kind, &model, &o)?)));
                 }
             }
             // Like the model below: thousands of event classes and instances need not be
@@ -129,11 +133,19 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
             std::mem::forget(session);
             std::mem::forget(found);
         }
+        None if kind == Kind::Iolog && !a.mi => {
+            // Printed as text, a log's rows are made as they are printed.
+            for r in intervals(opts.range, a.refresh.as_deref())? {
+                let mut o = opts.clone();
+                o.range = r;
+                reports.push((r, Report::Log(Box::new(LogRows::new(&model, &o)))));
+            }
+        }
         None => {
             for r in intervals(opts.range, a.refresh.as_deref())? {
                 let mut o = opts.clone();
                 o.range = r;
-                reports.push((r, tables(kind, &model, &o)?));
+                reports.push((r, Report::Tables(tables(kind, &model, &o)?)));
             }
         }
     }
@@ -143,25 +155,47 @@ fn results(kind: Kind, a: &AnalysisArgs, out: &mut impl Write) -> Result<()> {
     if a.mi {
         let all: Vec<Table> = reports
             .into_iter()
-            .flat_map(|r| r.1)
+            .flat_map(|r| r.1.into_tables())
             .filter(|t| !t.rows.is_empty())
             .collect();
         writeln!(out, "{}", results_json(&all))?;
         return Ok(());
     }
-    for (i, (r, tables)) in reports.iter().enumerate() {
+    for (i, (r, report)) in reports.iter().enumerate() {
         if i > 0 {
             out.write_all(b"\n")?;
         }
         let warn = lost_warning(&model, *r);
-        render_to(tables, r.ns(), warn.as_deref(), &mut clock, out)?;
+        render_views_to(report.views(), r.ns(), warn.as_deref(), &mut clock, out)?;
     }
     // The process ends right after printing: handing tens of thousands of column
     // allocations back to malloc one by one would only delay the exit (about a tenth of
     // a warm run on a trace with thousands of threads).
-    std::mem::forget(model);
     std::mem::forget(reports);
+    std::mem::forget(model);
     Ok(())
+}
+
+/// The tables of one range, as computed or (a log printed as text) made as printed.
+enum Report<'m> {
+    Tables(Vec<Table>),
+    Log(Box<LogRows<'m>>),
+}
+
+impl Report<'_> {
+    fn views(&self) -> Vec<TableView<'_>> {
+        match self {
+            Report::Tables(t) => t.iter().map(Table::view).collect(),
+            Report::Log(rows) => vec![rows.view()],
+        }
+    }
+
+    fn into_tables(self) -> Vec<Table> {
+        match self {
+            Report::Tables(t) => t,
+            Report::Log(rows) => vec![(*rows).into_table()],
+        }
+    }
 }
 
 fn tables(kind: Kind, m: &Model, o: &Options) -> Result<Vec<Table>> {
