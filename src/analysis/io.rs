@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use rustc_hash::FxHashMap;
 
-use super::iolat::FdIndex;
+use super::iolat::{FdIndex, FdNames};
 
 use super::common::{Options, class, col, thread_name};
 use super::table::{Cell, Column, ColumnClass, Table, TableClass};
@@ -80,7 +80,11 @@ pub fn disk_name(m: &Model, dev: u32) -> String {
 /// Computes every usage figure over the range.
 pub fn compute(m: &Model, o: &Options) -> Usage {
     let mut u = Usage::default();
-    let fds = FdIndex::new(m);
+    let mut fds = FdNames::new(FdIndex::new(m));
+    // Files by name while the calls are counted: hashed (thousands of paths sharing long
+    // prefixes make a sorted map's comparisons slow), sorted into `u.files` at the end.
+    let mut files: Vec<FileIo> = Vec::new();
+    let mut file_slots: FxHashMap<String, usize> = FxHashMap::default();
     // Scratch strings reused across calls: most calls repeat the previous one's file.
     let (mut shown, mut owner) = (String::new(), String::new());
     let completed = completed_block_bytes(m, o);
@@ -108,6 +112,7 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
         let mut last: Option<(i32, Option<StrId>, Option<StrId>)> = None;
         // The run's (read, written) bytes, added to its file's entry when the run ends.
         let mut pending = (0, 0);
+        let mut run_file = None;
         for i in s.span.candidates(o.range.begin, o.range.end) {
             let (f, end) = (s.flags[i], s.span.end(i));
             let dir = f & (sysflag::READ | sysflag::WRITE);
@@ -134,7 +139,7 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
             let file = fds.name_id(t.process, fd, end);
             let id = t.name_at(end);
             if last != Some((fd, file, id)) {
-                add_to_file(&mut u.files, &shown, &mut pending);
+                add_to_file(&mut files, run_file, &mut pending);
                 last = Some((fd, file, id));
                 let name = file.map_or("unknown", |f| m.strings.get(f));
                 let comm = match &comm {
@@ -151,12 +156,18 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
                 }
                 owner.clear();
                 let _ = write!(owner, "fd {fd} in {comm} ({pid})");
-                let e = match u.files.get_mut(shown.as_str()) {
-                    Some(e) => e,
-                    None => u.files.entry(shown.clone()).or_default(),
+                let k = match file_slots.get(shown.as_str()) {
+                    Some(&k) => k,
+                    None => {
+                        files.push(FileIo::default());
+                        file_slots.insert(shown.clone(), files.len() - 1);
+                        files.len() - 1
+                    }
                 };
-                if !e.2.contains(&owner) {
-                    e.2.push(owner.clone());
+                run_file = Some(k);
+                let owners = &mut files[k].2;
+                if !owners.contains(&owner) {
+                    owners.push(owner.clone());
                 }
             }
             if read {
@@ -165,7 +176,7 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
                 pending.1 += bytes;
             }
         }
-        add_to_file(&mut u.files, &shown, &mut pending);
+        add_to_file(&mut files, run_file, &mut pending);
         if !any {
             continue;
         }
@@ -181,6 +192,10 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
             p.write[k] += written_bytes[k];
         }
     }
+    u.files = file_slots
+        .into_iter()
+        .map(|(name, k)| (name, std::mem::take(&mut files[k])))
+        .collect();
     block(m, o, &mut u);
     for n in &m.net_ifs {
         let e = u
@@ -200,11 +215,10 @@ pub fn compute(m: &Model, o: &Options) -> Usage {
     u
 }
 
-/// Adds a run of calls' bytes to the entry of file `key` (made when the run began).
-fn add_to_file(files: &mut BTreeMap<String, FileIo>, key: &str, pending: &mut (u64, u64)) {
-    if *pending != (0, 0)
-        && let Some(e) = files.get_mut(key)
-    {
+/// Adds a run of calls' bytes to the entry of its file, `files[k]` (made when the run
+/// began).
+fn add_to_file(files: &mut [FileIo], k: Option<usize>, pending: &mut (u64, u64)) {
+    if let Some(e) = k.and_then(|k| files.get_mut(k)) {
         e.0 += pending.0;
         e.1 += pending.1;
     }

@@ -116,6 +116,35 @@ impl FdIndex {
     }
 }
 
+/// [`FdIndex::name_id`] for lookups in time order, thread by thread: the last answer is
+/// reused while it holds. A thread's reads and writes of one file come one after the other,
+/// and one process may have reopened the same fd number thousands of times.
+pub struct FdNames {
+    index: FdIndex,
+    /// (process index, fd, the instants the answer holds for, the answer).
+    last: Option<(u32, i32, RangeInclusive<u64>, StrId)>,
+}
+
+impl FdNames {
+    /// Lookups in `index`.
+    pub fn new(index: FdIndex) -> Self {
+        FdNames { index, last: None }
+    }
+
+    /// [`FdIndex::name_id`].
+    pub fn name_id(&mut self, pr: Option<u32>, fd: i32, t: u64) -> Option<StrId> {
+        let pr = pr?;
+        match &self.last {
+            Some((p, f, same, id)) if *p == pr && *f == fd && same.contains(&t) => Some(*id),
+            _ => {
+                let (id, same) = self.index.name_id_around(Some(pr), fd, t)?;
+                self.last = Some((pr, fd, same, id));
+                Some(id)
+            }
+        }
+    }
+}
+
 /// One I/O request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
@@ -364,16 +393,12 @@ pub fn request_class(name: &str, title: &str) -> TableClass {
 /// allocations more per row than the row itself.
 struct SharedCells<'m> {
     model: &'m Model,
-    fds: FdIndex,
+    fds: FdNames,
     /// The cells, indexed by the maps below; the first is [`Cell::Unknown`].
     cells: Vec<Cell>,
     /// Per (thread index, its name then).
     processes: FxHashMap<(u32, Option<StrId>), u32>,
     paths: FxHashMap<StrId, u32>,
-    /// The last path found: (process index, fd, the instants it holds for, its cell). A
-    /// thread's reads and writes of one file come one after the other, and one process
-    /// may have reopened the same fd number thousands of times.
-    last_path: Option<(u32, i32, RangeInclusive<u64>, u32)>,
 }
 
 /// A request's shared cells: its process and its path, as indexes in [`SharedCells::cells`].
@@ -383,11 +408,10 @@ impl<'m> SharedCells<'m> {
     fn new(model: &'m Model) -> Self {
         SharedCells {
             model,
-            fds: FdIndex::new(model),
+            fds: FdNames::new(FdIndex::new(model)),
             cells: vec![Cell::Unknown],
             processes: FxHashMap::default(),
             paths: FxHashMap::default(),
-            last_path: None,
         }
     }
 
@@ -407,23 +431,12 @@ impl<'m> SharedCells<'m> {
                 })));
                 (cells.len() - 1) as u32
             });
-        let path = match (&self.last_path, t.process) {
-            (Some((p, fd, same, cell)), Some(pr))
-                if *p == pr && *fd == r.fd && same.contains(&r.end) =>
-            {
-                *cell
-            }
-            _ => match self.fds.name_id_around(t.process, r.fd, r.end) {
-                Some((id, same)) => {
-                    let cell = *self.paths.entry(id).or_insert_with(|| {
-                        cells.push(Cell::Path(m.strings.get(id).into()));
-                        (cells.len() - 1) as u32
-                    });
-                    self.last_path = t.process.map(|pr| (pr, r.fd, same, cell));
-                    cell
-                }
-                None => 0,
-            },
+        let path = match self.fds.name_id(t.process, r.fd, r.end) {
+            Some(id) => *self.paths.entry(id).or_insert_with(|| {
+                cells.push(Cell::Path(m.strings.get(id).into()));
+                (cells.len() - 1) as u32
+            }),
+            None => 0,
         };
         [process, path]
     }

@@ -8,9 +8,11 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use super::common::{Options, Stats, class, col, thread_name};
 use super::table::{Cell, Column, ColumnClass, CompactString, Table, TableClass};
-use crate::model::{Model, SchedState, StrId};
+use crate::model::{Model, SchedState, StrId, Thread};
 
 /// Statistics of one syscall name.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -80,7 +82,11 @@ pub fn compute(m: &Model, o: &Options) -> Vec<TidCalls> {
 /// `run` renders straight from these: thousands of threads with a map of owned names each
 /// cost more in allocation than the counting itself.
 fn gather<'m>(m: &'m Model, o: &Options) -> Vec<(u32, TidGathering<'m>)> {
-    let mut by_tid: BTreeMap<u32, TidGathering> = BTreeMap::new();
+    // Per TID, in order of first thread: Fx-hashed, thousands of lookups of small keys.
+    let mut by_tid: Vec<(u32, TidGathering)> = Vec::new();
+    let mut slots: FxHashMap<u32, usize> = FxHashMap::default();
+    // Per TID, its last thread with calls: the one that names it.
+    let mut last: Vec<&Thread> = Vec::new();
     // One thread's calls by name id; a thread makes a few dozen different calls, so a scan
     // beats a map, and ids compare faster than names.
     let mut calls: Vec<GatheringById> = Vec::new();
@@ -126,7 +132,13 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<(u32, TidGathering<'m>)> {
             continue;
         }
         // A TID reused by a later thread adds to the same figures.
-        let e = by_tid.entry(t.tid).or_default();
+        let slot = *slots.entry(t.tid).or_insert_with(|| {
+            by_tid.push((t.tid, TidGathering::default()));
+            last.push(t);
+            by_tid.len() - 1
+        });
+        last[slot] = t;
+        let e = &mut by_tid[slot].1;
         for (id, stats, rets) in calls.drain(..) {
             let name = m.strings.get(id);
             match e.calls.iter_mut().find(|c| c.0 == name) {
@@ -144,11 +156,13 @@ fn gather<'m>(m: &'m Model, o: &Options) -> Vec<(u32, TidGathering<'m>)> {
         }
         e.total += total;
         e.pid = e.pid.or(t.pid);
+    }
+    for ((_, e), t) in by_tid.iter_mut().zip(last) {
         e.name = thread_name(m, t, o.range.end);
     }
-    let mut out: Vec<_> = by_tid.into_iter().collect();
-    out.sort_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
-    out
+    // TIDs are unique: (total, TID) orders them all.
+    by_tid.sort_unstable_by(|a, b| b.1.total.cmp(&a.1.total).then(a.0.cmp(&b.0)));
+    by_tid
 }
 
 /// Counts of return values (0 for every success, else the errno) by name, in name order:
