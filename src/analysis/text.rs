@@ -420,19 +420,34 @@ fn aligned(
     columns: &[Column],
     rows: &dyn Rows,
     clock: &mut Clock,
-    scratch: &mut String,
+    scratch: &mut Scratch,
     sink: &mut Sink,
 ) {
-    let mut widths: Vec<usize> = columns.iter().map(|c| width(&c.title)).collect();
-    rows.widen(&mut widths, clock, scratch);
-    let mut line = Line::new(&mut sink.buf, &widths);
-    for c in columns {
-        line.cell(|out| out.push_str(&c.title));
+    let Scratch {
+        text,
+        widths,
+        header,
+    } = scratch;
+    widths.clear();
+    widths.extend(columns.iter().map(|c| width(&c.title)));
+    rows.widen(widths, clock, text);
+    // syscallstats prints thousands of tables of one layout, mostly with the same widths:
+    // their header line is made once.
+    let titles = columns.iter().map(|c| &c.title);
+    if header.1 != *widths || !header.0.iter().eq(titles.clone()) {
+        header.2.clear();
+        let mut line = Line::new(&mut header.2, widths);
+        for c in columns {
+            line.cell(|out| out.push_str(&c.title));
+        }
+        line.end();
+        header.0 = titles.cloned().collect();
+        header.1.clone_from(widths);
     }
-    line.end();
+    sink.buf.push_str(&header.2);
     for i in 0..rows.len() {
         sink.flush_if_full();
-        let mut line = Line::new(&mut sink.buf, &widths);
+        let mut line = Line::new(&mut sink.buf, widths);
         rows.cells(i, &mut |c| {
             if line.column < widths.len() {
                 line.cell(|out| write_cell(c, clock, out));
@@ -440,6 +455,16 @@ fn aligned(
         });
         line.end();
     }
+}
+
+/// Buffers [`aligned`] reuses from one table to the next.
+struct Scratch {
+    /// For measuring cells.
+    text: String,
+    /// The column widths.
+    widths: Vec<usize>,
+    /// The last header line made: (its titles, their widths, the line).
+    header: (Vec<String>, Vec<usize>, String),
 }
 
 /// Width of `s` in characters, as `{:<w$}` pads.
@@ -599,19 +624,24 @@ pub fn render_views_to<'a>(
     if let Some(w) = warning {
         let _ = writeln!(out, "Warning: {w}");
     }
-    // One buffer for all tables: syscallstats prints one table per thread.
-    let mut scratch = String::new();
+    // One set of buffers for all tables: syscallstats prints one table per thread.
+    let mut scratch = Scratch {
+        text: String::new(),
+        widths: Vec::new(),
+        header: (Vec::new(), Vec::new(), String::new()),
+    };
     for t in tables {
         let out = &mut sink.buf;
         out.push('\n');
         t.class.write_title(t.subtitle, out);
         if t.rows.len() == 1 {
-            let mut only = Vec::new();
-            t.rows.cells(0, &mut |c| only.push(c.clone()));
-            if let [figure] = &only[..] {
+            let mut cells = 0;
+            t.rows.cells(0, &mut |_| cells += 1);
+            if cells == 1 {
                 // One figure (total CPU usage): `Title: value`, as lttng-analyses prints it.
                 out.push_str(": ");
-                write_cell(figure, clock, out);
+                t.rows
+                    .cells(0, &mut |figure| write_cell(figure, clock, out));
                 out.push('\n');
                 continue;
             }
@@ -666,6 +696,55 @@ impl Sink<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Header lines are made once per run of tables with the same titles and widths: in a
+    /// report of several tables, each reads as it does alone.
+    #[test]
+    fn each_table_of_a_report_reads_as_alone() {
+        use crate::analysis::common::{class, col};
+        use std::sync::Arc;
+        let layout = |title: &str, first: &str| {
+            Arc::new(class(
+                "t",
+                title,
+                vec![
+                    col(first, ColumnClass::String),
+                    col("Count", ColumnClass::Number),
+                ],
+            ))
+        };
+        let (a, b) = (layout("A", "Name"), layout("B", "Call"));
+        let table = |class: &Arc<TableClass>, rows: &[(&str, u64)]| {
+            let mut t = Table::new(Arc::clone(class), 0, 1);
+            t.rows = rows
+                .iter()
+                .map(|&(n, c)| vec![Cell::Text(n.into()), Cell::Count(c)])
+                .collect();
+            t
+        };
+        // Same titles and widths, other titles, other widths, and back.
+        let tables = [
+            table(&a, &[("x", 1), ("y", 22)]),
+            table(&a, &[("x", 3), ("z", 4)]),
+            table(&b, &[("x", 1), ("y", 22)]),
+            table(&a, &[("a much longer name", 5)]),
+            table(&a, &[("x", 1), ("y", 123_456)]),
+            table(&a, &[("x", 1), ("y", 22)]),
+        ];
+        let render = |tables: &[Table]| {
+            let mut out = Vec::new();
+            render_to(tables, (0, 1), None, &mut Clock::new(true), &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            // Without the `Timerange:` line.
+            text.split_once('\n').unwrap().1.to_owned()
+        };
+        let alone: String = tables
+            .iter()
+            .map(|t| render(std::slice::from_ref(t)))
+            .collect();
+        assert_eq!(render(&tables), alone);
+        assert!(alone.contains("Call  Count\n"), "{alone}");
+    }
 
     #[test]
     fn sizes_print_as_their_float_quotients_and_their_widths_match() {
