@@ -501,7 +501,7 @@ pub fn top(m: &Model, o: &Options) -> Vec<Table> {
 
 /// iolog's rows, made on demand: a log of tens of thousands of requests printed as text
 /// needs each row's cells only while the row is measured and written, not all at once
-/// (about 300 bytes a row as cells, 80 as a request).
+/// (about 300 bytes a row as cells, 76 as a request with its shared cells and rank).
 pub struct LogRows<'m> {
     class: TableClass,
     /// As gathered, with their shared cells.
@@ -617,9 +617,10 @@ mod tests {
         last.into_iter().find(|e| t <= e.1).map(|e| e.2)
     }
 
-    /// iolog remembers the last path found and reuses it for every instant of the range
-    /// `name_id_around` gives: each instant of that range must have that answer. Checked on
-    /// random fd histories of one fd number, reopened in order or (lost events) overlapping.
+    /// [`FdNames`] reuses the last name found for every instant of the range
+    /// `name_id_around` gave with it: each instant of that range must have that answer.
+    /// Checked on random fd histories of one fd number, reopened in order or (lost events)
+    /// overlapping.
     #[test]
     fn a_name_holds_over_the_range_given_with_it() {
         let mut seed = 0x9e37_79b9_7f4a_7c15_u64;

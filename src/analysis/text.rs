@@ -434,17 +434,17 @@ fn aligned(
     // syscallstats prints thousands of tables of one layout, mostly with the same widths:
     // their header line is made once.
     let titles = columns.iter().map(|c| &c.title);
-    if header.1 != *widths || !header.0.iter().eq(titles.clone()) {
-        header.2.clear();
-        let mut line = Line::new(&mut header.2, widths);
+    if header.widths != *widths || !header.titles.iter().eq(titles.clone()) {
+        header.line.clear();
+        let mut line = Line::new(&mut header.line, widths);
         for c in columns {
             line.cell(|out| out.push_str(&c.title));
         }
         line.end();
-        header.0 = titles.cloned().collect();
-        header.1.clone_from(widths);
+        header.titles = titles.cloned().collect();
+        header.widths.clone_from(widths);
     }
-    sink.buf.push_str(&header.2);
+    sink.buf.push_str(&header.line);
     for i in 0..rows.len() {
         sink.flush_if_full();
         let mut line = Line::new(&mut sink.buf, widths);
@@ -463,8 +463,16 @@ struct Scratch {
     text: String,
     /// The column widths.
     widths: Vec<usize>,
-    /// The last header line made: (its titles, their widths, the line).
-    header: (Vec<String>, Vec<usize>, String),
+    /// The last header line made.
+    header: Header,
+}
+
+/// A header line with the titles and widths it was made for.
+#[derive(Default)]
+struct Header {
+    titles: Vec<String>,
+    widths: Vec<usize>,
+    line: String,
 }
 
 /// Width of `s` in characters, as `{:<w$}` pads.
@@ -628,7 +636,7 @@ pub fn render_views_to<'a>(
     let mut scratch = Scratch {
         text: String::new(),
         widths: Vec::new(),
-        header: (Vec::new(), Vec::new(), String::new()),
+        header: Header::default(),
     };
     for t in tables {
         let out = &mut sink.buf;
