@@ -12,17 +12,30 @@ use std::time::Duration;
 use lttng_tui::tui::TuiArgs;
 use lttng_tui::tui::harness::Harness;
 
-/// The `web` demo trace (what `lttng-tui demo` opens), generated into a temporary directory
-/// that lives as long as the test binary.
+/// The `web` demo trace (what `lttng-tui demo` opens), generated once per test binary into
+/// a temporary directory that is removed when the binary exits.
+///
+/// A static is never dropped: kept in a `TempDir` alone, each run of each TUI test binary
+/// left its 70 MB trace behind until the disk filled.
 pub fn demo_trace() -> &'static Path {
-    static DIR: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
-    let (_, path) = DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        lttng_tui::r#gen::generate_demo(dir.path()).unwrap();
-        let kernel = dir.path().join("kernel");
+    // (the directory, its kernel trace)
+    static DIR: OnceLock<(PathBuf, PathBuf)> = OnceLock::new();
+    extern "C" fn remove_demo() {
+        if let Some((dir, _)) = DIR.get() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    let (_, kernel) = DIR.get_or_init(|| {
+        // The path keeps tempfile's length: the screenshots show it, padded to the screen.
+        let dir = tempfile::tempdir().unwrap().keep();
+        // SAFETY: registers a handler that the C library calls once at exit; it only reads
+        // the static above and removes the directory made here.
+        unsafe { libc::atexit(remove_demo) };
+        lttng_tui::r#gen::generate_demo(&dir).unwrap();
+        let kernel = dir.join("kernel");
         (dir, kernel)
     });
-    path
+    kernel
 }
 
 /// Options every test uses: times in UTC so screens do not depend on the machine's zone.
