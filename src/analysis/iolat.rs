@@ -191,9 +191,12 @@ impl Req<'_> {
 
 /// [`requests`] without their strings, in the order gathered: thread by thread, each
 /// thread's in begin order.
-fn gather_by_thread<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
-    // Only `fcntl` calls need the fd tables here.
-    let fds: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
+///
+/// Only `fcntl` calls need the fd tables here: `known` when the caller has them, else they
+/// are indexed at the first `fcntl`.
+fn gather_by_thread<'m>(m: &'m Model, o: &Options, known: Option<&FdIndex>) -> Vec<Req<'m>> {
+    let own: std::cell::OnceCell<FdIndex> = std::cell::OnceCell::new();
+    let fds = || known.unwrap_or_else(|| own.get_or_init(|| FdIndex::new(m)));
     let mut out = Vec::new();
     for (th, t) in m.threads.iter().enumerate() {
         // lttng-analyses' I/O commands have no thread filters; ours honour them.
@@ -210,11 +213,7 @@ fn gather_by_thread<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
             }
             let ret = s.ret(i);
             // fcntl opens an fd only with F_DUPFD: then the fd table has that fd from its exit.
-            if name == "fcntl"
-                && !fds
-                    .get_or_init(|| FdIndex::new(m))
-                    .opened_at(t.process, ret as i32, end)
-            {
+            if name == "fcntl" && !fds().opened_at(t.process, ret as i32, end) {
                 continue;
             }
             let sized = cat & (6 | TRANSFER) != 0 && ret >= 0;
@@ -251,7 +250,7 @@ fn begin_order(reqs: &[Req]) -> Vec<u32> {
 
 /// [`requests`] without their strings, in the same order.
 fn gather<'m>(m: &'m Model, o: &Options) -> Vec<Req<'m>> {
-    let reqs = gather_by_thread(m, o);
+    let reqs = gather_by_thread(m, o, None);
     begin_order(&reqs)
         .iter()
         .map(|&i| reqs[i as usize])
@@ -517,7 +516,7 @@ impl<'m> LogRows<'m> {
     /// Every request in begin order.
     pub fn new(m: &'m Model, o: &Options) -> Self {
         let mut cells = SharedCells::new(m);
-        let reqs = gather_by_thread(m, o);
+        let reqs = gather_by_thread(m, o, Some(&cells.fds.index));
         // In the order gathered, a thread's requests come together: its fd lifetimes and
         // names stay in cache from one lookup to the next.
         let refs = reqs.iter().map(|r| cells.refs(r)).collect();
