@@ -16,7 +16,9 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::ctf::message::Message;
-use crate::ctf::session::Session;
+use crate::ctf::parallel::EventFormatter;
+use crate::ctf::session::{Rendered, Session};
+use crate::model::build::Reducer;
 use crate::model::build::check_kernel;
 use crate::model::{Builder, Model};
 use progress::Meter;
@@ -208,18 +210,32 @@ fn build(
     let mut snapshot_gap = opts.first_snapshot.unwrap_or(Duration::MAX);
     let mut next_snapshot = Instant::now().checked_add(snapshot_gap);
     let mut cancelled = false;
-    let outcome = session.for_each_message(|msg| {
-        let last_ts = match msg {
-            Message::Event(e) => {
-                b.event(e);
+    // Each event is reduced to what the model reads on the thread that decoded it: only
+    // those few bytes cross to this thread (see `model::reduced`).
+    let factory = || Box::new(Reducer::default()) as Box<dyn EventFormatter>;
+    let outcome = session.for_each_rendered(&factory, |item| {
+        let last_ts = match item {
+            Rendered::Event {
+                timestamp,
+                class,
+                stream,
+                text,
+                ..
+            } => {
+                b.event_reduced(timestamp, class, &stream, text);
                 n += 1;
                 if !n.is_multiple_of(CHECK_EVERY) {
                     return ControlFlow::Continue(());
                 }
-                e.timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64
+                timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64
             }
-            Message::Lost(l) => {
+            Rendered::Other(Message::Lost(l)) => {
                 b.lost(l);
+                return ControlFlow::Continue(());
+            }
+            Rendered::Other(Message::Event(e)) => {
+                b.event(e);
+                n += 1;
                 return ControlFlow::Continue(());
             }
         };

@@ -87,6 +87,7 @@ fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
                 class,
                 text,
                 alternative,
+                ..
             } => {
                 printer.write_columns(&mut out.buf, &mut err, timestamp.as_ref());
                 let recycled = recycle.recycled(std::ptr::from_ref(class) as usize);

@@ -405,6 +405,11 @@ impl<'f, 't> Pending<'f, 't> {
         }
     }
 
+    /// The stream the message comes from.
+    pub fn stream(&self) -> StreamRef<'t> {
+        self.feed.stream
+    }
+
     /// The rendering made on the decoding thread (empty without a formatter).
     pub fn text(&self) -> &'f [u8] {
         self.text_part(0)

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 
 use super::ir::EventClass;
 use super::merge::Merger;
-use super::message::{Message, Timestamp};
+use super::message::{Message, StreamRef, Timestamp};
 use super::metadata::memo;
 use super::parallel::{
     EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, PassOver,
@@ -25,6 +25,8 @@ pub enum Rendered<'a> {
         timestamp: Option<Timestamp>,
         /// Its class.
         class: &'a EventClass,
+        /// Its stream.
+        stream: StreamRef<'a>,
         /// The rendering.
         text: &'a [u8],
         /// An alternative rendering (empty when none).
@@ -155,6 +157,7 @@ impl Session {
                 Message::Event(ev) => f(Rendered::Event {
                     timestamp: ev.timestamp,
                     class: ev.class,
+                    stream: ev.stream,
                     text,
                     alternative,
                 }),
@@ -171,6 +174,7 @@ impl Session {
                 Some((timestamp, class)) => f(Rendered::Event {
                     timestamp,
                     class,
+                    stream: pending.stream(),
                     text: pending.text(),
                     alternative: pending.alternative_text(),
                 }),

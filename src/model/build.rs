@@ -3,15 +3,17 @@
 
 use std::collections::HashMap;
 
-use super::fields::int;
 use super::intern::StrId;
 pub(super) use super::kernel::KernelRules;
 use super::plan::{Kind, Plan, PlanCache};
+use super::reduced::{self, Fields};
 use super::store::sysflag;
 use super::tids::TidTable;
 use super::{Cpu, Gap, IrqKind, Model, NO_THREAD, Process, SchedState, Thread};
+use crate::ctf::ir::EventClass;
 use crate::ctf::ir::{EnvValue, TraceClass};
-use crate::ctf::message::{EventRecord, LostKind, LostRecord};
+use crate::ctf::message::{EventRecord, LostKind, LostRecord, StreamRef, Timestamp};
+use crate::ctf::parallel::EventFormatter;
 
 /// Why a trace cannot be modelled.
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +114,30 @@ pub(super) struct CpuLive {
     pub idle: u32,
 }
 
+/// Reduces events to what the model reads ([`reduced`]), on the thread that decoded them;
+/// [`Builder::event_reduced`] takes the result.
+#[derive(Default)]
+pub struct Reducer {
+    plans: PlanCache,
+    /// Names interned for this thread's plans only (the builder interns its own).
+    strings: super::intern::Interner,
+}
+
+impl EventFormatter for Reducer {
+    fn format(
+        &mut self,
+        event: &EventRecord<'_>,
+        _packet: Option<u64>,
+        primary: &mut Vec<u8>,
+        _alternative: &mut Vec<u8>,
+    ) {
+        let plan = self
+            .plans
+            .get(event.class, event.stream.stream_class, &mut self.strings);
+        reduced::encode(event, plan, primary);
+    }
+}
+
 /// Builds a [`Model`] from messages in time order.
 pub struct Builder {
     pub(super) m: Model,
@@ -128,6 +154,8 @@ pub struct Builder {
     pub(super) pending_block: HashMap<(u32, u64), (u64, u32, bool, u32)>,
     /// Scratch for socket peer names.
     pub(super) addr_buf: String,
+    /// Scratch for the reduction of an event fed whole ([`Builder::event`]).
+    record: Vec<u8>,
 }
 
 impl Default for Builder {
@@ -147,8 +175,8 @@ fn cpu_id(raw: impl TryInto<u32>) -> Option<u32> {
 
 /// Event time in ns since the epoch (raw cycles when the clock does not convert).
 #[inline]
-fn ts(ev: &EventRecord<'_>) -> u64 {
-    ev.timestamp.map_or(0, |t| {
+fn ts(timestamp: Option<Timestamp>) -> u64 {
+    timestamp.map_or(0, |t| {
         t.ns_from_origin
             .map_or(t.cycles, |ns| u64::try_from(ns).unwrap_or(0))
     })
@@ -172,6 +200,7 @@ impl Builder {
             rules: Vec::new(),
             pending_block: HashMap::new(),
             addr_buf: String::new(),
+            record: Vec::new(),
         }
     }
 
@@ -181,60 +210,76 @@ impl Builder {
         // borrow the plan while mutating the rest of the builder (moving it is a few words).
         let mut plans = std::mem::take(&mut self.plans);
         let plan = plans.get(ev.class, ev.stream.stream_class, &mut self.m.strings);
-        self.dispatch(ev, plan);
+        let mut record = std::mem::take(&mut self.record);
+        record.clear();
+        reduced::encode(ev, plan, &mut record);
+        self.dispatch(ts(ev.timestamp), &ev.stream, &Fields::parse(&record), plan);
+        self.record = record;
         self.plans = plans;
     }
 
-    fn dispatch(&mut self, ev: &EventRecord<'_>, plan: &Plan) {
-        let t = ts(ev);
-        let (trace, stream) = (ev.stream.trace_index, ev.stream.stream_index);
-        let cpu = match int(ev.packet_context.as_ref(), plan.cpu_id).and_then(cpu_id) {
+    /// Feeds one event reduced by a [`Reducer`] (on the thread that decoded it).
+    pub fn event_reduced(
+        &mut self,
+        timestamp: Option<Timestamp>,
+        class: &EventClass,
+        stream: &StreamRef<'_>,
+        record: &[u8],
+    ) {
+        let mut plans = std::mem::take(&mut self.plans);
+        let plan = plans.get(class, stream.stream_class, &mut self.m.strings);
+        self.dispatch(ts(timestamp), stream, &Fields::parse(record), plan);
+        self.plans = plans;
+    }
+
+    fn dispatch(&mut self, t: u64, stream: &StreamRef<'_>, p: &Fields<'_>, plan: &Plan) {
+        let (trace, stream_index) = (stream.trace_index, stream.stream_index);
+        let cpu = match p.cpu.and_then(cpu_id) {
             Some(c) => c,
-            None => self.stream_cpu_guess(trace, stream, None),
+            None => self.stream_cpu_guess(trace, stream_index, None),
         };
-        self.note_stream_cpu(trace, stream, cpu);
+        self.note_stream_cpu(trace, stream_index, cpu);
         self.touch_cpu(cpu, t);
-        if plan.ctx_tid.0.present() || plan.ctx_tid.1.present() {
-            self.apply_context(ev, plan, cpu, t);
+        if p.tid.is_some() {
+            self.apply_context(p, cpu, t);
         }
-        let p = ev.payload.as_ref();
         match plan.kind {
             Kind::Ignore => {}
             Kind::SchedSwitch => {
-                let rules = self.rules_for(ev);
-                self.sched_switch(p, plan, cpu, t, rules);
+                let rules = self.rules_for(stream);
+                self.sched_switch(p, cpu, t, rules);
             }
-            Kind::Waking | Kind::Wakeup => self.wakeup(p, plan, cpu, t),
-            Kind::Migrate => self.migrate(p, plan, cpu, t),
-            Kind::Fork => self.fork(p, plan, cpu, t),
-            Kind::Exec => self.exec(p, plan, cpu, t),
-            Kind::ProcessExit => self.process_exit(p, plan, cpu, t),
-            Kind::ProcessFree => self.process_free(p, plan, t),
+            Kind::Waking | Kind::Wakeup => self.wakeup(p, cpu, t),
+            Kind::Migrate => self.migrate(p, cpu, t),
+            Kind::Fork => self.fork(p, cpu, t),
+            Kind::Exec => self.exec(p, cpu, t),
+            Kind::ProcessExit => self.process_exit(p, cpu, t),
+            Kind::ProcessFree => self.process_free(p, t),
             Kind::SysEntry(name) => self.sys_entry(p, plan, name, cpu, t),
-            Kind::SysExit(name) => self.sys_exit(p, plan, name, cpu, t),
-            Kind::IrqEntry => self.irq_entry(p, plan, cpu, t),
-            Kind::IrqExit => self.irq_exit(p, plan, cpu, t),
-            Kind::SoftirqEntry => self.softirq_entry(p, plan, cpu, t),
-            Kind::SoftirqExit => self.softirq_exit(p, plan, cpu, t),
-            Kind::SoftirqRaise => self.softirq_raise(p, plan, cpu, t),
+            Kind::SysExit(name) => self.sys_exit(p, name, cpu, t),
+            Kind::IrqEntry => self.irq_entry(p, cpu, t),
+            Kind::IrqExit => self.irq_exit(p, cpu, t),
+            Kind::SoftirqEntry => self.softirq_entry(p, cpu, t),
+            Kind::SoftirqExit => self.softirq_exit(p, cpu, t),
+            Kind::SoftirqRaise => self.softirq_raise(p, cpu, t),
             Kind::PageAlloc => self.m.cpus[cpu as usize].pages.alloc.push(t),
             Kind::PageFree => self.m.cpus[cpu as usize].pages.free.push(t),
-            Kind::BlockIssue => self.block_issue(p, plan, cpu, t),
-            Kind::BlockComplete => self.block_complete(p, plan, t),
+            Kind::BlockIssue => self.block_issue(p, cpu, t),
+            Kind::BlockComplete => self.block_complete(p, t),
             Kind::NetXmit | Kind::NetRecv => self.packet(p, plan, t),
-            Kind::DumpProcess => self.dump_process(p, plan, t),
+            Kind::DumpProcess => self.dump_process(p, t),
             Kind::DumpFd => self.dump_fd(p, plan, t),
-            Kind::DumpBlockDevice => self.dump_block_device(p, plan),
-            Kind::DumpInterrupt => self.dump_interrupt(p, plan),
+            Kind::DumpBlockDevice => self.dump_block_device(p),
+            Kind::DumpInterrupt => self.dump_interrupt(p),
         }
     }
 
-    fn rules_for(&mut self, ev: &EventRecord<'_>) -> KernelRules {
-        let i = ev.stream.trace_index;
+    fn rules_for(&mut self, stream: &StreamRef<'_>) -> KernelRules {
+        let i = stream.trace_index;
         if self.rules.len() <= i {
             self.rules.resize(i + 1, None);
         }
-        *self.rules[i].get_or_insert_with(|| KernelRules::of(ev.stream.trace))
+        *self.rules[i].get_or_insert_with(|| KernelRules::of(stream.trace))
     }
 
     /// Remembers the CPU of a stream's first event (looked up per event, so a vector, not
@@ -299,15 +344,12 @@ impl Builder {
 
     /// `tid`/`pid` contexts: they name the current thread even when the CPU's state is
     /// unknown (before its first switch or after lost events).
-    fn apply_context(&mut self, ev: &EventRecord<'_>, plan: &Plan, cpu: u32, t: u64) {
-        let read = |(a, b): (super::fields::Slot, super::fields::Slot)| {
-            int(ev.stream_event_context.as_ref(), a).or_else(|| int(ev.event_context.as_ref(), b))
-        };
-        let Some(tid) = read(plan.ctx_tid).and_then(|v| u32::try_from(v).ok()) else {
+    fn apply_context(&mut self, p: &Fields<'_>, cpu: u32, t: u64) {
+        let Some(tid) = p.tid.and_then(|v| u32::try_from(v).ok()) else {
             return;
         };
         let th = self.thread(tid, cpu);
-        if let Some(pid) = read(plan.ctx_pid).and_then(|v| u32::try_from(v).ok())
+        if let Some(pid) = p.pid.and_then(|v| u32::try_from(v).ok())
             && tid != 0
             && self.m.threads[th as usize].pid.is_none()
         {

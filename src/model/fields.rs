@@ -70,7 +70,7 @@ pub fn resolve(scope: Option<&FieldType>, names: &[&'static str]) -> Slot {
 
 /// The sub-list of values starting at the member in `slot`.
 #[inline]
-fn sub<'a>(f: &FieldsRef<'a>, slot: Slot) -> Option<FieldsRef<'a>> {
+pub(super) fn sub<'a>(f: &FieldsRef<'a>, slot: Slot) -> Option<FieldsRef<'a>> {
     match slot {
         Slot::Missing => None,
         Slot::At(i) => Some(FieldsRef {

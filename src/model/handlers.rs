@@ -2,27 +2,26 @@
 
 use super::build::{Builder, Frame};
 use super::fd::{FdEntry, FdKind};
-use super::fields::{int, text};
 use super::plan::Plan;
+use super::reduced::Fields;
 use super::{Disk, IrqKind, NO_THREAD, NetIf, SchedState};
-use crate::ctf::value::FieldsRef;
 
 /// Softirq vectors counted (Linux has ten; room for a future kernel's more).
 const MAX_SOFTIRQ_VECTORS: usize = 256;
 
-type P<'a, 'b> = Option<&'a FieldsRef<'b>>;
+type P<'a, 'b> = &'a Fields<'b>;
 
 fn u32_of(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
 }
 
 impl Builder {
-    pub(super) fn irq_entry(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let Some(irq) = u32_of(int(p, plan.slots[0])) else {
+    pub(super) fn irq_entry(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let Some(irq) = u32_of(p.int(0)) else {
             return;
         };
         if !self.m.irq_names.iter().any(|&(i, _)| i == irq)
-            && let Some(name) = text(p, plan.slots[1])
+            && let Some(name) = p.text(1)
         {
             let id = self.m.strings.intern_bytes(name);
             self.m.irq_names.push((irq, id));
@@ -52,14 +51,14 @@ impl Builder {
         }
     }
 
-    pub(super) fn irq_exit(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        if let Some(irq) = u32_of(int(p, plan.slots[0])) {
+    pub(super) fn irq_exit(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        if let Some(irq) = u32_of(p.int(0)) {
             self.irq_pop(IrqKind::Hard, irq, cpu, t);
         }
     }
 
-    pub(super) fn softirq_entry(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let Some(vec) = u32_of(int(p, plan.slots[0])) else {
+    pub(super) fn softirq_entry(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let Some(vec) = u32_of(p.int(0)) else {
             return;
         };
         let c = &mut self.cpus[cpu as usize];
@@ -72,16 +71,16 @@ impl Builder {
         });
     }
 
-    pub(super) fn softirq_exit(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        if let Some(vec) = u32_of(int(p, plan.slots[0])) {
+    pub(super) fn softirq_exit(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        if let Some(vec) = u32_of(p.int(0)) {
             self.irq_pop(IrqKind::Soft, vec, cpu, t);
         }
     }
 
     /// A raise marks the vector pending on the raising CPU (softirqs run where they were
     /// raised); a raise while already pending keeps the first time.
-    pub(super) fn softirq_raise(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let Some(vec) = u32_of(int(p, plan.slots[0])) else {
+    pub(super) fn softirq_raise(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let Some(vec) = u32_of(p.int(0)) else {
             return;
         };
         let v = vec as usize;
@@ -101,18 +100,17 @@ impl Builder {
         }
     }
 
-    pub(super) fn block_issue(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let s = &plan.slots;
+    pub(super) fn block_issue(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
         let (Some(dev), Some(sector), Some(nr)) = (
-            u32_of(int(p, s[0])),
-            int(p, s[1]).map(|v| v as u64),
-            u32_of(int(p, s[2])),
+            u32_of(p.int(0)),
+            p.int(1).map(|v| v as u64),
+            u32_of(p.int(2)),
         ) else {
             return;
         };
-        let write = int(p, s[3]).unwrap_or(0) & 1 == 1;
+        let write = p.int(3).unwrap_or(0) & 1 == 1;
         // Old tracers have no `tid`: the issuing thread is then the CPU's current one.
-        let th = match u32_of(int(p, s[4])) {
+        let th = match u32_of(p.int(4)) {
             Some(0) => NO_THREAD,
             Some(tid) => self.thread(tid, cpu),
             None => self.cpus[cpu as usize].current,
@@ -124,10 +122,8 @@ impl Builder {
         self.pending_block.insert((dev, sector), (t, nr, write, th));
     }
 
-    pub(super) fn block_complete(&mut self, p: P<'_, '_>, plan: &Plan, t: u64) {
-        let s = &plan.slots;
-        let (Some(dev), Some(sector)) = (u32_of(int(p, s[0])), int(p, s[1]).map(|v| v as u64))
-        else {
+    pub(super) fn block_complete(&mut self, p: P<'_, '_>, t: u64) {
+        let (Some(dev), Some(sector)) = (u32_of(p.int(0)), p.int(1).map(|v| v as u64)) else {
             return;
         };
         let Some((begin, nr, write, th)) = self.pending_block.remove(&(dev, sector)) else {
@@ -144,8 +140,7 @@ impl Builder {
     }
 
     pub(super) fn packet(&mut self, p: P<'_, '_>, plan: &Plan, t: u64) {
-        let (Some(len), Some(name)) = (u32_of(int(p, plan.slots[0])), text(p, plan.slots[1]))
-        else {
+        let (Some(len), Some(name)) = (u32_of(p.int(0)), p.text(1)) else {
             return;
         };
         let sent = matches!(plan.kind, super::plan::Kind::NetXmit);
@@ -174,13 +169,12 @@ impl Builder {
         pk.sent.push(sent);
     }
 
-    pub(super) fn dump_process(&mut self, p: P<'_, '_>, plan: &Plan, t: u64) {
-        let s = &plan.slots;
-        let Some(tid) = u32_of(int(p, s[0])).filter(|&t| t != 0) else {
+    pub(super) fn dump_process(&mut self, p: P<'_, '_>, t: u64) {
+        let Some(tid) = u32_of(p.int(0)).filter(|&t| t != 0) else {
             return;
         };
         let th = self.thread(tid, 0);
-        let pid = u32_of(int(p, s[1]));
+        let pid = u32_of(p.int(1));
         if let Some(pid) = pid
             && self.m.threads[th as usize].pid.is_none()
         {
@@ -188,22 +182,22 @@ impl Builder {
         }
         let thread = &mut self.m.threads[th as usize];
         if thread.ppid.is_none() {
-            thread.ppid = u32_of(int(p, s[2]));
+            thread.ppid = u32_of(p.int(2));
         }
-        if int(p, s[4]) == Some(1) {
+        if p.int(4) == Some(1) {
             thread.kernel = true;
         }
         if thread.names.is_empty()
-            && let Some(name) = text(p, s[3])
+            && let Some(name) = p.text(3)
         {
             self.set_name(th, t, name);
         }
-        if let Some(addr) = int(p, s[6]).filter(|&a| a != 0) {
+        if let Some(addr) = p.int(6).filter(|&a| a != 0) {
             let pr = self.process_of(th);
             self.tables.entry(addr).or_insert(pr);
         }
         if self.live[th as usize].state == SchedState::Unknown {
-            let state = match int(p, s[5]) {
+            let state = match p.int(5) {
                 Some(5) => SchedState::WaitBlocked,
                 Some(1 | 2) => SchedState::WaitCpu,
                 Some(4) => SchedState::Exited,
@@ -215,11 +209,10 @@ impl Builder {
     }
 
     pub(super) fn dump_fd(&mut self, p: P<'_, '_>, plan: &Plan, t: u64) {
-        let s = &plan.slots;
         let (Some(owner), Some(fd), Some(path)) = (
-            int(p, s[0]),
-            int(p, s[1]).and_then(|f| i32::try_from(f).ok()),
-            text(p, s[2]),
+            p.int(0),
+            p.int(1).and_then(|f| i32::try_from(f).ok()),
+            p.text(2),
         ) else {
             return;
         };
@@ -235,7 +228,7 @@ impl Builder {
             }
         };
         let name = self.m.strings.intern_bytes(path);
-        let flags = int(p, s[3]).unwrap_or(0);
+        let flags = p.int(3).unwrap_or(0);
         self.m.processes[pr as usize].fds.seed(FdEntry {
             fd,
             kind: FdKind::of_path(path),
@@ -247,8 +240,8 @@ impl Builder {
         });
     }
 
-    pub(super) fn dump_block_device(&mut self, p: P<'_, '_>, plan: &Plan) {
-        if let (Some(dev), Some(name)) = (u32_of(int(p, plan.slots[0])), text(p, plan.slots[1])) {
+    pub(super) fn dump_block_device(&mut self, p: P<'_, '_>) {
+        if let (Some(dev), Some(name)) = (u32_of(p.int(0)), p.text(1)) {
             let name = self.m.strings.intern_bytes(name);
             if !self.m.disks.iter().any(|d| d.dev == dev) {
                 self.m.disks.push(Disk { dev, name });
@@ -256,8 +249,8 @@ impl Builder {
         }
     }
 
-    pub(super) fn dump_interrupt(&mut self, p: P<'_, '_>, plan: &Plan) {
-        if let (Some(irq), Some(name)) = (u32_of(int(p, plan.slots[0])), text(p, plan.slots[1])) {
+    pub(super) fn dump_interrupt(&mut self, p: P<'_, '_>) {
+        if let (Some(irq), Some(name)) = (u32_of(p.int(0)), p.text(1)) {
             if self.m.irq_names.iter().any(|&(i, _)| i == irq) {
                 return;
             }

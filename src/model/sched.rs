@@ -1,13 +1,11 @@
 //! Scheduler events: switches, wake-ups, migrations, fork, exec, exit, free.
 
 use super::build::{Builder, KernelRules, NO_CPU};
-use super::fields::{int, text};
-use super::plan::Plan;
+use super::reduced::Fields;
 use super::store::sysflag;
 use super::{NO_THREAD, SchedState};
-use crate::ctf::value::FieldsRef;
 
-type P<'a, 'b> = Option<&'a FieldsRef<'b>>;
+type P<'a, 'b> = &'a Fields<'b>;
 
 fn tid_of(v: Option<i64>) -> Option<u32> {
     v.and_then(|v| u32::try_from(v).ok())
@@ -64,16 +62,8 @@ impl Builder {
         }
     }
 
-    pub(super) fn sched_switch(
-        &mut self,
-        p: P<'_, '_>,
-        plan: &Plan,
-        cpu: u32,
-        t: u64,
-        r: KernelRules,
-    ) {
-        let s = &plan.slots;
-        let (Some(prev_tid), Some(next_tid)) = (tid_of(int(p, s[1])), tid_of(int(p, s[4]))) else {
+    pub(super) fn sched_switch(&mut self, p: P<'_, '_>, cpu: u32, t: u64, r: KernelRules) {
+        let (Some(prev_tid), Some(next_tid)) = (tid_of(p.int(1)), tid_of(p.int(4))) else {
             return;
         };
         let prev = self.thread(prev_tid, cpu);
@@ -100,29 +90,30 @@ impl Builder {
             }
         }
         self.switch_out(prev, cpu, t);
-        let state = int(p, s[2]).map_or(SchedState::WaitUnknown, |v| r.prev_state(v));
+        let state = p
+            .int(2)
+            .map_or(SchedState::WaitUnknown, |v| r.prev_state(v));
         self.set_state(prev, t, state, cpu);
         if state == SchedState::WaitCpu && prev_tid != 0 {
             // Preempted: waiting for a CPU from now on, which is a wake-up latency too.
             self.live[prev as usize].wake = Some(t);
         }
-        if let Some(name) = text(p, s[0])
+        if let Some(name) = p.text(0)
             && prev_tid != 0
         {
             self.set_name(prev, t, name);
         }
         let next = self.thread(next_tid, cpu);
         self.switch_in(next, cpu, t, false);
-        if let Some(name) = text(p, s[3])
+        if let Some(name) = p.text(3)
             && next_tid != 0
         {
             self.set_name(next, t, name);
         }
     }
 
-    pub(super) fn wakeup(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let s = &plan.slots;
-        let Some(tid) = tid_of(int(p, s[1])).filter(|&t| t != 0) else {
+    pub(super) fn wakeup(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let Some(tid) = tid_of(p.int(1)).filter(|&t| t != 0) else {
             return;
         };
         let th = self.thread(tid, cpu);
@@ -134,43 +125,39 @@ impl Builder {
             l.wake = Some(t);
         }
         if l.state != SchedState::WaitCpu {
-            let target = int(p, s[2])
-                .and_then(|c| u32::try_from(c).ok())
-                .unwrap_or(cpu);
+            let target = p.int(2).and_then(|c| u32::try_from(c).ok()).unwrap_or(cpu);
             self.set_state(th, t, SchedState::WaitCpu, target);
         }
-        if let Some(name) = text(p, s[0])
+        if let Some(name) = p.text(0)
             && self.m.threads[th as usize].names.is_empty()
         {
             self.set_name(th, t, name);
         }
     }
 
-    pub(super) fn migrate(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let Some(tid) = tid_of(int(p, plan.slots[1])).filter(|&t| t != 0) else {
+    pub(super) fn migrate(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let Some(tid) = tid_of(p.int(1)).filter(|&t| t != 0) else {
             return;
         };
         let th = self.thread(tid, cpu);
         if self.live[th as usize].state == SchedState::WaitBlocked {
-            self.wakeup(p, plan, cpu, t);
+            self.wakeup(p, cpu, t);
         }
     }
 
-    pub(super) fn fork(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let s = &plan.slots;
-        let (Some(parent_tid), Some(child_tid)) = (tid_of(int(p, s[0])), tid_of(int(p, s[3])))
-        else {
+    pub(super) fn fork(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let (Some(parent_tid), Some(child_tid)) = (tid_of(p.int(0)), tid_of(p.int(3))) else {
             return;
         };
         let parent = self.thread(parent_tid, cpu);
-        let parent_pid = tid_of(int(p, s[1])).or(self.m.threads[parent as usize].pid);
+        let parent_pid = tid_of(p.int(1)).or(self.m.threads[parent as usize].pid);
         if let Some(pid) = parent_pid
             && self.m.threads[parent as usize].pid.is_none()
         {
             self.set_pid(parent, pid);
         }
         let child = self.new_generation(child_tid);
-        let child_pid = tid_of(int(p, s[4]));
+        let child_pid = tid_of(p.int(4));
         self.m.threads[child as usize].born = Some(t);
         self.m.threads[child as usize].kernel =
             self.m.threads[parent as usize].kernel || parent_tid == 2;
@@ -186,23 +173,22 @@ impl Builder {
                 self.m.threads[child as usize].ppid = parent_pid;
             }
         }
-        if let Some(name) = text(p, s[2]) {
+        if let Some(name) = p.text(2) {
             self.set_name(child, t, name);
         }
         self.set_state(child, t, SchedState::WaitCpu, cpu);
         self.live[child as usize].wake = Some(t);
     }
 
-    pub(super) fn exec(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let s = &plan.slots;
-        let th = match tid_of(int(p, s[1])) {
+    pub(super) fn exec(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let th = match tid_of(p.int(1)) {
             Some(tid) => self.thread(tid, cpu),
             None => self.cpus[cpu as usize].current,
         };
         if th == NO_THREAD {
             return;
         }
-        if let Some(path) = text(p, s[0]) {
+        if let Some(path) = p.text(0) {
             let base = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
             let name = &base[..base.len().min(15)];
             self.set_name(th, t, name);
@@ -211,8 +197,8 @@ impl Builder {
         self.m.processes[pr as usize].fds.exec(t);
     }
 
-    pub(super) fn process_exit(&mut self, p: P<'_, '_>, plan: &Plan, cpu: u32, t: u64) {
-        let Some(tid) = tid_of(int(p, plan.slots[1])).filter(|&t| t != 0) else {
+    pub(super) fn process_exit(&mut self, p: P<'_, '_>, cpu: u32, t: u64) {
+        let Some(tid) = tid_of(p.int(1)).filter(|&t| t != 0) else {
             return;
         };
         let th = self.thread(tid, cpu);
@@ -230,8 +216,8 @@ impl Builder {
         }
     }
 
-    pub(super) fn process_free(&mut self, p: P<'_, '_>, plan: &Plan, t: u64) {
-        let Some(tid) = tid_of(int(p, plan.slots[1])) else {
+    pub(super) fn process_free(&mut self, p: P<'_, '_>, t: u64) {
+        let Some(tid) = tid_of(p.int(1)) else {
             return;
         };
         if let Some(th) = self.known(tid)

@@ -3,13 +3,12 @@
 use super::NO_THREAD;
 use super::build::{Builder, Pending};
 use super::fd::{FdEntry, FdKind, O_CLOEXEC};
-use super::fields::{int, int_array, only_fd_in_set, text};
 use super::intern::StrId;
 use super::plan::Plan;
+use super::reduced::Fields;
 use super::store::sysflag;
-use crate::ctf::value::FieldsRef;
 
-type P<'a, 'b> = Option<&'a FieldsRef<'b>>;
+type P<'a, 'b> = &'a Fields<'b>;
 
 /// What a syscall does to fds and byte counts, by canonical name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -72,22 +71,19 @@ impl Builder {
             self.m.counters.unattributed += 1;
             return;
         }
-        let s = &plan.slots;
-        let path = text(p, s[2]).map(|b| self.m.strings.intern_bytes(b));
+        let path = p.text(2).map(|b| self.m.strings.intern_bytes(b));
         let pending = Pending {
             name,
             effect: plan.effect,
             begin: t,
-            fd: int(p, s[0])
-                .or_else(|| only_fd_in_set(p, s[0]))
-                .unwrap_or(-1),
-            fd_out: int(p, s[1]).unwrap_or(-1),
+            fd: p.int(0).or_else(|| p.only_fd_in_set(0)).unwrap_or(-1),
+            fd_out: p.int(1).unwrap_or(-1),
             path,
-            cmd: int(p, s[3]).unwrap_or(-1),
-            family: int(p, s[4]).unwrap_or(0),
-            port: int(p, s[5]).unwrap_or(0),
-            v4: int_array::<4>(p, s[6]),
-            flags: int(p, s[7]).unwrap_or(0),
+            cmd: p.int(3).unwrap_or(-1),
+            family: p.int(4).unwrap_or(0),
+            port: p.int(5).unwrap_or(0),
+            v4: p.int_array::<4>(6),
+            flags: p.int(7).unwrap_or(0),
         };
         if let Some(old) = self.live[th as usize].pending.replace(pending) {
             self.m.counters.entries_lost += 1;
@@ -98,20 +94,13 @@ impl Builder {
         }
     }
 
-    pub(super) fn sys_exit(
-        &mut self,
-        p: P<'_, '_>,
-        plan: &Plan,
-        name: Option<StrId>,
-        cpu: u32,
-        t: u64,
-    ) {
+    pub(super) fn sys_exit(&mut self, p: P<'_, '_>, name: Option<StrId>, cpu: u32, t: u64) {
         let th = self.cpus[cpu as usize].current;
         if th == NO_THREAD {
             self.m.counters.unattributed += 1;
             return;
         }
-        let ret = int(p, plan.slots[0]).unwrap_or(0);
+        let ret = p.int(0).unwrap_or(0);
         let pending = self.live[th as usize].pending;
         let matched = match (pending, name) {
             (Some(pe), Some(n)) => pe.name == n,
@@ -128,7 +117,7 @@ impl Builder {
             return;
         };
         self.live[th as usize].pending = None;
-        let flags = self.apply_effect(p, plan, th, &pe, ret, t);
+        let flags = self.apply_effect(p, th, &pe, ret, t);
         let transfer = flags & (sysflag::READ | sysflag::WRITE) == sysflag::READ | sysflag::WRITE;
         let out_kind = transfer.then(|| {
             let pr = self.process_of(th) as usize;
@@ -144,15 +133,7 @@ impl Builder {
     }
 
     /// Applies the fd table change and I/O accounting of a completed call; returns its flags.
-    fn apply_effect(
-        &mut self,
-        p: P<'_, '_>,
-        plan: &Plan,
-        th: u32,
-        pe: &Pending,
-        ret: i64,
-        t: u64,
-    ) -> u8 {
+    fn apply_effect(&mut self, p: P<'_, '_>, th: u32, pe: &Pending, ret: i64, t: u64) -> u8 {
         let eff = pe.effect;
         if eff == Effect::None {
             return 0;
@@ -176,7 +157,7 @@ impl Builder {
                 self.m.processes[pr].fds.open(e);
             }
             Effect::Socket | Effect::Accept if new_fd.is_some() => {
-                let name = self.peer_name(p, plan, eff == Effect::Accept);
+                let name = self.peer_name(p, eff == Effect::Accept);
                 let e = entry(FdKind::Socket, name, t);
                 self.m.processes[pr].fds.open(e);
             }
@@ -185,7 +166,7 @@ impl Builder {
                 self.m.processes[pr].fds.open(e);
             }
             Effect::Pipe if ret == 0 => {
-                if let Some(fds) = int_array::<2>(p, plan.slots[1]) {
+                if let Some(fds) = p.int_array::<2>(1) {
                     let name = self.m.strings.intern("pipe");
                     for f in fds {
                         let mut e = entry(FdKind::Pipe, name, t);
@@ -251,9 +232,9 @@ impl Builder {
     }
 
     /// The peer address an `accept` exit reports, or `socket`.
-    fn peer_name(&mut self, p: P<'_, '_>, plan: &Plan, accept: bool) -> StrId {
-        if accept && let Some(v4) = int_array::<4>(p, plan.slots[4]) {
-            let port = int(p, plan.slots[3]).unwrap_or(0);
+    fn peer_name(&mut self, p: P<'_, '_>, accept: bool) -> StrId {
+        if accept && let Some(v4) = p.int_array::<4>(4) {
+            let port = p.int(3).unwrap_or(0);
             return self.addr_name(Some(v4), port);
         }
         self.m.strings.intern("socket")
