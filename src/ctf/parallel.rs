@@ -55,15 +55,27 @@ pub trait EventFormatter: Send {
 /// Makes one formatter per decoding thread.
 pub type FormatterFactory<'a> = dyn Fn() -> Box<dyn EventFormatter + 'a> + Sync + 'a;
 
-/// One message of a batch: its head and where its values are.
+/// One message of a batch, in 32 bytes: the merging thread reads one per message, from
+/// memory another core wrote, so its size is cache lines moved between cores.
 #[derive(Debug, Clone, Copy)]
 struct Item {
-    head: Head,
-    /// Rendered text: `text[t0..t1]`, and the alternative `text[t1..t2]`.
-    text: [u32; 3],
+    /// The event's raw clock value, or the start of a loss window (see `kind`).
+    cycles: u64,
+    /// The event's class index in its stream class, or the index in `Batch::lost`.
+    index: u32,
     packet: u32,
-    /// Starts of event header, stream event context, event context, payload, and the end.
-    bounds: [u32; 5],
+    /// End of the rendered text, then of its alternative (the text starts where the
+    /// previous item's alternative ends).
+    text_end: [u32; 2],
+    kind: ItemKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ItemKind {
+    Event,
+    /// An event without a timestamp.
+    EventNoTime,
+    Lost,
 }
 
 #[derive(Debug, Default)]
@@ -75,6 +87,11 @@ struct Batch {
     /// Renderings of the events, when a formatter runs on the decoding thread.
     text: Vec<u8>,
     items: Vec<Item>,
+    /// Starts of event header, stream event context, event context, payload, and the end,
+    /// per item, when values are kept.
+    bounds: Vec<[u32; 5]>,
+    /// Loss notices, as the reader gave them.
+    lost: Vec<Head>,
     packets: Vec<PacketCopy>,
     /// Set on the last batch of the stream, with the error that ended it, if any.
     end: Option<Option<ReadError>>,
@@ -112,6 +129,8 @@ fn produce(
                 b.packet_values.clear();
                 b.text.clear();
                 b.items.clear();
+                b.bounds.clear();
+                b.lost.clear();
                 b.packets.clear();
                 b.end = None;
                 b.events_read = 0;
@@ -142,13 +161,14 @@ fn produce(
                     context,
                 });
             }
-            let bounds = match head {
-                Head::Event { .. } if keep => reader.event_bounds().map(|b| b as u32),
-                _ => [0; 5],
-            };
+            if keep {
+                batch.bounds.push(match head {
+                    Head::Event { .. } => reader.event_bounds().map(|b| b as u32),
+                    _ => [0; 5],
+                });
+            }
             let packet = batch.packets.len().saturating_sub(1) as u32;
-            let t0 = batch.text.len() as u32;
-            let mut t1 = t0;
+            let mut t1 = batch.text.len() as u32;
             if let Some(f) = formatter.as_mut()
                 && let Some(event) = reader.event()
             {
@@ -158,11 +178,31 @@ fn produce(
                 t1 = batch.text.len() as u32;
                 batch.text.extend_from_slice(&alternative);
             }
+            let (cycles, index, kind) = match head {
+                Head::Event {
+                    class_index,
+                    cycles,
+                } => (
+                    cycles.unwrap_or(0),
+                    // Stream classes index their event classes densely: far below 2^32.
+                    class_index as u32,
+                    if cycles.is_some() {
+                        ItemKind::Event
+                    } else {
+                        ItemKind::EventNoTime
+                    },
+                ),
+                _ => {
+                    batch.lost.push(head);
+                    (0, batch.lost.len() as u32 - 1, ItemKind::Lost)
+                }
+            };
             batch.items.push(Item {
-                head,
-                text: [t0, t1, batch.text.len() as u32],
+                cycles,
+                index,
                 packet,
-                bounds,
+                text_end: [t1, batch.text.len() as u32],
+                kind,
             });
         }
         if keep {
@@ -240,6 +280,37 @@ impl<'t> Feed<'t> {
         &self.batch.items[self.at]
     }
 
+    /// The current item as the reader gave it.
+    fn head(&self) -> Head {
+        let item = self.item();
+        match item.kind {
+            ItemKind::Event => Head::Event {
+                class_index: item.index as usize,
+                cycles: Some(item.cycles),
+            },
+            ItemKind::EventNoTime => Head::Event {
+                class_index: item.index as usize,
+                cycles: None,
+            },
+            ItemKind::Lost => self
+                .batch
+                .lost
+                .get(item.index as usize)
+                .copied()
+                .unwrap_or(Head::End),
+        }
+    }
+
+    /// Where the current item's text and its alternative are in `batch.text`.
+    fn text_bounds(&self) -> [u32; 3] {
+        let start = match self.at.checked_sub(1) {
+            Some(prev) => self.batch.items[prev].text_end[1],
+            None => 0,
+        };
+        let [t1, t2] = self.item().text_end;
+        [start, t1, t2]
+    }
+
     fn timestamp(&self, cycles: Option<u64>) -> Option<Timestamp> {
         let cycles = cycles?;
         Some(Timestamp {
@@ -249,7 +320,13 @@ impl<'t> Feed<'t> {
     }
 
     fn key_cycles(&self) -> Option<u64> {
-        match self.item().head {
+        let item = self.item();
+        match item.kind {
+            ItemKind::Event => return Some(item.cycles),
+            ItemKind::EventNoTime => return None,
+            ItemKind::Lost => {}
+        }
+        match self.head() {
             Head::Event { cycles, .. } => cycles,
             Head::Lost { begin, .. } => begin,
             Head::End => None,
@@ -261,7 +338,7 @@ impl<'t> Feed<'t> {
     #[inline(always)]
     fn message(&self) -> Option<Message<'_>> {
         let item = *self.item();
-        match item.head {
+        match self.head() {
             Head::Event {
                 class_index,
                 cycles,
@@ -282,7 +359,7 @@ impl<'t> Feed<'t> {
                 let ev = &self.batch.values;
                 let pv = &self.batch.packet_values;
                 let sc = self.stream.stream_class;
-                let b = item.bounds;
+                let b = self.batch.bounds.get(self.at).copied().unwrap_or([0; 5]);
                 Some(Message::Event(EventRecord {
                     stream: self.stream,
                     class,
@@ -386,14 +463,14 @@ impl<'f, 't> Pending<'f, 't> {
     }
 
     fn text_part(&self, part: usize) -> &'f [u8] {
-        let bounds = self.feed.item().text;
+        let bounds = self.feed.text_bounds();
         let (a, b) = (bounds[part] as usize, bounds[part + 1] as usize);
         self.feed.batch.text.get(a..b).unwrap_or(&[])
     }
 
     /// For an event: its timestamp and class, without assembling the record.
     pub fn event_head(&self) -> Option<(Option<Timestamp>, &'t EventClass)> {
-        match self.feed.item().head {
+        match self.feed.head() {
             Head::Event {
                 class_index,
                 cycles,

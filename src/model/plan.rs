@@ -239,6 +239,9 @@ impl Hasher for PtrHasher {
     }
 }
 
+/// Direct-mapped memo entries in front of the map.
+const RECENT: usize = 256;
+
 /// Plans by event class address (classes live as long as the session). Plans are a few
 /// hundred bytes, so they are handed out by reference: copying one per event was a tenth
 /// of the state machine's time.
@@ -246,7 +249,11 @@ impl Hasher for PtrHasher {
 pub struct PlanCache {
     map: HashMap<usize, usize, BuildHasherDefault<PtrHasher>>,
     plans: Vec<Plan>,
-    last: Option<(usize, usize)>,
+    /// (class address, plan index) by the class's position in memory: a stream class's
+    /// event classes sit side by side in one vector, so up to 256 of them never collide,
+    /// and the events of a trace, which alternate between classes, rarely reach the map.
+    /// Allocated on first use: an empty cache (what `std::mem::take` leaves) costs nothing.
+    recent: Vec<(usize, usize)>,
 }
 
 impl PlanCache {
@@ -259,17 +266,21 @@ impl PlanCache {
         strings: &mut Interner,
     ) -> &Plan {
         let key = class as *const EventClass as usize;
-        let i = match self.last {
-            Some((k, i)) if k == key => i,
-            _ => {
-                let plans = &mut self.plans;
-                let i = *self.map.entry(key).or_insert_with(|| {
-                    plans.push(Plan::new(class, stream, strings));
-                    plans.len() - 1
-                });
-                self.last = Some((key, i));
-                i
-            }
+        if self.recent.is_empty() {
+            self.recent = vec![(0, 0); RECENT];
+        }
+        let slot = (key / std::mem::size_of::<EventClass>()) % RECENT;
+        let (k, i) = self.recent[slot];
+        let i = if k == key {
+            i
+        } else {
+            let plans = &mut self.plans;
+            let i = *self.map.entry(key).or_insert_with(|| {
+                plans.push(Plan::new(class, stream, strings));
+                plans.len() - 1
+            });
+            self.recent[slot] = (key, i);
+            i
         };
         &self.plans[i]
     }

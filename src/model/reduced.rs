@@ -191,12 +191,16 @@ impl<'a> Fields<'a> {
             return f;
         };
         at += 1;
-        for k in 0..MAX_SLOTS {
-            if slots & (1 << k) == 0 {
-                continue;
-            }
-            let Some(len) = value_len(bytes, at) else {
-                break;
+        let mut rest = slots;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            rest &= rest - 1;
+            let len = match bytes.get(at) {
+                Some(&INT) => 8,
+                _ => match value_len(bytes, at) {
+                    Some(len) => len,
+                    None => break,
+                },
             };
             f.at[k] = at as u32;
             at += 1 + len;
