@@ -208,3 +208,49 @@ fn a_damaged_trace_warns_again_when_its_model_comes_from_the_cache() {
     assert!(!built);
     assert_eq!(m.read_errors.len(), 1, "{:?}", m.read_errors);
 }
+
+/// Damage anywhere in a cache file is caught by the checksum of its section, whichever
+/// thread loads that section (the syscall lists are loaded on a thread of their own).
+#[test]
+fn damage_in_any_section_is_detected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache_dir = dir.path().join("cache");
+    gen_small(&dir.path().join("t"));
+    let trace = dir.path().join("t/kernel");
+    let (first, built) = run(&trace, &cache_dir);
+    assert!(built);
+    let key = cache::Key::of(&trace).expect("key");
+    let whole = cache::load(&cache_dir, &trace, &key).expect("an intact cache loads");
+    same(&first, &whole);
+
+    // The layout `store` writes: magic, key length and key, then (length, checksum) per
+    // section, then the sections.
+    let file = cache::file_for(&cache_dir, &trace);
+    let intact = std::fs::read(&file).expect("cache file");
+    let u64_at = |at: usize| u64::from_le_bytes(intact[at..at + 8].try_into().unwrap());
+    let key_len = u64_at(8) as usize;
+    let table = 16 + key_len;
+    let sections = 8;
+    let mut start = table + sections * 16;
+    for s in 0..sections {
+        let len = u64_at(table + s * 16) as usize;
+        // Several places per section: one of them at least is in a column's values,
+        // which decode whatever their bytes (a length or a tag might not).
+        for part in 1..8 {
+            if len == 0 {
+                break;
+            }
+            let mut bytes = intact.clone();
+            bytes[start + len * part / 8] ^= 0x10;
+            std::fs::write(&file, &bytes).expect("write");
+            assert!(
+                cache::load(&cache_dir, &trace, &key).is_none(),
+                "damage in section {s} at {part}/8 went unnoticed"
+            );
+        }
+        start += len;
+    }
+    assert_eq!(start, intact.len(), "the sections fill the file");
+    std::fs::write(&file, &intact).expect("write");
+    assert!(cache::load(&cache_dir, &trace, &key).is_some());
+}

@@ -462,26 +462,71 @@ pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Mo
         return None;
     }
     let wanted = |i: usize| parts.contains(SECTIONS[i]);
-    for (i, (s, &(_, sum))) in sections.iter().zip(&table).enumerate() {
-        if wanted(i) && checksum(s) != sum {
-            return None;
-        }
+    let intact = |i: usize| checksum(sections[i]) == table[i].1;
+    if !(intact(0) && intact(1)) {
+        return None;
     }
     let mut m: Model = decode(sections[0])?;
     m.threads = decode::<Threads>(sections[1])?.0;
-    for (i, &s) in sections
-        .iter()
-        .enumerate()
-        .skip(2)
-        .filter(|&(i, _)| wanted(i))
-    {
-        match SECTIONS[i] {
-            Parts::STATES => fill(s, &mut m.threads, |t| &mut t.states)?,
-            Parts::SYSCALLS => fill(s, &mut m.threads, |t| &mut t.syscalls)?,
-            Parts::WAKEUPS => fill(s, &mut m.threads, |t| &mut t.wakeups)?,
-            Parts::IRQS => fill(s, &mut m.cpus, |c| &mut c.irqs)?,
-            Parts::PAGES => fill(s, &mut m.cpus, |c| &mut c.pages)?,
-            _ => fill(s, &mut m.processes, |p| &mut p.fds)?,
+    // The syscall lists are most of a large model (two thirds of a 1 GB trace's), so they
+    // are checksummed and decoded on a second thread while this one does the other parts:
+    // most of the cost is the kernel handing out fresh pages, which two cores do in
+    // parallel. The states and wake-ups of the threads come into vectors of their own
+    // (small: one header per thread), moved into the threads once both sides are done.
+    let Model {
+        threads,
+        cpus,
+        processes,
+        ..
+    } = &mut m;
+    let syscalls = SECTIONS.iter().position(|&p| p == Parts::SYSCALLS)?;
+    let (lists, done) = std::thread::scope(|scope| {
+        let worker = wanted(syscalls).then(|| {
+            let threads = &mut *threads;
+            let bytes = sections[syscalls];
+            let sum = table[syscalls].1;
+            scope.spawn(move || {
+                (checksum(bytes) == sum).then_some(())?;
+                fill(bytes, threads, |t| &mut t.syscalls)
+            })
+        });
+        let mut states: Option<Vec<Timeline>> = None;
+        let mut wakeups: Option<Vec<LatencyList>> = None;
+        let mut rest = || -> Option<()> {
+            for (i, &s) in sections.iter().enumerate().skip(2) {
+                if i == syscalls || !wanted(i) {
+                    continue;
+                }
+                intact(i).then_some(())?;
+                match SECTIONS[i] {
+                    Parts::STATES => states = Some(decode(s)?),
+                    Parts::WAKEUPS => wakeups = Some(decode(s)?),
+                    Parts::IRQS => fill(s, cpus, |c| &mut c.irqs)?,
+                    Parts::PAGES => fill(s, cpus, |c| &mut c.pages)?,
+                    _ => fill(s, processes, |p| &mut p.fds)?,
+                }
+            }
+            Some(())
+        };
+        let rest = rest();
+        let worker = match worker {
+            Some(w) => w.join().ok().flatten(),
+            None => Some(()),
+        };
+        ((states, wakeups), rest.and(worker))
+    });
+    done?;
+    let (states, wakeups) = lists;
+    if let Some(states) = states {
+        (states.len() == m.threads.len()).then_some(())?;
+        for (t, s) in m.threads.iter_mut().zip(states) {
+            t.states = s;
+        }
+    }
+    if let Some(wakeups) = wakeups {
+        (wakeups.len() == m.threads.len()).then_some(())?;
+        for (t, w) in m.threads.iter_mut().zip(wakeups) {
+            t.wakeups = w;
         }
     }
     m.rebuild();
