@@ -230,7 +230,7 @@ fn damage_in_any_section_is_detected() {
     let u64_at = |at: usize| u64::from_le_bytes(intact[at..at + 8].try_into().unwrap());
     let key_len = u64_at(8) as usize;
     let table = 16 + key_len;
-    let sections = 8;
+    let sections = 9;
     let mut start = table + sections * 16;
     for s in 0..sections {
         let len = u64_at(table + s * 16) as usize;

@@ -28,7 +28,7 @@ use crate::model::{Model, StrId, SyscallList, Thread, Timeline};
 
 const MAGIC: &[u8; 8] = b"LTTUIDX2";
 /// Bump when the model's layout or meaning changes.
-const FORMAT: u32 = 12;
+const FORMAT: u32 = 13;
 
 /// What a cache entry must match.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,16 +223,27 @@ impl std::ops::BitOr for Parts {
 
 /// Sections of the payload, in file order: the core (the model without its threads), the
 /// threads without their optional lists, then one per optional part.
-const SECTIONS: [Parts; 8] = [
+const SECTIONS: [Parts; 9] = [
     Parts::NONE,
     Parts::NONE,
     Parts::STATES,
+    Parts::SYSCALLS,
     Parts::SYSCALLS,
     Parts::WAKEUPS,
     Parts::IRQS,
     Parts::FDS,
     Parts::PAGES,
 ];
+
+// Positions in `SECTIONS`. The syscall lists are in two sections: those of the threads
+// holding the first half of all syscalls, then the others (so that they load in parallel).
+const STATES: usize = 2;
+const SYSCALLS_A: usize = 3;
+const SYSCALLS_B: usize = 4;
+const WAKEUPS: usize = 5;
+const IRQS: usize = 6;
+const FDS: usize = 7;
+const PAGES: usize = 8;
 
 /// A thread without its optional lists, as the threads section stores it: a whole
 /// [`Thread`] would also store the lengths of its empty lists, about 180 bytes per thread
@@ -463,72 +474,76 @@ pub fn load_parts(dir: &Path, root: &Path, key: &Key, parts: Parts) -> Option<Mo
     }
     let wanted = |i: usize| parts.contains(SECTIONS[i]);
     let intact = |i: usize| checksum(sections[i]) == table[i].1;
-    if !(intact(0) && intact(1)) {
+    if !intact(1) {
         return None;
     }
-    let mut m: Model = decode(sections[0])?;
-    m.threads = decode::<Threads>(sections[1])?.0;
-    // The syscall lists are most of a large model (two thirds of a 1 GB trace's), so they
-    // are checksummed and decoded on a second thread while this one does the other parts:
-    // most of the cost is the kernel handing out fresh pages, which two cores do in
-    // parallel. The states and wake-ups of the threads come into vectors of their own
-    // (small: one header per thread), moved into the threads once both sides are done.
-    let Model {
-        threads,
-        cpus,
-        processes,
-        ..
-    } = &mut m;
-    let syscalls = SECTIONS.iter().position(|&p| p == Parts::SYSCALLS)?;
-    let (lists, done) = std::thread::scope(|scope| {
-        let worker = wanted(syscalls).then(|| {
-            let threads = &mut *threads;
-            let bytes = sections[syscalls];
-            let sum = table[syscalls].1;
-            scope.spawn(move || {
-                (checksum(bytes) == sum).then_some(())?;
-                fill(bytes, threads, |t| &mut t.syscalls)
-            })
-        });
-        let mut states: Option<Vec<Timeline>> = None;
-        let mut wakeups: Option<Vec<LatencyList>> = None;
-        let mut rest = || -> Option<()> {
-            for (i, &s) in sections.iter().enumerate().skip(2) {
-                if i == syscalls || !wanted(i) {
+    let mut threads = decode::<Threads>(sections[1])?.0;
+    // The two halves of the syscall lists (two thirds of a large model) load on two threads,
+    // each with some of the other parts: most of the cost is the kernel handing out fresh
+    // pages, which two cores do in parallel. The first half's length (its leading count)
+    // says which threads it fills. The states and wake-ups come into vectors of their own
+    // (one header per thread), moved into the threads at the end.
+    let split = if wanted(SYSCALLS_A) {
+        let n = u64::from_le_bytes(sections[SYSCALLS_A].get(..8)?.try_into().ok()?);
+        usize::try_from(n).ok().filter(|&n| n <= threads.len())?
+    } else {
+        0
+    };
+    let (first, second) = threads.split_at_mut(split);
+    let loaded = std::thread::scope(|scope| {
+        // A thread that cannot be started makes the entry unusable: rebuilding still works.
+        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut lists: (Option<Vec<Timeline>>, Option<Vec<LatencyList>>) = (None, None);
+            for i in [SYSCALLS_A, STATES, WAKEUPS] {
+                if !wanted(i) {
                     continue;
                 }
                 intact(i).then_some(())?;
-                match SECTIONS[i] {
-                    Parts::STATES => states = Some(decode(s)?),
-                    Parts::WAKEUPS => wakeups = Some(decode(s)?),
-                    Parts::IRQS => fill(s, cpus, |c| &mut c.irqs)?,
-                    Parts::PAGES => fill(s, cpus, |c| &mut c.pages)?,
-                    _ => fill(s, processes, |p| &mut p.fds)?,
+                let s = sections[i];
+                match i {
+                    SYSCALLS_A => fill(s, first, |t| &mut t.syscalls)?,
+                    STATES => lists.0 = Some(decode(s)?),
+                    _ => lists.1 = Some(decode(s)?),
                 }
             }
-            Some(())
+            Some(lists)
+        });
+        let mut here = || -> Option<Model> {
+            intact(0).then_some(())?;
+            let mut m: Model = decode(sections[0])?;
+            for i in [SYSCALLS_B, IRQS, FDS, PAGES] {
+                if !wanted(i) {
+                    continue;
+                }
+                intact(i).then_some(())?;
+                let s = sections[i];
+                match i {
+                    SYSCALLS_B => fill(s, second, |t| &mut t.syscalls)?,
+                    IRQS => fill(s, &mut m.cpus, |c| &mut c.irqs)?,
+                    PAGES => fill(s, &mut m.cpus, |c| &mut c.pages)?,
+                    _ => fill(s, &mut m.processes, |p| &mut p.fds)?,
+                }
+            }
+            Some(m)
         };
-        let rest = rest();
-        let worker = match worker {
-            Some(w) => w.join().ok().flatten(),
-            None => Some(()),
-        };
-        ((states, wakeups), rest.and(worker))
+        let m = here();
+        let lists = worker.ok()?.join().ok().flatten();
+        m.zip(lists)
     });
-    done?;
-    let (states, wakeups) = lists;
+    let (mut m, (states, wakeups)) = loaded?;
     if let Some(states) = states {
-        (states.len() == m.threads.len()).then_some(())?;
-        for (t, s) in m.threads.iter_mut().zip(states) {
+        (states.len() == threads.len()).then_some(())?;
+        for (t, s) in threads.iter_mut().zip(states) {
             t.states = s;
         }
     }
     if let Some(wakeups) = wakeups {
-        (wakeups.len() == m.threads.len()).then_some(())?;
-        for (t, w) in m.threads.iter_mut().zip(wakeups) {
+        (wakeups.len() == threads.len()).then_some(())?;
+        for (t, w) in threads.iter_mut().zip(wakeups) {
             t.wakeups = w;
         }
     }
+    m.threads = threads;
     m.rebuild();
     Some(m)
 }
@@ -562,11 +577,23 @@ fn sections(model: &Model) -> anyhow::Result<Vec<Vec<u8>>> {
         .iter_mut()
         .map(|c| std::mem::take(&mut c.pages))
         .collect();
+    // Split where half of all syscalls come before (see `SYSCALLS_A`).
+    let total: usize = syscalls.iter().map(SyscallList::len).sum();
+    let mut seen = 0;
+    let split = syscalls
+        .iter()
+        .position(|l| {
+            seen += l.len();
+            seen * 2 >= total
+        })
+        .map_or(syscalls.len(), |i| i + 1);
+    let (first, second) = syscalls.split_at(split);
     Ok(vec![
         bincode::serialize(&core)?,
         bincode::serialize(&cores)?,
         bincode::serialize(&states)?,
-        bincode::serialize(&syscalls)?,
+        bincode::serialize(first)?,
+        bincode::serialize(second)?,
         bincode::serialize(&wakeups)?,
         bincode::serialize(&irqs)?,
         bincode::serialize(&fds)?,
