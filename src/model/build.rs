@@ -13,7 +13,6 @@ use super::{Cpu, Gap, IrqKind, Model, NO_THREAD, Process, SchedState, Thread};
 use crate::ctf::ir::EventClass;
 use crate::ctf::ir::{EnvValue, TraceClass};
 use crate::ctf::message::{EventRecord, LostKind, LostRecord, StreamRef, Timestamp};
-use crate::ctf::parallel::EventFormatter;
 
 /// Why a trace cannot be modelled.
 #[derive(Debug, thiserror::Error)]
@@ -114,30 +113,6 @@ pub(super) struct CpuLive {
     pub idle: u32,
 }
 
-/// Reduces events to what the model reads ([`reduced`]), on the thread that decoded them;
-/// [`Builder::event_reduced`] takes the result.
-#[derive(Default)]
-pub struct Reducer {
-    plans: PlanCache,
-    /// Names interned for this thread's plans only (the builder interns its own).
-    strings: super::intern::Interner,
-}
-
-impl EventFormatter for Reducer {
-    fn format(
-        &mut self,
-        event: &EventRecord<'_>,
-        _packet: Option<u64>,
-        primary: &mut Vec<u8>,
-        _alternative: &mut Vec<u8>,
-    ) {
-        let plan = self
-            .plans
-            .get(event.class, event.stream.stream_class, &mut self.strings);
-        reduced::encode(event, plan, primary);
-    }
-}
-
 /// Builds a [`Model`] from messages in time order.
 pub struct Builder {
     pub(super) m: Model,
@@ -218,7 +193,7 @@ impl Builder {
         self.plans = plans;
     }
 
-    /// Feeds one event reduced by a [`Reducer`] (on the thread that decoded it).
+    /// Feeds one event reduced by a [`reduced::Reducer`] (on the thread that decoded it).
     pub fn event_reduced(
         &mut self,
         timestamp: Option<Timestamp>,

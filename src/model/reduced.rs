@@ -21,8 +21,10 @@
 //! ```
 
 use super::fields::{Slot, int, only_fd_in_set, sub};
-use super::plan::{MAX_SLOTS, Plan};
+use super::intern::Interner;
+use super::plan::{MAX_SLOTS, Plan, PlanCache};
 use crate::ctf::message::EventRecord;
+use crate::ctf::parallel::EventFormatter;
 use crate::ctf::value::Value;
 
 const HAS_CPU: u8 = 1;
@@ -121,6 +123,30 @@ pub fn encode(ev: &EventRecord<'_>, plan: &Plan, out: &mut Vec<u8>) {
         slots |= 1 << k;
     }
     out[slots_at] = slots;
+}
+
+/// Reduces events to what the model reads, on the thread that decoded them;
+/// [`super::Builder::event_reduced`] takes the result.
+#[derive(Default)]
+pub struct Reducer {
+    plans: PlanCache,
+    /// Names interned for this thread's plans only (the builder interns its own).
+    strings: Interner,
+}
+
+impl EventFormatter for Reducer {
+    fn format(
+        &mut self,
+        event: &EventRecord<'_>,
+        _packet: Option<u64>,
+        primary: &mut Vec<u8>,
+        _alternative: &mut Vec<u8>,
+    ) {
+        let plan = self
+            .plans
+            .get(event.class, event.stream.stream_class, &mut self.strings);
+        encode(event, plan, primary);
+    }
 }
 
 /// A reduced event, read back: the contexts and the payload slots of its plan.
@@ -263,8 +289,6 @@ mod tests {
     use crate::ctf::session::Session;
     use crate::r#gen::{GenConfig, ScenarioKind, generate};
     use crate::model::fields::{int_array, text};
-    use crate::model::intern::Interner;
-    use crate::model::plan::PlanCache;
 
     /// How often each reading gave a value, so a test cannot pass on nothing.
     #[derive(Debug, Default)]
