@@ -1,7 +1,7 @@
 //! The indexer: results over the channel, cancellation, and the on-disk cache (reused when
 //! valid; stale, corrupt or truncated entries are rebuilt, never trusted).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -34,6 +34,17 @@ fn run(trace: &Path, cache_dir: &Path) -> (Arc<Model>, bool) {
     panic!("no Done update");
 }
 
+/// A small generated trace under `dir`, indexed once with its cache in `dir/cache`: the
+/// kernel trace, the cache directory and the model built.
+fn indexed_small(dir: &Path) -> (PathBuf, PathBuf, Arc<Model>) {
+    let cache_dir = dir.join("cache");
+    gen_small(&dir.join("t"));
+    let trace = dir.join("t/kernel");
+    let (model, built) = run(&trace, &cache_dir);
+    assert!(built, "the first run builds");
+    (trace, cache_dir, model)
+}
+
 fn same(a: &Model, b: &Model) {
     assert_eq!(a.events, b.events);
     assert_eq!(a.cpu_by_tid(), b.cpu_by_tid());
@@ -45,12 +56,7 @@ fn same(a: &Model, b: &Model) {
 #[test]
 fn cache_is_reused_when_valid_and_rebuilt_otherwise() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cache_dir = dir.path().join("cache");
-    gen_small(&dir.path().join("t"));
-    let trace = dir.path().join("t/kernel");
-
-    let (first, built) = run(&trace, &cache_dir);
-    assert!(built);
+    let (trace, cache_dir, first) = indexed_small(dir.path());
     let (again, built) = run(&trace, &cache_dir);
     assert!(!built, "a valid cache must be used");
     same(&first, &again);
@@ -210,15 +216,11 @@ fn a_damaged_trace_warns_again_when_its_model_comes_from_the_cache() {
 }
 
 /// Damage anywhere in a cache file is caught by the checksum of its section, whichever
-/// thread loads that section (the syscall lists are loaded on a thread of their own).
+/// of the two loading threads reads that section.
 #[test]
 fn damage_in_any_section_is_detected() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let cache_dir = dir.path().join("cache");
-    gen_small(&dir.path().join("t"));
-    let trace = dir.path().join("t/kernel");
-    let (first, built) = run(&trace, &cache_dir);
-    assert!(built);
+    let (trace, cache_dir, first) = indexed_small(dir.path());
     let key = cache::Key::of(&trace).expect("key");
     let whole = cache::load(&cache_dir, &trace, &key).expect("an intact cache loads");
     same(&first, &whole);
