@@ -70,6 +70,8 @@ struct Item {
     kind: ItemKind,
 }
 
+const _: () = assert!(std::mem::size_of::<Item>() == 32);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum ItemKind {
     Event,

@@ -221,12 +221,8 @@ impl<'a> Fields<'a> {
         while rest != 0 {
             let k = rest.trailing_zeros() as usize;
             rest &= rest - 1;
-            let len = match bytes.get(at) {
-                Some(&INT) => 8,
-                _ => match value_len(bytes, at) {
-                    Some(len) => len,
-                    None => break,
-                },
+            let Some(len) = value_len(bytes, at) else {
+                break;
             };
             f.at[k] = at as u32;
             at += 1 + len;
