@@ -9,6 +9,8 @@
 
 mod compile;
 mod exec;
+#[cfg(test)]
+mod fast_paths_tests;
 mod fixed;
 
 pub use compile::{CompileError, ScopeCompiler, specialize_header};
@@ -28,10 +30,45 @@ pub enum IntRole {
     EventId,
 }
 
-/// One member of an [`Op::Flat`] structure.
+/// One step of an [`Op::Flat`] structure.
 #[derive(Debug, Clone)]
-pub enum FlatField {
-    /// An integer of 1 to 8 whole bytes.
+pub enum FlatStep {
+    /// Consecutive members of constant size, `bytes` in all: one bounds check covers them,
+    /// and each is read at its offset from the run's start.
+    Run {
+        /// Bytes the run takes.
+        bytes: u32,
+        /// Its members, in order.
+        members: Box<[RunMember]>,
+    },
+    /// A NUL-terminated string (its size is only known by scanning it).
+    String,
+}
+
+/// A member of a [`FlatStep::Run`].
+#[derive(Debug, Clone, Copy)]
+pub struct RunMember {
+    /// Offset from the run's start, in bytes.
+    pub at: u32,
+    /// How to read it.
+    pub kind: MemberKind,
+}
+
+/// How a [`RunMember`] is read. The plain little-endian integers, nearly every field of a
+/// kernel trace, have kinds of their own so that reading one is a single fixed-size load.
+#[derive(Debug, Clone, Copy)]
+pub enum MemberKind {
+    /// Unsigned little-endian integers of 1, 2, 4 and 8 bytes, with no role and no slot.
+    U8,
+    U16Le,
+    U32Le,
+    U64Le,
+    /// Signed little-endian integers of 1, 2, 4 and 8 bytes, with no role and no slot.
+    S8,
+    S16Le,
+    S32Le,
+    S64Le,
+    /// Any other integer of 1 to 8 whole bytes.
     Int {
         /// Width in bytes.
         bytes: u32,
@@ -51,12 +88,10 @@ pub enum FlatField {
         /// Byte order.
         order: ByteOrder,
     },
-    /// A NUL-terminated string.
-    String,
     /// A text array of `len` bytes.
     Text {
         /// Length in bytes.
-        len: u64,
+        len: u32,
     },
 }
 
@@ -84,7 +119,64 @@ pub struct HeaderOption {
     pub align: u32,
     /// Its integers.
     pub ints: Box<[IntSpec]>,
+    /// Where everything of this option lies when the header starts on its own alignment:
+    /// `None` when some alignment is stricter than the header's, so positions depend on the
+    /// start.
+    pub layout: Option<OptionLayout>,
 }
+
+/// Constant positions within an event header, from its aligned start.
+#[derive(Debug, Clone)]
+pub struct OptionLayout {
+    /// Where each integer of the option is.
+    pub fields: Box<[LaidOut]>,
+    /// Where the header ends.
+    pub end: u64,
+}
+
+/// Where an integer of a header is, from the header's aligned start.
+#[derive(Debug, Clone, Copy)]
+pub struct LaidOut {
+    /// Bit offset.
+    pub offset: u64,
+    /// When the header starts on a byte and the integer is little-endian: it is these bits
+    /// of the 8 bytes from a constant byte offset, read with one load, a shift and a mask.
+    pub word: Option<Word>,
+}
+
+/// See [`LaidOut::word`].
+#[derive(Debug, Clone, Copy)]
+pub struct Word {
+    /// Byte offset from the header's start.
+    pub byte: u32,
+    /// Right shift of the little-endian word.
+    pub shift: u32,
+    /// Mask after the shift.
+    pub mask: u64,
+}
+
+/// An event header of LTTng's shape (see [`Op::TaggedHeader`]).
+#[derive(Debug, Clone)]
+pub struct TaggedHeader {
+    /// Alignment of the outer structure.
+    pub align: u32,
+    /// The tag integer.
+    pub tag: IntSpec,
+    /// Slot of the tag (the variant's selector reads it).
+    pub tag_slot: usize,
+    /// Tag ranges to option index.
+    pub selectors: Box<[VariantRange]>,
+    /// The options.
+    pub options: Box<[HeaderOption]>,
+    /// Where the tag is.
+    pub tag_at: LaidOut,
+    /// The option of each value of a small unsigned tag ([`NO_OPTION`]: none), so that
+    /// choosing one is a load instead of a search through 128-bit ranges.
+    pub by_tag: Option<Box<[u8]>>,
+}
+
+/// In [`TaggedHeader::by_tag`]: no option has this tag.
+pub const NO_OPTION: u8 = u8::MAX;
 
 /// One decoding step.
 #[derive(Debug, Clone)]
@@ -164,25 +256,14 @@ pub enum Op {
     Flat {
         /// Alignment in bits.
         align: u32,
-        /// The members.
-        fields: Box<[FlatField]>,
+        /// The members, as runs of constant size and strings.
+        steps: Box<[FlatStep]>,
         /// The same structure as general ops, for a start that is not on a byte.
         general: Box<[Op]>,
     },
     /// `struct { int tag; variant <tag> { struct { ints } ...; } }`: the shape of LTTng's
     /// compact and large event headers, decoded without recursion (it runs once per event).
-    TaggedHeader {
-        /// Alignment of the outer structure.
-        align: u32,
-        /// The tag integer.
-        tag: IntSpec,
-        /// Slot of the tag (the variant's selector reads it).
-        tag_slot: usize,
-        /// Tag ranges to option index.
-        selectors: Box<[VariantRange]>,
-        /// The options.
-        options: Box<[HeaderOption]>,
-    },
+    TaggedHeader(Box<TaggedHeader>),
     /// A variant.
     Variant {
         /// Slot holding the tag value.
@@ -317,7 +398,9 @@ mod tests {
     fn decode(bytes: &[u8]) -> Result<Vec<Value>, DecodeError> {
         let ty = payload();
         let trace = trace_with(ty.clone());
-        let compiler = ScopeCompiler::for_stream_class(&trace, &trace.streams[0]);
+        let stream = &trace.streams[0];
+        let compiler =
+            ScopeCompiler::for_stream_class(&trace, stream).with_event(&stream.events[0]);
         let op = compiler.compile(&ty, Scope::EventPayload).unwrap();
         let mut st = ReadState::new(compiler.slot_count());
         let mut out = Vec::new();

@@ -129,10 +129,13 @@ fn compile_stream(
     let compiler = ScopeCompiler::for_stream_class(trace, sc);
     let mut dense: Vec<Option<EventProgram>> = Vec::new();
     let mut sparse = HashMap::new();
+    let mut slots = compiler.slot_count();
     for (i, ec) in sc.events.iter().enumerate() {
-        let context = compile_opt(&compiler, &ec.context, Scope::EventContext)
+        let event_compiler = compiler.with_event(ec);
+        slots = slots.max(event_compiler.slot_count());
+        let context = compile_opt(&event_compiler, &ec.context, Scope::EventContext)
             .map_err(|e| CompileError(format!("event `{}`: {}", ec.name, e.0)))?;
-        let payload = compile_opt(&compiler, &ec.payload, Scope::EventPayload)
+        let payload = compile_opt(&event_compiler, &ec.payload, Scope::EventPayload)
             .map_err(|e| CompileError(format!("event `{}`: {}", ec.name, e.0)))?;
         let program = EventProgram {
             class_index: i,
@@ -160,7 +163,7 @@ fn compile_stream(
             .map(specialize_header),
         event_context_size: fixed_size(&event_context),
         event_context,
-        slots: compiler.slot_count(),
+        slots,
         dense,
         sparse,
         single_event_id: (sc.events.len() == 1).then(|| sc.events[0].id),

@@ -357,7 +357,7 @@ impl<'t> StreamReader<'t> {
         let run =
             |dec: &mut Decoder<'_>, op: &Option<_>, state: &mut ReadState, out: &mut Vec<Value>| {
                 match op {
-                    Some(op) => dec.run(op, state, out).map_err(ReadErrorKind::Event),
+                    Some(op) => dec.run_scope(op, state, out).map_err(ReadErrorKind::Event),
                     None => Ok(()),
                 }
             };

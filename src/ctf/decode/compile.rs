@@ -2,8 +2,14 @@
 
 use std::collections::HashMap;
 
-use super::{FlatField, HeaderOption, IntRole, IntSpec, Op};
-use crate::ctf::ir::{FieldPath, FieldType, Scope, StreamClass, TraceClass};
+use super::{
+    FlatStep, HeaderOption, IntRole, IntSpec, LaidOut, MemberKind, NO_OPTION, Op, OptionLayout,
+    RunMember, TaggedHeader, Word,
+};
+use crate::ctf::ir::ByteOrder;
+use crate::ctf::ir::{
+    EventClass, FieldPath, FieldType, Scope, StreamClass, TraceClass, VariantRange,
+};
 
 /// A field class that the decoder cannot handle.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -18,8 +24,8 @@ pub struct ScopeCompiler {
 }
 
 impl ScopeCompiler {
-    /// Collects the referenced paths of a stream class, its event classes and the trace's
-    /// packet header.
+    /// Collects the paths referenced in the trace's packet header and the stream-level scopes
+    /// of a stream class. Event classes add their own with [`Self::with_event`].
     pub fn for_stream_class(trace: &TraceClass, stream: &StreamClass) -> Self {
         let mut paths = Vec::new();
         let scopes = [
@@ -31,20 +37,32 @@ impl ScopeCompiler {
         for ty in scopes.into_iter().flatten() {
             collect_paths(ty, &mut paths);
         }
-        for event in &stream.events {
-            for ty in [event.context.as_ref(), event.payload.as_ref()]
-                .into_iter()
-                .flatten()
-            {
-                collect_paths(ty, &mut paths);
-            }
+        let mut compiler = ScopeCompiler::default();
+        compiler.add(paths);
+        compiler
+    }
+
+    /// This compiler with the paths one event class refers to. Each event class has its own
+    /// slots after the stream's: a member that another class's sequence happens to name by
+    /// the same position is then not saved for nothing, which keeps it on the plain path.
+    pub fn with_event(&self, event: &EventClass) -> Self {
+        let mut paths = Vec::new();
+        for ty in [event.context.as_ref(), event.payload.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            collect_paths(ty, &mut paths);
         }
-        let mut slots = HashMap::new();
+        let mut compiler = self.clone();
+        compiler.add(paths);
+        compiler
+    }
+
+    fn add(&mut self, paths: Vec<FieldPath>) {
         for path in paths {
-            let next = slots.len();
-            slots.entry(path).or_insert(next);
+            let next = self.slots.len();
+            self.slots.entry(path).or_insert(next);
         }
-        ScopeCompiler { slots }
     }
 
     /// Number of save slots the compiled ops use.
@@ -98,9 +116,9 @@ impl ScopeCompiler {
                 }
                 let align = ty.align_bits().max(1);
                 match flatten(&body, align) {
-                    Some(fields) => Op::Flat {
+                    Some(steps) => Op::Flat {
                         align,
-                        fields,
+                        steps,
                         general: body.into(),
                     },
                     None => Op::Struct {
@@ -187,13 +205,26 @@ fn int_op(int: &crate::ctf::ir::IntType, name: &str, scope: Scope, save: Option<
 }
 
 /// The flat form of a structure's members, when every member is a whole number of bytes with
-/// an alignment of at most one byte (so no padding can appear once the start is on a byte).
-fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatField]>> {
+/// an alignment of at most one byte (so no padding can appear once the start is on a byte):
+/// runs of members of constant size, split by strings.
+fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatStep]>> {
     if align > 8 {
         return None;
     }
-    body.iter()
-        .map(|op| match *op {
+    let mut steps = Vec::new();
+    let mut run: Vec<RunMember> = Vec::new();
+    let mut run_bytes: u32 = 0;
+    let end_run = |steps: &mut Vec<FlatStep>, run: &mut Vec<RunMember>, bytes: &mut u32| {
+        if !run.is_empty() {
+            steps.push(FlatStep::Run {
+                bytes: *bytes,
+                members: std::mem::take(run).into(),
+            });
+        }
+        *bytes = 0;
+    };
+    for op in body {
+        let (kind, bytes) = match *op {
             Op::Int {
                 size,
                 align,
@@ -201,22 +232,68 @@ fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatField]>> {
                 order,
                 role,
                 save,
-            } if size.is_multiple_of(8) && align <= 8 => Some(FlatField::Int {
-                bytes: size / 8,
-                signed,
-                order,
-                role,
-                save,
-            }),
-            Op::Float { size, align, order } if align <= 8 => Some(FlatField::Float {
-                bytes: size / 8,
-                order,
-            }),
-            Op::String => Some(FlatField::String),
-            Op::TextArray { align, len } if align <= 8 => Some(FlatField::Text { len }),
-            _ => None,
-        })
-        .collect()
+            } if size.is_multiple_of(8) && align <= 8 => {
+                (int_member(size / 8, signed, order, role, save), size / 8)
+            }
+            Op::Float { size, align, order } if align <= 8 => (
+                MemberKind::Float {
+                    bytes: size / 8,
+                    order,
+                },
+                size / 8,
+            ),
+            Op::TextArray { align, len } if align <= 8 => {
+                let len = u32::try_from(len).ok()?;
+                (MemberKind::Text { len }, len)
+            }
+            Op::String => {
+                end_run(&mut steps, &mut run, &mut run_bytes);
+                steps.push(FlatStep::String);
+                continue;
+            }
+            _ => return None,
+        };
+        run.push(RunMember {
+            at: run_bytes,
+            kind,
+        });
+        // A run longer than 4 GiB could not be in a mapped packet anyway; refusing it keeps
+        // offsets in 32 bits.
+        run_bytes = run_bytes.checked_add(bytes)?;
+    }
+    end_run(&mut steps, &mut run, &mut run_bytes);
+    Some(steps.into())
+}
+
+/// The member kind of a whole-byte integer: one of the plain little-endian kinds when it has
+/// neither a role nor a slot.
+fn int_member(
+    bytes: u32,
+    signed: bool,
+    order: ByteOrder,
+    role: IntRole,
+    save: Option<usize>,
+) -> MemberKind {
+    if order == ByteOrder::Le && role == IntRole::Plain && save.is_none() {
+        match (bytes, signed) {
+            (1, false) => return MemberKind::U8,
+            (2, false) => return MemberKind::U16Le,
+            (4, false) => return MemberKind::U32Le,
+            (8, false) => return MemberKind::U64Le,
+            (1, true) => return MemberKind::S8,
+            (2, true) => return MemberKind::S16Le,
+            (4, true) => return MemberKind::S32Le,
+            (8, true) => return MemberKind::S64Le,
+            _ => {}
+        }
+    }
+    MemberKind::Int {
+        bytes,
+        signed,
+        order,
+        role,
+        save,
+    }
 }
 
 /// The fewest bits a field can occupy, used to refuse absurd array lengths before looping.
@@ -234,7 +311,7 @@ pub(super) fn min_bits(op: &Op) -> u64 {
             element_min_bits,
             ..
         } => len.saturating_mul(*element_min_bits),
-        Op::TaggedHeader { tag, .. } => u64::from(tag.size),
+        Op::TaggedHeader(h) => u64::from(h.tag.size),
         Op::Variant { options, .. } => options
             .iter()
             .map(|o| o.iter().map(min_bits).fold(0, u64::saturating_add))
@@ -280,7 +357,7 @@ fn int_spec(op: &Op) -> Option<IntSpec> {
     }
 }
 
-fn header_option(body: &[Op]) -> Option<HeaderOption> {
+fn header_option(body: &[Op], header_align: u32, tag: &IntSpec) -> Option<HeaderOption> {
     let [inner] = body else { return None };
     let (align, ints) = match inner {
         Op::Struct { align, body }
@@ -291,10 +368,76 @@ fn header_option(body: &[Op]) -> Option<HeaderOption> {
         } => (*align, body),
         _ => return None,
     };
+    let ints: Box<[IntSpec]> = ints.iter().map(int_spec).collect::<Option<_>>()?;
+    let layout = option_layout(header_align, tag, align, &ints);
     Some(HeaderOption {
         align,
-        ints: ints.iter().map(int_spec).collect::<Option<_>>()?,
+        ints,
+        layout,
     })
+}
+
+/// The option of every value of an unsigned tag of at most 16 bits, the first range holding
+/// it winning as in the search; `None` for wider or signed tags.
+fn option_table(tag: &IntSpec, selectors: &[VariantRange], options: usize) -> Option<Box<[u8]>> {
+    if tag.signed || tag.size > 16 || options >= usize::from(NO_OPTION) {
+        return None;
+    }
+    let values = 1usize << tag.size;
+    let mut table = vec![NO_OPTION; values];
+    for (value, slot) in table.iter_mut().enumerate() {
+        let v = value as i128;
+        if let Some(r) = selectors.iter().find(|r| r.lo <= v && v <= r.hi) {
+            // Below NO_OPTION: checked above.
+            *slot = r.option as u8;
+        }
+    }
+    Some(table.into())
+}
+
+/// The constant positions of one header option: from a start aligned on `header_align`, an
+/// alignment up to that one falls at the same offsets whatever the start (all alignments are
+/// powers of two).
+fn option_layout(
+    header_align: u32,
+    tag: &IntSpec,
+    option_align: u32,
+    ints: &[IntSpec],
+) -> Option<OptionLayout> {
+    let fits = |a: u32| a.max(1) <= header_align;
+    if !fits(tag.align) || !fits(option_align) || !ints.iter().all(|i| fits(i.align)) {
+        return None;
+    }
+    let mut at = u64::from(tag.size).next_multiple_of(u64::from(option_align.max(1)));
+    let mut fields = Vec::with_capacity(ints.len());
+    for int in ints {
+        at = at.next_multiple_of(u64::from(int.align.max(1)));
+        fields.push(laid_out(at, int, header_align));
+        at += u64::from(int.size);
+    }
+    Some(OptionLayout {
+        fields: fields.into(),
+        end: at,
+    })
+}
+
+/// An integer at bit `offset` of a header aligned on `header_align` bits.
+fn laid_out(offset: u64, int: &IntSpec, header_align: u32) -> LaidOut {
+    let shift = (offset % 8) as u32;
+    let word = (header_align >= 8 && int.order == ByteOrder::Le && shift + int.size <= 64)
+        .then(|| {
+            Some(Word {
+                byte: u32::try_from(offset / 8).ok()?,
+                shift,
+                mask: if int.size >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << int.size) - 1
+                },
+            })
+        })
+        .flatten();
+    LaidOut { offset, word }
 }
 
 /// Rewrites an event header of LTTng's shape (a tag integer, then a variant on it whose
@@ -319,15 +462,18 @@ pub fn specialize_header(op: Op) -> Op {
                 .and_then(|tag| {
                     let options = options
                         .iter()
-                        .map(|o| header_option(o))
+                        .map(|o| header_option(o, *align, &tag))
                         .collect::<Option<Box<[_]>>>()?;
-                    Some(Op::TaggedHeader {
+                    let by_tag = option_table(&tag, selectors, options.len());
+                    Some(Op::TaggedHeader(Box::new(TaggedHeader {
                         align: *align,
+                        tag_at: laid_out(0, &tag, *align),
                         tag,
                         tag_slot: *tag_slot,
                         selectors: selectors.clone(),
                         options,
-                    })
+                        by_tag,
+                    })))
                 }),
             _ => None,
         },

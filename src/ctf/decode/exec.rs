@@ -2,8 +2,12 @@
 
 use std::fmt;
 
-use super::{FixedSize, FlatField, IntRole, IntSpec, Op};
+use super::{
+    FixedSize, FlatStep, HeaderOption, IntRole, IntSpec, LaidOut, MemberKind, NO_OPTION, Op,
+    RunMember, TaggedHeader,
+};
 use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
+use crate::ctf::ir::VariantRange;
 use crate::ctf::value::Value;
 
 /// What went wrong while decoding a field.
@@ -233,19 +237,9 @@ impl<'d> Decoder<'d> {
             }
             Op::Flat {
                 align,
-                fields,
+                steps,
                 general,
-            } => {
-                self.align(*align)?;
-                out.push(Value::Struct);
-                if self.pos.is_multiple_of(8) {
-                    self.flat(fields, st, out)?;
-                } else {
-                    for op in general.iter() {
-                        self.run(op, st, out)?;
-                    }
-                }
-            }
+            } => self.flat_struct(*align, steps, general, st, out)?,
             Op::TextArray { align, len } => {
                 self.align(*align)?;
                 self.text(*len, out)?;
@@ -274,35 +268,7 @@ impl<'d> Decoder<'d> {
                 let len = self.length(st, *len_slot, *element_min_bits)?;
                 self.elements(len, element, *element_min_bits, st, out)?;
             }
-            Op::TaggedHeader {
-                align,
-                tag,
-                tag_slot: _,
-                selectors,
-                options,
-            } => {
-                self.align(*align)?;
-                out.push(Value::Struct);
-                let tag_value = self.int(tag, st, out)?;
-                let option = selectors
-                    .iter()
-                    .find(|r| r.lo <= tag_value && tag_value <= r.hi)
-                    .map(|r| r.option)
-                    .filter(|&o| o < options.len())
-                    .ok_or(DecodeError {
-                        kind: DecodeErrorKind::BadVariantTag(tag_value),
-                        bit_offset: self.pos,
-                    })?;
-                out.push(Value::Variant {
-                    option: option as u32,
-                });
-                let chosen = &options[option];
-                self.align(chosen.align)?;
-                out.push(Value::Struct);
-                for int in chosen.ints.iter() {
-                    self.int(int, st, out)?;
-                }
-            }
+            Op::TaggedHeader(h) => self.tagged_header(h, st, out)?,
             Op::Variant {
                 tag_slot,
                 selectors,
@@ -327,6 +293,193 @@ impl<'d> Decoder<'d> {
             }
         }
         Ok(())
+    }
+
+    /// Decodes one scope: [`Self::run`], with the two shapes nearly every event has (an
+    /// LTTng header, a flat structure) decoded in place rather than through the general
+    /// dispatch and its call, once per scope of every event.
+    #[inline(always)]
+    pub fn run_scope(
+        &mut self,
+        op: &Op,
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Result<(), DecodeError> {
+        match op {
+            Op::Flat {
+                align,
+                steps,
+                general,
+            } => self.flat_struct(*align, steps, general, st, out),
+            Op::TaggedHeader(h) => self.tagged_header(h, st, out),
+            _ => self.run(op, st, out),
+        }
+    }
+
+    /// A structure of [`Op::Flat`].
+    #[inline(always)]
+    fn flat_struct(
+        &mut self,
+        align: u32,
+        steps: &[FlatStep],
+        general: &[Op],
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Result<(), DecodeError> {
+        self.align(align)?;
+        out.push(Value::Struct);
+        let (start, len) = (self.pos, out.len());
+        let (clock, event_id) = (st.clock, st.event_id);
+        if !(self.pos.is_multiple_of(8) && self.flat(steps, st, out).is_ok()) {
+            // Off a byte, or failed: member by member finds the same values, or the exact
+            // member that fails (a run is checked as a whole). The clock is put back first:
+            // applying a clock field a second time after a later one could count a wrap.
+            self.pos = start;
+            out.truncate(len);
+            (st.clock, st.event_id) = (clock, event_id);
+            for op in general {
+                self.run(op, st, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// An [`Op::TaggedHeader`].
+    #[inline(always)]
+    fn tagged_header(
+        &mut self,
+        h: &TaggedHeader,
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Result<(), DecodeError> {
+        self.align(h.align)?;
+        let (start, len) = (self.pos, out.len());
+        if self.laid_out_header(h, st, out).is_none() {
+            // Not enough bits left, a bad tag, or no constant layout: the general path finds
+            // the same values, or the exact field that fails.
+            self.pos = start;
+            out.truncate(len);
+            self.general_header(&h.tag, &h.selectors, &h.options, st, out)?;
+        }
+        Ok(())
+    }
+
+    /// Decodes a tagged header whose option has a constant layout, with one bounds check
+    /// for the tag and one for the option; `None` when that cannot be done (the caller then
+    /// takes the general path, which also reports any error).
+    #[inline(always)]
+    fn laid_out_header(
+        &mut self,
+        h: &TaggedHeader,
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Option<()> {
+        let tag = &h.tag;
+        let start = self.pos;
+        let left = self.remaining();
+        if u64::from(tag.size) > left {
+            return None;
+        }
+        let raw = self.read_laid_out(start, &h.tag_at, tag);
+        let tag_value = self.apply_int(tag, raw, st);
+        let option = match &h.by_tag {
+            Some(table) => match *table.get(raw as usize)? {
+                NO_OPTION => return None,
+                o => usize::from(o),
+            },
+            None => h
+                .selectors
+                .iter()
+                .find(|r| r.lo <= tag_value && tag_value <= r.hi)
+                .map(|r| r.option)?,
+        };
+        let chosen = h.options.get(option)?;
+        let layout = chosen.layout.as_ref()?;
+        if layout.end > left {
+            return None;
+        }
+        out.reserve(4 + chosen.ints.len());
+        out.push(Value::Struct);
+        out.push(int_value(tag, raw));
+        out.push(Value::Variant {
+            option: option as u32,
+        });
+        out.push(Value::Struct);
+        for (int, at) in chosen.ints.iter().zip(layout.fields.iter()) {
+            let raw = self.read_laid_out(start, at, int);
+            self.apply_int(int, raw, st);
+            out.push(int_value(int, raw));
+        }
+        self.pos = start + layout.end;
+        Some(())
+    }
+
+    /// An integer of a header starting at bit `start`, which the caller checked is within
+    /// the content.
+    #[inline(always)]
+    fn read_laid_out(&self, start: u64, at: &LaidOut, int: &IntSpec) -> u64 {
+        if let Some(w) = at.word {
+            let byte = (start / 8) as usize + w.byte as usize;
+            if let Some(b) = self.data.get(byte..byte + 8) {
+                let word = u64::from_le_bytes(b.try_into().unwrap_or([0; 8]));
+                return (word >> w.shift) & w.mask;
+            }
+        }
+        read_bits(self.data, start + at.offset, int.size, int.order)
+    }
+
+    /// A tagged header decoded field by field.
+    fn general_header(
+        &mut self,
+        tag: &IntSpec,
+        selectors: &[VariantRange],
+        options: &[HeaderOption],
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Result<(), DecodeError> {
+        out.push(Value::Struct);
+        let tag_value = self.int(tag, st, out)?;
+        let option = selectors
+            .iter()
+            .find(|r| r.lo <= tag_value && tag_value <= r.hi)
+            .map(|r| r.option)
+            .filter(|&o| o < options.len())
+            .ok_or(DecodeError {
+                kind: DecodeErrorKind::BadVariantTag(tag_value),
+                bit_offset: self.pos,
+            })?;
+        out.push(Value::Variant {
+            option: option as u32,
+        });
+        let chosen = &options[option];
+        self.align(chosen.align)?;
+        out.push(Value::Struct);
+        for int in chosen.ints.iter() {
+            self.int(int, st, out)?;
+        }
+        Ok(())
+    }
+
+    /// What an integer of a header means beyond its value (clock, id, saved slot); returns
+    /// the value widened.
+    #[inline(always)]
+    fn apply_int(&self, int: &IntSpec, raw: u64, st: &mut ReadState) -> i128 {
+        match int.role {
+            IntRole::Plain => {}
+            IntRole::Clock => st.update_clock(raw, int.size),
+            IntRole::EventId => st.event_id = Some(raw),
+        }
+        let wide = if int.signed {
+            i128::from(sign_extend(raw, int.size))
+        } else {
+            i128::from(raw)
+        };
+        if let Some(slot) = int.save
+            && let Some(s) = st.saved.get_mut(slot)
+        {
+            *s = wide;
+        }
+        wide
     }
 
     /// Decodes one integer of a tagged header; returns its value.
@@ -361,53 +514,29 @@ impl<'d> Decoder<'d> {
     }
 
     /// Decodes the members of a flat structure starting on a byte.
-    #[inline]
+    #[inline(always)]
     fn flat(
         &mut self,
-        fields: &[FlatField],
+        steps: &[FlatStep],
         st: &mut ReadState,
         out: &mut Vec<Value>,
     ) -> Result<(), DecodeError> {
-        for field in fields {
-            match *field {
-                FlatField::Int {
-                    bytes,
-                    signed,
-                    order,
-                    role,
-                    save,
-                } => {
-                    let at = self.take(u64::from(bytes) * 8)?;
-                    let raw = read_aligned(self.data, (at / 8) as usize, bytes, order);
-                    let size = bytes * 8;
-                    match role {
-                        IntRole::Plain => {}
-                        IntRole::Clock => st.update_clock(raw, size),
-                        IntRole::EventId => st.event_id = Some(raw),
+        for step in steps {
+            match step {
+                FlatStep::Run { bytes, members } => {
+                    let at = self.take(u64::from(*bytes) * 8)?;
+                    let start = (at / 8) as usize;
+                    // `take` kept the run within the content, which is within `data`.
+                    let run = self
+                        .data
+                        .get(start..start + *bytes as usize)
+                        .unwrap_or_default();
+                    out.reserve(members.len());
+                    for m in members.iter() {
+                        out.push(read_member(run, start, m, st));
                     }
-                    let value = if signed {
-                        Value::SInt(sign_extend(raw, size))
-                    } else {
-                        Value::UInt(raw)
-                    };
-                    if let Some(slot) = save
-                        && let (Some(s), Some(v)) = (st.saved.get_mut(slot), value.as_i128())
-                    {
-                        *s = v;
-                    }
-                    out.push(value);
                 }
-                FlatField::Float { bytes, order } => {
-                    let at = self.take(u64::from(bytes) * 8)?;
-                    let raw = read_aligned(self.data, (at / 8) as usize, bytes, order);
-                    out.push(Value::Float(if bytes == 4 {
-                        f64::from(f32::from_bits(raw as u32))
-                    } else {
-                        f64::from_bits(raw)
-                    }));
-                }
-                FlatField::String => self.string(out)?,
-                FlatField::Text { len } => self.text(len, out)?,
+                FlatStep::String => self.string(out)?,
             }
         }
         Ok(())
@@ -477,5 +606,77 @@ impl<'d> Decoder<'d> {
         self.pos += (nul as u64 + 1) * 8;
         out.push(Value::Text { start, len: nul });
         Ok(())
+    }
+}
+
+/// The `N` bytes at `at` in `run`; zeros past its end, which the run's layout rules out.
+#[inline(always)]
+fn bytes_at<const N: usize>(run: &[u8], at: usize) -> [u8; N] {
+    run.get(at..at + N)
+        .and_then(|b| b.try_into().ok())
+        .unwrap_or([0; N])
+}
+
+/// Reads one member of a run that starts at byte `start` of the data.
+#[inline(always)]
+fn read_member(run: &[u8], start: usize, m: &RunMember, st: &mut ReadState) -> Value {
+    let at = m.at as usize;
+    match m.kind {
+        MemberKind::U8 => Value::UInt(u64::from(bytes_at::<1>(run, at)[0])),
+        MemberKind::U16Le => Value::UInt(u64::from(u16::from_le_bytes(bytes_at(run, at)))),
+        MemberKind::U32Le => Value::UInt(u64::from(u32::from_le_bytes(bytes_at(run, at)))),
+        MemberKind::U64Le => Value::UInt(u64::from_le_bytes(bytes_at(run, at))),
+        MemberKind::S8 => Value::SInt(i64::from(i8::from_le_bytes(bytes_at(run, at)))),
+        MemberKind::S16Le => Value::SInt(i64::from(i16::from_le_bytes(bytes_at(run, at)))),
+        MemberKind::S32Le => Value::SInt(i64::from(i32::from_le_bytes(bytes_at(run, at)))),
+        MemberKind::S64Le => Value::SInt(i64::from_le_bytes(bytes_at(run, at))),
+        MemberKind::Int {
+            bytes,
+            signed,
+            order,
+            role,
+            save,
+        } => {
+            let raw = read_aligned(run, at, bytes, order);
+            let size = bytes * 8;
+            match role {
+                IntRole::Plain => {}
+                IntRole::Clock => st.update_clock(raw, size),
+                IntRole::EventId => st.event_id = Some(raw),
+            }
+            let value = if signed {
+                Value::SInt(sign_extend(raw, size))
+            } else {
+                Value::UInt(raw)
+            };
+            if let Some(slot) = save
+                && let (Some(s), Some(v)) = (st.saved.get_mut(slot), value.as_i128())
+            {
+                *s = v;
+            }
+            value
+        }
+        MemberKind::Float { bytes, order } => {
+            let raw = read_aligned(run, at, bytes, order);
+            Value::Float(if bytes == 4 {
+                f64::from(f32::from_bits(raw as u32))
+            } else {
+                f64::from_bits(raw)
+            })
+        }
+        MemberKind::Text { len } => Value::Text {
+            start: start + at,
+            len: len as usize,
+        },
+    }
+}
+
+/// The value of a raw integer of a header.
+#[inline(always)]
+fn int_value(int: &IntSpec, raw: u64) -> Value {
+    if int.signed {
+        Value::SInt(sign_extend(raw, int.size))
+    } else {
+        Value::UInt(raw)
     }
 }

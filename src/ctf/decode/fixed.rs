@@ -71,7 +71,7 @@ impl FixedSize {
             | Op::TextSequence { .. }
             | Op::Sequence { .. }
             | Op::Variant { .. }
-            | Op::TaggedHeader { .. } => None,
+            | Op::TaggedHeader(_) => None,
         }
     }
 }
