@@ -87,6 +87,16 @@ impl ReadState {
         }
     }
 
+    /// What an integer of `size` bits with `role` changes besides its own value.
+    #[inline(always)]
+    fn apply_role(&mut self, role: IntRole, raw: u64, size: u32) {
+        match role {
+            IntRole::Plain => {}
+            IntRole::Clock => self.update_clock(raw, size),
+            IntRole::EventId => self.event_id = Some(raw),
+        }
+    }
+
     /// Applies a partial clock value of `size` bits, assuming at most one wrap.
     #[inline]
     pub fn update_clock(&mut self, raw: u64, size: u32) {
@@ -199,11 +209,7 @@ impl<'d> Decoder<'d> {
                 self.align(*align)?;
                 let at = self.take(u64::from(*size))?;
                 let raw = read_bits(self.data, at, *size, *order);
-                match role {
-                    IntRole::Plain => {}
-                    IntRole::Clock => st.update_clock(raw, *size),
-                    IntRole::EventId => st.event_id = Some(raw),
-                }
+                st.apply_role(*role, raw, *size);
                 let value = if *signed {
                     Value::SInt(sign_extend(raw, *size))
                 } else {
@@ -464,11 +470,7 @@ impl<'d> Decoder<'d> {
     /// the value widened.
     #[inline(always)]
     fn apply_int(&self, int: &IntSpec, raw: u64, st: &mut ReadState) -> i128 {
-        match int.role {
-            IntRole::Plain => {}
-            IntRole::Clock => st.update_clock(raw, int.size),
-            IntRole::EventId => st.event_id = Some(raw),
-        }
+        st.apply_role(int.role, raw, int.size);
         let wide = if int.signed {
             i128::from(sign_extend(raw, int.size))
         } else {
@@ -493,23 +495,8 @@ impl<'d> Decoder<'d> {
         self.align(int.align)?;
         let at = self.take(u64::from(int.size))?;
         let raw = read_bits(self.data, at, int.size, int.order);
-        match int.role {
-            IntRole::Plain => {}
-            IntRole::Clock => st.update_clock(raw, int.size),
-            IntRole::EventId => st.event_id = Some(raw),
-        }
-        let (value, wide) = if int.signed {
-            let v = sign_extend(raw, int.size);
-            (Value::SInt(v), i128::from(v))
-        } else {
-            (Value::UInt(raw), i128::from(raw))
-        };
-        if let Some(slot) = int.save
-            && let Some(s) = st.saved.get_mut(slot)
-        {
-            *s = wide;
-        }
-        out.push(value);
+        let wide = self.apply_int(int, raw, st);
+        out.push(int_value(int, raw));
         Ok(wide)
     }
 
@@ -639,11 +626,7 @@ fn read_member(run: &[u8], start: usize, m: &RunMember, st: &mut ReadState) -> V
         } => {
             let raw = read_aligned(run, at, bytes, order);
             let size = bytes * 8;
-            match role {
-                IntRole::Plain => {}
-                IntRole::Clock => st.update_clock(raw, size),
-                IntRole::EventId => st.event_id = Some(raw),
-            }
+            st.apply_role(role, raw, size);
             let value = if signed {
                 Value::SInt(sign_extend(raw, size))
             } else {
