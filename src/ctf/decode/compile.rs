@@ -378,9 +378,16 @@ fn header_option(body: &[Op], header_align: u32, tag: &IntSpec) -> Option<Header
 }
 
 /// The option of every value of an unsigned tag of at most 16 bits, the first range holding
-/// it winning as in the search; `None` for wider or signed tags.
+/// it winning as in the search; `None` for wider or signed tags, and for more ranges than a
+/// header has in practice (LTTng's have two): building the table searches them once per
+/// value, and metadata from a broken machine could list thousands.
 fn option_table(tag: &IntSpec, selectors: &[VariantRange], options: usize) -> Option<Box<[u8]>> {
-    if tag.signed || tag.size > 16 || options >= usize::from(NO_OPTION) {
+    const MAX_TABLE_RANGES: usize = 64;
+    if tag.signed
+        || tag.size > 16
+        || options >= usize::from(NO_OPTION)
+        || selectors.len() > MAX_TABLE_RANGES
+    {
         return None;
     }
     let values = 1usize << tag.size;

@@ -153,6 +153,7 @@ fn check_header(order: &str, header: &str, expect_words: bool, seed: u64) {
         unreachable!()
     };
     assert!(h.options.iter().all(|o| o.layout.is_some()));
+    assert_eq!(h.by_tag.is_some(), h.tag.size <= 16);
     assert_eq!(h.tag_at.word.is_some(), expect_words);
     let decoded = compare(&fast, &general, slots, 24, seed);
     assert!(decoded > 1000 && decoded < 20_000, "{decoded} decoded");
@@ -184,6 +185,15 @@ const BIT_PACKED: &str = "struct {
     } v;
 }";
 
+/// A 32-bit tag: no option table, the option is found by searching the ranges.
+const WIDE_TAG: &str = "struct {
+    enum : integer { size = 32; align = 8; signed = false; } { compact = 0 ... 4000000000, extended = 4000000001 ... 4294967294 } id;
+    variant <id> {
+        struct { uint27_clock_t timestamp; } compact;
+        struct { integer { size = 32; align = 8; signed = false; } id; uint64_clock_t timestamp; } extended;
+    } v;
+} align(8)";
+
 #[test]
 fn compact_header_matches_the_general_ops() {
     check_header("le", COMPACT, true, 1);
@@ -194,6 +204,12 @@ fn compact_header_matches_the_general_ops() {
 fn large_header_matches_the_general_ops() {
     check_header("le", LARGE, true, 3);
     check_header("be", LARGE, false, 4);
+}
+
+#[test]
+fn header_without_an_option_table_matches_the_general_ops() {
+    check_header("le", WIDE_TAG, true, 10);
+    check_header("be", WIDE_TAG, false, 11);
 }
 
 #[test]
