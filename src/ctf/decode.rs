@@ -175,6 +175,18 @@ pub struct TaggedHeader {
     pub by_tag: Option<Box<[u8]>>,
 }
 
+/// The option a variant tag value selects: the first range holding it, when that option
+/// exists. Shared by the general variant, the header paths and the header's option table,
+/// so that all of them choose alike.
+#[inline(always)]
+fn selected_option(selectors: &[VariantRange], tag: i128, options: usize) -> Option<usize> {
+    selectors
+        .iter()
+        .find(|r| r.lo <= tag && tag <= r.hi)
+        .map(|r| r.option)
+        .filter(|&o| o < options)
+}
+
 /// In [`TaggedHeader::by_tag`]: no option has this tag.
 pub const NO_OPTION: u8 = u8::MAX;
 

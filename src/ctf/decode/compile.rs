@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use super::{
     FlatStep, HeaderOption, IntRole, IntSpec, LaidOut, MemberKind, NO_OPTION, Op, OptionLayout,
-    RunMember, TaggedHeader, Word,
+    RunMember, TaggedHeader, Word, selected_option,
 };
 use crate::ctf::ir::ByteOrder;
 use crate::ctf::ir::{
@@ -393,10 +393,9 @@ fn option_table(tag: &IntSpec, selectors: &[VariantRange], options: usize) -> Op
     let values = 1usize << tag.size;
     let mut table = vec![NO_OPTION; values];
     for (value, slot) in table.iter_mut().enumerate() {
-        let v = value as i128;
-        if let Some(r) = selectors.iter().find(|r| r.lo <= v && v <= r.hi) {
+        if let Some(o) = selected_option(selectors, value as i128, options) {
             // Below NO_OPTION: checked above.
-            *slot = r.option as u8;
+            *slot = o as u8;
         }
     }
     Some(table.into())

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::{
     FixedSize, FlatStep, HeaderOption, IntRole, IntSpec, LaidOut, MemberKind, NO_OPTION, Op,
-    RunMember, TaggedHeader,
+    RunMember, TaggedHeader, selected_option,
 };
 use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
 use crate::ctf::ir::VariantRange;
@@ -281,15 +281,8 @@ impl<'d> Decoder<'d> {
                 options,
             } => {
                 let tag = st.saved.get(*tag_slot).copied().unwrap_or(0);
-                let option = selectors
-                    .iter()
-                    .find(|r| r.lo <= tag && tag <= r.hi)
-                    .map(|r| r.option)
-                    .filter(|&o| o < options.len())
-                    .ok_or(DecodeError {
-                        kind: DecodeErrorKind::BadVariantTag(tag),
-                        bit_offset: self.pos,
-                    })?;
+                let option = selected_option(selectors, tag, options.len())
+                    .ok_or_else(|| self.bad_tag(tag))?;
                 out.push(Value::Variant {
                     option: option as u32,
                 });
@@ -393,11 +386,7 @@ impl<'d> Decoder<'d> {
                 NO_OPTION => return None,
                 o => usize::from(o),
             },
-            None => h
-                .selectors
-                .iter()
-                .find(|r| r.lo <= tag_value && tag_value <= r.hi)
-                .map(|r| r.option)?,
+            None => selected_option(&h.selectors, tag_value, h.options.len())?,
         };
         let chosen = h.options.get(option)?;
         let layout = chosen.layout.as_ref()?;
@@ -445,15 +434,8 @@ impl<'d> Decoder<'d> {
     ) -> Result<(), DecodeError> {
         out.push(Value::Struct);
         let tag_value = self.int(tag, st, out)?;
-        let option = selectors
-            .iter()
-            .find(|r| r.lo <= tag_value && tag_value <= r.hi)
-            .map(|r| r.option)
-            .filter(|&o| o < options.len())
-            .ok_or(DecodeError {
-                kind: DecodeErrorKind::BadVariantTag(tag_value),
-                bit_offset: self.pos,
-            })?;
+        let option = selected_option(selectors, tag_value, options.len())
+            .ok_or_else(|| self.bad_tag(tag_value))?;
         out.push(Value::Variant {
             option: option as u32,
         });
@@ -537,6 +519,13 @@ impl<'d> Decoder<'d> {
             return Err(self.impossible(raw));
         }
         Ok(len)
+    }
+
+    fn bad_tag(&self, tag: i128) -> DecodeError {
+        DecodeError {
+            kind: DecodeErrorKind::BadVariantTag(tag),
+            bit_offset: self.pos,
+        }
     }
 
     fn impossible(&self, len: i128) -> DecodeError {
