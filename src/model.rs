@@ -12,6 +12,7 @@ pub mod fields;
 pub mod intern;
 pub mod plan;
 pub mod query;
+pub mod record;
 pub mod reduced;
 pub mod stats;
 pub mod store;

@@ -51,12 +51,15 @@ fn children_max_rss() -> u64 {
     usage.ru_maxrss as u64 * 1024
 }
 
-/// Runs `dump --output-format dummy` and then `info --json`; returns a description of any
+/// Runs `dump --output-format dummy`, `info --json`, `index` and `periodlog`; returns a description of any
 /// misbehaviour.
 fn check(dir: &Path, case: &str) -> Option<String> {
     for args in [
         &["dump", "--output-format", "dummy"][..],
         &["info", "--json"][..],
+        // The indexer reads most events raw (undecoded tails), which must meet damage the
+        // same way.
+        &["index", "--no-cache"][..],
         // The period pass steps over the events of other classes by their size.
         &[
             "periodlog",

@@ -12,10 +12,12 @@ mod exec;
 #[cfg(test)]
 mod fast_paths_tests;
 mod fixed;
+mod raw;
 
 pub use compile::{CompileError, ScopeCompiler, specialize_header};
 pub use exec::{DecodeError, DecodeErrorKind, Decoder, ReadState};
 pub use fixed::FixedSize;
+pub use raw::{RawKind, RawLayout, RawMember};
 
 use super::ir::{ByteOrder, VariantRange};
 

@@ -12,11 +12,12 @@ use std::ops::ControlFlow;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::clock::ClockConverter;
-use super::ir::{EventClass, FieldType};
+use super::ir::{EventClass, FieldType, StreamClass};
 use super::merge::stream_ranks;
 use super::message::{EventRecord, LostRecord, Message, StreamRef, Timestamp};
 
-use super::reader::{Head, ReadError, StreamReader};
+use super::decode::RawLayout;
+use super::reader::{Head, RawEvent, ReadError, StreamReader};
 use super::trace::Trace;
 use super::value::{FieldsRef, Value};
 
@@ -50,6 +51,23 @@ pub trait EventFormatter: Send {
         primary: &mut Vec<u8>,
         alternative: &mut Vec<u8>,
     );
+
+    /// Whether the events of class `class_index` of `stream` are to come to
+    /// [`Self::format_raw`] as the bytes of their stream event context, event context and
+    /// payload, laid out as `layouts` says, instead of decoded (see
+    /// [`StreamReader::set_raw_tails`]). Asked once per class that has such layouts, and
+    /// only when the merging side does not want the events' values.
+    fn wants_raw(
+        &mut self,
+        _stream: &StreamClass,
+        _class_index: usize,
+        _layouts: [&RawLayout; 3],
+    ) -> bool {
+        false
+    }
+
+    /// Appends the rendering of an event of a class [`Self::wants_raw`] took.
+    fn format_raw(&mut self, _event: &RawEvent<'_>, _primary: &mut Vec<u8>) {}
 }
 
 /// Makes one formatter per decoding thread.
@@ -122,6 +140,10 @@ fn produce(
     // Without consumers for them, each event's values are overwritten by the next one's:
     // they stay in the core's cache instead of streaming a batch's worth through memory.
     reader.set_append_mode(keep);
+    if !keep && let Some(f) = formatter.as_mut() {
+        let sc = reader.stream_ref().stream_class;
+        reader.set_raw_tails(&mut |i, layouts| f.wants_raw(sc, i, layouts));
+    }
     let mut alternative = Vec::new();
     let mut spare_values = Vec::new();
     loop {
@@ -172,6 +194,11 @@ fn produce(
             let packet = batch.packets.len().saturating_sub(1) as u32;
             let mut t1 = batch.text.len() as u32;
             if let Some(f) = formatter.as_mut()
+                && let Some(event) = reader.raw_event()
+            {
+                f.format_raw(&event, &mut batch.text);
+                t1 = batch.text.len() as u32;
+            } else if let Some(f) = formatter.as_mut()
                 && let Some(event) = reader.event()
             {
                 alternative.clear();
@@ -236,6 +263,9 @@ struct Feed<'t> {
     done: bool,
     /// The latest `last_passed_ns` received.
     last_passed_ns: Option<i64>,
+    /// The current item's instant (an event's timestamp, a loss window's start): the merge
+    /// orders by it and the consumer reads it, so it is converted once.
+    key_ts: Option<Timestamp>,
 }
 
 impl<'t> Feed<'t> {
@@ -246,6 +276,7 @@ impl<'t> Feed<'t> {
             let next = self.at.wrapping_add(1);
             if next < self.batch.items.len() {
                 self.at = next;
+                self.key_ts = self.timestamp(self.key_cycles());
                 return true;
             }
             if self.done {
@@ -268,6 +299,7 @@ impl<'t> Feed<'t> {
                         continue;
                     }
                     self.at = 0;
+                    self.key_ts = self.timestamp(self.key_cycles());
                     return true;
                 }
                 Err(_) => {
@@ -471,17 +503,21 @@ impl<'f, 't> Pending<'f, 't> {
     }
 
     /// For an event: its timestamp and class, without assembling the record.
+    #[inline]
     pub fn event_head(&self) -> Option<(Option<Timestamp>, &'t EventClass)> {
-        match self.feed.head() {
-            Head::Event {
-                class_index,
-                cycles,
-            } => {
-                let class = self.feed.stream.stream_class.events.get(class_index)?;
-                Some((self.feed.timestamp(cycles), class))
-            }
-            _ => None,
-        }
+        let item = self.feed.item();
+        let ts = match item.kind {
+            ItemKind::Event => self.feed.key_ts,
+            ItemKind::EventNoTime => None,
+            ItemKind::Lost => return None,
+        };
+        let class = self
+            .feed
+            .stream
+            .stream_class
+            .events
+            .get(item.index as usize)?;
+        Some((ts, class))
     }
 
     /// The stream the message comes from.
@@ -557,6 +593,7 @@ where
                     clock,
                     done: false,
                     last_passed_ns: None,
+                    key_ts: None,
                 });
             }
         }
@@ -565,7 +602,7 @@ where
         let mut last_ts = i64::MIN;
         let key = |feed: &Feed<'_>, i: usize, last_ts: i64| {
             let ts = feed
-                .timestamp(feed.key_cycles())
+                .key_ts
                 .map(|t| t.ns_from_origin.unwrap_or(t.cycles as i64))
                 .unwrap_or(last_ts.max(0));
             (ts, ranks[i], i)

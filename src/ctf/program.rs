@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::decode::{CompileError, FixedSize, Op, ScopeCompiler, specialize_header};
+use super::decode::{CompileError, FixedSize, Op, RawLayout, ScopeCompiler, specialize_header};
 use super::ir::{FieldType, Scope, StreamClass, TraceClass};
 
 /// Compiled ops of one event class.
@@ -18,6 +18,9 @@ pub struct EventProgram {
     /// The constant extent of `context` then `payload`, when neither varies: what a reader
     /// not wanting the event steps over.
     pub tail_size: Option<[FixedSize; 2]>,
+    /// The byte layouts of `context` then `payload`, when both have one: a reader asked
+    /// for raw tails hands their bytes over undecoded.
+    pub raw_tail: Option<[RawLayout; 2]>,
 }
 
 /// Compiled ops of one stream class.
@@ -33,6 +36,8 @@ pub struct StreamProgram {
     pub event_context: Option<Op>,
     /// The constant extent of `event_context`, when it does not vary.
     pub event_context_size: Option<FixedSize>,
+    /// The byte layout of `event_context`, when it has one.
+    pub event_context_raw: Option<RawLayout>,
     /// Save slots the ops of this stream class use.
     pub slots: usize,
     /// Events by id when ids are small (the LTTng case), else empty.
@@ -53,6 +58,11 @@ impl StreamProgram {
             return slot.as_ref();
         }
         self.sparse.get(&id)
+    }
+
+    /// Every event program, in no particular order.
+    pub fn events(&self) -> impl Iterator<Item = &EventProgram> {
+        self.dense.iter().flatten().chain(self.sparse.values())
     }
 }
 
@@ -142,6 +152,9 @@ fn compile_stream(
             tail_size: fixed_size(&context)
                 .zip(fixed_size(&payload))
                 .map(<[_; 2]>::from),
+            raw_tail: RawLayout::of(context.as_ref())
+                .zip(RawLayout::of(payload.as_ref()))
+                .map(<[_; 2]>::from),
             context,
             payload,
         };
@@ -162,6 +175,7 @@ fn compile_stream(
         event_header: compile_opt(&compiler, &sc.event_header, Scope::EventHeader)?
             .map(specialize_header),
         event_context_size: fixed_size(&event_context),
+        event_context_raw: RawLayout::of(event_context.as_ref()),
         event_context,
         slots,
         dense,

@@ -5,11 +5,11 @@ mod error;
 pub use error::{ReadError, ReadErrorKind};
 
 use super::clock::ClockConverter;
-use super::decode::{Decoder, ReadState};
+use super::decode::{Decoder, RawLayout, ReadState};
 use super::ir::{EventClass, FieldType, StreamClass};
 use super::message::{EventRecord, LostKind, LostRecord, StreamRef, Timestamp};
 use super::packet::{PacketInfo, PacketValues, read_packet};
-use super::program::StreamProgram;
+use super::program::{EventProgram, StreamProgram};
 use super::trace::{DataStream, Trace};
 use super::value::{FieldsRef, Value};
 
@@ -81,6 +81,26 @@ pub struct StreamReader<'t> {
     events_read: u64,
     packets_opened: u64,
     filter: Option<Filter>,
+    /// By event class index: hand the event over as raw bytes (see [`Self::set_raw_tails`]).
+    raw_classes: Box<[bool]>,
+    /// Byte ranges, in the current file, of the current event's stream event context, event
+    /// context and payload, when it was read raw.
+    raw_scopes: Option<[(usize, usize); 3]>,
+}
+
+/// An event whose stream event context, event context and payload were not decoded: their
+/// bytes, laid out as the layouts given to [`StreamReader::set_raw_tails`] say.
+#[derive(Debug, Clone, Copy)]
+pub struct RawEvent<'a> {
+    /// Index of the event class in the stream class.
+    pub class_index: usize,
+    /// The event class.
+    pub class: &'a EventClass,
+    /// The packet context of the packet the event is in (decoded).
+    pub packet_context: Option<FieldsRef<'a>>,
+    /// Bytes of the stream event context, the event context and the payload, each from its
+    /// aligned start, for its constant size (empty when the scope is absent).
+    pub scopes: [&'a [u8]; 3],
 }
 
 /// Which events a reader surfaces; the others it reads past without stopping on them, which
@@ -162,7 +182,55 @@ impl<'t> StreamReader<'t> {
             events_read: 0,
             packets_opened: 0,
             filter: None,
+            raw_classes: Box::new([]),
+            raw_scopes: None,
         }
+    }
+
+    /// Leaves undecoded the stream event context, event context and payload of the events
+    /// of the classes `choose` picks, given the class index and the byte layouts of those
+    /// three scopes; only classes whose three scopes have a constant byte layout are
+    /// offered. The reader then checks that such an event fits in its packet and steps over
+    /// it, and [`Self::raw_event`] gives its bytes. For consumers that read a few members of
+    /// each event: decoding all of them into values costs several times more.
+    pub fn set_raw_tails(&mut self, choose: &mut dyn FnMut(usize, [&'t RawLayout; 3]) -> bool) {
+        let program: &'t StreamProgram = self.program;
+        let classes = self.trace.class.streams[self.stream.class_index]
+            .events
+            .len();
+        let mut raw = vec![false; classes];
+        if let Some(sec) = &program.event_context_raw {
+            for event in program.events() {
+                if let (Some([ctx, payload]), Some(r)) =
+                    (&event.raw_tail, raw.get_mut(event.class_index))
+                {
+                    *r = choose(event.class_index, [sec, ctx, payload]);
+                }
+            }
+        }
+        self.raw_classes = raw.into();
+    }
+
+    /// The event the reader is on, when it was read raw (see [`Self::set_raw_tails`]).
+    #[inline]
+    pub fn raw_event(&self) -> Option<RawEvent<'_>> {
+        let scopes = self.raw_scopes?;
+        let Head::Event { class_index, .. } = self.head else {
+            return None;
+        };
+        let (_, _, _, file) = self.current.as_ref()?;
+        let data = self.trace.files[*file].data();
+        let sc: &StreamClass = &self.trace.class.streams[self.stream.class_index];
+        let bytes = |(at, len): (usize, usize)| data.get(at..at + len).unwrap_or(&[]);
+        Some(RawEvent {
+            class_index,
+            class: sc.events.get(class_index)?,
+            packet_context: sc.packet_context.as_ref().and_then(|ty| {
+                let values = &self.packet_values.context;
+                (!values.is_empty()).then_some(FieldsRef { ty, values, data })
+            }),
+            scopes: scopes.map(bytes),
+        })
     }
 
     /// Surfaces only the events of the classes `keep` accepts and the events after
@@ -383,7 +451,15 @@ impl<'t> StreamReader<'t> {
         // An event stepped over with a tail of constant size is skipped by that size; any
         // other tail is decoded, if only to find where it ends.
         let fixed_tail = passed.and(self.program.event_context_size.zip(event.tail_size));
+        self.raw_scopes = None;
+        if passed.is_none() && self.raw_classes.get(event.class_index) == Some(&true) {
+            self.raw_scopes = raw_scopes(&mut dec, self.program, event);
+        }
         let decoded = match fixed_tail {
+            _ if self.raw_scopes.is_some() => {
+                v.bounds[1..].fill(v.values.len());
+                Ok(())
+            }
             Some((sec, [ctx, payload])) => dec
                 .skip(sec)
                 .and_then(|()| dec.skip(ctx))
@@ -566,6 +642,27 @@ impl<'t> StreamReader<'t> {
             end: self.timestamp(end),
         })
     }
+}
+
+/// Steps over the tail of an event of a class read raw, giving the byte ranges of its three
+/// scopes; `None`, with `dec` where it was, when the tail does not fit in the packet (the
+/// event is then decoded, which reports the damage exactly).
+fn raw_scopes(
+    dec: &mut Decoder<'_>,
+    program: &StreamProgram,
+    event: &EventProgram,
+) -> Option<[(usize, usize); 3]> {
+    let (sec, [ctx, payload]) = (
+        program.event_context_raw.as_ref()?,
+        event.raw_tail.as_ref()?,
+    );
+    let layouts = [sec, ctx, payload];
+    let starts = dec.skip_all(layouts.map(|l| l.size))?;
+    // Layouts start on a byte: their alignment is at least 8 bits.
+    Some(std::array::from_fn(|i| {
+        let bits = layouts[i].size.bits;
+        ((starts[i] / 8) as usize, bits.div_ceil(8) as usize)
+    }))
 }
 
 /// The clock a stream class's timestamps are mapped to: the first clock-mapped integer of

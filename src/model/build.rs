@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use super::intern::StrId;
 pub(super) use super::kernel::KernelRules;
 use super::plan::{Kind, Plan, PlanCache};
-use super::reduced::{self, Fields};
+use super::record::Fields;
+use super::reduced;
 use super::store::sysflag;
 use super::tids::TidTable;
 use super::{Cpu, Gap, IrqKind, Model, NO_THREAD, Process, SchedState, Thread};
@@ -196,6 +197,8 @@ impl Builder {
     }
 
     /// Feeds one event reduced by a [`reduced::Reducer`] (on the thread that decoded it).
+    /// Inlined into the indexing loop: it runs once per event.
+    #[inline(always)]
     pub fn event_reduced(
         &mut self,
         timestamp: Option<Timestamp>,
@@ -293,8 +296,29 @@ impl Builder {
             .unwrap_or(stream as u32 % MAX_CPUS)
     }
 
+    /// Counts an event on `cpu` at `t`. Inlined (once per event); the first sight of a CPU
+    /// is out of line.
+    #[inline(always)]
     fn touch_cpu(&mut self, cpu: u32, t: u64) {
         let c = cpu as usize;
+        if self.cpus.len() <= c {
+            self.add_cpus(c);
+        }
+        let mc = &mut self.m.cpus[c];
+        if mc.first.is_none() {
+            mc.first = Some(t);
+            self.cpus[c].since = t;
+        }
+        mc.last = mc.last.max(t);
+        mc.events += 1;
+        self.m.events += 1;
+        self.m.begin = self.m.begin.min(t);
+        self.m.end = self.m.end.max(t);
+    }
+
+    /// Adds CPUs up to `c`.
+    #[cold]
+    fn add_cpus(&mut self, c: usize) {
         while self.cpus.len() <= c {
             let id = self.cpus.len() as u32;
             self.cpus.push(CpuLive {
@@ -307,16 +331,6 @@ impl Builder {
                 ..Cpu::default()
             });
         }
-        let mc = &mut self.m.cpus[c];
-        if mc.first.is_none() {
-            mc.first = Some(t);
-            self.cpus[c].since = t;
-        }
-        mc.last = mc.last.max(t);
-        mc.events += 1;
-        self.m.events += 1;
-        self.m.begin = self.m.begin.min(t);
-        self.m.end = self.m.end.max(t);
     }
 
     /// `tid`/`pid` contexts: they name the current thread even when the CPU's state is

@@ -68,6 +68,19 @@ pub fn resolve(scope: Option<&FieldType>, names: &[&'static str]) -> Slot {
     Slot::Missing
 }
 
+/// The position among the members of the structure `scope` of the member [`resolve`] finds
+/// for `names`.
+pub fn member_index(scope: Option<&FieldType>, names: &[&'static str]) -> Option<usize> {
+    let Some(FieldType::Struct(s)) = scope else {
+        return None;
+    };
+    names.iter().find_map(|&name| {
+        s.fields
+            .iter()
+            .position(|f| f.display_name == name || f.name == name)
+    })
+}
+
 /// The sub-list of values starting at the member in `slot`.
 #[inline]
 pub(super) fn sub<'a>(f: &FieldsRef<'a>, slot: Slot) -> Option<FieldsRef<'a>> {

@@ -3,7 +3,7 @@
 use super::build::{Builder, Frame};
 use super::fd::{FdEntry, FdKind};
 use super::plan::Plan;
-use super::reduced::Fields;
+use super::record::Fields;
 use super::{Disk, IrqKind, NO_THREAD, NetIf, SchedState};
 
 /// Softirq vectors counted (Linux has ten; room for a future kernel's more).

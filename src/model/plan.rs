@@ -49,7 +49,7 @@ pub enum Kind {
 }
 
 /// Member names read per kind, in slot order (the first name found wins per slot).
-fn wanted(kind: Kind) -> &'static [&'static [&'static str]] {
+pub(super) fn wanted(kind: Kind) -> &'static [&'static [&'static str]] {
     match kind {
         Kind::SchedSwitch => &[
             &["prev_comm"],
@@ -109,6 +109,11 @@ fn wanted(kind: Kind) -> &'static [&'static [&'static str]] {
         Kind::Ignore => &[],
     }
 }
+
+/// Names of the thread id context, first found wins.
+pub(super) const TID_CONTEXT: &[&str] = &["tid", "vtid"];
+/// Names of the process id context.
+pub(super) const PID_CONTEXT: &[&str] = &["pid", "vpid"];
 
 /// Most slots any kind needs.
 pub const MAX_SLOTS: usize = 8;
@@ -204,14 +209,8 @@ impl Plan {
             kind,
             slots,
             cpu_id: resolve(stream.packet_context.as_ref(), &["cpu_id"]),
-            ctx_tid: (
-                resolve(sec, &["tid", "vtid"]),
-                resolve(ec, &["tid", "vtid"]),
-            ),
-            ctx_pid: (
-                resolve(sec, &["pid", "vpid"]),
-                resolve(ec, &["pid", "vpid"]),
-            ),
+            ctx_tid: (resolve(sec, TID_CONTEXT), resolve(ec, TID_CONTEXT)),
+            ctx_pid: (resolve(sec, PID_CONTEXT), resolve(ec, PID_CONTEXT)),
             by_table,
             effect: match kind {
                 Kind::SysEntry(n) => effect(strings.get(n)),
@@ -257,8 +256,9 @@ pub struct PlanCache {
 }
 
 impl PlanCache {
-    /// The plan of `class`, computed on first sight.
-    #[inline]
+    /// The plan of `class`, computed on first sight. Inlined (once per event, on both
+    /// sides); what misses the memo is out of line.
+    #[inline(always)]
     pub fn get(
         &mut self,
         class: &EventClass,
@@ -266,23 +266,34 @@ impl PlanCache {
         strings: &mut Interner,
     ) -> &Plan {
         let key = class as *const EventClass as usize;
+        let slot = (key / std::mem::size_of::<EventClass>()) % RECENT;
+        let i = match self.recent.get(slot) {
+            Some(&(k, i)) if k == key => i,
+            _ => self.miss(key, slot, class, stream, strings),
+        };
+        &self.plans[i]
+    }
+
+    /// The plan index of `class` when the memo does not have it.
+    #[cold]
+    fn miss(
+        &mut self,
+        key: usize,
+        slot: usize,
+        class: &EventClass,
+        stream: &StreamClass,
+        strings: &mut Interner,
+    ) -> usize {
         if self.recent.is_empty() {
             self.recent = vec![(0, 0); RECENT];
         }
-        let slot = (key / std::mem::size_of::<EventClass>()) % RECENT;
-        let (k, i) = self.recent[slot];
-        let i = if k == key {
-            i
-        } else {
-            let plans = &mut self.plans;
-            let i = *self.map.entry(key).or_insert_with(|| {
-                plans.push(Plan::new(class, stream, strings));
-                plans.len() - 1
-            });
-            self.recent[slot] = (key, i);
-            i
-        };
-        &self.plans[i]
+        let plans = &mut self.plans;
+        let i = *self.map.entry(key).or_insert_with(|| {
+            plans.push(Plan::new(class, stream, strings));
+            plans.len() - 1
+        });
+        self.recent[slot] = (key, i);
+        i
     }
 }
 

@@ -8,35 +8,27 @@
 //! members the model reads (a read's entry is its fd: about twenty bytes with the CPU), and
 //! the state machine reads [`Fields`] from those bytes.
 //!
-//! Record layout (little-endian), made and read only by this module:
-//!
-//! ```text
-//! u8 context mask: 1 cpu_id, 2 tid, 4 pid; each present one follows as an i64
-//! u8 slot mask: bit k when payload slot k holds an integer, a text or an array
-//! per present slot, in order, a tag and its value:
-//!   INT   i64
-//!   TEXT  u32 length, the bytes up to the first NUL
-//!   ARRAY u64 length, u8 leading integer elements kept (at most 4), i64 each,
-//!         u8 whether the array is an fd set holding exactly one fd, i64 that fd
-//! ```
+//! The record's layout is [`super::record`]'s.
 
-use super::fields::{Slot, int, only_fd_in_set, sub};
+use super::fields::{Slot, int, member_index, only_fd_in_set, sub};
 use super::intern::Interner;
-use super::plan::{MAX_SLOTS, Plan, PlanCache};
+use super::plan::{MAX_SLOTS, PID_CONTEXT, Plan, PlanCache, TID_CONTEXT, wanted};
+use super::record::{ARRAY_KEPT, RecordWriter};
+use crate::ctf::decode::{RawKind, RawLayout, RawMember};
+use crate::ctf::ir::{EventClass, StreamClass};
 use crate::ctf::message::EventRecord;
 use crate::ctf::parallel::EventFormatter;
+use crate::ctf::reader::RawEvent;
 use crate::ctf::value::Value;
 
-const HAS_CPU: u8 = 1;
-const HAS_TID: u8 = 2;
-const HAS_PID: u8 = 4;
-
-const INT: u8 = 1;
-const TEXT: u8 = 2;
-const ARRAY: u8 = 3;
-
-/// Array elements kept: `v4addr[4]` is the longest array the model reads element by element.
-const ARRAY_KEPT: usize = 4;
+/// The cell mask of a record under `plan`: its payload slots.
+fn cell_mask(slots: &[Slot]) -> u8 {
+    slots
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.present())
+        .fold(0, |m, (k, _)| m | 1 << k)
+}
 
 /// Appends the reduction of `ev` under `plan` to `out`.
 pub fn encode(ev: &EventRecord<'_>, plan: &Plan, out: &mut Vec<u8>) {
@@ -49,80 +41,151 @@ pub fn encode(ev: &EventRecord<'_>, plan: &Plan, out: &mut Vec<u8>) {
     } else {
         (None, None)
     };
-    let mask_at = out.len();
-    out.push(0);
-    let mut mask = 0;
-    for (bit, v) in [(HAS_CPU, cpu), (HAS_TID, tid), (HAS_PID, pid)] {
-        if let Some(v) = v {
-            mask |= bit;
-            out.extend_from_slice(&v.to_le_bytes());
-        }
-    }
-    out[mask_at] = mask;
-
-    let slots_at = out.len();
-    out.push(0);
-    let mut slots = 0u8;
+    let mut w = RecordWriter::begin(out, cpu, tid, pid, cell_mask(&plan.slots));
     let payload = ev.payload.as_ref();
     for (k, &slot) in plan.slots.iter().enumerate() {
         let Some(member) = payload.and_then(|p| sub(p, slot)) else {
             continue;
         };
         match member.head() {
-            Some(Value::UInt(u)) => {
-                out.push(INT);
-                out.extend_from_slice(&(u as i64).to_le_bytes());
-            }
-            Some(Value::SInt(i)) => {
-                out.push(INT);
-                out.extend_from_slice(&i.to_le_bytes());
-            }
+            Some(Value::UInt(u)) => w.int(k, u as i64),
+            Some(Value::SInt(i)) => w.int(k, i),
             Some(Value::Text { .. }) => {
-                let Some(bytes) = member.text_bytes() else {
-                    continue;
-                };
-                // A text longer than 4 GiB cannot come from a stream file we map.
-                let Ok(len) = u32::try_from(bytes.len()) else {
-                    continue;
-                };
-                out.push(TEXT);
-                out.extend_from_slice(&len.to_le_bytes());
-                out.extend_from_slice(bytes);
+                if let Some(bytes) = member.text_bytes() {
+                    w.text(out, k, bytes);
+                }
             }
             Some(Value::Array { len }) => {
-                out.push(ARRAY);
-                out.extend_from_slice(&len.to_le_bytes());
-                let kept_at = out.len();
-                out.push(0);
-                let mut kept = 0u8;
+                let mut kept = [0i64; ARRAY_KEPT];
+                let mut n = 0;
                 for v in member
                     .values
                     .iter()
                     .skip(1)
                     .take(ARRAY_KEPT.min(len as usize))
                 {
-                    let n = match *v {
+                    kept[n] = match *v {
                         Value::UInt(u) => u as i64,
                         Value::SInt(i) => i,
                         _ => break,
                     };
-                    out.extend_from_slice(&n.to_le_bytes());
-                    kept += 1;
+                    n += 1;
                 }
-                out[kept_at] = kept;
-                match only_fd_in_set(Some(&member), Slot::At(0)) {
-                    Some(fd) => {
-                        out.push(1);
-                        out.extend_from_slice(&fd.to_le_bytes());
-                    }
-                    None => out.push(0),
+                let fd = only_fd_in_set(Some(&member), Slot::At(0));
+                w.array(out, k, len, &kept[..n], fd);
+            }
+            _ => {}
+        }
+    }
+    w.finish(out);
+}
+
+/// A [`Plan`]'s readings as byte positions, for a class whose events come raw (see
+/// [`StreamReader::set_raw_tails`](crate::ctf::reader::StreamReader::set_raw_tails)).
+#[derive(Debug, Clone, Copy)]
+struct RawPlan {
+    /// `cpu_id` in the (decoded) packet context.
+    cpu_id: Slot,
+    /// Whether the class has a thread id context at all.
+    contexts: bool,
+    /// `tid` in the stream event context, then in the event context.
+    tid: [Option<RawMember>; 2],
+    /// `pid`, the same way.
+    pid: [Option<RawMember>; 2],
+    /// The payload members [`Plan::slots`] has, with their slot numbers, in slot order.
+    slots: [(u8, RawMember); MAX_SLOTS],
+    /// How many of `slots` there are.
+    slot_count: u8,
+    /// The record's cell mask.
+    cell_mask: u8,
+}
+
+impl RawPlan {
+    /// The byte readings of `plan` for `class` under `layouts` (stream event context, event
+    /// context, payload), or `None` when one of its members has no reading from bytes (an
+    /// array, a float, a bit field): the class is then decoded.
+    fn new(
+        plan: &Plan,
+        class: &EventClass,
+        stream: &StreamClass,
+        layouts: [&RawLayout; 3],
+    ) -> Option<RawPlan> {
+        let readable = |layout: &RawLayout, index: Option<usize>| -> Option<RawMember> {
+            let member = *layout.members.get(index?)?;
+            (member.kind != RawKind::Opaque).then_some(member)
+        };
+        let context = |names: &[&'static str], (a, b): (Slot, Slot)| -> Option<_> {
+            let sec = stream.event_context.as_ref();
+            let ec = class.context.as_ref();
+            Some([
+                match a.present() {
+                    true => Some(readable(layouts[0], member_index(sec, names))?),
+                    false => None,
+                },
+                match b.present() {
+                    true => Some(readable(layouts[1], member_index(ec, names))?),
+                    false => None,
+                },
+            ])
+        };
+        let unused = RawMember {
+            offset: 0,
+            kind: RawKind::Opaque,
+        };
+        let mut slots = [(0, unused); MAX_SLOTS];
+        let mut slot_count = 0;
+        let payload = class.payload.as_ref();
+        for (k, (slot, names)) in plan.slots.iter().zip(wanted(plan.kind)).enumerate() {
+            if slot.present() {
+                let member = readable(layouts[2], member_index(payload, names))?;
+                slots[usize::from(slot_count)] = (k as u8, member);
+                slot_count += 1;
+            }
+        }
+        Some(RawPlan {
+            cpu_id: plan.cpu_id,
+            contexts: plan.ctx_tid.0.present() || plan.ctx_tid.1.present(),
+            tid: context(TID_CONTEXT, plan.ctx_tid)?,
+            pid: context(PID_CONTEXT, plan.ctx_pid)?,
+            slots,
+            slot_count,
+            cell_mask: cell_mask(&plan.slots),
+        })
+    }
+}
+
+/// Appends the reduction of the raw event `ev` under `plan` to `out`: the same record
+/// [`encode`] makes from the event's decoded values.
+fn encode_raw(ev: &RawEvent<'_>, plan: &RawPlan, out: &mut Vec<u8>) {
+    let [sec, ec, payload] = ev.scopes;
+    let read_ctx = |[a, b]: [Option<RawMember>; 2]| {
+        a.and_then(|m| m.int(sec))
+            .or_else(|| b.and_then(|m| m.int(ec)))
+    };
+    let cpu = int(ev.packet_context.as_ref(), plan.cpu_id);
+    let (tid, pid) = if plan.contexts {
+        (read_ctx(plan.tid), read_ctx(plan.pid))
+    } else {
+        (None, None)
+    };
+    let mut w = RecordWriter::begin(out, cpu, tid, pid, plan.cell_mask);
+    for &(k, member) in &plan.slots[..usize::from(plan.slot_count)] {
+        let k = usize::from(k);
+        match member.kind {
+            RawKind::Int { .. } => {
+                if let Some(v) = member.int(payload) {
+                    w.int(k, v);
                 }
             }
-            _ => continue,
+            RawKind::Text { .. } => {
+                if let Some(bytes) = member.text(payload) {
+                    w.text(out, k, bytes);
+                }
+            }
+            RawKind::Opaque => {}
         }
-        slots |= 1 << k;
     }
-    out[slots_at] = slots;
+    w.finish(out);
 }
 
 /// Reduces events to what the model reads, on the thread that decoded them;
@@ -132,6 +195,9 @@ pub struct Reducer {
     plans: PlanCache,
     /// Names interned for this thread's plans only (the builder interns its own).
     strings: Interner,
+    /// Byte readings by class index, for the classes read raw. A reducer serves one stream
+    /// (one formatter per decoding thread), so class indices are of one stream class.
+    raw: Vec<Option<RawPlan>>,
 }
 
 impl EventFormatter for Reducer {
@@ -147,131 +213,28 @@ impl EventFormatter for Reducer {
             .get(event.class, event.stream.stream_class, &mut self.strings);
         encode(event, plan, primary);
     }
-}
 
-/// A reduced event, read back: the contexts and the payload slots of its plan.
-#[derive(Debug, Clone, Copy)]
-pub struct Fields<'a> {
-    bytes: &'a [u8],
-    /// `cpu_id` from the packet context.
-    pub cpu: Option<i64>,
-    /// `tid` context.
-    pub tid: Option<i64>,
-    /// `pid` context.
-    pub pid: Option<i64>,
-    /// Where each slot's tag is in `bytes` (`u32::MAX`: absent).
-    at: [u32; MAX_SLOTS],
-}
-
-fn i64_at(bytes: &[u8], at: usize) -> Option<i64> {
-    let b = bytes.get(at..at.checked_add(8)?)?;
-    Some(i64::from_le_bytes(b.try_into().ok()?))
-}
-
-fn u32_at(bytes: &[u8], at: usize) -> Option<u32> {
-    let b = bytes.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes(b.try_into().ok()?))
-}
-
-/// Bytes of a slot's value after its tag, or `None` for a tag this module never writes.
-fn value_len(bytes: &[u8], tag_at: usize) -> Option<usize> {
-    let at = tag_at + 1;
-    match *bytes.get(tag_at)? {
-        INT => Some(8),
-        TEXT => Some(4 + u32_at(bytes, at)? as usize),
-        ARRAY => {
-            let kept = *bytes.get(at + 8)? as usize;
-            let fd_at = at + 9 + kept * 8;
-            let fd = *bytes.get(fd_at)?;
-            Some(9 + kept * 8 + 1 + if fd == 1 { 8 } else { 0 })
-        }
-        _ => None,
-    }
-}
-
-impl<'a> Fields<'a> {
-    /// Reads a record made by [`encode`]. A record cut short reads as having fewer fields.
-    pub fn parse(bytes: &'a [u8]) -> Fields<'a> {
-        let mut f = Fields {
-            bytes,
-            cpu: None,
-            tid: None,
-            pid: None,
-            at: [u32::MAX; MAX_SLOTS],
+    fn wants_raw(
+        &mut self,
+        stream: &StreamClass,
+        class_index: usize,
+        layouts: [&RawLayout; 3],
+    ) -> bool {
+        let Some(class) = stream.events.get(class_index) else {
+            return false;
         };
-        let Some(&ctx) = bytes.first() else {
-            return f;
-        };
-        let mut at = 1;
-        for (bit, dst) in [
-            (HAS_CPU, &mut f.cpu),
-            (HAS_TID, &mut f.tid),
-            (HAS_PID, &mut f.pid),
-        ] {
-            if ctx & bit != 0 {
-                *dst = i64_at(bytes, at);
-                at += 8;
-            }
+        let plan = self.plans.get(class, stream, &mut self.strings);
+        let raw = RawPlan::new(plan, class, stream, layouts);
+        if self.raw.len() <= class_index {
+            self.raw.resize(class_index + 1, None);
         }
-        let Some(&slots) = bytes.get(at) else {
-            return f;
-        };
-        at += 1;
-        let mut rest = slots;
-        while rest != 0 {
-            let k = rest.trailing_zeros() as usize;
-            rest &= rest - 1;
-            let Some(len) = value_len(bytes, at) else {
-                break;
-            };
-            f.at[k] = at as u32;
-            at += 1 + len;
-        }
-        f
+        self.raw[class_index] = raw;
+        raw.is_some()
     }
 
-    fn tagged(&self, k: usize, tag: u8) -> Option<usize> {
-        let at = *self.at.get(k)? as usize;
-        (*self.bytes.get(at)? == tag).then_some(at + 1)
-    }
-
-    /// Slot `k` as an integer.
-    #[inline]
-    pub fn int(&self, k: usize) -> Option<i64> {
-        i64_at(self.bytes, self.tagged(k, INT)?)
-    }
-
-    /// Slot `k` as text (up to the first NUL).
-    #[inline]
-    pub fn text(&self, k: usize) -> Option<&'a [u8]> {
-        let at = self.tagged(k, TEXT)?;
-        let len = u32_at(self.bytes, at)? as usize;
-        self.bytes.get(at + 4..(at + 4).checked_add(len)?)
-    }
-
-    /// The first `N` integer elements of array slot `k` (`N` at most 4).
-    pub fn int_array<const N: usize>(&self, k: usize) -> Option<[i64; N]> {
-        let at = self.tagged(k, ARRAY)?;
-        let len = u64::from_le_bytes(self.bytes.get(at..at + 8)?.try_into().ok()?);
-        let kept = *self.bytes.get(at + 8)? as usize;
-        if len < N as u64 || kept < N {
-            return None;
-        }
-        let mut out = [0i64; N];
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = i64_at(self.bytes, at + 9 + i * 8)?;
-        }
-        Some(out)
-    }
-
-    /// The one fd set in the `fd_set` bitmap of slot `k` (see [`only_fd_in_set`]).
-    pub fn only_fd_in_set(&self, k: usize) -> Option<i64> {
-        let at = self.tagged(k, ARRAY)?;
-        let kept = *self.bytes.get(at + 8)? as usize;
-        let fd_at = at + 9 + kept * 8;
-        match *self.bytes.get(fd_at)? {
-            1 => i64_at(self.bytes, fd_at + 1),
-            _ => None,
+    fn format_raw(&mut self, event: &RawEvent<'_>, primary: &mut Vec<u8>) {
+        if let Some(Some(plan)) = self.raw.get(event.class_index) {
+            encode_raw(event, plan, primary);
         }
     }
 }
@@ -285,6 +248,7 @@ mod tests {
     use crate::ctf::session::Session;
     use crate::r#gen::{GenConfig, ScenarioKind, generate};
     use crate::model::fields::{int_array, text};
+    use crate::model::record::Fields;
 
     /// How often each reading gave a value, so a test cannot pass on nothing.
     #[derive(Debug, Default)]
@@ -341,6 +305,124 @@ mod tests {
                 seen.fd_sets += u64::from(set.is_some());
             }
             seen.events += 1;
+        }
+    }
+
+    /// Reads every stream of the trace at `path` twice, decoded and raw where a reducer
+    /// asks for it, and checks that both give the same messages and the same records.
+    /// Returns how many events came raw and how many streams ended with an error.
+    fn check_raw(path: &Path) -> (u64, u64) {
+        use crate::ctf::reader::{Head, StreamReader};
+        let session = Session::open(path).unwrap();
+        let (mut raw_events, mut errors) = (0, 0);
+        for (t, trace) in session.traces.iter().enumerate() {
+            for s in 0..trace.streams.len() {
+                let mut decoded = StreamReader::new(trace, t, s);
+                let mut raw = StreamReader::new(trace, t, s);
+                let (mut by_values, mut by_bytes) = (Reducer::default(), Reducer::default());
+                let sc = raw.stream_ref().stream_class;
+                raw.set_raw_tails(&mut |i, layouts| by_bytes.wants_raw(sc, i, layouts));
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                loop {
+                    decoded.advance();
+                    raw.advance();
+                    assert_eq!(decoded.head(), raw.head(), "{}", trace.path.display());
+                    if decoded.head() == Head::End {
+                        break;
+                    }
+                    a.clear();
+                    b.clear();
+                    if let Some(ev) = decoded.event() {
+                        by_values.format(&ev, None, &mut a, &mut Vec::new());
+                    }
+                    match raw.raw_event() {
+                        Some(ev) => {
+                            raw_events += 1;
+                            by_bytes.format_raw(&ev, &mut b);
+                        }
+                        None => {
+                            if let Some(ev) = raw.event() {
+                                by_bytes.format(&ev, None, &mut b, &mut Vec::new());
+                            }
+                        }
+                    }
+                    assert_eq!(
+                        a,
+                        b,
+                        "{} event {}",
+                        trace.path.display(),
+                        decoded.events_read()
+                    );
+                }
+                assert_eq!(
+                    decoded.error().map(ToString::to_string),
+                    raw.error().map(ToString::to_string)
+                );
+                errors += u64::from(raw.error().is_some());
+            }
+        }
+        (raw_events, errors)
+    }
+
+    #[test]
+    fn an_event_read_raw_reduces_as_when_decoded() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut raw = check_raw(&generated(dir.path(), ScenarioKind::Web, 7, 0.0)).0;
+        raw += check_raw(&generated(dir.path(), ScenarioKind::Uniform, 3, 0.2)).0;
+        // Most of a generated trace's events have payloads of constant size.
+        assert!(raw > 50_000, "{raw}");
+        // Damaged copies: cut stream files and flipped bytes end the same way either way.
+        let intact = generated(dir.path(), ScenarioKind::Web, 9, 0.0);
+        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n.max(1) as u64) as usize
+        };
+        let mut damaged_errors = 0;
+        for case in 0..6 {
+            let copy = dir.path().join(format!("damaged-{case}"));
+            std::fs::create_dir_all(&copy).unwrap();
+            for entry in std::fs::read_dir(&intact).unwrap() {
+                let entry = entry.unwrap();
+                if !entry.file_type().unwrap().is_file() {
+                    continue;
+                }
+                let mut bytes = std::fs::read(entry.path()).unwrap();
+                if entry.file_name().to_string_lossy().starts_with("channel") {
+                    bytes.truncate(next(bytes.len()));
+                    for _ in 0..next(16) {
+                        let i = next(bytes.len());
+                        if let Some(b) = bytes.get_mut(i) {
+                            *b ^= 1 << next(8);
+                        }
+                    }
+                }
+                std::fs::write(copy.join(entry.file_name()), bytes).unwrap();
+            }
+            damaged_errors += check_raw(&copy).1;
+        }
+        // The damage was met, not only intact prefixes.
+        assert!(damaged_errors > 0);
+        match std::env::var_os("LTTNG_TUI_TRACES") {
+            Some(root) => {
+                let root = Path::new(&root);
+                for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
+                    let (n, _) = check_raw(&root.join("kernel").join(t));
+                    eprintln!("{t}: {n} events raw");
+                }
+                // Damaged streams end with the same error either way.
+                let damaged = root.join("conformance/fail");
+                if let Ok(entries) = std::fs::read_dir(&damaged) {
+                    for e in entries.flatten() {
+                        if Session::open(&e.path()).is_ok() {
+                            check_raw(&e.path());
+                        }
+                    }
+                }
+            }
+            None => eprintln!("LTTNG_TUI_TRACES is not set: generated traces only"),
         }
     }
 

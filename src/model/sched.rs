@@ -1,7 +1,7 @@
 //! Scheduler events: switches, wake-ups, migrations, fork, exec, exit, free.
 
 use super::build::{Builder, KernelRules, NO_CPU};
-use super::reduced::Fields;
+use super::record::Fields;
 use super::store::sysflag;
 use super::{NO_THREAD, SchedState};
 

@@ -5,7 +5,7 @@ use super::build::{Builder, Pending};
 use super::fd::{FdEntry, FdKind, O_CLOEXEC};
 use super::intern::StrId;
 use super::plan::Plan;
-use super::reduced::Fields;
+use super::record::Fields;
 use super::store::sysflag;
 
 type P<'a, 'b> = &'a Fields<'b>;

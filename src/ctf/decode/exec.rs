@@ -190,6 +190,27 @@ impl<'d> Decoder<'d> {
         Ok(())
     }
 
+    /// Steps over consecutive fields of constant size, each on its own alignment, giving
+    /// where each starts; `None`, without moving, when they do not all fit. One check for
+    /// all of them, where [`Self::skip`] checks each.
+    #[inline]
+    pub fn skip_all<const N: usize>(&mut self, sizes: [FixedSize; N]) -> Option<[u64; N]> {
+        let mut pos = self.pos;
+        let starts = sizes.map(|size| {
+            let a = u64::from(size.align.max(1));
+            // Alignments are powers of two (see `align`); positions are bit offsets in a
+            // mapped file, far from overflowing, and only move forward.
+            let start = self.base + ((pos - self.base + (a - 1)) & !(a - 1));
+            pos = start + size.bits;
+            start
+        });
+        if pos > self.end {
+            return None;
+        }
+        self.pos = pos;
+        Some(starts)
+    }
+
     /// Decodes one op, appending its values to `out`.
     pub fn run(
         &mut self,

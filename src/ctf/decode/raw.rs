@@ -1,0 +1,242 @@
+//! Where each member of a constant-size structure lies, in bytes from the structure's start,
+//! so that a consumer wanting a few integers of an event can read them from the stream's
+//! bytes instead of having every member decoded into values.
+
+use super::{FixedSize, IntRole, Op};
+use crate::ctf::ir::ByteOrder;
+
+/// How a member laid out by a [`RawLayout`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawKind {
+    /// An integer (or enumeration) of 1, 2, 4 or 8 whole bytes: decoded, it is a
+    /// `Value::UInt` or, when `signed`, a `Value::SInt`.
+    Int {
+        /// Width in bytes.
+        bytes: u8,
+        /// Two's complement.
+        signed: bool,
+        /// Byte order.
+        order: ByteOrder,
+    },
+    /// A text array of `len` bytes: decoded, it is a `Value::Text` over those bytes.
+    Text {
+        /// Length in bytes.
+        len: u32,
+    },
+    /// Anything else (floats, nested structures, arrays, bit fields): its room is known,
+    /// not how to read it from bytes.
+    Opaque,
+}
+
+/// One member of a [`RawLayout`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RawMember {
+    /// Bytes from the structure's aligned start.
+    pub offset: u32,
+    /// How it reads.
+    pub kind: RawKind,
+}
+
+impl RawMember {
+    /// The member as an integer, from the bytes of its structure: what its decoded value
+    /// gives (an unsigned value of 64 bits wraps into `i64`), `None` for a text or an
+    /// opaque member, or when `scope` is too short.
+    #[inline]
+    pub fn int(&self, scope: &[u8]) -> Option<i64> {
+        let RawKind::Int {
+            bytes,
+            signed,
+            order,
+        } = self.kind
+        else {
+            return None;
+        };
+        let at = self.offset as usize;
+        // Fixed-size conversions per width: a copy of variable length would call `memcpy`.
+        let raw = match (bytes, order) {
+            (1, _) => u64::from(*scope.get(at)?),
+            (2, ByteOrder::Le) => u64::from(u16::from_le_bytes(array_at(scope, at)?)),
+            (2, ByteOrder::Be) => u64::from(u16::from_be_bytes(array_at(scope, at)?)),
+            (4, ByteOrder::Le) => u64::from(u32::from_le_bytes(array_at(scope, at)?)),
+            (4, ByteOrder::Be) => u64::from(u32::from_be_bytes(array_at(scope, at)?)),
+            (_, ByteOrder::Le) => u64::from_le_bytes(array_at(scope, at)?),
+            (_, ByteOrder::Be) => u64::from_be_bytes(array_at(scope, at)?),
+        };
+        let unused = 64 - 8 * u32::from(bytes);
+        Some(if signed {
+            ((raw << unused) as i64) >> unused
+        } else {
+            raw as i64
+        })
+    }
+
+    /// The member's bytes when it is a text array (all of them, NULs included).
+    #[inline]
+    pub fn text<'a>(&self, scope: &'a [u8]) -> Option<&'a [u8]> {
+        let RawKind::Text { len } = self.kind else {
+            return None;
+        };
+        let at = self.offset as usize;
+        scope.get(at..at.checked_add(len as usize)?)
+    }
+}
+
+fn array_at<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+    bytes.get(at..at.checked_add(N)?)?.try_into().ok()
+}
+
+/// The byte layout of a structure scope of constant size that starts on a byte.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawLayout {
+    /// The structure's extent (its alignment is at least 8 bits).
+    pub size: FixedSize,
+    /// Its members, in order.
+    pub members: Box<[RawMember]>,
+}
+
+impl RawLayout {
+    /// The layout of an absent scope: no room, no members.
+    pub fn empty() -> RawLayout {
+        RawLayout {
+            size: FixedSize::EMPTY,
+            members: Box::new([]),
+        }
+    }
+
+    /// The layout of the scope `op` (`None`: the scope is absent), when it is a structure
+    /// of constant size aligned on at least a byte; `None` otherwise.
+    pub fn of(op: Option<&Op>) -> Option<RawLayout> {
+        let Some(op) = op else {
+            return Some(RawLayout::empty());
+        };
+        let size = FixedSize::of(op)?;
+        let body = match op {
+            Op::Struct { body, .. } | Op::Flat { general: body, .. } => body,
+            _ => return None,
+        };
+        if size.align < 8 {
+            return None;
+        }
+        let mut at: u64 = 0;
+        let mut members = Vec::with_capacity(body.len());
+        for member in body.iter() {
+            // `FixedSize::of(op)` succeeded, so every member has a constant extent whose
+            // alignment the structure's own covers.
+            let m = FixedSize::of(member)?;
+            at = at.checked_next_multiple_of(u64::from(m.align.max(1)))?;
+            let kind = if at.is_multiple_of(8) {
+                kind_of(member)
+            } else {
+                RawKind::Opaque
+            };
+            members.push(RawMember {
+                offset: u32::try_from(at / 8).ok()?,
+                kind,
+            });
+            at = at.checked_add(m.bits)?;
+        }
+        Some(RawLayout {
+            size,
+            members: members.into(),
+        })
+    }
+}
+
+fn kind_of(op: &Op) -> RawKind {
+    match *op {
+        Op::Int {
+            size,
+            signed,
+            order,
+            role: IntRole::Plain,
+            ..
+        } if matches!(size, 8 | 16 | 32 | 64) => RawKind::Int {
+            bytes: (size / 8) as u8,
+            signed,
+            order,
+        },
+        Op::TextArray { len, .. } => match u32::try_from(len) {
+            Ok(len) => RawKind::Text { len },
+            Err(_) => RawKind::Opaque,
+        },
+        _ => RawKind::Opaque,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(size: u32, align: u32, signed: bool, order: ByteOrder) -> Op {
+        Op::Int {
+            size,
+            align,
+            signed,
+            order,
+            role: IntRole::Plain,
+            save: None,
+        }
+    }
+
+    #[test]
+    fn members_are_placed_after_their_padding_and_read_in_their_byte_order() {
+        // u8 at 0; s16 BE aligned on 16 bits at 2; text[3] at 4; u64 LE aligned on 32 at 8.
+        let s = Op::Struct {
+            align: 32,
+            body: vec![
+                int(8, 8, false, ByteOrder::Le),
+                int(16, 16, true, ByteOrder::Be),
+                Op::TextArray { align: 8, len: 3 },
+                int(64, 32, false, ByteOrder::Le),
+            ]
+            .into(),
+        };
+        let layout = RawLayout::of(Some(&s)).unwrap();
+        let offsets: Vec<u32> = layout.members.iter().map(|m| m.offset).collect();
+        assert_eq!(offsets, [0, 2, 4, 8]);
+        assert_eq!(layout.size.bits, 128);
+        let bytes = [
+            7, 0xee, 0xff, 0xfe, b'a', 0, b'b', 0xee, 1, 2, 0, 0, 0, 0, 0, 0x80,
+        ];
+        let m = &layout.members;
+        assert_eq!(m[0].int(&bytes), Some(7));
+        // 0xfffe big-endian, signed: -2.
+        assert_eq!(m[1].int(&bytes), Some(-2));
+        assert_eq!(m[2].text(&bytes), Some(&b"a\0b"[..]));
+        assert_eq!(m[2].int(&bytes), None);
+        assert_eq!(m[3].int(&bytes), Some(0x8000_0000_0000_0201_u64 as i64));
+        // Cut short: nothing is read past the end.
+        assert_eq!(m[3].int(&bytes[..15]), None);
+    }
+
+    #[test]
+    fn only_byte_aligned_structures_of_constant_size_have_a_layout() {
+        let bits = Op::Struct {
+            align: 1,
+            body: vec![int(8, 1, false, ByteOrder::Le)].into(),
+        };
+        assert_eq!(RawLayout::of(Some(&bits)), None);
+        let string = Op::Struct {
+            align: 8,
+            body: vec![Op::String].into(),
+        };
+        assert_eq!(RawLayout::of(Some(&string)), None);
+        assert_eq!(RawLayout::of(None), Some(RawLayout::empty()));
+        // A bit field has room but no raw reading; the byte after it still has one.
+        let packed = Op::Struct {
+            align: 8,
+            body: vec![
+                int(3, 1, false, ByteOrder::Le),
+                int(8, 8, false, ByteOrder::Le),
+            ]
+            .into(),
+        };
+        let layout = RawLayout::of(Some(&packed)).unwrap();
+        assert_eq!(layout.members[0].kind, RawKind::Opaque);
+        assert_eq!(layout.members[1].offset, 1);
+        assert!(matches!(
+            layout.members[1].kind,
+            RawKind::Int { bytes: 1, .. }
+        ));
+    }
+}
