@@ -53,7 +53,8 @@ pub enum Command {
     /// The model is cached in $XDG_CACHE_HOME/lttng-tui so the next open is instant; the
     /// summary gives counts, time taken, events/s and peak memory (a benchmark).
     Index(index::IndexArgs),
-    /// Measure decoding speed against babeltrace2 on the same trace, side by side.
+    /// Measure decoding speed against babeltrace2 on the same trace, side by side (or, with
+    /// --index, the kernel model's build speed, size and cached reopen against their targets).
     Bench(bench::BenchArgs),
     /// Write one time range as a LAMI 1.0 results file (CPU, syscalls, I/O, latency,
     /// and the periods of a view preset).

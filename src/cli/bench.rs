@@ -1,4 +1,6 @@
-//! `lttng-tui bench`: decoding speed against babeltrace2, measured side by side in one run.
+//! `lttng-tui bench`: decoding speed against babeltrace2, measured side by side in one run;
+//! with `--index`, the kernel model's build speed, size and cached reopen against their
+//! targets.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -21,30 +23,58 @@ pub struct BenchArgs {
     /// converted to the common representation; needs a build with `--features bt2`).
     #[arg(long)]
     pub readers: bool,
+    /// Instead, time the kernel model on this trace: a first build (`index --no-cache`),
+    /// the model's size against the stream data's, and a reopen from the cache (written to
+    /// a scratch directory, removed afterwards), each against its target.
+    #[arg(long, conflicts_with_all = ["readers", "text"])]
+    pub index: bool,
     /// Trace or session directory.
     pub path: PathBuf,
 }
 
 /// Times one command line, `runs` times, output to /dev/null; returns the median.
 fn time_command(program: &Path, args: &[&str], runs: usize) -> Result<Duration> {
+    Ok(time_runs(program, args, None, runs)?.0)
+}
+
+/// Times one command line `runs` times, with `XDG_CACHE_HOME` set to `cache` when given;
+/// returns the median and the last run's standard output.
+fn time_runs(
+    program: &Path,
+    args: &[&str],
+    cache: Option<&Path>,
+    runs: usize,
+) -> Result<(Duration, Vec<u8>)> {
     let mut times = Vec::with_capacity(runs);
+    let mut stdout = Vec::new();
     for _ in 0..runs.max(1) {
-        let start = Instant::now();
-        let status = Command::new(program)
+        let mut command = Command::new(program);
+        command
             .args(args)
             .env("TZ", "UTC")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+            .stdin(Stdio::null())
+            .stderr(Stdio::null());
+        if let Some(cache) = cache {
+            command.env("XDG_CACHE_HOME", cache);
+        }
+        let start = Instant::now();
+        let out = command
+            .output()
             .with_context(|| format!("cannot run {}", program.display()))?;
         let elapsed = start.elapsed();
-        if !status.success() {
-            bail!("{} {} failed ({status})", program.display(), args.join(" "));
+        if !out.status.success() {
+            bail!(
+                "{} {} failed ({})",
+                program.display(),
+                args.join(" "),
+                out.status
+            );
         }
         times.push(elapsed);
+        stdout = out.stdout;
     }
     times.sort();
-    Ok(times[times.len() / 2])
+    Ok((times[times.len() / 2], stdout))
 }
 
 /// The cores, and how busy other work kept them just before the run. lttng-tui decodes on
@@ -135,6 +165,9 @@ pub fn run(args: &BenchArgs) -> Result<bool> {
     if args.readers {
         return compare_readers(&me, path, events, args);
     }
+    if args.index {
+        return index_figures(&me, path, events, bytes, args.runs);
+    }
     let bt2 = Path::new("babeltrace2");
     let mut cases = vec![(
         "all fields decoded, nothing printed",
@@ -202,5 +235,66 @@ fn compare_readers(me: &Path, path: &str, events: u64, args: &BenchArgs) -> Resu
             times[1].as_secs_f64() / times[0].as_secs_f64()
         );
     }
+    Ok(true)
+}
+
+/// The targets `bench --index` checks (issue "Kernel state model and the background indexer").
+const TARGET_EVENTS_PER_S: f64 = 15e6;
+const TARGET_SIZE_SHARE: f64 = 0.25;
+const TARGET_REOPEN_SHARE: f64 = 0.05;
+
+/// A scratch cache directory, removed when dropped.
+struct ScratchCache(PathBuf);
+
+impl Drop for ScratchCache {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// `bench --index`: the model's first build, size and cached reopen, in one run.
+fn index_figures(me: &Path, path: &str, events: u64, bytes: u64, runs: usize) -> Result<bool> {
+    let verdict = |met: bool| if met { "met" } else { "not met" };
+    // A cache of its own, so a cache the user already has is neither read nor replaced.
+    let base = crate::index::cache::default_dir()
+        .context("neither XDG_CACHE_HOME nor HOME is set: no place for a scratch cache")?;
+    let scratch = ScratchCache(base.join(format!("bench-{}", std::process::id())));
+    std::fs::create_dir_all(&scratch.0)
+        .with_context(|| format!("cannot create {}", scratch.0.display()))?;
+    let cache = Some(scratch.0.as_path());
+
+    let (first, summary) = time_runs(me, &["index", "--no-cache", "--json", path], None, runs)?;
+    let summary: serde_json::Value =
+        serde_json::from_slice(&summary).context("`index --json` printed no summary")?;
+    let model = summary["model_bytes"].as_u64().unwrap_or(0);
+    let rate = events as f64 / first.as_secs_f64();
+    say!(
+        "kernel model, first build (index --no-cache):\n  {:>9.3} s  {:>8.2} M events/s   \
+         target >= {:.0} M events/s: {}",
+        first.as_secs_f64(),
+        rate / 1e6,
+        TARGET_EVENTS_PER_S / 1e6,
+        verdict(rate >= TARGET_EVENTS_PER_S)
+    );
+    let share = model as f64 / bytes.max(1) as f64;
+    say!(
+        "model in memory:\n  {:>9.1} MB {:>8.1} % of the stream data   target <= {:.0} %: {}",
+        model as f64 / 1e6,
+        share * 100.0,
+        TARGET_SIZE_SHARE * 100.0,
+        verdict(share <= TARGET_SIZE_SHARE)
+    );
+    // The first cached run writes the cache; the timed ones read it.
+    time_runs(me, &["index", path], cache, 1)?;
+    let (reopen, _) = time_runs(me, &["index", path], cache, runs)?;
+    let share = reopen.as_secs_f64() / first.as_secs_f64();
+    say!(
+        "cached reopen (index, cache written by a run before):\n  {:>9.3} s  {:>8.1} % of the \
+         first build   target <= {:.0} %: {}",
+        reopen.as_secs_f64(),
+        share * 100.0,
+        TARGET_REOPEN_SHARE * 100.0,
+        verdict(share <= TARGET_REOPEN_SHARE)
+    );
     Ok(true)
 }
