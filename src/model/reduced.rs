@@ -6,9 +6,12 @@
 //! between cores, read once: a third of its time went to waiting for those cache lines. An
 //! event is instead reduced where it was decoded, by the same per-class [`Plan`], to the
 //! members the model reads (a read's entry is its fd: about twenty bytes with the CPU), and
-//! the state machine reads [`Fields`] from those bytes.
+//! the state machine reads [`Fields`](super::record::Fields) from those bytes (their layout
+//! is [`super::record`]'s).
 //!
-//! The record's layout is [`super::record`]'s.
+//! Most classes have contexts and a payload of constant byte layout; their events are not
+//! decoded at all: the reader steps over them and [`Reducer`] reads the plan's members from
+//! their bytes ([`RawPlan`]), which writes the same record as reducing the decoded values.
 
 use super::fields::{Slot, int, member_index, only_fd_in_set, sub};
 use super::intern::Interner;
@@ -117,16 +120,18 @@ impl RawPlan {
         let context = |names: &[&'static str], (a, b): (Slot, Slot)| -> Option<_> {
             let sec = stream.event_context.as_ref();
             let ec = class.context.as_ref();
-            Some([
-                match a.present() {
-                    true => Some(readable(layouts[0], member_index(sec, names))?),
-                    false => None,
-                },
-                match b.present() {
-                    true => Some(readable(layouts[1], member_index(ec, names))?),
-                    false => None,
-                },
-            ])
+            // A context the plan has must be readable; one it lacks stays absent.
+            let a = if a.present() {
+                Some(readable(layouts[0], member_index(sec, names))?)
+            } else {
+                None
+            };
+            let b = if b.present() {
+                Some(readable(layouts[1], member_index(ec, names))?)
+            } else {
+                None
+            };
+            Some([a, b])
         };
         let unused = RawMember {
             offset: 0,
