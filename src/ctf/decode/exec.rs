@@ -191,21 +191,24 @@ impl<'d> Decoder<'d> {
     }
 
     /// Steps over consecutive fields of constant size, each on its own alignment, giving
-    /// where each starts; `None`, without moving, when they do not all fit. One check for
-    /// all of them, where [`Self::skip`] checks each.
+    /// where each starts; `None`, without moving, when they do not all fit (or their sizes,
+    /// from the metadata, overflow). No error is built: the caller decodes the fields to
+    /// report one.
     #[inline]
     pub fn skip_all<const N: usize>(&mut self, sizes: [FixedSize; N]) -> Option<[u64; N]> {
         let mut pos = self.pos;
-        let starts = sizes.map(|size| {
+        let mut starts = [0; N];
+        for (start, size) in starts.iter_mut().zip(sizes) {
             let a = u64::from(size.align.max(1));
-            // Alignments are powers of two (see `align`); positions are bit offsets in a
-            // mapped file, far from overflowing, and only move forward.
-            let start = self.base + ((pos - self.base + (a - 1)) & !(a - 1));
-            pos = start + size.bits;
-            start
-        });
-        if pos > self.end {
-            return None;
+            // Alignments are powers of two (see `align`). Positions are bit offsets in a
+            // mapped file, but a size comes from the metadata, which may claim anything:
+            // an overflow must fail, not wrap backwards.
+            let aligned = (pos - self.base).checked_add(a - 1)? & !(a - 1);
+            *start = self.base.checked_add(aligned)?;
+            pos = start.checked_add(size.bits)?;
+            if pos > self.end {
+                return None;
+            }
         }
         self.pos = pos;
         Some(starts)

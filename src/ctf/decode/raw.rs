@@ -210,6 +210,27 @@ mod tests {
     }
 
     #[test]
+    fn stepping_over_laid_out_scopes_aligns_each_and_never_wraps() {
+        use super::super::Decoder;
+        let data = [0u8; 16];
+        let size = |align, bits| FixedSize { align, bits };
+        // A packet starting at byte 2, positioned 3 bytes in, ending at byte 14.
+        let mut dec = Decoder::new(&data, 16, 40, 112);
+        // 16 bits at 40 (24 from the packet start); then aligned on 32 bits from the packet
+        // start: 40 -> 64 from it, 80 in the file.
+        let starts = dec.skip_all([size(8, 16), size(32, 16)]);
+        assert_eq!(starts, Some([40, 80]));
+        assert_eq!(dec.pos, 96);
+        // Past the end, or a size that would wrap around: nothing moves.
+        assert_eq!(dec.skip_all([size(8, 8), size(8, 16)]), None);
+        assert_eq!(dec.skip_all([size(8, u64::MAX - 8)]), None);
+        assert_eq!(dec.skip_all([size(8, 0), size(8, u64::MAX)]), None);
+        assert_eq!(dec.pos, 96);
+        assert_eq!(dec.skip_all([size(8, 16)]), Some([96]));
+        assert_eq!(dec.pos, 112);
+    }
+
+    #[test]
     fn only_byte_aligned_structures_of_constant_size_have_a_layout() {
         let bits = Op::Struct {
             align: 1,
