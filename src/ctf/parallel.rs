@@ -373,10 +373,7 @@ impl<'t> Feed<'t> {
     fn message(&self) -> Option<Message<'_>> {
         let item = *self.item();
         match self.head() {
-            Head::Event {
-                class_index,
-                cycles,
-            } => {
+            Head::Event { class_index, .. } => {
                 let packet = self.batch.packets.get(item.packet as usize)?;
                 let data = self.trace.files.get(packet.file)?.data();
                 let class = self.stream.stream_class.events.get(class_index)?;
@@ -397,7 +394,8 @@ impl<'t> Feed<'t> {
                 Some(Message::Event(EventRecord {
                     stream: self.stream,
                     class,
-                    timestamp: self.timestamp(cycles),
+                    // Converted when the feed moved onto this item (none without a time).
+                    timestamp: self.key_ts,
                     packet_header: scope(
                         self.stream.trace.packet_header.as_ref(),
                         pv,

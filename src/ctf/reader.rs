@@ -94,8 +94,6 @@ pub struct StreamReader<'t> {
 pub struct RawEvent<'a> {
     /// Index of the event class in the stream class.
     pub class_index: usize,
-    /// The event class.
-    pub class: &'a EventClass,
     /// The packet context of the packet the event is in (decoded).
     pub packet_context: Option<FieldsRef<'a>>,
     /// Bytes of the stream event context, the event context and the payload, each from its
@@ -224,7 +222,6 @@ impl<'t> StreamReader<'t> {
         let bytes = |(at, len): (usize, usize)| data.get(at..at + len).unwrap_or(&[]);
         Some(RawEvent {
             class_index,
-            class: sc.events.get(class_index)?,
             packet_context: sc.packet_context.as_ref().and_then(|ty| {
                 let values = &self.packet_values.context;
                 (!values.is_empty()).then_some(FieldsRef { ty, values, data })

@@ -6,7 +6,7 @@
 //! position is computed once per event class and each event reads one slice element. Members
 //! behind a sequence or a variant fall back to a lookup by name.
 
-use crate::ctf::ir::FieldType;
+use crate::ctf::ir::{FieldType, StructType};
 use crate::ctf::value::{FieldsRef, Value};
 
 /// Where a member is in a scope's value list.
@@ -48,37 +48,42 @@ fn fixed_len(ty: &FieldType) -> Option<usize> {
     }
 }
 
+/// The first of `names` that a member of the structure `s` has (as its name or its name
+/// shown without a leading underscore), with that member's position.
+fn find_member(s: &StructType, names: &[&'static str]) -> Option<(usize, &'static str)> {
+    names.iter().find_map(|&name| {
+        let i = s
+            .fields
+            .iter()
+            .position(|f| f.display_name == name || f.name == name)?;
+        Some((i, name))
+    })
+}
+
 /// The slot of the first of `names` that the structure `scope` has.
 pub fn resolve(scope: Option<&FieldType>, names: &[&'static str]) -> Slot {
     let Some(FieldType::Struct(s)) = scope else {
         return Slot::Missing;
     };
-    for &name in names {
-        let mut at = Some(1usize);
-        for f in &s.fields {
-            if f.display_name == name || f.name == name {
-                return match at.and_then(|a| u32::try_from(a).ok()) {
-                    Some(a) => Slot::At(a),
-                    None => Slot::Named(name),
-                };
-            }
-            at = at.and_then(|a| a.checked_add(fixed_len(&f.ty)?));
-        }
+    let Some((i, name)) = find_member(s, names) else {
+        return Slot::Missing;
+    };
+    let at = s.fields[..i]
+        .iter()
+        .try_fold(1usize, |acc, f| acc.checked_add(fixed_len(&f.ty)?));
+    match at.and_then(|a| u32::try_from(a).ok()) {
+        Some(a) => Slot::At(a),
+        None => Slot::Named(name),
     }
-    Slot::Missing
 }
 
 /// The position among the members of the structure `scope` of the member [`resolve`] finds
 /// for `names`.
 pub fn member_index(scope: Option<&FieldType>, names: &[&'static str]) -> Option<usize> {
-    let Some(FieldType::Struct(s)) = scope else {
-        return None;
-    };
-    names.iter().find_map(|&name| {
-        s.fields
-            .iter()
-            .position(|f| f.display_name == name || f.name == name)
-    })
+    match scope {
+        Some(FieldType::Struct(s)) => find_member(s, names).map(|(i, _)| i),
+        _ => None,
+    }
 }
 
 /// The sub-list of values starting at the member in `slot`.
