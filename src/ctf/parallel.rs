@@ -167,6 +167,32 @@ fn produce(
         };
         let mut generation = u64::MAX;
         while batch.items.len() < BATCH_EVENTS {
+            // Within a packet whose values this batch already has, the events read raw go
+            // by in runs; the event that ends a run (or opens a packet) is read below.
+            if let Some(f) = formatter.as_mut()
+                && reader.packet_generation() == generation
+            {
+                let packet = batch.packets.len().saturating_sub(1) as u32;
+                let (items, text) = (&mut batch.items, &mut batch.text);
+                reader.read_raw_run(BATCH_EVENTS - items.len(), |event, cycles| {
+                    f.format_raw(event, text);
+                    let end = text.len() as u32;
+                    items.push(Item {
+                        cycles: cycles.unwrap_or(0),
+                        index: event.class_index as u32,
+                        packet,
+                        text_end: [end, end],
+                        kind: if cycles.is_some() {
+                            ItemKind::Event
+                        } else {
+                            ItemKind::EventNoTime
+                        },
+                    });
+                });
+                if batch.items.len() >= BATCH_EVENTS {
+                    break;
+                }
+            }
             reader.advance();
             let head = reader.head();
             if head == Head::End {

@@ -86,6 +86,8 @@ pub struct StreamReader<'t> {
     /// Byte ranges, in the current file, of the current event's stream event context, event
     /// context and payload, when it was read raw.
     raw_scopes: Option<[(usize, usize); 3]>,
+    /// Where [`Self::read_raw_run`] decodes event headers (their values are not kept).
+    header_scratch: Vec<Value>,
 }
 
 /// An event whose stream event context, event context and payload were not decoded: their
@@ -182,6 +184,7 @@ impl<'t> StreamReader<'t> {
             filter: None,
             raw_classes: Box::new([]),
             raw_scopes: None,
+            header_scratch: Vec::new(),
         }
     }
 
@@ -228,6 +231,96 @@ impl<'t> StreamReader<'t> {
             }),
             scopes: scopes.map(bytes),
         })
+    }
+
+    /// Reads on through the current packet while the next event is one [`Self::advance`]
+    /// would read raw and its header has a constant layout, handing each to `f` with its
+    /// clock value, up to `max` events. Stops before any other event, which
+    /// [`Self::advance`] then reads as usual (it also opens the next packet), and leaves the
+    /// reader as [`Self::advance`] would have after the last event taken, except that the
+    /// current values then hold no event scopes (the event header's are not kept). Returns
+    /// how many were taken. One loop over a packet instead of a call per event halves the reader's
+    /// own cost per event on the indexer's decoding threads.
+    pub fn read_raw_run(
+        &mut self,
+        max: usize,
+        mut f: impl FnMut(&RawEvent<'_>, Option<u64>),
+    ) -> usize {
+        let program: &'t StreamProgram = self.program;
+        let Some(header) = program.event_header.as_ref() else {
+            return 0;
+        };
+        if max == 0
+            || self.raw_classes.is_empty()
+            || self.filter.is_some()
+            || self.event_values.append
+            || !self.pending_lost.is_empty()
+        {
+            return 0;
+        }
+        let (Some((info, pos, end, file)), Some(state)) =
+            (self.current.as_mut(), self.state.as_mut())
+        else {
+            return 0;
+        };
+        let data = self.trace.files[*file].data();
+        let sc: &StreamClass = &self.trace.class.streams[self.stream.class_index];
+        let packet_context = sc.packet_context.as_ref().and_then(|ty| {
+            let values = &self.packet_values.context;
+            (!values.is_empty()).then_some(FieldsRef { ty, values, data })
+        });
+        let bytes = |(at, len): (usize, usize)| data.get(at..at + len).unwrap_or(&[]);
+        let has_clock = self.clock.is_some();
+        let values = &mut self.header_scratch;
+        let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
+        let mut taken = 0;
+        let mut last = None;
+        while taken < max && dec.pos < *end {
+            let start = dec.pos;
+            let before = (state.clock, state.event_id);
+            state.event_id = None;
+            values.clear();
+            let event = dec.laid_out_scope(header, state, values).and_then(|()| {
+                let id = state.event_id.or(program.single_event_id).unwrap_or(0);
+                let event = program.event(id)?;
+                if self.raw_classes.get(event.class_index) != Some(&true) {
+                    return None;
+                }
+                let scopes = raw_scopes(&mut dec, program, event)?;
+                // A zero-sized event is an error `advance` reports.
+                (dec.pos != start).then_some((event.class_index, scopes))
+            });
+            let Some((class_index, scopes)) = event else {
+                // `advance` decodes this event again from where it starts.
+                dec.pos = start;
+                (state.clock, state.event_id) = before;
+                break;
+            };
+            // The clock as the header left it, as in `decode_event`.
+            let cycles = has_clock.then_some(state.clock);
+            f(
+                &RawEvent {
+                    class_index,
+                    packet_context,
+                    scopes: scopes.map(bytes),
+                },
+                cycles,
+            );
+            last = Some((class_index, cycles, scopes));
+            taken += 1;
+        }
+        if let Some((class_index, cycles, scopes)) = last {
+            *pos = dec.pos;
+            self.events_read += taken as u64;
+            self.head = Head::Event {
+                class_index,
+                cycles,
+            };
+            self.raw_scopes = Some(scopes);
+            self.event_values.values.clear();
+            self.event_values.bounds = [0; 5];
+        }
+        taken
     }
 
     /// Surfaces only the events of the classes `keep` accepts and the events after

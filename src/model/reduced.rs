@@ -250,6 +250,7 @@ mod tests {
 
     use super::*;
     use crate::ctf::message::Message;
+    use crate::ctf::reader::{Head, StreamReader};
     use crate::ctf::session::Session;
     use crate::r#gen::{GenConfig, ScenarioKind, generate};
     use crate::model::fields::{int_array, text};
@@ -313,11 +314,12 @@ mod tests {
         }
     }
 
-    /// Reads every stream of the trace at `path` twice, decoded and raw where a reducer
-    /// asks for it, and checks that both give the same messages and the same records.
-    /// Returns how many events came raw and how many streams ended with an error.
+    /// Reads every stream of the trace at `path` three times: decoded, raw where a reducer
+    /// asks for it, and raw in runs ([`StreamReader::read_raw_run`], as the decoding
+    /// threads do) of varied lengths; checks that all give the same messages, the same
+    /// records and the same final error. Returns how many events came raw and how many
+    /// streams ended with an error.
     fn check_raw(path: &Path) -> (u64, u64) {
-        use crate::ctf::reader::{Head, StreamReader};
         let session = Session::open(path).unwrap();
         let (mut raw_events, mut errors) = (0, 0);
         for (t, trace) in session.traces.iter().enumerate() {
@@ -328,6 +330,7 @@ mod tests {
                 let sc = raw.stream_ref().stream_class;
                 raw.set_raw_tails(&mut |i, layouts| by_bytes.wants_raw(sc, i, layouts));
                 let (mut a, mut b) = (Vec::new(), Vec::new());
+                let mut expected = Vec::new();
                 loop {
                     decoded.advance();
                     raw.advance();
@@ -358,15 +361,66 @@ mod tests {
                         trace.path.display(),
                         decoded.events_read()
                     );
+                    expected.push((decoded.head(), a.clone()));
                 }
                 assert_eq!(
                     decoded.error().map(ToString::to_string),
                     raw.error().map(ToString::to_string)
                 );
+                let got = read_in_runs(trace, t, s);
+                assert_eq!(got.0.len(), expected.len(), "{}", trace.path.display());
+                for (i, (g, e)) in got.0.iter().zip(&expected).enumerate() {
+                    assert_eq!(g, e, "{} message {i}", trace.path.display());
+                }
+                assert_eq!(got.1, raw.error().map(ToString::to_string));
+                assert_eq!(got.2, raw.events_read());
                 errors += u64::from(raw.error().is_some());
             }
         }
         (raw_events, errors)
+    }
+
+    /// The messages of one stream and their records, read the way the decoding threads
+    /// read: runs of raw events of lengths cycling through 1 to 7, each followed by one
+    /// `advance`. Also the final error and the events read.
+    #[allow(clippy::type_complexity)]
+    fn read_in_runs(
+        trace: &crate::ctf::trace::Trace,
+        t: usize,
+        s: usize,
+    ) -> (Vec<(Head, Vec<u8>)>, Option<String>, u64) {
+        let mut reader = StreamReader::new(trace, t, s);
+        let mut reducer = Reducer::default();
+        let sc = reader.stream_ref().stream_class;
+        reader.set_raw_tails(&mut |i, layouts| reducer.wants_raw(sc, i, layouts));
+        let mut out = Vec::new();
+        for max in (1..=7).cycle() {
+            reader.read_raw_run(max, |ev, cycles| {
+                let mut b = Vec::new();
+                reducer.format_raw(ev, &mut b);
+                let head = Head::Event {
+                    class_index: ev.class_index,
+                    cycles,
+                };
+                out.push((head, b));
+            });
+            reader.advance();
+            if reader.head() == Head::End {
+                break;
+            }
+            let mut b = Vec::new();
+            match reader.raw_event() {
+                Some(ev) => reducer.format_raw(&ev, &mut b),
+                None => {
+                    if let Some(ev) = reader.event() {
+                        reducer.format(&ev, None, &mut b, &mut Vec::new());
+                    }
+                }
+            }
+            out.push((reader.head(), b));
+        }
+        let error = reader.error().map(ToString::to_string);
+        (out, error, reader.events_read())
     }
 
     #[test]

@@ -367,6 +367,31 @@ impl<'d> Decoder<'d> {
         Ok(())
     }
 
+    /// Decodes `op` when it is an [`Op::TaggedHeader`] whose chosen option has a constant
+    /// layout, as [`Self::run_scope`] would; `None` otherwise, with the position unchanged.
+    /// On `None`, values may have been appended to `out` and the tag's role applied to
+    /// `st`: the caller puts back what it needs before decoding the scope the general way.
+    #[inline(always)]
+    pub fn laid_out_scope(
+        &mut self,
+        op: &Op,
+        st: &mut ReadState,
+        out: &mut Vec<Value>,
+    ) -> Option<()> {
+        let Op::TaggedHeader(h) = op else {
+            return None;
+        };
+        let start = self.pos;
+        let laid_out = self
+            .align(h.align)
+            .ok()
+            .and_then(|()| self.laid_out_header(h, st, out));
+        if laid_out.is_none() {
+            self.pos = start;
+        }
+        laid_out
+    }
+
     /// An [`Op::TaggedHeader`].
     #[inline(always)]
     fn tagged_header(
