@@ -82,7 +82,7 @@ pub struct StreamReader<'t> {
     packets_opened: u64,
     filter: Option<Filter>,
     /// By event class index: hand the event over as raw bytes (see [`Self::set_raw_tails`]).
-    raw_classes: Box<[bool]>,
+    raw_classes: Box<[RawTail]>,
     /// Byte ranges, in the current file, of the current event's stream event context, event
     /// context and payload, when it was read raw.
     raw_scopes: Option<[(usize, usize); 3]>,
@@ -101,6 +101,50 @@ pub struct RawEvent<'a> {
     /// Bytes of the stream event context, the event context and the payload, each from its
     /// aligned start, for its constant size (empty when the scope is absent).
     pub scopes: [&'a [u8]; 3],
+}
+
+/// How the reader reads the stream event context, event context and payload of the events
+/// of a class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawTail {
+    /// Decoded into values.
+    Decoded,
+    /// Stepped over, each scope on its own alignment.
+    Raw,
+    /// Stepped over as consecutive bytes of these sizes: no scope needs aligning.
+    Packed([u32; 3]),
+}
+
+impl RawTail {
+    /// The reading of a class whose scopes `layouts` describes, when it is read raw.
+    fn of(layouts: [&RawLayout; 3]) -> Self {
+        let packed = layouts.map(|l| {
+            let size = l.size;
+            (size.align <= 8 && size.bits.is_multiple_of(8))
+                .then(|| u32::try_from(size.bits / 8).ok())
+                .flatten()
+        });
+        match packed {
+            [Some(a), Some(b), Some(c)] => RawTail::Packed([a, b, c]),
+            _ => RawTail::Raw,
+        }
+    }
+
+    /// Steps `dec` over the tail of an event of `event` read this way: the byte range of
+    /// each scope, or `None` (without moving) when it is decoded or does not fit.
+    #[inline(always)]
+    fn skip(
+        self,
+        dec: &mut Decoder<'_>,
+        program: &StreamProgram,
+        event: &EventProgram,
+    ) -> Option<[(usize, usize); 3]> {
+        match self {
+            RawTail::Decoded => None,
+            RawTail::Packed(sizes) if dec.pos.is_multiple_of(8) => dec.skip_packed(sizes),
+            _ => raw_scopes(dec, program, event),
+        }
+    }
 }
 
 /// Which events a reader surfaces; the others it reads past without stopping on them, which
@@ -199,13 +243,16 @@ impl<'t> StreamReader<'t> {
         let classes = self.trace.class.streams[self.stream.class_index]
             .events
             .len();
-        let mut raw = vec![false; classes];
+        let mut raw = vec![RawTail::Decoded; classes];
         if let Some(sec) = &program.event_context_raw {
             for event in program.events() {
                 if let (Some([ctx, payload]), Some(r)) =
                     (&event.raw_tail, raw.get_mut(event.class_index))
                 {
-                    *r = choose(event.class_index, [sec, ctx, payload]);
+                    let layouts = [sec, ctx, payload];
+                    if choose(event.class_index, layouts) {
+                        *r = RawTail::of(layouts);
+                    }
                 }
             }
         }
@@ -283,10 +330,8 @@ impl<'t> StreamReader<'t> {
             let event = dec.laid_out_scope(header, state, values).and_then(|()| {
                 let id = state.event_id.or(program.single_event_id).unwrap_or(0);
                 let event = program.event(id)?;
-                if self.raw_classes.get(event.class_index) != Some(&true) {
-                    return None;
-                }
-                let scopes = raw_scopes(&mut dec, program, event)?;
+                let tail = self.raw_classes.get(event.class_index)?;
+                let scopes = tail.skip(&mut dec, program, event)?;
                 // A zero-sized event is an error `advance` reports.
                 (dec.pos != start).then_some((event.class_index, scopes))
             });
@@ -542,8 +587,10 @@ impl<'t> StreamReader<'t> {
         // other tail is decoded, if only to find where it ends.
         let fixed_tail = passed.and(self.program.event_context_size.zip(event.tail_size));
         self.raw_scopes = None;
-        if passed.is_none() && self.raw_classes.get(event.class_index) == Some(&true) {
-            self.raw_scopes = raw_scopes(&mut dec, self.program, event);
+        if passed.is_none()
+            && let Some(tail) = self.raw_classes.get(event.class_index)
+        {
+            self.raw_scopes = tail.skip(&mut dec, self.program, event);
         }
         let decoded = match fixed_tail {
             _ if self.raw_scopes.is_some() => {

@@ -214,6 +214,30 @@ impl<'d> Decoder<'d> {
         Some(starts)
     }
 
+    /// Steps over consecutive fields of whole bytes that may each start on any byte, from a
+    /// position on a byte: the byte range of each, or `None`, without moving, when the
+    /// position is off a byte or they do not all fit. For the common tails that need no
+    /// alignment, one check instead of [`Self::skip_all`]'s three.
+    #[inline(always)]
+    pub fn skip_packed<const N: usize>(&mut self, sizes: [u32; N]) -> Option<[(usize, usize); N]> {
+        if !self.pos.is_multiple_of(8) {
+            return None;
+        }
+        // Sizes are 32-bit and positions lie within a mapped file: no overflow.
+        let bits: u64 = sizes.iter().map(|&s| u64::from(s) * 8).sum();
+        let end = self.pos + bits;
+        if end > self.end {
+            return None;
+        }
+        let mut at = (self.pos / 8) as usize;
+        self.pos = end;
+        Some(sizes.map(|s| {
+            let range = (at, s as usize);
+            at += s as usize;
+            range
+        }))
+    }
+
     /// Decodes one op, appending its values to `out`.
     pub fn run(
         &mut self,

@@ -233,6 +233,27 @@ mod tests {
     }
 
     #[test]
+    fn stepping_over_packed_scopes_needs_a_byte_and_room_for_all() {
+        use super::super::Decoder;
+        let data = [0u8; 16];
+        let mut dec = Decoder::new(&data, 16, 40, 112);
+        assert_eq!(dec.skip_packed([2, 0, 3]), Some([(5, 2), (7, 0), (7, 3)]));
+        assert_eq!(dec.pos, 80);
+        // One byte short of room for all three: nothing moves.
+        assert_eq!(dec.skip_packed([1, 1, 3]), None);
+        assert_eq!(dec.pos, 80);
+        assert_eq!(
+            dec.skip_packed([4, 0, 0]),
+            Some([(10, 4), (14, 0), (14, 0)])
+        );
+        assert_eq!(dec.pos, 112);
+        // Off a byte.
+        let mut dec = Decoder::new(&data, 0, 3, 128);
+        assert_eq!(dec.skip_packed([1]), None);
+        assert_eq!(dec.pos, 3);
+    }
+
+    #[test]
     fn only_byte_aligned_structures_of_constant_size_have_a_layout() {
         let bits = Op::Struct {
             align: 1,
