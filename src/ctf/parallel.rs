@@ -144,6 +144,7 @@ fn produce(
         let sc = reader.stream_ref().stream_class;
         reader.set_raw_tails(&mut |i, layouts| f.wants_raw(sc, i, layouts));
     }
+    let raw_runs = reader.reads_raw();
     let mut alternative = Vec::new();
     let mut spare_values = Vec::new();
     loop {
@@ -169,7 +170,8 @@ fn produce(
         while batch.items.len() < BATCH_EVENTS {
             // Within a packet whose values this batch already has, the events read raw go
             // by in runs; the event that ends a run (or opens a packet) is read below.
-            if let Some(f) = formatter.as_mut()
+            if raw_runs
+                && let Some(f) = formatter.as_mut()
                 && reader.packet_generation() == generation
             {
                 let packet = batch.packets.len().saturating_sub(1) as u32;

@@ -86,8 +86,6 @@ pub struct StreamReader<'t> {
     /// Byte ranges, in the current file, of the current event's stream event context, event
     /// context and payload, when it was read raw.
     raw_scopes: Option<[(usize, usize); 3]>,
-    /// Where [`Self::read_raw_run`] decodes event headers (their values are not kept).
-    header_scratch: Vec<Value>,
 }
 
 /// An event whose stream event context, event context and payload were not decoded: their
@@ -128,6 +126,19 @@ impl RawTail {
             [Some(a), Some(b), Some(c)] => RawTail::Packed([a, b, c]),
             _ => RawTail::Raw,
         }
+    }
+
+    /// [`Self::skip`] out of line, for the general reading path: there, raw events are
+    /// only those that start a run (see [`StreamReader::read_raw_run`]), and inlining the
+    /// step bloats the path every decoded event takes.
+    #[inline(never)]
+    fn skip_cold(
+        self,
+        dec: &mut Decoder<'_>,
+        program: &StreamProgram,
+        event: &EventProgram,
+    ) -> Option<[(usize, usize); 3]> {
+        self.skip(dec, program, event)
     }
 
     /// Steps `dec` over the tail of an event of `event` read this way: the byte range of
@@ -228,7 +239,6 @@ impl<'t> StreamReader<'t> {
             filter: None,
             raw_classes: Box::new([]),
             raw_scopes: None,
-            header_scratch: Vec::new(),
         }
     }
 
@@ -257,6 +267,11 @@ impl<'t> StreamReader<'t> {
             }
         }
         self.raw_classes = raw.into();
+    }
+
+    /// Whether some events are read raw (see [`Self::set_raw_tails`]).
+    pub fn reads_raw(&self) -> bool {
+        self.raw_classes.iter().any(|&t| t != RawTail::Decoded)
     }
 
     /// The event the reader is on, when it was read raw (see [`Self::set_raw_tails`]).
@@ -318,7 +333,6 @@ impl<'t> StreamReader<'t> {
         });
         let bytes = |(at, len): (usize, usize)| data.get(at..at + len).unwrap_or(&[]);
         let has_clock = self.clock.is_some();
-        let values = &mut self.header_scratch;
         let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
         let mut taken = 0;
         let mut last = None;
@@ -326,8 +340,7 @@ impl<'t> StreamReader<'t> {
             let start = dec.pos;
             let before = (state.clock, state.event_id);
             state.event_id = None;
-            values.clear();
-            let event = dec.laid_out_scope(header, state, values).and_then(|()| {
+            let event = dec.laid_out_scope(header, state).and_then(|()| {
                 let id = state.event_id.or(program.single_event_id).unwrap_or(0);
                 let event = program.event(id)?;
                 let tail = self.raw_classes.get(event.class_index)?;
@@ -588,9 +601,10 @@ impl<'t> StreamReader<'t> {
         let fixed_tail = passed.and(self.program.event_context_size.zip(event.tail_size));
         self.raw_scopes = None;
         if passed.is_none()
-            && let Some(tail) = self.raw_classes.get(event.class_index)
+            && let Some(&tail) = self.raw_classes.get(event.class_index)
+            && tail != RawTail::Decoded
         {
-            self.raw_scopes = tail.skip(&mut dec, self.program, event);
+            self.raw_scopes = tail.skip_cold(&mut dec, self.program, event);
         }
         let decoded = match fixed_tail {
             _ if self.raw_scopes.is_some() => {

@@ -391,17 +391,13 @@ impl<'d> Decoder<'d> {
         Ok(())
     }
 
-    /// Decodes `op` when it is an [`Op::TaggedHeader`] whose chosen option has a constant
-    /// layout, as [`Self::run_scope`] would; `None` otherwise, with the position unchanged.
-    /// On `None`, values may have been appended to `out` and the tag's role applied to
-    /// `st`: the caller puts back what it needs before decoding the scope the general way.
+    /// Reads `op` when it is an [`Op::TaggedHeader`] whose chosen option has a constant
+    /// layout, with the effects [`Self::run_scope`] has on `st` but no values (for events
+    /// whose header values nobody reads); `None` otherwise, with the position unchanged.
+    /// On `None`, the tag's role may have been applied to `st`: the caller puts back what it
+    /// needs before decoding the scope the general way.
     #[inline(always)]
-    pub fn laid_out_scope(
-        &mut self,
-        op: &Op,
-        st: &mut ReadState,
-        out: &mut Vec<Value>,
-    ) -> Option<()> {
+    pub fn laid_out_scope(&mut self, op: &Op, st: &mut ReadState) -> Option<()> {
         let Op::TaggedHeader(h) = op else {
             return None;
         };
@@ -409,7 +405,7 @@ impl<'d> Decoder<'d> {
         let laid_out = self
             .align(h.align)
             .ok()
-            .and_then(|()| self.laid_out_header(h, st, out));
+            .and_then(|()| self.laid_out_header(h, st, None));
         if laid_out.is_none() {
             self.pos = start;
         }
@@ -426,7 +422,7 @@ impl<'d> Decoder<'d> {
     ) -> Result<(), DecodeError> {
         self.align(h.align)?;
         let (start, len) = (self.pos, out.len());
-        if self.laid_out_header(h, st, out).is_none() {
+        if self.laid_out_header(h, st, Some(&mut *out)).is_none() {
             // Not enough bits left, a bad tag, or no constant layout: the general path finds
             // the same values, or the exact field that fails.
             self.pos = start;
@@ -444,7 +440,7 @@ impl<'d> Decoder<'d> {
         &mut self,
         h: &TaggedHeader,
         st: &mut ReadState,
-        out: &mut Vec<Value>,
+        mut out: Option<&mut Vec<Value>>,
     ) -> Option<()> {
         let tag = &h.tag;
         let start = self.pos;
@@ -466,17 +462,21 @@ impl<'d> Decoder<'d> {
         if layout.end > left {
             return None;
         }
-        out.reserve(4 + chosen.ints.len());
-        out.push(Value::Struct);
-        out.push(int_value(tag, raw));
-        out.push(Value::Variant {
-            option: option as u32,
-        });
-        out.push(Value::Struct);
+        if let Some(out) = out.as_mut() {
+            out.reserve(4 + chosen.ints.len());
+            out.push(Value::Struct);
+            out.push(int_value(tag, raw));
+            out.push(Value::Variant {
+                option: option as u32,
+            });
+            out.push(Value::Struct);
+        }
         for (int, at) in chosen.ints.iter().zip(layout.fields.iter()) {
             let raw = self.read_laid_out(start, at, int);
             self.apply_int(int, raw, st);
-            out.push(int_value(int, raw));
+            if let Some(out) = out.as_mut() {
+                out.push(int_value(int, raw));
+            }
         }
         self.pos = start + layout.end;
         Some(())
