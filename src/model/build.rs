@@ -212,6 +212,10 @@ impl Builder {
         self.plans = Some(plans);
     }
 
+    // Inlined into both feeding paths: the reduced one runs it once per event, and a call
+    // with the record's fields in memory cost 11 of the 650 instructions per event of the
+    // indexing thread.
+    #[inline(always)]
     fn dispatch(&mut self, t: u64, stream: &StreamRef<'_>, p: &Fields<'_>, plan: &Plan) {
         let (trace, stream_index) = (stream.trace_index, stream.stream_index);
         let cpu = match p.cpu.and_then(cpu_id) {
