@@ -285,14 +285,10 @@ impl<'t> StreamReader<'t> {
         let (_, _, _, file) = self.current.as_ref()?;
         let data = self.trace.files[*file].data();
         let sc: &StreamClass = &self.trace.class.streams[self.stream.class_index];
-        let bytes = |(at, len): (usize, usize)| data.get(at..at + len).unwrap_or(&[]);
         Some(RawEvent {
             class_index,
-            packet_context: sc.packet_context.as_ref().and_then(|ty| {
-                let values = &self.packet_values.context;
-                (!values.is_empty()).then_some(FieldsRef { ty, values, data })
-            }),
-            scopes: scopes.map(bytes),
+            packet_context: raw_packet_context(sc, &self.packet_values.context, data),
+            scopes: scope_bytes(data, scopes),
         })
     }
 
@@ -328,11 +324,7 @@ impl<'t> StreamReader<'t> {
         };
         let data = self.trace.files[*file].data();
         let sc: &StreamClass = &self.trace.class.streams[self.stream.class_index];
-        let packet_context = sc.packet_context.as_ref().and_then(|ty| {
-            let values = &self.packet_values.context;
-            (!values.is_empty()).then_some(FieldsRef { ty, values, data })
-        });
-        let bytes = |(at, len): (usize, usize)| data.get(at..at + len).unwrap_or(&[]);
+        let packet_context = raw_packet_context(sc, &self.packet_values.context, data);
         let has_clock = self.clock.is_some();
         let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
         let mut taken = 0;
@@ -361,7 +353,7 @@ impl<'t> StreamReader<'t> {
                 &RawEvent {
                     class_index,
                     packet_context,
-                    scopes: scopes.map(bytes),
+                    scopes: scope_bytes(data, scopes),
                 },
                 cycles,
             );
@@ -799,6 +791,22 @@ impl<'t> StreamReader<'t> {
 /// Steps over the tail of an event of a class read raw, giving the byte ranges of its three
 /// scopes; `None`, with `dec` where it was, when the tail does not fit in the packet (the
 /// event is then decoded, which reports the damage exactly).
+/// The packet context a [`RawEvent`] carries: the current packet's decoded values.
+fn raw_packet_context<'a>(
+    sc: &'a StreamClass,
+    values: &'a [Value],
+    data: &'a [u8],
+) -> Option<FieldsRef<'a>> {
+    let ty = sc.packet_context.as_ref()?;
+    (!values.is_empty()).then_some(FieldsRef { ty, values, data })
+}
+
+/// The bytes of a raw event's scopes, from their byte ranges in the file.
+#[inline(always)]
+fn scope_bytes(data: &[u8], scopes: [(usize, usize); 3]) -> [&[u8]; 3] {
+    scopes.map(|(at, len)| data.get(at..at + len).unwrap_or(&[]))
+}
+
 fn raw_scopes(
     dec: &mut Decoder<'_>,
     program: &StreamProgram,
