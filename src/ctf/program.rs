@@ -153,7 +153,7 @@ fn compile_stream(
                 .zip(fixed_size(&payload))
                 .map(<[_; 2]>::from),
             raw_tail: RawLayout::of(context.as_ref())
-                .zip(RawLayout::of(payload.as_ref()))
+                .zip(RawLayout::of_payload(payload.as_ref()))
                 .map(<[_; 2]>::from),
             context,
             payload,

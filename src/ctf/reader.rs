@@ -118,7 +118,7 @@ impl RawTail {
     fn of(layouts: [&RawLayout; 3]) -> Self {
         let packed = layouts.map(|l| {
             let size = l.size;
-            (size.align <= 8 && size.bits.is_multiple_of(8))
+            (size.align <= 8 && size.bits.is_multiple_of(8) && l.strings == 0)
                 .then(|| u32::try_from(size.bits / 8).ok())
                 .flatten()
         });
@@ -817,12 +817,21 @@ fn raw_scopes(
         event.raw_tail.as_ref()?,
     );
     let layouts = [sec, ctx, payload];
+    let before = dec.pos;
     let starts = dec.skip_all(layouts.map(|l| l.size))?;
     // Layouts start on a byte: their alignment is at least 8 bits.
-    Some(std::array::from_fn(|i| {
+    let mut scopes: [(usize, usize); 3] = std::array::from_fn(|i| {
         let bits = layouts[i].size.bits;
         ((starts[i] / 8) as usize, bits.div_ceil(8) as usize)
-    }))
+    });
+    if payload.strings > 0 {
+        let Some(end) = dec.skip_strings(payload.strings) else {
+            dec.pos = before;
+            return None;
+        };
+        scopes[2].1 = end - scopes[2].0;
+    }
+    Some(scopes)
 }
 
 /// The clock a stream class's timestamps are mapped to: the first clock-mapped integer of

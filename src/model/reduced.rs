@@ -182,7 +182,7 @@ fn encode_raw(ev: &RawEvent<'_>, plan: &RawPlan, out: &mut Vec<u8>) {
                     w.int(k, v);
                 }
             }
-            RawKind::Text { .. } => {
+            RawKind::Text { .. } | RawKind::String => {
                 if let Some(bytes) = member.text(payload) {
                     w.text(out, k, bytes);
                 }
@@ -249,6 +249,7 @@ mod tests {
     use std::path::{Path, PathBuf};
 
     use super::*;
+    use crate::ctf::ir::FieldType;
     use crate::ctf::message::Message;
     use crate::ctf::reader::{Head, StreamReader};
     use crate::ctf::session::Session;
@@ -317,11 +318,12 @@ mod tests {
     /// Reads every stream of the trace at `path` three times: decoded, raw where a reducer
     /// asks for it, and raw in runs ([`StreamReader::read_raw_run`], as the decoding
     /// threads do) of varied lengths; checks that all give the same messages, the same
-    /// records and the same final error. Returns how many events came raw and how many
-    /// streams ended with an error.
-    fn check_raw(path: &Path) -> (u64, u64) {
+    /// records and the same final error. Returns how many events came raw, how many of
+    /// those have a payload that ends with a string, and how many streams ended with an
+    /// error.
+    fn check_raw(path: &Path) -> (u64, u64, u64) {
         let session = Session::open(path).unwrap();
-        let (mut raw_events, mut errors) = (0, 0);
+        let (mut raw_events, mut with_strings, mut errors) = (0, 0, 0);
         for (t, trace) in session.traces.iter().enumerate() {
             for s in 0..trace.streams.len() {
                 let mut decoded = StreamReader::new(trace, t, s);
@@ -346,6 +348,9 @@ mod tests {
                     match raw.raw_event() {
                         Some(ev) => {
                             raw_events += 1;
+                            with_strings += u64::from(ends_with_string(
+                                sc.events[ev.class_index].payload.as_ref(),
+                            ));
                             by_bytes.format_raw(&ev, &mut b);
                         }
                         None => {
@@ -377,7 +382,16 @@ mod tests {
                 errors += u64::from(raw.error().is_some());
             }
         }
-        (raw_events, errors)
+        (raw_events, with_strings, errors)
+    }
+
+    fn ends_with_string(payload: Option<&FieldType>) -> bool {
+        match payload {
+            Some(FieldType::Struct(st)) => {
+                matches!(st.fields.last().map(|f| &f.ty), Some(FieldType::String(_)))
+            }
+            _ => false,
+        }
     }
 
     /// The messages of one stream and their records, read the way the decoding threads
@@ -426,10 +440,15 @@ mod tests {
     #[test]
     fn an_event_read_raw_reduces_as_when_decoded() {
         let dir = tempfile::tempdir().unwrap();
-        let mut raw = check_raw(&generated(dir.path(), ScenarioKind::Web, 7, 0.0)).0;
-        raw += check_raw(&generated(dir.path(), ScenarioKind::Uniform, 3, 0.2)).0;
-        // Most of a generated trace's events have payloads of constant size.
+        let (mut raw, mut with_strings, _) =
+            check_raw(&generated(dir.path(), ScenarioKind::Web, 7, 0.0));
+        let uniform = check_raw(&generated(dir.path(), ScenarioKind::Uniform, 3, 0.2));
+        raw += uniform.0;
+        with_strings += uniform.1;
+        // Most of a generated trace's events have payloads of constant size, and interrupt
+        // and network device names are read raw after them.
         assert!(raw > 50_000, "{raw}");
+        assert!(with_strings > 1_000, "{with_strings}");
         // Damaged copies: cut stream files and flipped bytes end the same way either way.
         let intact = generated(dir.path(), ScenarioKind::Web, 9, 0.0);
         let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
@@ -460,7 +479,7 @@ mod tests {
                 }
                 std::fs::write(copy.join(entry.file_name()), bytes).unwrap();
             }
-            damaged_errors += check_raw(&copy).1;
+            damaged_errors += check_raw(&copy).2;
         }
         // The damage was met, not only intact prefixes.
         assert!(damaged_errors > 0);
@@ -468,8 +487,8 @@ mod tests {
             Some(root) => {
                 let root = Path::new(&root);
                 for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
-                    let (n, _) = check_raw(&root.join("kernel").join(t));
-                    eprintln!("{t}: {n} events raw");
+                    let (n, strings, _) = check_raw(&root.join("kernel").join(t));
+                    eprintln!("{t}: {n} events raw, {strings} ending with a string");
                 }
                 // Damaged streams end with the same error either way.
                 let damaged = root.join("conformance/fail");

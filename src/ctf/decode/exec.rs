@@ -214,6 +214,23 @@ impl<'d> Decoder<'d> {
         Some(starts)
     }
 
+    /// Steps over `n` NUL-terminated strings, the first on the next byte: the byte after the
+    /// last one's NUL, or `None`, without moving, when one has no NUL before the end of the
+    /// content. The strings are not decoded, only found, as [`Self::run`] would find them.
+    pub fn skip_strings(&mut self, n: u8) -> Option<usize> {
+        let from = (self.pos - self.base).checked_next_multiple_of(8)? + self.base;
+        if from > self.end {
+            return None;
+        }
+        let content = self.data.get(..(self.end / 8) as usize)?;
+        let mut at = (from / 8) as usize;
+        for _ in 0..n {
+            at += content.get(at..)?.iter().position(|&b| b == 0)? + 1;
+        }
+        self.pos = at as u64 * 8;
+        Some(at)
+    }
+
     /// Steps over consecutive fields of whole bytes that may each start on any byte, from a
     /// position on a byte: the byte range of each, or `None`, without moving, when the
     /// position is off a byte or they do not all fit. For the common tails that need no

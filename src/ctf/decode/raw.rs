@@ -24,6 +24,9 @@ pub enum RawKind {
         /// Length in bytes.
         len: u32,
     },
+    /// A NUL-terminated string, the first after a structure's members of constant size
+    /// (see [`RawLayout::strings`]): decoded, it is a `Value::Text` up to its NUL.
+    String,
     /// Anything else (floats, nested structures, arrays, bit fields): its room is known,
     /// not how to read it from bytes.
     Opaque,
@@ -72,14 +75,17 @@ impl RawMember {
         })
     }
 
-    /// The member's bytes when it is a text array (all of them, NULs included).
+    /// The member's bytes when it is text: all of a text array's, NULs included; a
+    /// string's up to the end of the scope, so its NUL and what follows included. Either
+    /// way the text is what comes before the first NUL.
     #[inline]
     pub fn text<'a>(&self, scope: &'a [u8]) -> Option<&'a [u8]> {
-        let RawKind::Text { len } = self.kind else {
-            return None;
-        };
         let at = self.offset as usize;
-        scope.get(at..at.checked_add(len as usize)?)
+        match self.kind {
+            RawKind::Text { len } => scope.get(at..at.checked_add(len as usize)?),
+            RawKind::String => scope.get(at..),
+            _ => None,
+        }
     }
 }
 
@@ -87,13 +93,18 @@ fn array_at<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
     bytes.get(at..at.checked_add(N)?)?.try_into().ok()
 }
 
-/// The byte layout of a structure scope of constant size that starts on a byte.
+/// The byte layout of a structure scope that starts on a byte: members of constant size,
+/// then possibly strings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawLayout {
-    /// The structure's extent (its alignment is at least 8 bits).
+    /// The extent of the members of constant size (its alignment is at least 8 bits).
     pub size: FixedSize,
     /// Its members, in order.
     pub members: Box<[RawMember]>,
+    /// How many NUL-terminated strings follow the members of constant size, from the next
+    /// byte on: the scope ends after the last one's NUL. Only a payload has any (see
+    /// [`RawLayout::of_payload`]), so that they end the event.
+    pub strings: u8,
 }
 
 impl RawLayout {
@@ -102,7 +113,52 @@ impl RawLayout {
         RawLayout {
             size: FixedSize::EMPTY,
             members: Box::new([]),
+            strings: 0,
         }
+    }
+
+    /// Like [`Self::of`], for the last scope of an event: the structure may also end with
+    /// strings (an interrupt's or a network device's name). Their ends are found by looking
+    /// for their NULs, which costs far less than decoding the whole event (measured: 4 % of
+    /// a generated trace's events are of such classes).
+    pub fn of_payload(op: Option<&Op>) -> Option<RawLayout> {
+        let (Op::Struct { align, body }
+        | Op::Flat {
+            align,
+            general: body,
+            ..
+        }) = op?
+        else {
+            return RawLayout::of(op);
+        };
+        let fixed = body
+            .iter()
+            .rposition(|m| !matches!(m, Op::String))
+            .map_or(0, |i| i + 1);
+        let Ok(strings @ 1..) = u8::try_from(body.len() - fixed) else {
+            return RawLayout::of(op);
+        };
+        let prefix = Op::Struct {
+            align: *align,
+            body: body[..fixed].to_vec().into(),
+        };
+        let mut layout = RawLayout::of(Some(&prefix))?;
+        // The first string starts on the byte after the constant part; where the others
+        // start depends on it.
+        let first = RawMember {
+            offset: u32::try_from(layout.size.bits.div_ceil(8)).ok()?,
+            kind: RawKind::String,
+        };
+        let opaque = RawMember {
+            offset: 0,
+            kind: RawKind::Opaque,
+        };
+        let mut members = layout.members.into_vec();
+        members.push(first);
+        members.extend(std::iter::repeat_n(opaque, usize::from(strings) - 1));
+        layout.members = members.into();
+        layout.strings = strings;
+        Some(layout)
     }
 
     /// The layout of the scope `op` (`None`: the scope is absent), when it is a structure
@@ -116,6 +172,12 @@ impl RawLayout {
             Op::Struct { body, .. } | Op::Flat { general: body, .. } => body,
             _ => return None,
         };
+        // An empty structure on no alignment reads nothing and moves nothing, like an
+        // absent scope: the payload of a call without arguments (`getpid`'s entry, 3 % of
+        // the events of a generated trace, was decoded for want of a layout).
+        if size.bits == 0 && size.align <= 1 {
+            return Some(RawLayout::empty());
+        }
         if size.align < 8 {
             return None;
         }
@@ -140,6 +202,7 @@ impl RawLayout {
         Some(RawLayout {
             size,
             members: members.into(),
+            strings: 0,
         })
     }
 }
@@ -233,6 +296,63 @@ mod tests {
     }
 
     #[test]
+    fn a_payload_may_end_with_strings_and_only_the_first_is_read() {
+        // u32, u8 (ending on byte 5), then two strings.
+        let s = Op::Struct {
+            align: 8,
+            body: vec![
+                int(32, 8, false, ByteOrder::Le),
+                int(8, 8, false, ByteOrder::Le),
+                Op::String,
+                Op::String,
+            ]
+            .into(),
+        };
+        assert_eq!(RawLayout::of(Some(&s)), None);
+        let layout = RawLayout::of_payload(Some(&s)).unwrap();
+        assert_eq!((layout.size.bits, layout.strings), (40, 2));
+        let kinds: Vec<_> = layout.members.iter().map(|m| (m.offset, m.kind)).collect();
+        assert_eq!(kinds[2], (5, RawKind::String));
+        assert_eq!(kinds[3].1, RawKind::Opaque);
+        let scope = b"\x07\0\0\0\x01eth0\0lo\0";
+        assert_eq!(layout.members[0].int(scope), Some(7));
+        assert_eq!(layout.members[2].text(scope), Some(&b"eth0\0lo\0"[..]));
+        // A string before a member of constant size: the latter has no fixed offset.
+        let mid = Op::Struct {
+            align: 8,
+            body: vec![Op::String, int(8, 8, false, ByteOrder::Le)].into(),
+        };
+        assert_eq!(RawLayout::of_payload(Some(&mid)), None);
+        // Without strings it is the plain layout.
+        let plain = Op::Struct {
+            align: 8,
+            body: vec![int(8, 8, false, ByteOrder::Le)].into(),
+        };
+        assert_eq!(
+            RawLayout::of_payload(Some(&plain)),
+            RawLayout::of(Some(&plain))
+        );
+    }
+
+    #[test]
+    fn stepping_over_strings_finds_each_nul_within_the_content() {
+        use super::super::Decoder;
+        let data = *b"xab\0\0cd\0efg";
+        // From bit 9 (off a byte): the first string starts on byte 2.
+        let mut dec = Decoder::new(&data, 0, 9, 80);
+        assert_eq!(dec.skip_strings(2), Some(5));
+        assert_eq!(dec.pos, 40);
+        assert_eq!(dec.skip_strings(1), Some(8));
+        // "efg" has no NUL before the end of the content: nothing moves.
+        assert_eq!(dec.skip_strings(1), None);
+        assert_eq!(dec.pos, 64);
+        // The content ends before the NUL at byte 7.
+        let mut dec = Decoder::new(&data, 0, 40, 56);
+        assert_eq!(dec.skip_strings(1), None);
+        assert_eq!(dec.pos, 40);
+    }
+
+    #[test]
     fn stepping_over_packed_scopes_needs_a_byte_and_room_for_all() {
         use super::super::Decoder;
         let data = [0u8; 16];
@@ -266,6 +386,14 @@ mod tests {
         };
         assert_eq!(RawLayout::of(Some(&string)), None);
         assert_eq!(RawLayout::of(None), Some(RawLayout::empty()));
+        // An empty structure reads as an absent one, unless it aligns what follows.
+        let empty = |align| Op::Struct {
+            align,
+            body: vec![].into(),
+        };
+        assert_eq!(RawLayout::of(Some(&empty(1))), Some(RawLayout::empty()));
+        assert_eq!(RawLayout::of(Some(&empty(4))), None);
+        assert_eq!(RawLayout::of(Some(&empty(8))).unwrap().size.align, 8);
         // A bit field has room but no raw reading; the byte after it still has one.
         let packed = Op::Struct {
             align: 8,
