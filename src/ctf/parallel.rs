@@ -653,15 +653,24 @@ where
                 });
             }
         }
-        let ranks = stream_ranks(traces);
+        // A feed's place in the heap is one u128: its instant, biased so that unsigned order
+        // is signed order, above its stream's rank and its index. Ranks are distinct, so
+        // this orders as (instant, rank) did, with one comparison instead of a tuple's
+        // three (the heap's sift is a tenth of the merge).
+        let tails: Vec<u64> = stream_ranks(traces)
+            .iter()
+            .enumerate()
+            .map(|(i, &rank)| (rank << 32) | i as u64)
+            .collect();
+        const BIAS: u64 = 1 << 63;
         let mut heap = BinaryHeap::new();
         let mut last_ts = i64::MIN;
-        let key = |feed: &Feed<'_>, i: usize, last_ts: i64| {
+        let key = |feed: &Feed<'_>, i: usize, last_ts: i64| -> u128 {
             let ts = feed
                 .key_ts
                 .map(|t| t.ns_from_origin.unwrap_or(t.cycles as i64))
                 .unwrap_or(last_ts.max(0));
-            (ts, ranks[i], i)
+            u128::from(ts as u64 ^ BIAS) << 64 | u128::from(tails[i])
         };
         for (i, feed) in feeds.iter_mut().enumerate() {
             if feed.advance(&mut outcome.errors, &mut outcome.events_read) {
@@ -669,7 +678,8 @@ where
             }
         }
         let mut next = heap.pop().map(|Reverse(k)| k);
-        while let Some((ts, _, i)) = next {
+        while let Some(k) = next {
+            let (ts, i) = (((k >> 64) as u64 ^ BIAS) as i64, k as u32 as usize);
             if ts < last_ts {
                 outcome.out_of_order += 1;
             }
