@@ -788,9 +788,6 @@ impl<'t> StreamReader<'t> {
     }
 }
 
-/// Steps over the tail of an event of a class read raw, giving the byte ranges of its three
-/// scopes; `None`, with `dec` where it was, when the tail does not fit in the packet (the
-/// event is then decoded, which reports the damage exactly).
 /// The packet context a [`RawEvent`] carries: the current packet's decoded values.
 fn raw_packet_context<'a>(
     sc: &'a StreamClass,
@@ -807,6 +804,10 @@ fn scope_bytes(data: &[u8], scopes: [(usize, usize); 3]) -> [&[u8]; 3] {
     scopes.map(|(at, len)| data.get(at..at + len).unwrap_or(&[]))
 }
 
+/// Steps over the tail of an event of a class read raw, giving the byte ranges of its three
+/// scopes (the payload's up to its last string's NUL, when it ends with strings); `None`,
+/// with `dec` where it was, when the tail does not fit in the packet (the event is then
+/// decoded, which reports the damage exactly).
 fn raw_scopes(
     dec: &mut Decoder<'_>,
     program: &StreamProgram,

@@ -672,7 +672,8 @@ impl<'d> Decoder<'d> {
 
 /// What reading a header integer does besides giving its value: its role (the clock, the
 /// event id), and saving it when a later field refers to it. Only a saved value needs
-/// widening: doing it for every integer was a tenth of the header's cost.
+/// widening: widening every integer cost 4 instructions per event on the decoding threads
+/// (of about 100 for the header).
 #[inline(always)]
 fn apply_effects(int: &IntSpec, raw: u64, st: &mut ReadState) {
     st.apply_role(int.role, raw, int.size);
