@@ -29,6 +29,7 @@ pub mod field;
 pub mod lost;
 pub mod num;
 pub mod plan;
+pub mod raw;
 pub mod recall;
 pub mod template;
 pub mod threaded;
@@ -42,6 +43,8 @@ mod tests;
 mod tests_fields;
 #[cfg(test)]
 mod tests_lost;
+#[cfg(test)]
+mod tests_raw;
 #[cfg(test)]
 mod tests_scopes;
 #[cfg(test)]

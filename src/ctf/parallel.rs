@@ -12,7 +12,7 @@ use std::ops::ControlFlow;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
 use super::clock::ClockConverter;
-use super::ir::{EventClass, FieldType, StreamClass};
+use super::ir::{EventClass, FieldType};
 use super::merge::stream_ranks;
 use super::message::{EventRecord, LostRecord, Message, StreamRef, Timestamp};
 
@@ -59,15 +59,22 @@ pub trait EventFormatter: Send {
     /// only when the merging side does not want the events' values.
     fn wants_raw(
         &mut self,
-        _stream: &StreamClass,
+        _stream: &StreamRef<'_>,
         _class_index: usize,
         _layouts: [&RawLayout; 3],
     ) -> bool {
         false
     }
 
-    /// Appends the rendering of an event of a class [`Self::wants_raw`] took.
-    fn format_raw(&mut self, _event: &RawEvent<'_>, _primary: &mut Vec<u8>) {}
+    /// Appends the rendering of an event of a class [`Self::wants_raw`] took, and an
+    /// alternative, if any, as [`Self::format`] does.
+    fn format_raw(
+        &mut self,
+        _event: &RawEvent<'_>,
+        _primary: &mut Vec<u8>,
+        _alternative: &mut Vec<u8>,
+    ) {
+    }
 }
 
 /// Makes one formatter per decoding thread.
@@ -141,8 +148,8 @@ fn produce(
     // they stay in the core's cache instead of streaming a batch's worth through memory.
     reader.set_append_mode(keep);
     if !keep && let Some(f) = formatter.as_mut() {
-        let sc = reader.stream_ref().stream_class;
-        reader.set_raw_tails(&mut |i, layouts| f.wants_raw(sc, i, layouts));
+        let stream = reader.stream_ref();
+        reader.set_raw_tails(&mut |i, layouts| f.wants_raw(&stream, i, layouts));
     }
     let raw_runs = reader.reads_raw();
     let mut alternative = Vec::new();
@@ -177,13 +184,17 @@ fn produce(
                 let packet = batch.packets.len().saturating_sub(1) as u32;
                 let (items, text) = (&mut batch.items, &mut batch.text);
                 reader.read_raw_run(BATCH_EVENTS - items.len(), |event, cycles| {
-                    f.format_raw(event, text);
-                    let end = text.len() as u32;
+                    alternative.clear();
+                    f.format_raw(event, text, &mut alternative);
+                    let t1 = text.len() as u32;
+                    if !alternative.is_empty() {
+                        text.extend_from_slice(&alternative);
+                    }
                     items.push(Item {
                         cycles: cycles.unwrap_or(0),
                         index: event.class_index as u32,
                         packet,
-                        text_end: [end, end],
+                        text_end: [t1, text.len() as u32],
                         kind: if cycles.is_some() {
                             ItemKind::Event
                         } else {
@@ -224,8 +235,10 @@ fn produce(
             if let Some(f) = formatter.as_mut()
                 && let Some(event) = reader.raw_event()
             {
-                f.format_raw(&event, &mut batch.text);
+                alternative.clear();
+                f.format_raw(&event, &mut batch.text, &mut alternative);
                 t1 = batch.text.len() as u32;
+                batch.text.extend_from_slice(&alternative);
             } else if let Some(f) = formatter.as_mut()
                 && let Some(event) = reader.event()
             {

@@ -96,6 +96,9 @@ pub struct RawEvent<'a> {
     pub class_index: usize,
     /// The packet context of the packet the event is in (decoded).
     pub packet_context: Option<FieldsRef<'a>>,
+    /// The packet's [`StreamReader::packet_generation`]: equal for the events of one
+    /// packet, so what depends only on the packet can be reused without comparing values.
+    pub packet: u64,
     /// Bytes of the stream event context, the event context and the payload, each from its
     /// aligned start, for its constant size (empty when the scope is absent).
     pub scopes: [&'a [u8]; 3],
@@ -288,6 +291,7 @@ impl<'t> StreamReader<'t> {
         Some(RawEvent {
             class_index,
             packet_context: raw_packet_context(sc, &self.packet_values.context, data),
+            packet: self.packets_opened,
             scopes: scope_bytes(data, scopes),
         })
     }
@@ -325,6 +329,7 @@ impl<'t> StreamReader<'t> {
         let data = self.trace.files[*file].data();
         let sc: &StreamClass = &self.trace.class.streams[self.stream.class_index];
         let packet_context = raw_packet_context(sc, &self.packet_values.context, data);
+        let packet = self.packets_opened;
         let has_clock = self.clock.is_some();
         let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
         let mut taken = 0;
@@ -353,6 +358,7 @@ impl<'t> StreamReader<'t> {
                 &RawEvent {
                     class_index,
                     packet_context,
+                    packet,
                     scopes: scope_bytes(data, scopes),
                 },
                 cycles,

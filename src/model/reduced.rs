@@ -19,7 +19,7 @@ use super::plan::{MAX_SLOTS, PID_CONTEXT, Plan, PlanCache, TID_CONTEXT, wanted};
 use super::record::{ARRAY_KEPT, RecordWriter};
 use crate::ctf::decode::{RawKind, RawLayout, RawMember};
 use crate::ctf::ir::{EventClass, StreamClass};
-use crate::ctf::message::EventRecord;
+use crate::ctf::message::{EventRecord, StreamRef};
 use crate::ctf::parallel::EventFormatter;
 use crate::ctf::reader::RawEvent;
 use crate::ctf::value::Value;
@@ -221,10 +221,11 @@ impl EventFormatter for Reducer {
 
     fn wants_raw(
         &mut self,
-        stream: &StreamClass,
+        stream: &StreamRef<'_>,
         class_index: usize,
         layouts: [&RawLayout; 3],
     ) -> bool {
+        let stream = stream.stream_class;
         let Some(class) = stream.events.get(class_index) else {
             return false;
         };
@@ -237,7 +238,7 @@ impl EventFormatter for Reducer {
         raw.is_some()
     }
 
-    fn format_raw(&mut self, event: &RawEvent<'_>, primary: &mut Vec<u8>) {
+    fn format_raw(&mut self, event: &RawEvent<'_>, primary: &mut Vec<u8>, _: &mut Vec<u8>) {
         if let Some(Some(plan)) = self.raw.get(event.class_index) {
             encode_raw(event, plan, primary);
         }
@@ -329,8 +330,9 @@ mod tests {
                 let mut decoded = StreamReader::new(trace, t, s);
                 let mut raw = StreamReader::new(trace, t, s);
                 let (mut by_values, mut by_bytes) = (Reducer::default(), Reducer::default());
-                let sc = raw.stream_ref().stream_class;
-                raw.set_raw_tails(&mut |i, layouts| by_bytes.wants_raw(sc, i, layouts));
+                let stream = raw.stream_ref();
+                let sc = stream.stream_class;
+                raw.set_raw_tails(&mut |i, layouts| by_bytes.wants_raw(&stream, i, layouts));
                 let (mut a, mut b) = (Vec::new(), Vec::new());
                 let mut expected = Vec::new();
                 loop {
@@ -351,7 +353,7 @@ mod tests {
                             with_strings += u64::from(ends_with_string(
                                 sc.events[ev.class_index].payload.as_ref(),
                             ));
-                            by_bytes.format_raw(&ev, &mut b);
+                            by_bytes.format_raw(&ev, &mut b, &mut Vec::new());
                         }
                         None => {
                             if let Some(ev) = raw.event() {
@@ -405,13 +407,13 @@ mod tests {
     ) -> (Vec<(Head, Vec<u8>)>, Option<String>, u64) {
         let mut reader = StreamReader::new(trace, t, s);
         let mut reducer = Reducer::default();
-        let sc = reader.stream_ref().stream_class;
-        reader.set_raw_tails(&mut |i, layouts| reducer.wants_raw(sc, i, layouts));
+        let stream = reader.stream_ref();
+        reader.set_raw_tails(&mut |i, layouts| reducer.wants_raw(&stream, i, layouts));
         let mut out = Vec::new();
         for max in (1..=7).cycle() {
             reader.read_raw_run(max, |ev, cycles| {
                 let mut b = Vec::new();
-                reducer.format_raw(ev, &mut b);
+                reducer.format_raw(ev, &mut b, &mut Vec::new());
                 let head = Head::Event {
                     class_index: ev.class_index,
                     cycles,
@@ -424,7 +426,7 @@ mod tests {
             }
             let mut b = Vec::new();
             match reader.raw_event() {
-                Some(ev) => reducer.format_raw(&ev, &mut b),
+                Some(ev) => reducer.format_raw(&ev, &mut b, &mut Vec::new()),
                 None => {
                     if let Some(ev) = reader.event() {
                         reducer.format(&ev, None, &mut b, &mut Vec::new());

@@ -9,6 +9,7 @@
 //! floats, arrays, nested structures, variants) have no template and take the general path
 //! of [`super::field`], as does any scope whose values do not match its class.
 
+use crate::ctf::decode::{RawKind, RawLayout, RawMember};
 use crate::ctf::ir::{FieldType, IntType};
 use crate::ctf::value::Value;
 
@@ -83,6 +84,58 @@ impl Template {
                     ) | (Member::Text, Value::Text { .. })
                 )
             })
+    }
+
+    /// Whether the scope, laid out as `layout` says, renders from its bytes alone
+    /// ([`Self::render_bytes`]): every member it shows is an integer or a text read from
+    /// bytes.
+    pub fn reads_bytes(&self, layout: &RawLayout) -> bool {
+        layout.members.len() == self.steps.len()
+            && self
+                .steps
+                .iter()
+                .zip(&layout.members[..])
+                .all(|((_, m), r)| {
+                    matches!(
+                        (m, r.kind),
+                        (Member::Hidden, _)
+                            | (Member::Int(_), RawKind::Int { .. })
+                            | (Member::Text, RawKind::Text { .. } | RawKind::String)
+                    )
+                })
+    }
+
+    /// Writes the scope from its bytes, laid out as `members` says (a layout
+    /// [`Self::reads_bytes`] accepted): the text [`Self::render`] writes from its decoded
+    /// values.
+    pub fn render_bytes(
+        &self,
+        out: &mut Vec<u8>,
+        members: &[RawMember],
+        bytes: &[u8],
+        stale: &mut StaleText,
+    ) {
+        let mut from = 0;
+        for ((to, member), raw) in self.steps.iter().zip(members) {
+            let to = *to as usize;
+            out.extend_from_slice(&self.text[from..to]);
+            from = to;
+            // The reader stepped over exactly the layout's bytes: every member is there.
+            match member {
+                Member::Int(int) => {
+                    if let Some(v) = raw.int(bytes) {
+                        push_int(out, int, v as u64);
+                    }
+                }
+                Member::Text => {
+                    let text = raw.text(bytes).unwrap_or_default();
+                    let text = text_of(text, 0, text.len());
+                    push_escaped(out, stale.resolve(text));
+                }
+                Member::Hidden => {}
+            }
+        }
+        out.extend_from_slice(&self.text[from..]);
     }
 
     /// Writes the scope; false, having written nothing, when the values do not fit.

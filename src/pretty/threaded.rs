@@ -8,9 +8,12 @@
 
 use std::path::PathBuf;
 
-use crate::ctf::message::EventRecord;
+use crate::ctf::decode::RawLayout;
+use crate::ctf::message::{EventRecord, StreamRef};
 use crate::ctf::parallel::EventFormatter;
+use crate::ctf::reader::RawEvent;
 
+use super::raw::RawBody;
 use super::recall::StaleMode;
 use super::{PrettyOptions, PrettyPrinter};
 
@@ -18,6 +21,9 @@ use super::{PrettyOptions, PrettyPrinter};
 #[derive(Debug)]
 pub struct BodyFormatter {
     printer: PrettyPrinter,
+    /// By class index, for the classes read raw. A formatter serves one stream (one per
+    /// decoding thread), so class indices are of one stream class.
+    raw: Vec<Option<RawBody>>,
 }
 
 impl BodyFormatter {
@@ -25,7 +31,10 @@ impl BodyFormatter {
     pub fn new(options: PrettyOptions, input_root: Option<PathBuf>) -> Self {
         let mut printer = PrettyPrinter::new(options);
         printer.set_input_root(input_root);
-        BodyFormatter { printer }
+        BodyFormatter {
+            printer,
+            raw: Vec::new(),
+        }
     }
 }
 
@@ -43,6 +52,41 @@ impl EventFormatter for BodyFormatter {
         if self.printer.stale_candidate() {
             self.printer.set_stale_mode(StaleMode::Stale);
             self.printer.write_event_body(alternative, event);
+        }
+    }
+
+    fn wants_raw(
+        &mut self,
+        stream: &StreamRef<'_>,
+        class_index: usize,
+        layouts: [&RawLayout; 3],
+    ) -> bool {
+        let Some(class) = stream.stream_class.events.get(class_index) else {
+            return false;
+        };
+        let body = self.printer.raw_body(stream, class, layouts);
+        let wanted = body.is_some();
+        if self.raw.len() <= class_index {
+            self.raw.resize_with(class_index + 1, || None);
+        }
+        self.raw[class_index] = body;
+        wanted
+    }
+
+    fn format_raw(
+        &mut self,
+        event: &RawEvent<'_>,
+        primary: &mut Vec<u8>,
+        alternative: &mut Vec<u8>,
+    ) {
+        let Some(Some(body)) = self.raw.get(event.class_index) else {
+            return;
+        };
+        self.printer.set_stale_mode(StaleMode::Fresh);
+        self.printer.write_raw_body(primary, body, event);
+        if self.printer.stale_candidate() {
+            self.printer.set_stale_mode(StaleMode::Stale);
+            self.printer.write_raw_body(alternative, body, event);
         }
     }
 }
