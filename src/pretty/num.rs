@@ -42,22 +42,67 @@ pub fn put_decimal(dst: &mut [u8], mut v: u64, digits: usize) {
 }
 
 /// Appends `v` in decimal (`%PRIu64`).
+#[inline]
 pub fn push_u64(out: &mut Vec<u8>, v: u64) {
+    // CPU numbers, fds, small counts and return values: one or two digits are common
+    // enough to skip the digit count and the zeroed room.
+    if v < 100 {
+        let pair = v as usize * 2;
+        // One digit: the pair's second.
+        let skip = usize::from(v < 10);
+        out.extend_from_slice(&DIGIT_PAIRS[pair + skip..pair + 2]);
+        return;
+    }
+    push_u64_long(out, v);
+}
+
+/// [`push_u64`] for a value of three digits or more.
+fn push_u64_long(out: &mut Vec<u8>, v: u64) {
     let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
     let at = grow::<20>(out);
     put_decimal(&mut out[at..], v, digits);
     out.truncate(at + digits);
 }
 
-/// Writes `v` (below 10^9) as exactly nine digits, zero-padded, into `dst[..9]`.
+/// Writes `v` (below 10^9) as exactly nine digits, zero-padded, into `dst[..9]`. Every
+/// event line has two such numbers (its time's and its delta's nanoseconds).
 #[inline]
 pub fn put_nine_digits(dst: &mut [u8], v: u32) {
-    put_decimal(dst, u64::from(v % 1_000_000_000), 9);
+    let v = v % 1_000_000_000;
+    if let Some((first, rest)) = dst.split_first_mut()
+        && let Some(rest) = rest.get_mut(..8)
+    {
+        *first = b'0' + (v / 100_000_000) as u8;
+        rest.copy_from_slice(&eight_digits(v % 100_000_000));
+    }
+}
+
+/// The eight decimal digits of `v` (below 10^8), zero-padded, in ASCII: all eight at once in
+/// the lanes of one `u64` (a split into two halves of four digits, each into two pairs,
+/// each pair into two digits), where two digits per division took four divisions and
+/// stores. The constants divide exactly in their ranges: `n * 10486 >> 20` is `n / 100`
+/// for `n` below 10^4, and `n * 103 >> 10` is `n / 10` below 100 (the test checks both on
+/// every value); no lane overflows into the next.
+#[inline(always)]
+fn eight_digits(v: u32) -> [u8; 8] {
+    let v = u64::from(v);
+    let halves = (v / 10_000) | ((v % 10_000) << 32);
+    let hundreds = ((halves * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    let pairs = hundreds | ((halves - hundreds * 100) << 16);
+    let tens = ((pairs * 103) >> 10) & 0x000F_000F_000F_000F;
+    let digits = tens | ((pairs - tens * 10) << 8);
+    // The first digit is in the lowest byte.
+    (digits | 0x3030_3030_3030_3030).to_le_bytes()
 }
 
 /// Writes `v` in decimal at the start of `dst` (at least 20 bytes); returns the length.
 #[inline]
 pub fn put_u64(dst: &mut [u8], v: u64) -> usize {
+    // The seconds of a delta: nearly always 0.
+    if v < 10 {
+        dst[0] = b'0' + v as u8;
+        return 1;
+    }
     let digits = v.checked_ilog10().map_or(1, |l| l as usize + 1);
     put_decimal(dst, v, digits);
     digits
@@ -292,7 +337,40 @@ mod padded_tests {
 
 #[cfg(test)]
 mod fixed_width_tests {
-    use super::{push_pow2, push_u64, put_nine_digits, put_u64};
+    use super::{eight_digits, push_pow2, push_u64, put_nine_digits, put_u64};
+
+    #[test]
+    fn eight_digits_at_once_match_printf() {
+        // The two divisions by multiplication, on their whole ranges.
+        assert!((0u64..10_000).all(|n| (n * 10_486) >> 20 == n / 100));
+        assert!((0u64..100).all(|n| (n * 103) >> 10 == n / 10));
+        // Every value below 10^6, then a stride over the rest that visits every digit.
+        let values = (0..1_000_000)
+            .chain((0..100_000_000).step_by(997))
+            .chain([99_999_999]);
+        for v in values {
+            let got = eight_digits(v);
+            assert_eq!(std::str::from_utf8(&got).unwrap(), format!("{v:08}"), "{v}");
+        }
+        for v in [
+            0u32,
+            5,
+            100_000_000,
+            999_999_999,
+            123_456_789,
+            1_000_000_007,
+        ] {
+            let mut b = [b'x'; 10];
+            put_nine_digits(&mut b, v);
+            let expected = format!("{:09}x", v % 1_000_000_000);
+            assert_eq!(std::str::from_utf8(&b).unwrap(), expected, "{v}");
+        }
+        for v in 0u64..1_000 {
+            let mut out = Vec::new();
+            push_u64(&mut out, v);
+            assert_eq!(out, v.to_string().as_bytes(), "{v}");
+        }
+    }
 
     #[test]
     fn fixed_width_writers_match_printf() {
