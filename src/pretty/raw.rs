@@ -34,6 +34,9 @@ pub struct RawBody {
     /// The stream event context, event context and payload: each shown one's template, and
     /// where its members are in its bytes.
     scopes: [Option<(Template, Box<[RawMember]>)>; 3],
+    /// The start of the lines in packet `head_packet` (see [`PrettyPrinter::start_packet`]).
+    head: Vec<u8>,
+    head_packet: Option<u64>,
 }
 
 impl PrettyPrinter {
@@ -74,37 +77,20 @@ impl PrettyPrinter {
             prefix: ClassText::new(&entry.env_prefix, class).prefix,
             packet_context,
             scopes,
+            head: Vec::new(),
+            head_packet: None,
         })
     }
 
     /// Writes the body of `ev` as `body` says: the text [`Self::write_event_body`] writes
     /// for the same event decoded.
-    pub fn write_raw_body(&mut self, out: &mut Vec<u8>, body: &RawBody, ev: &RawEvent<'_>) {
+    pub fn write_raw_body(&mut self, out: &mut Vec<u8>, body: &mut RawBody, ev: &RawEvent<'_>) {
         self.stale.start_event(body.class_key);
-        out.extend_from_slice(&body.prefix);
-        let mut first = true;
-        if body.packet_context
-            && let Some(scope) = &ev.packet_context
-        {
-            // As in `write_event_body`: one rendering per packet.
-            let cache = &mut self.packet;
-            let id = Some(ev.packet);
-            if !cache.hit(scope, id) {
-                cache.ty = std::ptr::from_ref(scope.ty) as usize;
-                cache.data = scope.data.as_ptr() as usize;
-                cache.id = id;
-                cache.values.clear();
-                cache.values.extend_from_slice(scope.values);
-                cache.text.clear();
-                let Some(entry) = self.traces.get(body.trace) else {
-                    return;
-                };
-                let plan = &entry.plan;
-                write_scope(&mut cache.text, plan, scope, &mut StaleText::default());
-            }
-            out.extend_from_slice(&cache.text);
-            first = false;
+        if body.head_packet != Some(ev.packet) {
+            self.start_packet(body, ev);
         }
+        out.extend_from_slice(&body.head);
+        let mut first = true;
         for (scope, bytes) in body.scopes.iter().zip(ev.scopes) {
             let Some((template, members)) = scope else {
                 continue;
@@ -116,5 +102,30 @@ impl PrettyPrinter {
             template.render_bytes(out, members, bytes, &mut self.stale);
         }
         out.push(b'\n');
+    }
+
+    /// Renders the start of `body`'s lines in `ev`'s packet: the prefix, then the packet
+    /// context and the separator after it when shown. Once per class and packet instead of
+    /// a lookup and two or three copies per event.
+    fn start_packet(&mut self, body: &mut RawBody, ev: &RawEvent<'_>) {
+        body.head.clear();
+        body.head.extend_from_slice(&body.prefix);
+        body.head_packet = Some(ev.packet);
+        if !body.packet_context {
+            return;
+        }
+        let (Some(scope), Some(entry)) = (&ev.packet_context, self.traces.get(body.trace)) else {
+            return;
+        };
+        // Its strings belong to babeltrace2's packet object, never stale.
+        write_scope(
+            &mut body.head,
+            &entry.plan,
+            scope,
+            &mut StaleText::default(),
+        );
+        if body.scopes.iter().any(Option::is_some) {
+            body.head.extend_from_slice(b", ");
+        }
     }
 }

@@ -79,7 +79,7 @@ impl EventFormatter for BodyFormatter {
         primary: &mut Vec<u8>,
         alternative: &mut Vec<u8>,
     ) {
-        let Some(Some(body)) = self.raw.get(event.class_index) else {
+        let Some(Some(body)) = self.raw.get_mut(event.class_index) else {
             return;
         };
         self.printer.set_stale_mode(StaleMode::Fresh);
