@@ -485,7 +485,7 @@ mod tests {
         }
         // The damage was met, not only intact prefixes.
         assert!(damaged_errors > 0);
-        match std::env::var_os("LTTNG_TUI_TRACES") {
+        match std::env::var_os("LTTNG_TUI_TRACES").filter(|r| !r.is_empty()) {
             Some(root) => {
                 let root = Path::new(&root);
                 for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
@@ -526,7 +526,7 @@ mod tests {
             &mut seen,
         );
         // The real traces add the old field layouts and other byte orders.
-        match std::env::var_os("LTTNG_TUI_TRACES") {
+        match std::env::var_os("LTTNG_TUI_TRACES").filter(|r| !r.is_empty()) {
             Some(root) => {
                 for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
                     check(&Path::new(&root).join("kernel").join(t), &mut seen);
