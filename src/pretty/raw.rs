@@ -34,15 +34,16 @@ pub struct RawBody {
     /// The stream event context, event context and payload: each shown one's template, and
     /// where its members are in its bytes.
     scopes: [Option<(Template, Box<[RawMember]>)>; 3],
-    /// The start of the lines in packet `head_packet` (see [`PrettyPrinter::start_packet`]).
+    /// The start of the lines in packet `head_packet`: the prefix, then the packet context
+    /// and the separator after it when shown.
     head: Vec<u8>,
     head_packet: Option<u64>,
 }
 
 impl PrettyPrinter {
     /// How events of `class` render from bytes laid out as `layouts` says (stream event
-    /// context, event context, payload), or `None` when some shown member is not an integer
-    /// at a constant offset.
+    /// context, event context, payload), or `None` when some shown member is neither an
+    /// integer nor a text the layout reads from bytes.
     pub fn raw_body(
         &mut self,
         stream: &StreamRef<'_>,
