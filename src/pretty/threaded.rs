@@ -47,12 +47,9 @@ impl EventFormatter for BodyFormatter {
         alternative: &mut Vec<u8>,
     ) {
         self.printer.set_packet_identity(packet);
-        self.printer.set_stale_mode(StaleMode::Fresh);
-        self.printer.write_event_body(primary, event);
-        if self.printer.stale_candidate() {
-            self.printer.set_stale_mode(StaleMode::Stale);
-            self.printer.write_event_body(alternative, event);
-        }
+        write_both(&mut self.printer, primary, alternative, |p, out| {
+            p.write_event_body(out, event);
+        });
     }
 
     fn wants_raw(
@@ -82,11 +79,25 @@ impl EventFormatter for BodyFormatter {
         let Some(Some(body)) = self.raw.get_mut(event.class_index) else {
             return;
         };
-        self.printer.set_stale_mode(StaleMode::Fresh);
-        self.printer.write_raw_body(primary, body, event);
-        if self.printer.stale_candidate() {
-            self.printer.set_stale_mode(StaleMode::Stale);
-            self.printer.write_raw_body(alternative, body, event);
-        }
+        write_both(&mut self.printer, primary, alternative, |p, out| {
+            p.write_raw_body(out, body, event);
+        });
+    }
+}
+
+/// Writes a body with `write` as a fresh object prints it, then, when it has an empty text
+/// that a recycled object would print differently, the recycled object's version.
+#[inline]
+fn write_both(
+    printer: &mut PrettyPrinter,
+    primary: &mut Vec<u8>,
+    alternative: &mut Vec<u8>,
+    mut write: impl FnMut(&mut PrettyPrinter, &mut Vec<u8>),
+) {
+    printer.set_stale_mode(StaleMode::Fresh);
+    write(printer, primary);
+    if printer.stale_candidate() {
+        printer.set_stale_mode(StaleMode::Stale);
+        write(printer, alternative);
     }
 }
