@@ -115,27 +115,19 @@ impl Template {
         bytes: &[u8],
         stale: &mut StaleText,
     ) {
-        let mut from = 0;
-        for ((to, member), raw) in self.steps.iter().zip(members) {
-            let to = *to as usize;
-            out.extend_from_slice(&self.text[from..to]);
-            from = to;
-            // The reader stepped over exactly the layout's bytes: every member is there.
-            match member {
-                Member::Int(int) => {
-                    if let Some(v) = raw.int(bytes) {
-                        push_int(out, int, v as u64);
-                    }
+        // The reader stepped over exactly the layout's bytes: every member is there.
+        self.write_steps(out, members, |out, member, raw| match member {
+            Member::Int(int) => {
+                if let Some(v) = raw.int(bytes) {
+                    push_int(out, int, v as u64);
                 }
-                Member::Text => {
-                    let text = raw.text(bytes).unwrap_or_default();
-                    let text = text_of(text, 0, text.len());
-                    push_escaped(out, stale.resolve(text));
-                }
-                Member::Hidden => {}
             }
-        }
-        out.extend_from_slice(&self.text[from..]);
+            Member::Text => {
+                let text = raw.text(bytes).unwrap_or_default();
+                push_escaped(out, stale.resolve(text_of(text, 0, text.len())));
+            }
+            Member::Hidden => {}
+        });
     }
 
     /// Writes the scope; false, having written nothing, when the values do not fit.
@@ -149,11 +141,7 @@ impl Template {
         if !self.fits(values) {
             return false;
         }
-        let mut from = 0;
-        for ((to, member), value) in self.steps.iter().zip(&values[1..]) {
-            let to = *to as usize;
-            out.extend_from_slice(&self.text[from..to]);
-            from = to;
+        self.write_steps(out, &values[1..], |out, member, value| {
             match (member, *value) {
                 (Member::Int(int), Value::UInt(u)) => push_int(out, int, u),
                 (Member::Int(int), Value::SInt(i)) => push_int(out, int, i as u64),
@@ -162,8 +150,26 @@ impl Template {
                 }
                 _ => {}
             }
+        });
+        true
+    }
+
+    /// Writes the constant text around the members, and each member's value with `value`
+    /// (given the member and its counterpart in `members`).
+    #[inline(always)]
+    fn write_steps<T>(
+        &self,
+        out: &mut Vec<u8>,
+        members: &[T],
+        mut value: impl FnMut(&mut Vec<u8>, &Member, &T),
+    ) {
+        let mut from = 0;
+        for ((to, member), m) in self.steps.iter().zip(members) {
+            let to = *to as usize;
+            out.extend_from_slice(&self.text[from..to]);
+            from = to;
+            value(out, member, m);
         }
         out.extend_from_slice(&self.text[from..]);
-        true
     }
 }
