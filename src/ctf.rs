@@ -13,6 +13,7 @@ pub mod ir;
 pub mod merge;
 pub mod message;
 pub mod metadata;
+pub mod niceness;
 pub mod packet;
 pub mod parallel;
 pub mod program;

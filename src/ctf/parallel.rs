@@ -143,6 +143,7 @@ fn produce(
     tx: SyncSender<Batch>,
     recycled: Receiver<Batch>,
 ) {
+    super::niceness::lower_current_thread(super::niceness::DECODER_NICE);
     let keep = values == EventValues::Keep;
     // Without consumers for them, each event's values are overwritten by the next one's:
     // they stay in the core's cache instead of streaming a batch's worth through memory.
