@@ -15,9 +15,10 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
-use crate::ctf::message::Message;
+use crate::ctf::ir::EventClass;
+use crate::ctf::message::{Message, StreamRef, Timestamp};
 use crate::ctf::parallel::EventFormatter;
-use crate::ctf::session::{Rendered, Session};
+use crate::ctf::session::{RenderedSink, Session};
 use crate::model::build::check_kernel;
 use crate::model::reduced::Reducer;
 use crate::model::{Builder, Model};
@@ -220,8 +221,7 @@ fn build(
     // Each event is reduced to what the model reads on the thread that decoded it: only
     // those few bytes cross to this thread (see `model::reduced`).
     let factory = || Box::new(Reducer::default()) as Box<dyn EventFormatter>;
-    // A one-line closure, so that it is inlined into the merge loop with `Run::take`.
-    let outcome = session.for_each_rendered(&factory, |item| run.take(item));
+    let outcome = session.for_each_rendered(&factory, &mut run);
     let Run {
         b, n, cancelled, ..
     } = run;
@@ -253,36 +253,40 @@ struct Run<'a> {
     meter: &'a mut Meter,
 }
 
-impl Run<'_> {
-    /// Feeds one message. Always inlined into the merge loop, with the rare checks out of
-    /// line: the message is then not built in memory to be passed (2 instructions per
-    /// event on a generated trace).
+impl RenderedSink for Run<'_> {
+    /// Feeds one event. Always inlined into the merge loop, with the rare checks out of
+    /// line.
     #[inline(always)]
-    fn take(&mut self, item: Rendered<'_>) -> ControlFlow<()> {
-        match item {
-            Rendered::Event {
-                timestamp,
-                class,
-                stream,
-                text,
-                ..
-            } => {
-                self.b.event_reduced(timestamp, class, stream, text);
-                self.n += 1;
-                if self.n.is_multiple_of(CHECK_EVERY) {
-                    let last_ts = timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64;
-                    return self.check(last_ts);
-                }
-            }
-            Rendered::Other(Message::Lost(l)) => self.b.lost(l),
-            Rendered::Other(Message::Event(e)) => {
+    fn event(
+        &mut self,
+        timestamp: Option<Timestamp>,
+        class: &EventClass,
+        stream: &StreamRef<'_>,
+        text: &[u8],
+        _alternative: &[u8],
+    ) -> ControlFlow<()> {
+        self.b.event_reduced(timestamp, class, stream, text);
+        self.n += 1;
+        if self.n.is_multiple_of(CHECK_EVERY) {
+            let last_ts = timestamp.and_then(|t| t.ns_from_origin).unwrap_or(0) as u64;
+            return self.check(last_ts);
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn other(&mut self, msg: &Message<'_>) -> ControlFlow<()> {
+        match msg {
+            Message::Lost(l) => self.b.lost(l),
+            Message::Event(e) => {
                 self.b.event(e);
                 self.n += 1;
             }
         }
         ControlFlow::Continue(())
     }
+}
 
+impl Run<'_> {
     /// Every `CHECK_EVERY` events: cancellation, progress and snapshots.
     #[inline(never)]
     fn check(&mut self, last_ts: u64) -> ControlFlow<()> {

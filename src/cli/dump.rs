@@ -8,9 +8,11 @@ use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
 
 use super::reader::{self, Reader, ReaderArg};
+use crate::ctf::ir::EventClass;
+use crate::ctf::message::{Message, StreamRef, Timestamp};
 use crate::ctf::parallel::EventFormatter;
 use crate::ctf::reader::ReadError;
-use crate::ctf::session::{Rendered, Session};
+use crate::ctf::session::{RenderedSink, Session};
 use crate::pretty::recall::RecycleClock;
 use crate::pretty::threaded::BodyFormatter;
 use crate::pretty::{PrettyOptions, PrettyPrinter};
@@ -77,34 +79,55 @@ fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
         || -> Box<dyn EventFormatter> { Box::new(BodyFormatter::new(options(), root.clone())) };
     let mut printer = PrettyPrinter::new(options());
     printer.set_input_root(root.clone());
-    let mut recycle = RecycleClock::default();
-    let mut out = Output::new();
-    let mut err = Vec::new();
-    let outcome = session.for_each_rendered(&factory, |item| {
-        match item {
-            Rendered::Event {
-                timestamp,
-                class,
-                text,
-                alternative,
-                ..
-            } => {
-                printer.write_columns(&mut out.buf, &mut err, timestamp.as_ref());
-                let recycled = recycle.recycled(std::ptr::from_ref(class) as usize);
-                let stale = recycled && !alternative.is_empty();
-                out.buf
-                    .extend_from_slice(if stale { alternative } else { text });
-                if !err.is_empty() {
-                    io::stderr().write_all(&err).ok();
-                    err.clear();
-                }
-            }
-            Rendered::Other(msg) => printer.write_message(&mut out.buf, msg),
-        }
-        out.flush_if_full()
-    });
-    out.finish()?;
+    let mut sink = TextSink {
+        printer,
+        recycle: RecycleClock::default(),
+        out: Output::new(),
+        err: Vec::new(),
+    };
+    let outcome = session.for_each_rendered(&factory, &mut sink);
+    sink.out.finish()?;
     Ok(outcome.errors)
+}
+
+/// The merging side of `print_text`: the time columns, then the body rendered on the
+/// decoding thread.
+struct TextSink {
+    printer: PrettyPrinter,
+    /// Which classes babeltrace2 would print with a stale string (see [`RecycleClock`]).
+    recycle: RecycleClock,
+    out: Output,
+    /// Warnings the columns produced for the current event.
+    err: Vec<u8>,
+}
+
+impl RenderedSink for TextSink {
+    #[inline(always)]
+    fn event(
+        &mut self,
+        timestamp: Option<Timestamp>,
+        class: &EventClass,
+        _stream: &StreamRef<'_>,
+        text: &[u8],
+        alternative: &[u8],
+    ) -> ControlFlow<()> {
+        let buf = &mut self.out.buf;
+        self.printer
+            .write_columns(buf, &mut self.err, timestamp.as_ref());
+        let recycled = self.recycle.recycled(std::ptr::from_ref(class) as usize);
+        let stale = recycled && !alternative.is_empty();
+        buf.extend_from_slice(if stale { alternative } else { text });
+        if !self.err.is_empty() {
+            io::stderr().write_all(&self.err).ok();
+            self.err.clear();
+        }
+        self.out.flush_if_full()
+    }
+
+    fn other(&mut self, msg: &Message<'_>) -> ControlFlow<()> {
+        self.printer.write_message(&mut self.out.buf, msg);
+        self.out.flush_if_full()
+    }
 }
 
 /// `dump` over any [`EventSource`] (the `--reader bt2` path): the same text as the native
