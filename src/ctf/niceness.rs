@@ -21,20 +21,29 @@ pub const DECODER_NICE: i32 = 10;
 pub fn lower_current_thread(increment: i32) {
     #[cfg(target_os = "linux")]
     {
-        // SAFETY: `gettid` and `getpriority` only read the calling thread's identity and
-        // priority, `setpriority` only changes that thread's priority (on Linux a thread id
-        // with `PRIO_PROCESS` names one thread); no memory is passed to any of them.
+        let (tid, current) = current_thread();
+        let target = current.saturating_add(increment).clamp(-20, 19);
+        // SAFETY: `setpriority` only changes the priority of the thread `tid` names (on
+        // Linux a thread id with `PRIO_PROCESS` names one thread); no memory is passed.
         unsafe {
-            let tid = libc::gettid() as libc::id_t;
-            // -1 is both a valid priority and getpriority's error value; errno tells them
-            // apart, but an error here only means the increment applies to 0 instead.
-            let current = libc::getpriority(libc::PRIO_PROCESS, tid);
-            let target = current.saturating_add(increment).clamp(-20, 19);
             libc::setpriority(libc::PRIO_PROCESS, tid, target);
         }
     }
     #[cfg(not(target_os = "linux"))]
     let _ = increment;
+}
+
+/// The calling thread's id and `nice` value.
+#[cfg(target_os = "linux")]
+fn current_thread() -> (libc::id_t, i32) {
+    // SAFETY: `gettid` and `getpriority` only read the calling thread's identity and
+    // priority; no memory is passed to either.
+    unsafe {
+        let tid = libc::gettid() as libc::id_t;
+        // -1 is both a valid priority and getpriority's error value; errno tells them
+        // apart, but an error here only means an increment applies to 0 instead.
+        (tid, libc::getpriority(libc::PRIO_PROCESS, tid))
+    }
 }
 
 #[cfg(test)]
@@ -44,12 +53,7 @@ mod tests {
     /// The calling thread's `nice` value, where threads have one.
     fn current_thread_nice() -> Option<i32> {
         #[cfg(target_os = "linux")]
-        {
-            // SAFETY: both calls only read the calling thread's identity and priority.
-            let nice =
-                unsafe { libc::getpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t) };
-            Some(nice)
-        }
+        return Some(current_thread().1);
         #[cfg(not(target_os = "linux"))]
         None
     }
