@@ -41,13 +41,21 @@ pub fn check_kernel(class: &TraceClass) -> Result<(), BuildError> {
     Err(BuildError::NotKernel { domain, tracer })
 }
 
-/// A syscall waiting for its exit, with the entry arguments the exit needs.
+/// A syscall waiting for its exit. Kept small: every entry stores one and every exit
+/// takes it back, and the arguments only a few calls need are in [`EntryArgs`].
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Pending {
     pub name: StrId,
     pub effect: super::syscall::Effect,
     pub begin: u64,
     pub fd: i64,
+}
+
+/// The entry arguments of a pending call whose exit changes an fd table or moves bytes
+/// between two fds ([`super::syscall::Effect::needs_args`]); left as they were by other
+/// calls, which never read them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct EntryArgs {
     /// The output fd of `splice`/`sendfile64`.
     pub fd_out: i64,
     pub path: Option<StrId>,
@@ -70,6 +78,8 @@ pub(super) struct Live {
     /// The current run was inferred (not switched in within the trace).
     pub inferred: bool,
     pub pending: Option<Pending>,
+    /// The arguments of `pending`, when its effect needs them.
+    pub args: EntryArgs,
     /// First wake-up since it last ran.
     pub wake: Option<u64>,
     pub state: SchedState,
@@ -85,6 +95,7 @@ impl Default for Live {
             since: 0,
             inferred: false,
             pending: None,
+            args: EntryArgs::default(),
             wake: None,
             state: SchedState::Unknown,
         }

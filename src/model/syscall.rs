@@ -1,7 +1,7 @@
 //! Syscall entry/exit pairing, fd table effects and I/O attribution.
 
 use super::NO_THREAD;
-use super::build::{Builder, Pending};
+use super::build::{Builder, EntryArgs, Pending};
 use super::fd::{FdEntry, FdKind, O_CLOEXEC};
 use super::intern::StrId;
 use super::plan::Plan;
@@ -30,6 +30,16 @@ pub enum Effect {
     /// `splice`, `sendfile64`: read from the first fd, write to the second.
     Transfer,
     Exec,
+}
+
+impl Effect {
+    /// Whether the exit reads the call's [`EntryArgs`] (beyond its first fd).
+    pub fn needs_args(self) -> bool {
+        !matches!(
+            self,
+            Effect::None | Effect::Read | Effect::Write | Effect::Close
+        )
+    }
 }
 
 /// The effect of the syscall named `name`.
@@ -71,20 +81,23 @@ impl Builder {
             self.m.counters.unattributed += 1;
             return;
         }
-        let path = p.text(2).map(|b| self.m.strings.intern_bytes(b));
         let pending = Pending {
             name,
             effect: plan.effect,
             begin: t,
             fd: p.int(0).or_else(|| p.only_fd_in_set(0)).unwrap_or(-1),
-            fd_out: p.int(1).unwrap_or(-1),
-            path,
-            cmd: p.int(3).unwrap_or(-1),
-            family: p.int(4).unwrap_or(0),
-            port: p.int(5).unwrap_or(0),
-            v4: p.int_array::<4>(6),
-            flags: p.int(7).unwrap_or(0),
         };
+        if plan.effect.needs_args() {
+            self.live[th as usize].args = EntryArgs {
+                fd_out: p.int(1).unwrap_or(-1),
+                path: p.text(2).map(|b| self.m.strings.intern_bytes(b)),
+                cmd: p.int(3).unwrap_or(-1),
+                family: p.int(4).unwrap_or(0),
+                port: p.int(5).unwrap_or(0),
+                v4: p.int_array::<4>(6),
+                flags: p.int(7).unwrap_or(0),
+            };
+        }
         if let Some(old) = self.live[th as usize].pending.replace(pending) {
             self.m.counters.entries_lost += 1;
             let thread = &mut self.m.threads[th as usize];
@@ -121,7 +134,9 @@ impl Builder {
         let transfer = flags & (sysflag::READ | sysflag::WRITE) == sysflag::READ | sysflag::WRITE;
         let out_kind = transfer.then(|| {
             let pr = self.process_of(th) as usize;
-            self.m.processes[pr].fds.kind(pe.fd_out as i32)
+            self.m.processes[pr]
+                .fds
+                .kind(self.live[th as usize].args.fd_out as i32)
         });
         let thread = &mut self.m.threads[th as usize];
         thread
@@ -140,19 +155,22 @@ impl Builder {
         }
         let pr = self.process_of(th) as usize;
         let fd = pe.fd as i32;
+        let args = self.live[th as usize].args;
         let new_fd = i32::try_from(ret).ok().filter(|&r| r >= 0);
         let entry = |kind, name, t| FdEntry {
             fd: new_fd.unwrap_or(-1),
             kind,
             name,
-            family: pe.family as u16,
+            family: args.family as u16,
             opened: t,
             closed: u64::MAX,
-            cloexec: pe.flags & O_CLOEXEC != 0,
+            cloexec: args.flags & O_CLOEXEC != 0,
         };
         match eff {
             Effect::Open if new_fd.is_some() => {
-                let name = pe.path.unwrap_or_else(|| self.m.strings.intern("unknown"));
+                let name = args
+                    .path
+                    .unwrap_or_else(|| self.m.strings.intern("unknown"));
                 let e = entry(FdKind::File, name, t);
                 self.m.processes[pr].fds.open(e);
             }
@@ -180,14 +198,14 @@ impl Builder {
                     self.m.processes[pr].fds.dup(fd, n, t, &mut self.m.strings);
                 }
             }
-            Effect::Fcntl if pe.cmd == F_DUPFD || pe.cmd == F_DUPFD_CLOEXEC => {
+            Effect::Fcntl if args.cmd == F_DUPFD || args.cmd == F_DUPFD_CLOEXEC => {
                 if let Some(n) = new_fd {
                     self.m.processes[pr].fds.dup(fd, n, t, &mut self.m.strings);
                 }
             }
             Effect::Close if ret == 0 || ret == -EINTR => self.m.processes[pr].fds.close(fd, t),
-            Effect::Connect if pe.v4.is_some() => {
-                let name = self.addr_name(pe.v4, pe.port);
+            Effect::Connect if args.v4.is_some() => {
+                let name = self.addr_name(args.v4, args.port);
                 self.m.processes[pr].fds.set_peer(fd, name);
             }
             Effect::Exec if ret == 0 => self.m.processes[pr].fds.exec(t),
@@ -205,9 +223,10 @@ impl Builder {
     fn account_io(&mut self, th: u32, pr: usize, eff: Effect, pe: &Pending, ret: i64) -> u8 {
         let fds = &self.m.processes[pr].fds;
         let kind = fds.kind(pe.fd as i32);
+        let fd_out = self.live[th as usize].args.fd_out;
         let (read_kind, write_kind) = match eff {
             Effect::Read => (Some(kind), None),
-            Effect::Transfer => (Some(kind), Some(fds.kind(pe.fd_out as i32))),
+            Effect::Transfer => (Some(kind), Some(fds.kind(fd_out as i32))),
             _ => (None, Some(kind)),
         };
         let slot = |k: FdKind| match k {
