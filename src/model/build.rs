@@ -229,13 +229,13 @@ impl Builder {
     #[inline(always)]
     fn dispatch(&mut self, t: u64, stream: &StreamRef<'_>, p: &Fields<'_>, plan: &Plan) {
         let (trace, stream_index) = (stream.trace_index, stream.stream_index);
-        let cpu = match p.cpu.and_then(cpu_id) {
+        let cpu = match p.cpu().and_then(cpu_id) {
             Some(c) => c,
             None => self.stream_cpu_guess(trace, stream_index, None),
         };
         self.note_stream_cpu(trace, stream_index, cpu);
         self.touch_cpu(cpu, t);
-        if p.tid.is_some() {
+        if p.tid().is_some() {
             self.apply_context(p, cpu, t);
         }
         match plan.kind {
@@ -351,11 +351,11 @@ impl Builder {
     /// `tid`/`pid` contexts: they name the current thread even when the CPU's state is
     /// unknown (before its first switch or after lost events).
     fn apply_context(&mut self, p: &Fields<'_>, cpu: u32, t: u64) {
-        let Some(tid) = p.tid.and_then(|v| u32::try_from(v).ok()) else {
+        let Some(tid) = p.tid().and_then(|v| u32::try_from(v).ok()) else {
             return;
         };
         let th = self.thread(tid, cpu);
-        if let Some(pid) = p.pid.and_then(|v| u32::try_from(v).ok())
+        if let Some(pid) = p.pid().and_then(|v| u32::try_from(v).ok())
             && tid != 0
             && self.m.threads[th as usize].pid.is_none()
         {

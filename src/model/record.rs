@@ -159,16 +159,12 @@ impl RecordWriter {
     }
 }
 
-/// A reduced event, read back: the contexts and the payload slots of its plan.
+/// A reduced event, read back: the contexts and the payload slots of its plan. Small, and
+/// the contexts are read when asked for: the state machine parses one per event, and most
+/// events have no thread context.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
     bytes: &'a [u8],
-    /// `cpu_id` from the packet context.
-    pub cpu: Option<i64>,
-    /// `tid` context.
-    pub tid: Option<i64>,
-    /// `pid` context.
-    pub pid: Option<i64>,
     /// The header's masks.
     masks: [u8; HEADER],
     /// Where the bodies start.
@@ -191,25 +187,43 @@ impl<'a> Fields<'a> {
             .get(..HEADER)
             .and_then(|h| h.try_into().ok())
             .unwrap_or([0; HEADER]);
-        let mut at = HEADER;
-        let mut context = |bit: u8| {
-            if masks[CONTEXTS] & bit == 0 {
-                return None;
-            }
-            at += 8;
-            i64_at(bytes, at - 8)
-        };
-        let (cpu, tid, pid) = (context(HAS_CPU), context(HAS_TID), context(HAS_PID));
+        let contexts = masks[CONTEXTS] & (HAS_CPU | HAS_TID | HAS_PID);
         let cells_len = 8 * masks[CELLS].count_ones() as usize;
         Fields {
             bytes,
-            cpu,
-            tid,
-            pid,
             masks,
-            bodies: at,
+            bodies: HEADER + 8 * contexts.count_ones() as usize,
             cells: bytes.len().saturating_sub(cells_len),
         }
+    }
+
+    /// The context of mask bit `bit`, when the record has it.
+    #[inline]
+    fn context(&self, bit: u8) -> Option<i64> {
+        let contexts = self.masks[CONTEXTS];
+        if contexts & bit == 0 {
+            return None;
+        }
+        let below = (contexts & (bit - 1)).count_ones() as usize;
+        i64_at(self.bytes, HEADER + 8 * below)
+    }
+
+    /// `cpu_id` from the packet context.
+    #[inline]
+    pub fn cpu(&self) -> Option<i64> {
+        self.context(HAS_CPU)
+    }
+
+    /// `tid` context.
+    #[inline]
+    pub fn tid(&self) -> Option<i64> {
+        self.context(HAS_TID)
+    }
+
+    /// `pid` context.
+    #[inline]
+    pub fn pid(&self) -> Option<i64> {
+        self.context(HAS_PID)
     }
 
     /// Slot `k`'s cell when it holds a value of `kind`.
@@ -288,7 +302,7 @@ mod tests {
         assert_eq!(out.len(), before);
         w.finish(&mut out);
         let f = Fields::parse(&out[1..]);
-        assert_eq!((f.cpu, f.tid, f.pid), (Some(3), None, Some(-7)));
+        assert_eq!((f.cpu(), f.tid(), f.pid()), (Some(3), None, Some(-7)));
         assert_eq!(f.text(1), Some(&b"comm"[..]));
         assert_eq!(f.int(3), Some(-5));
         assert_eq!(

@@ -287,12 +287,12 @@ mod tests {
                 int(ev.stream_event_context.as_ref(), a)
                     .or_else(|| int(ev.event_context.as_ref(), b))
             };
-            assert_eq!(f.cpu, int(ev.packet_context.as_ref(), plan.cpu_id));
+            assert_eq!(f.cpu(), int(ev.packet_context.as_ref(), plan.cpu_id));
             if plan.ctx_tid.0.present() || plan.ctx_tid.1.present() {
-                assert_eq!((f.tid, f.pid), (ctx(plan.ctx_tid), ctx(plan.ctx_pid)));
-                seen.contexts += u64::from(f.tid.is_some());
+                assert_eq!((f.tid(), f.pid()), (ctx(plan.ctx_tid), ctx(plan.ctx_pid)));
+                seen.contexts += u64::from(f.tid().is_some());
             } else {
-                assert_eq!((f.tid, f.pid), (None, None));
+                assert_eq!((f.tid(), f.pid()), (None, None));
             }
             let p = ev.payload.as_ref();
             for (k, &s) in plan.slots.iter().enumerate() {
