@@ -173,6 +173,25 @@ pub struct Fields<'a> {
     cells: usize,
 }
 
+/// The number of bits set in each byte value. Without `popcnt` (not in the x86-64
+/// baseline this crate is built for), `u8::count_ones` is a dozen instructions, and parsing
+/// a record counts bits three or four times.
+const ONES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).count_ones() as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Bits set in `b`.
+#[inline(always)]
+fn ones(b: u8) -> usize {
+    usize::from(ONES[usize::from(b)])
+}
+
 fn i64_at(bytes: &[u8], at: usize) -> Option<i64> {
     let b = bytes.get(at..at.checked_add(8)?)?;
     Some(i64::from_le_bytes(b.try_into().ok()?))
@@ -188,11 +207,11 @@ impl<'a> Fields<'a> {
             .and_then(|h| h.try_into().ok())
             .unwrap_or([0; HEADER]);
         let contexts = masks[CONTEXTS] & (HAS_CPU | HAS_TID | HAS_PID);
-        let cells_len = 8 * masks[CELLS].count_ones() as usize;
+        let cells_len = 8 * ones(masks[CELLS]);
         Fields {
             bytes,
             masks,
-            bodies: HEADER + 8 * contexts.count_ones() as usize,
+            bodies: HEADER + 8 * ones(contexts),
             cells: bytes.len().saturating_sub(cells_len),
         }
     }
@@ -204,7 +223,7 @@ impl<'a> Fields<'a> {
         if contexts & bit == 0 {
             return None;
         }
-        let below = (contexts & (bit - 1)).count_ones() as usize;
+        let below = ones(contexts & (bit - 1));
         i64_at(self.bytes, HEADER + 8 * below)
     }
 
@@ -233,7 +252,7 @@ impl<'a> Fields<'a> {
         if self.masks[kind] & bit == 0 {
             return None;
         }
-        let below = (self.masks[CELLS] & (bit - 1)).count_ones() as usize;
+        let below = ones(self.masks[CELLS] & (bit - 1));
         i64_at(self.bytes, self.cells + 8 * below).map(|c| c as u64)
     }
 
