@@ -99,9 +99,29 @@ pub struct RawEvent<'a> {
     /// The packet's [`StreamReader::packet_generation`]: equal for the events of one
     /// packet, so what depends only on the packet can be reused without comparing values.
     pub packet: u64,
-    /// Bytes of the stream event context, the event context and the payload, each from its
-    /// aligned start, for its constant size (empty when the scope is absent).
-    pub scopes: [&'a [u8]; 3],
+    /// The stream file's bytes, which `ranges` index.
+    data: &'a [u8],
+    /// Where the stream event context, the event context and the payload are (start and
+    /// length in bytes), each from its aligned start, for its constant size (empty when
+    /// the scope is absent). Sliced when asked for: the reducer reads the contexts of
+    /// few classes, and slicing all three up front was a sixteenth of a decoding thread's
+    /// instructions.
+    ranges: [(usize, usize); 3],
+}
+
+impl<'a> RawEvent<'a> {
+    /// The bytes of scope `i`: 0 the stream event context, 1 the event context, 2 the
+    /// payload.
+    #[inline]
+    pub fn scope(&self, i: usize) -> &'a [u8] {
+        let (at, len) = self.ranges[i];
+        self.data.get(at..at + len).unwrap_or(&[])
+    }
+
+    /// The bytes of the three scopes, in order.
+    pub fn scopes(&self) -> [&'a [u8]; 3] {
+        [self.scope(0), self.scope(1), self.scope(2)]
+    }
 }
 
 /// How the reader reads the stream event context, event context and payload of the events
@@ -292,7 +312,8 @@ impl<'t> StreamReader<'t> {
             class_index,
             packet_context: raw_packet_context(sc, &self.packet_values.context, data),
             packet: self.packets_opened,
-            scopes: scope_bytes(data, scopes),
+            data,
+            ranges: scopes,
         })
     }
 
@@ -359,7 +380,8 @@ impl<'t> StreamReader<'t> {
                     class_index,
                     packet_context,
                     packet,
-                    scopes: scope_bytes(data, scopes),
+                    data,
+                    ranges: scopes,
                 },
                 cycles,
             );
@@ -802,12 +824,6 @@ fn raw_packet_context<'a>(
 ) -> Option<FieldsRef<'a>> {
     let ty = sc.packet_context.as_ref()?;
     (!values.is_empty()).then_some(FieldsRef { ty, values, data })
-}
-
-/// The bytes of a raw event's scopes, from their byte ranges in the file.
-#[inline(always)]
-fn scope_bytes(data: &[u8], scopes: [(usize, usize); 3]) -> [&[u8]; 3] {
-    scopes.map(|(at, len)| data.get(at..at + len).unwrap_or(&[]))
 }
 
 /// Steps over the tail of an event of a class read raw, giving the byte ranges of its three

@@ -162,10 +162,9 @@ impl RawPlan {
 /// Appends the reduction of the raw event `ev` under `plan` to `out`: the same record
 /// [`encode`] makes from the event's decoded values.
 fn encode_raw(ev: &RawEvent<'_>, plan: &RawPlan, out: &mut Vec<u8>) {
-    let [sec, ec, payload] = ev.scopes;
     let read_ctx = |[a, b]: [Option<RawMember>; 2]| {
-        a.and_then(|m| m.int(sec))
-            .or_else(|| b.and_then(|m| m.int(ec)))
+        a.and_then(|m| m.int(ev.scope(0)))
+            .or_else(|| b.and_then(|m| m.int(ev.scope(1))))
     };
     let cpu = int(ev.packet_context.as_ref(), plan.cpu_id);
     let (tid, pid) = if plan.contexts {
@@ -174,6 +173,7 @@ fn encode_raw(ev: &RawEvent<'_>, plan: &RawPlan, out: &mut Vec<u8>) {
         (None, None)
     };
     let mut w = RecordWriter::begin(out, cpu, tid, pid, plan.cell_mask);
+    let payload = ev.scope(2);
     for &(k, member) in &plan.slots[..usize::from(plan.slot_count)] {
         let k = usize::from(k);
         match member.kind {

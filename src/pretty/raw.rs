@@ -92,7 +92,7 @@ impl PrettyPrinter {
         }
         out.extend_from_slice(&body.head);
         let mut first = true;
-        for (scope, bytes) in body.scopes.iter().zip(ev.scopes) {
+        for (scope, bytes) in body.scopes.iter().zip(ev.scopes()) {
             let Some((template, members)) = scope else {
                 continue;
             };
