@@ -42,13 +42,9 @@ impl ClockConverter {
     #[inline]
     pub fn to_ns(&self, cycles: u64) -> Option<i64> {
         let base = self.base_offset_ns?;
-        // Kernel clocks count ns: one comparison and one add per event, which the merge
-        // does for every event on its single thread.
-        let value = if self.freq == 1_000_000_000 {
-            cycles
-        } else {
-            cycles_to_ns(self.freq, cycles)
-        };
+        let value = cycles_to_ns(self.freq, cycles);
+        // One comparison rather than a conversion and a filter: the merge converts every
+        // event's time on its single thread.
         if value >= i64::MAX as u64 {
             return None;
         }
