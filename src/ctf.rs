@@ -16,6 +16,7 @@ pub mod metadata;
 pub mod niceness;
 pub mod packet;
 pub mod parallel;
+pub mod prefetch;
 pub mod program;
 pub mod reader;
 pub mod session;

@@ -15,6 +15,7 @@ use super::clock::ClockConverter;
 use super::ir::{EventClass, FieldType};
 use super::merge::stream_ranks;
 use super::message::{EventRecord, LostRecord, Message, StreamRef, Timestamp};
+use super::prefetch::prefetch;
 
 use super::decode::RawLayout;
 use super::reader::{Head, RawEvent, ReadError, StreamReader};
@@ -341,6 +342,15 @@ impl<'t> Feed<'t> {
         let Some(&item) = self.batch.items.get(at) else {
             return false;
         };
+        // The lines a few items on, and the record text after this one's, are usually
+        // still in the decoding core's cache: start fetching them now.
+        prefetch(self.batch.items.as_ptr().wrapping_add(at + 16));
+        prefetch(
+            self.batch
+                .text
+                .as_ptr()
+                .wrapping_add(item.text_end[1] as usize + 512),
+        );
         // The text follows the previous item's alternative.
         self.text_start = if at == 0 { 0 } else { self.cur.text_end[1] };
         self.at = at;
