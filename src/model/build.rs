@@ -1,7 +1,7 @@
 //! The state machine's frame: per-event dispatch, thread and CPU bookkeeping, lost events,
 //! and turning live state into a consistent [`Model`] (at the end or for a snapshot).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::intern::StrId;
 pub(super) use super::kernel::KernelRules;
@@ -182,12 +182,12 @@ impl Builder {
             plans: Some(Box::default()),
             live: Vec::new(),
             by_tid: TidTable::default(),
-            pids: HashMap::new(),
-            tables: HashMap::new(),
+            pids: HashMap::default(),
+            tables: HashMap::default(),
             cpus: Vec::new(),
             stream_cpu: Vec::new(),
             rules: Vec::new(),
-            pending_block: HashMap::new(),
+            pending_block: HashMap::default(),
             addr_buf: String::new(),
             record: Vec::new(),
         }

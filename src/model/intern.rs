@@ -1,7 +1,7 @@
 //! Interned strings: comms, syscall names, paths and device names are stored once and
 //! referred to by a 4-byte id, so interval columns stay fixed-size.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! The builder's TID → thread index, as a vector for the TIDs Linux can give.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use super::NO_THREAD;
 
