@@ -78,6 +78,44 @@ impl RecordWriter {
         }
     }
 
+    /// Appends a whole record whose slots can only hold integers: slot `k` of `cell_mask`
+    /// holds `ints[k]` when bit `k` of `held` is set, and nothing otherwise. The same bytes
+    /// as [`Self::begin`], [`Self::int`] per held slot and [`Self::finish`], assembled on the
+    /// stack and appended in one copy: most kernel events reduce to such a record, and
+    /// appending it piece by piece was a sixth of a decoding thread's instructions.
+    #[inline]
+    pub fn ints(
+        out: &mut Vec<u8>,
+        [cpu, tid, pid]: [Option<i64>; 3],
+        cell_mask: u8,
+        held: u8,
+        ints: &[i64; 8],
+    ) {
+        let mut buf = [0u8; HEADER + 8 * 3 + 8 * 8];
+        let mut at = HEADER;
+        let mut contexts = 0;
+        for (bit, v) in [(HAS_CPU, cpu), (HAS_TID, tid), (HAS_PID, pid)] {
+            if let Some(v) = v {
+                contexts |= bit;
+                buf[at..at + 8].copy_from_slice(&v.to_le_bytes());
+                at += 8;
+            }
+        }
+        let held = held & cell_mask;
+        let mut rest = cell_mask;
+        while rest != 0 {
+            let k = rest.trailing_zeros() as usize;
+            let cell = if held & 1 << k != 0 { ints[k] } else { 0 };
+            buf[at..at + 8].copy_from_slice(&cell.to_le_bytes());
+            at += 8;
+            rest &= rest - 1;
+        }
+        buf[CONTEXTS] = contexts;
+        buf[CELLS] = cell_mask;
+        buf[INTS] = held;
+        out.extend_from_slice(&buf[..at]);
+    }
+
     fn set(&mut self, k: usize, kind: usize, cell: u64) {
         let Some(bit) = u32::try_from(k).ok().and_then(|k| 1u8.checked_shl(k)) else {
             return;
@@ -338,6 +376,37 @@ mod tests {
         );
         // Out of range.
         assert_eq!((f.int(8), f.int(usize::MAX)), (None, None));
+    }
+
+    #[test]
+    fn a_record_of_integers_is_the_same_whichever_way_it_is_written() {
+        let contexts = [
+            [None, None, None],
+            [Some(3), None, None],
+            [Some(-1), Some(7), Some(i64::MIN)],
+            [None, Some(0), None],
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for round in 0..4000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let cell_mask = seed as u8;
+            let held = (seed >> 8) as u8;
+            let ints: [i64; 8] = std::array::from_fn(|k| (seed.rotate_left(k as u32 * 8)) as i64);
+            let ctx = contexts[round % contexts.len()];
+            let mut expected = vec![0x5a];
+            let mut w = RecordWriter::begin(&mut expected, ctx[0], ctx[1], ctx[2], cell_mask);
+            for (k, &v) in ints.iter().enumerate() {
+                if held & 1 << k != 0 {
+                    w.int(k, v);
+                }
+            }
+            w.finish(&mut expected);
+            let mut got = vec![0x5a];
+            RecordWriter::ints(&mut got, ctx, cell_mask, held, &ints);
+            assert_eq!(got, expected, "mask {cell_mask:#b} held {held:#b}");
+        }
     }
 
     #[test]

@@ -101,6 +101,8 @@ struct RawPlan {
     slot_count: u8,
     /// The record's cell mask.
     cell_mask: u8,
+    /// Whether every slot reads as an integer (the record is then written in one piece).
+    ints_only: bool,
 }
 
 impl RawPlan {
@@ -155,6 +157,9 @@ impl RawPlan {
             slots,
             slot_count,
             cell_mask: cell_mask(&plan.slots),
+            ints_only: slots[..usize::from(slot_count)]
+                .iter()
+                .all(|(_, m)| matches!(m.kind, RawKind::Int { .. })),
         })
     }
 }
@@ -172,9 +177,21 @@ fn encode_raw(ev: &RawEvent<'_>, plan: &RawPlan, out: &mut Vec<u8>) {
     } else {
         (None, None)
     };
-    let mut w = RecordWriter::begin(out, cpu, tid, pid, plan.cell_mask);
     let payload = ev.scope(2);
-    for &(k, member) in &plan.slots[..usize::from(plan.slot_count)] {
+    let slots = &plan.slots[..usize::from(plan.slot_count)];
+    if plan.ints_only {
+        let (mut held, mut ints) = (0u8, [0i64; 8]);
+        for &(k, member) in slots {
+            if let Some(v) = member.int(payload) {
+                held |= 1 << k;
+                ints[usize::from(k)] = v;
+            }
+        }
+        RecordWriter::ints(out, [cpu, tid, pid], plan.cell_mask, held, &ints);
+        return;
+    }
+    let mut w = RecordWriter::begin(out, cpu, tid, pid, plan.cell_mask);
+    for &(k, member) in slots {
         let k = usize::from(k);
         match member.kind {
             RawKind::Int { .. } => {
