@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use thin_vec::ThinVec;
 
 use super::intern::StrId;
-use crate::ctf::prefetch::prefetch;
 
 /// Durations in 2 bytes each. Those of 65.535 µs and more go to side tables sorted by index:
 /// up to ~4.29 s in 8 bytes, longer ones in 16. Most syscalls, interrupts and wake-ups are
@@ -482,20 +481,6 @@ impl SyscallList {
         let i = u32::try_from(i).ok()?;
         let at = self.out_kinds.binary_search_by_key(&i, |&(j, _)| j).ok()?;
         Some(super::fd::FdKind::from_bits(self.out_kinds[at].1))
-    }
-
-    /// Starts loading the column heads (lengths and capacities) that [`Self::push`] reads,
-    /// for a call whose exit comes later: with thousands of threads, they are rarely still
-    /// cached by then, and each push waited on those loads.
-    #[inline]
-    pub fn prefetch_heads(&self) {
-        prefetch(self.names.as_ptr());
-        prefetch(self.name.small.as_ptr());
-        prefetch(self.span.begin.low.as_ptr());
-        prefetch(self.span.dur.short.as_ptr());
-        prefetch(self.ret.small.as_ptr());
-        prefetch(self.fd.small.as_ptr());
-        prefetch(self.flags.as_ptr());
     }
 
     /// Appends one syscall.

@@ -98,7 +98,6 @@ impl Builder {
                 flags: p.int(7).unwrap_or(0),
             };
         }
-        self.m.threads[th as usize].syscalls.prefetch_heads();
         if let Some(old) = self.live[th as usize].pending.replace(pending) {
             self.m.counters.entries_lost += 1;
             let thread = &mut self.m.threads[th as usize];
