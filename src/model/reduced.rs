@@ -44,7 +44,7 @@ pub fn encode(ev: &EventRecord<'_>, plan: &Plan, out: &mut Vec<u8>) {
     } else {
         (None, None)
     };
-    let mut w = RecordWriter::begin(out, cpu, tid, pid, cell_mask(&plan.slots));
+    let mut w = RecordWriter::begin(out, [cpu, tid, pid], cell_mask(&plan.slots));
     let payload = ev.payload.as_ref();
     for (k, &slot) in plan.slots.iter().enumerate() {
         let Some(member) = payload.and_then(|p| sub(p, slot)) else {
@@ -190,7 +190,7 @@ fn encode_raw(ev: &RawEvent<'_>, plan: &RawPlan, out: &mut Vec<u8>) {
         RecordWriter::ints(out, [cpu, tid, pid], plan.cell_mask, held, &ints);
         return;
     }
-    let mut w = RecordWriter::begin(out, cpu, tid, pid, plan.cell_mask);
+    let mut w = RecordWriter::begin(out, [cpu, tid, pid], plan.cell_mask);
     for &(k, member) in slots {
         let k = usize::from(k);
         match member.kind {
