@@ -8,6 +8,7 @@
 pub mod bits;
 pub mod clock;
 pub mod decode;
+pub mod field_digest;
 pub mod idx;
 pub mod ir;
 pub mod merge;

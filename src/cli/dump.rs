@@ -60,7 +60,7 @@ pub fn run(args: &DumpArgs) -> Result<bool> {
         eprintln!("lttng-tui: warning: {w}");
     }
     let errors = match args.output_format {
-        OutputFormat::Dummy => session.decode_all().1.errors,
+        OutputFormat::Dummy => session.decode_all().outcome.errors,
         OutputFormat::Text => print_text(&session, args)?,
     };
     Ok(report_errors(&session, &errors))

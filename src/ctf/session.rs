@@ -5,13 +5,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, Ordering};
 
+use super::field_digest::FieldDigest;
 use super::ir::EventClass;
 use super::merge::Merger;
 use super::message::{Message, StreamRef, Timestamp};
 use super::metadata::memo;
 use super::parallel::{
-    EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, PassOver,
+    EventFormatter, EventValues, FormatterFactory, MAX_THREADED_STREAMS, MergeOutcome, PassOver,
     for_each_formatted, for_each_pending,
 };
 use super::trace::{Trace, TraceError};
@@ -31,6 +33,18 @@ pub trait RenderedSink {
 
     /// Anything else (loss notices).
     fn other(&mut self, msg: &Message<'_>) -> ControlFlow<()>;
+}
+
+/// What [`Session::decode_all`] found.
+#[derive(Debug, Default)]
+pub struct DecodedAll {
+    /// Messages walked in time order (events and loss notices).
+    pub messages: u64,
+    /// The sum of every event's [`FieldDigest`]: the same whichever decoding thread read
+    /// which stream, and whichever way a class was decoded.
+    pub digest: u64,
+    /// Errors and ordering of the walk.
+    pub outcome: MergeOutcome,
 }
 
 /// How deep to look for trace directories: deeper trees are not LTTng layouts, and a bound
@@ -123,23 +137,35 @@ impl Session {
         streams <= MAX_THREADED_STREAMS
     }
 
-    /// Decodes every event of every stream and walks them in time order without assembling
-    /// messages: `dump --output-format dummy`. Returns the number of messages walked.
-    pub fn decode_all(&self) -> (u64, MergeOutcome) {
-        let mut walked = 0u64;
-        if !self.threaded() {
-            let outcome = self.for_each_message(|_| {
-                walked += 1;
+    /// Decodes every event of every stream, every field of each (see [`FieldDigest`]), and
+    /// walks them in time order without assembling messages: `dump --output-format dummy`.
+    pub fn decode_all(&self) -> DecodedAll {
+        let total = AtomicU64::new(0);
+        let factory = || -> Box<dyn EventFormatter + '_> { Box::new(FieldDigest::new(&total)) };
+        let mut messages = 0u64;
+        let outcome = if self.threaded() {
+            // Nothing reads the values after the formatters: they are dropped.
+            for_each_pending(
+                &self.traces,
+                Some(&factory),
+                EventValues::Drop,
+                None,
+                |_| {
+                    messages += 1;
+                    ControlFlow::Continue(())
+                },
+            )
+        } else {
+            self.for_each_formatted(Some(&factory), |_, _, _| {
+                messages += 1;
                 ControlFlow::Continue(())
-            });
-            return (walked, outcome);
+            })
+        };
+        DecodedAll {
+            messages,
+            digest: total.load(Ordering::Relaxed),
+            outcome,
         }
-        // Every field is decoded; nothing reads the values after that.
-        let outcome = for_each_pending(&self.traces, None, EventValues::Drop, None, |_| {
-            walked += 1;
-            ControlFlow::Continue(())
-        });
-        (walked, outcome)
     }
 
     /// Every message in time order for a printer: events come pre-rendered by formatters
