@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use super::decode::{CompileError, FixedSize, Op, RawLayout, ScopeCompiler, specialize_header};
+use super::decode::{
+    CompileError, FixedSize, Op, RawLayout, ScopeCompiler, ShortHeader, specialize_header,
+};
 use super::ir::{FieldType, Scope, StreamClass, TraceClass};
 
 /// Compiled ops of one event class.
@@ -32,6 +34,8 @@ pub struct StreamProgram {
     pub packet_context: Option<Op>,
     /// `stream.event.header`.
     pub event_header: Option<Op>,
+    /// The short options of `event_header`, read with one load, when it has some.
+    pub short_header: Option<ShortHeader>,
     /// `stream.event.context`.
     pub event_context: Option<Op>,
     /// The constant extent of `event_context`, when it does not vary.
@@ -169,11 +173,13 @@ fn compile_stream(
         }
     }
     let event_context = compile_opt(&compiler, &sc.event_context, Scope::StreamEventContext)?;
+    let event_header =
+        compile_opt(&compiler, &sc.event_header, Scope::EventHeader)?.map(specialize_header);
     Ok(StreamProgram {
         class_index,
         packet_context: compile_opt(&compiler, &sc.packet_context, Scope::PacketContext)?,
-        event_header: compile_opt(&compiler, &sc.event_header, Scope::EventHeader)?
-            .map(specialize_header),
+        short_header: event_header.as_ref().and_then(ShortHeader::of),
+        event_header,
         event_context_size: fixed_size(&event_context),
         event_context_raw: RawLayout::of(event_context.as_ref()),
         event_context,

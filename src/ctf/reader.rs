@@ -353,14 +353,21 @@ impl<'t> StreamReader<'t> {
         let packet = self.packets_opened;
         let has_clock = self.clock.is_some();
         let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
+        let short = program.short_header.as_ref();
         let mut taken = 0;
         let mut last = None;
         while taken < max && dec.pos < *end {
             let start = dec.pos;
             let before = (state.clock, state.event_id);
             state.event_id = None;
-            let event = dec.laid_out_scope(header, state).and_then(|()| {
-                let id = state.event_id.or(program.single_event_id).unwrap_or(0);
+            // The short header when it is one, else the laid-out path.
+            let id = match short.and_then(|h| dec.short_header(h, state)) {
+                Some(id) => Some(id),
+                None => dec
+                    .laid_out_scope(header, state)
+                    .map(|()| state.event_id.or(program.single_event_id).unwrap_or(0)),
+            };
+            let event = id.and_then(|id| {
                 let event = program.event(id)?;
                 let tail = self.raw_classes.get(event.class_index)?;
                 let scopes = tail.skip(&mut dec, program, event)?;

@@ -141,6 +141,21 @@ impl<'d> Decoder<'d> {
         self.end.saturating_sub(self.pos)
     }
 
+    /// The stream data the cursor reads.
+    #[inline(always)]
+    pub(super) fn bytes(&self) -> &'d [u8] {
+        self.data
+    }
+
+    /// Where [`Self::align`] would move to, without moving; `None` past the content end.
+    #[inline(always)]
+    pub(super) fn aligned_pos(&self, align: u32) -> Option<u64> {
+        let a = u64::from(align.max(1));
+        // As in `align`: alignments are powers of two.
+        let pos = self.base + ((self.pos - self.base + (a - 1)) & !(a - 1));
+        (pos <= self.end).then_some(pos)
+    }
+
     #[inline(always)]
     fn align(&mut self, align: u32) -> Result<(), DecodeError> {
         if align > 1 {

@@ -328,3 +328,64 @@ fn flat_structure_after_a_bit_field_matches_the_general_ops() {
     }";
     check_payload("le", payload, 9);
 }
+
+/// The short header ([`ShortHeader`]) against the laid-out path: where it reads a header,
+/// the same event id, clock, saved tag and end; where it declines, nothing changed. Returns
+/// how many it read, and the header lengths it read (both options, when both are short).
+fn check_short_header(header: &str, seed: u64) -> (usize, std::collections::BTreeSet<u64>) {
+    let t = trace("le", &format!("stream {{ event.header := {header}; }};"));
+    let (fast, _, slots) = header_ops(&t);
+    let short = ShortHeader::of(&fast).expect("a short header");
+    let mut rng = Rng(seed);
+    let (mut read, mut lengths) = (0, std::collections::BTreeSet::new());
+    for i in 0..20_000 {
+        let case = random_case(&mut rng, 24);
+        let fresh = || {
+            let mut st = ReadState::new(slots);
+            st.clock = case.clock;
+            (st, Decoder::new(&case.data, 0, case.start, case.end))
+        };
+        let (mut st, mut dec) = fresh();
+        let got = dec.short_header(&short, &mut st);
+        let after = (dec.pos, st.clock, st.event_id, st.saved.clone());
+        let (mut st2, mut dec2) = fresh();
+        match got {
+            Some(id) => {
+                read += 1;
+                // From the aligned start (the cases start within the first 40 bits).
+                lengths.insert(dec.pos - case.start.next_multiple_of(8));
+                assert_eq!(dec2.laid_out_scope(&fast, &mut st2), Some(()), "case {i}");
+                assert_eq!(st2.event_id, Some(id), "case {i}");
+                assert_eq!(
+                    after,
+                    (dec2.pos, st2.clock, st2.event_id, st2.saved),
+                    "case {i}"
+                );
+            }
+            None => {
+                assert_eq!(
+                    after,
+                    (case.start, case.clock, None, vec![0; slots]),
+                    "case {i}"
+                );
+            }
+        }
+    }
+    (read, lengths)
+}
+
+#[test]
+fn short_header_reads_as_the_laid_out_path() {
+    for (header, seed, options) in [(COMPACT, 12, [32, 104]), (LARGE, 13, [48, 112])] {
+        let (read, lengths) = check_short_header(header, seed);
+        // Both outcomes were exercised, and both options read.
+        assert!(read > 1000 && read < 19_000, "{read} read");
+        assert_eq!(lengths.into_iter().collect::<Vec<_>>(), options);
+    }
+    // Big-endian words, bit-packed tags and 32-bit tags without a table: none.
+    for (order, header) in [("be", COMPACT), ("le", BIT_PACKED), ("le", WIDE_TAG)] {
+        let t = trace(order, &format!("stream {{ event.header := {header}; }};"));
+        let (fast, _, _) = header_ops(&t);
+        assert!(ShortHeader::of(&fast).is_none(), "{order} {header}");
+    }
+}
