@@ -355,7 +355,17 @@ impl<'t> StreamReader<'t> {
         let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
         let short = program.short_header.as_ref();
         let mut taken = 0;
-        let mut last = None;
+        // One event record for the whole run, its class and scopes overwritten per event:
+        // building one per event, then keeping a copy of the last one's scopes, moved about
+        // a hundred bytes per event.
+        let mut ev = RawEvent {
+            class_index: 0,
+            packet_context,
+            packet,
+            data,
+            ranges: [(0, 0); 3],
+        };
+        let mut cycles = None;
         while taken < max && dec.pos < *end {
             let start = dec.pos;
             let before = (state.clock, state.event_id);
@@ -380,29 +390,20 @@ impl<'t> StreamReader<'t> {
                 (state.clock, state.event_id) = before;
                 break;
             };
+            (ev.class_index, ev.ranges) = (class_index, scopes);
             // The clock as the header left it, as in `decode_event`.
-            let cycles = has_clock.then_some(state.clock);
-            f(
-                &RawEvent {
-                    class_index,
-                    packet_context,
-                    packet,
-                    data,
-                    ranges: scopes,
-                },
-                cycles,
-            );
-            last = Some((class_index, cycles, scopes));
+            cycles = has_clock.then_some(state.clock);
+            f(&ev, cycles);
             taken += 1;
         }
-        if let Some((class_index, cycles, scopes)) = last {
+        if taken > 0 {
             *pos = dec.pos;
             self.events_read += taken as u64;
             self.head = Head::Event {
-                class_index,
+                class_index: ev.class_index,
                 cycles,
             };
-            self.raw_scopes = Some(scopes);
+            self.raw_scopes = Some(ev.ranges);
             self.event_values.values.clear();
             self.event_values.bounds = [0; 5];
         }
