@@ -13,13 +13,13 @@ mod exec;
 mod fast_paths_tests;
 mod fixed;
 mod raw;
-mod short_header;
+mod word_header;
 
 pub use compile::{CompileError, ScopeCompiler, specialize_header};
 pub use exec::{DecodeError, DecodeErrorKind, Decoder, ReadState};
 pub use fixed::FixedSize;
 pub use raw::{RawKind, RawLayout, RawMember};
-pub use short_header::ShortHeader;
+pub use word_header::WordHeader;
 
 use super::ir::{ByteOrder, VariantRange};
 

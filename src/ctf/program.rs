@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::decode::{
-    CompileError, FixedSize, Op, RawLayout, ScopeCompiler, ShortHeader, specialize_header,
+    CompileError, FixedSize, Op, RawLayout, ScopeCompiler, WordHeader, specialize_header,
 };
 use super::ir::{FieldType, Scope, StreamClass, TraceClass};
 
@@ -34,8 +34,8 @@ pub struct StreamProgram {
     pub packet_context: Option<Op>,
     /// `stream.event.header`.
     pub event_header: Option<Op>,
-    /// The short options of `event_header`, read with one load, when it has some.
-    pub short_header: Option<ShortHeader>,
+    /// `event_header` read by words (see [`WordHeader`]), when its shape allows.
+    pub word_header: Option<WordHeader>,
     /// `stream.event.context`.
     pub event_context: Option<Op>,
     /// The constant extent of `event_context`, when it does not vary.
@@ -178,7 +178,7 @@ fn compile_stream(
     Ok(StreamProgram {
         class_index,
         packet_context: compile_opt(&compiler, &sc.packet_context, Scope::PacketContext)?,
-        short_header: event_header.as_ref().and_then(ShortHeader::of),
+        word_header: event_header.as_ref().and_then(WordHeader::of),
         event_header,
         event_context_size: fixed_size(&event_context),
         event_context_raw: RawLayout::of(event_context.as_ref()),

@@ -353,7 +353,7 @@ impl<'t> StreamReader<'t> {
         let packet = self.packets_opened;
         let has_clock = self.clock.is_some();
         let mut dec = Decoder::new(data, info.offset * 8, *pos, *end);
-        let short = program.short_header.as_ref();
+        let words = program.word_header.as_ref();
         let mut taken = 0;
         // One event record for the whole run, its class and scopes overwritten per event:
         // building one per event, then keeping a copy of the last one's scopes, moved about
@@ -370,8 +370,8 @@ impl<'t> StreamReader<'t> {
             let start = dec.pos;
             let before = (state.clock, state.event_id);
             state.event_id = None;
-            // The short header when it is one, else the laid-out path.
-            let id = match short.and_then(|h| dec.short_header(h, state)) {
+            // The header by words when its shape allows, else the laid-out path.
+            let id = match words.and_then(|h| dec.word_header(h, state)) {
                 Some(id) => Some(id),
                 None => dec
                     .laid_out_scope(header, state)

@@ -329,13 +329,13 @@ fn flat_structure_after_a_bit_field_matches_the_general_ops() {
     check_payload("le", payload, 9);
 }
 
-/// The short header ([`ShortHeader`]) against the laid-out path: where it reads a header,
+/// The header read by words ([`WordHeader`]) against the laid-out path: where it reads a header,
 /// the same event id, clock, saved tag and end; where it declines, nothing changed. Returns
-/// how many it read, and the header lengths it read (both options, when both are short).
-fn check_short_header(header: &str, seed: u64) -> (usize, std::collections::BTreeSet<u64>) {
+/// how many it read, and the header lengths it read (both options, when both are held).
+fn check_word_header(header: &str, seed: u64) -> (usize, std::collections::BTreeSet<u64>) {
     let t = trace("le", &format!("stream {{ event.header := {header}; }};"));
     let (fast, _, slots) = header_ops(&t);
-    let short = ShortHeader::of(&fast).expect("a short header");
+    let words = WordHeader::of(&fast).expect("a header read by words");
     let mut rng = Rng(seed);
     let (mut read, mut lengths) = (0, std::collections::BTreeSet::new());
     for i in 0..20_000 {
@@ -346,7 +346,7 @@ fn check_short_header(header: &str, seed: u64) -> (usize, std::collections::BTre
             (st, Decoder::new(&case.data, 0, case.start, case.end))
         };
         let (mut st, mut dec) = fresh();
-        let got = dec.short_header(&short, &mut st);
+        let got = dec.word_header(&words, &mut st);
         let after = (dec.pos, st.clock, st.event_id, st.saved.clone());
         let (mut st2, mut dec2) = fresh();
         match got {
@@ -375,9 +375,9 @@ fn check_short_header(header: &str, seed: u64) -> (usize, std::collections::BTre
 }
 
 #[test]
-fn short_header_reads_as_the_laid_out_path() {
+fn word_header_reads_as_the_laid_out_path() {
     for (header, seed, options) in [(COMPACT, 12, [32, 104]), (LARGE, 13, [48, 112])] {
-        let (read, lengths) = check_short_header(header, seed);
+        let (read, lengths) = check_word_header(header, seed);
         // Both outcomes were exercised, and both options read.
         assert!(read > 1000 && read < 19_000, "{read} read");
         assert_eq!(lengths.into_iter().collect::<Vec<_>>(), options);
@@ -386,6 +386,6 @@ fn short_header_reads_as_the_laid_out_path() {
     for (order, header) in [("be", COMPACT), ("le", BIT_PACKED), ("le", WIDE_TAG)] {
         let t = trace(order, &format!("stream {{ event.header := {header}; }};"));
         let (fast, _, _) = header_ops(&t);
-        assert!(ShortHeader::of(&fast).is_none(), "{order} {header}");
+        assert!(WordHeader::of(&fast).is_none(), "{order} {header}");
     }
 }

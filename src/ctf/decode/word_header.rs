@@ -4,7 +4,7 @@
 //! an event id and the low bits of the clock in the first 32 bits (`compact`) or 48 bits
 //! (`large`); or the extended one, an escape tag then a 32-bit id and a 64-bit clock value,
 //! for the event ids the tag cannot hold and for long gaps. For options of this shape, with
-//! little-endian integers at constant places, [`ShortHeader`] holds where each integer is in
+//! little-endian integers at constant places, [`WordHeader`] holds where each integer is in
 //! an 8-byte load, so that reading a header is a load per integer, a table lookup and the
 //! clock update. Anything else (a header near the end of the file, other shapes) is left to
 //! the laid-out path, which also reports errors.
@@ -15,9 +15,10 @@
 use super::exec::{Decoder, ReadState};
 use super::{IntRole, IntSpec, NO_OPTION, Op, Word};
 
-/// A tagged event header's short options, by tag value (see the module documentation).
+/// Where a tagged event header's integers lie in 8-byte loads, by tag value (see the module
+/// documentation).
 #[derive(Debug, Clone)]
-pub struct ShortHeader {
+pub struct WordHeader {
     /// Alignment of the header, in bits.
     align: u32,
     /// Shift and mask of the tag (the event id) in the header's first 8 bytes.
@@ -25,14 +26,14 @@ pub struct ShortHeader {
     tag_mask: u64,
     /// The slot the tag is saved in, when it has one.
     tag_save: Option<usize>,
-    /// By tag value: the option's clock integer, when it is short.
-    by_tag: Box<[Option<ShortOption>]>,
+    /// By tag value: where the option's integers are, when it has this shape.
+    by_tag: Box<[Option<WordOption>]>,
 }
 
 /// An option made of a clock integer, possibly after an event id, each read from an
 /// 8-byte load at a constant byte offset from the header's start.
 #[derive(Debug, Clone, Copy)]
-struct ShortOption {
+struct WordOption {
     /// The event id, when the option has one (it then replaces the tag's).
     id: Option<Word>,
     clock: Word,
@@ -42,10 +43,11 @@ struct ShortOption {
     end: u64,
 }
 
-impl ShortHeader {
-    /// The short options of `op`, when it is a tagged header whose tag is the event id,
-    /// read from the first 8 bytes, and some of whose options are short.
-    pub fn of(op: &Op) -> Option<ShortHeader> {
+impl WordHeader {
+    /// The word reading of `op`, when it is a tagged header whose tag is the event id, read
+    /// from the first 8 bytes, and some of whose options are a clock integer, possibly
+    /// after an id, at constant places.
+    pub fn of(op: &Op) -> Option<WordHeader> {
         let Op::TaggedHeader(h) = op else {
             return None;
         };
@@ -54,7 +56,7 @@ impl ShortHeader {
         if word.byte != 0 || tag.role != IntRole::EventId || tag.signed {
             return None;
         }
-        let by_tag: Box<[Option<ShortOption>]> = h
+        let by_tag: Box<[Option<WordOption>]> = h
             .by_tag
             .as_ref()?
             .iter()
@@ -74,7 +76,7 @@ impl ShortHeader {
                     }
                     _ => return None,
                 };
-                plain(clock, IntRole::Clock).then_some(ShortOption {
+                plain(clock, IntRole::Clock).then_some(WordOption {
                     id,
                     clock: at.word?,
                     clock_size: clock.size,
@@ -82,8 +84,8 @@ impl ShortHeader {
                 })
             })
             .collect();
-        let some_short = by_tag.iter().any(Option::is_some);
-        some_short.then_some(ShortHeader {
+        let some_read = by_tag.iter().any(Option::is_some);
+        some_read.then_some(WordHeader {
             align: h.align,
             tag_shift: word.shift,
             tag_mask: word.mask,
@@ -94,12 +96,12 @@ impl ShortHeader {
 }
 
 impl Decoder<'_> {
-    /// Reads a header of `h`'s shape when the tag selects a short option: applies the tag
+    /// Reads a header of `h`'s shape when the tag selects an option it holds: applies the tag
     /// (event id, saved slot) and the clock to `st`, moves past the header and returns the
     /// event id. `None`, with nothing changed, when the header is to be read the general
     /// way.
     #[inline(always)]
-    pub fn short_header(&mut self, h: &ShortHeader, st: &mut ReadState) -> Option<u64> {
+    pub fn word_header(&mut self, h: &WordHeader, st: &mut ReadState) -> Option<u64> {
         let start = self.aligned_pos(h.align)?;
         if !start.is_multiple_of(8) {
             return None;
