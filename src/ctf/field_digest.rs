@@ -110,6 +110,10 @@ struct Read {
     at: u32,
 }
 
+/// How a [`Read`] reads. The plain little-endian integers have kinds of their own, as in the
+/// decoder's flat runs (`decode::MemberKind`), so that reading one is a single fixed-size
+/// load; `MemberKind` is not reused because it also carries clock and id roles, save slots
+/// and floats, none of which a class read from bytes has, and no texts.
 #[derive(Debug, Clone, Copy)]
 enum How {
     U8,
