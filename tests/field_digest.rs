@@ -50,7 +50,7 @@ fn compare_streams(path: &Path, seen: &mut Seen) {
             for max in (1..=7).cycle() {
                 fast.read_raw_run(max, |ev, _| {
                     let (id, l) = layouts[ev.class_index].as_ref().unwrap();
-                    got.push(FieldDigest::of_bytes(ev, *id, l));
+                    got.push(FieldDigest::of_bytes(ev, *id, l).unwrap());
                     seen.from_bytes += 1;
                     seen.with_strings += u64::from(l[2].strings > 0);
                 });
@@ -60,7 +60,7 @@ fn compare_streams(path: &Path, seen: &mut Seen) {
                     Head::Event { class_index, .. } => match fast.raw_event() {
                         Some(ev) => {
                             let (id, l) = layouts[class_index].as_ref().unwrap();
-                            got.push(FieldDigest::of_bytes(&ev, *id, l));
+                            got.push(FieldDigest::of_bytes(&ev, *id, l).unwrap());
                             seen.from_bytes += 1;
                         }
                         None => got.push(FieldDigest::of_decoded(&fast.event().unwrap())),

@@ -83,8 +83,9 @@ impl<'a> FieldDigest<'a> {
     /// The digest of one event of class `class_id` read from bytes with `layouts`, as
     /// [`Self::of_decoded`] gives for the same event decoded: integers as their values, a
     /// text array as its length, a string as its length before the NUL.
-    pub fn of_bytes(event: &RawEvent<'_>, class_id: u64, layouts: &[RawLayout; 3]) -> u64 {
-        ClassReads::new(class_id, layouts.each_ref()).digest(event)
+    /// `None` when the layouts have a member that does not read from bytes.
+    pub fn of_bytes(event: &RawEvent<'_>, class_id: u64, layouts: &[RawLayout; 3]) -> Option<u64> {
+        Some(ClassReads::new(class_id, layouts.each_ref())?.digest(event))
     }
 }
 
@@ -133,9 +134,13 @@ enum How {
 }
 
 impl ClassReads {
-    fn new(id: u64, layouts: [&RawLayout; 3]) -> ClassReads {
+    /// The reads of a class whose scopes `layouts` describes; `None` when a member does not
+    /// read from bytes (floats, nested structures, bit fields: their class is decoded into
+    /// values).
+    fn new(id: u64, layouts: [&RawLayout; 3]) -> Option<ClassReads> {
         let mut reads = Vec::new();
         for (scope, layout) in (0u8..).zip(layouts) {
+            let mut after_string = false;
             for m in layout.members.iter() {
                 let how = match m.kind {
                     RawKind::Int {
@@ -155,9 +160,14 @@ impl ClassReads {
                     },
                     RawKind::Int { .. } => How::Int(*m),
                     RawKind::Text { len } => How::Text(len),
-                    RawKind::String => How::Strings(layout.strings),
-                    // Only after the first string: the others' places (see `readable`).
-                    RawKind::Opaque => continue,
+                    RawKind::String => {
+                        after_string = true;
+                        How::Strings(layout.strings)
+                    }
+                    // After the first string, the places of the others, which its read
+                    // takes in turn (see `RawLayout::of_payload`).
+                    RawKind::Opaque if after_string => continue,
+                    RawKind::Opaque => return None,
                 };
                 reads.push(Read {
                     scope,
@@ -166,11 +176,11 @@ impl ClassReads {
                 });
             }
         }
-        ClassReads {
+        Some(ClassReads {
             id,
             payload_only: reads.iter().all(|r| r.scope == 2),
             reads: reads.into(),
-        }
+        })
     }
 
     /// The event's digest. The reader checked that each scope holds its constant part, so
@@ -234,19 +244,6 @@ fn le<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
         .unwrap_or([0; N])
 }
 
-/// Whether every member of `layout` reads from bytes: integers and text arrays, then the
-/// strings that may end a payload.
-fn readable(layout: &RawLayout) -> bool {
-    for m in layout.members.iter() {
-        match m.kind {
-            RawKind::Int { .. } | RawKind::Text { .. } => {}
-            RawKind::String => return true,
-            RawKind::Opaque => return false,
-        }
-    }
-    true
-}
-
 const SEED: u64 = 0x6a09_e667_f3bc_c908;
 
 /// One step of the fold: order-sensitive, so swapped fields change the digest.
@@ -275,13 +272,13 @@ impl EventFormatter for FieldDigest<'_> {
         let Some(class) = stream.stream_class.events.get(class_index) else {
             return false;
         };
-        if !self.from_bytes || !layouts.iter().all(|l| readable(l)) {
+        let Some(reads) = ClassReads::new(class.id, layouts).filter(|_| self.from_bytes) else {
             return false;
-        }
+        };
         if self.raw.len() <= class_index {
             self.raw.resize_with(class_index + 1, || None);
         }
-        self.raw[class_index] = Some(ClassReads::new(class.id, layouts));
+        self.raw[class_index] = Some(reads);
         true
     }
 

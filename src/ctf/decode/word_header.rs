@@ -102,8 +102,8 @@ impl Decoder<'_> {
     /// way.
     #[inline(always)]
     pub fn word_header(&mut self, h: &WordHeader, st: &mut ReadState) -> Option<u64> {
-        let start = self.aligned_pos(h.align)?;
-        if !start.is_multiple_of(8) {
+        let start = self.aligned(h.align);
+        if start > self.end || !start.is_multiple_of(8) {
             return None;
         }
         let at = (start / 8) as usize;
