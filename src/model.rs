@@ -19,6 +19,7 @@ pub mod store;
 
 mod handlers;
 mod kernel;
+mod recorder;
 mod sched;
 mod syscall;
 mod tids;

@@ -126,6 +126,7 @@ fn indexer_thread_is_named_sends_snapshots_and_cancels() {
     };
     let ix = Indexer::spawn(&trace, opts.clone()).expect("spawn");
     let (mut snapshots, mut last_events, mut progress) = (0, 0, 0);
+    let (mut last_syscalls, mut snapshot_syscalls) = (0, false);
     let mut done = None;
     for u in ix.updates.iter() {
         match u {
@@ -133,6 +134,11 @@ fn indexer_thread_is_named_sends_snapshots_and_cancels() {
                 // Snapshots grow and are consistent on their own.
                 assert!(m.events >= last_events);
                 last_events = m.events;
+                // Syscalls are recorded on a thread of their own: a snapshot has them too.
+                let syscalls = m.summary().syscalls;
+                assert!(syscalls >= last_syscalls);
+                last_syscalls = syscalls;
+                snapshot_syscalls |= syscalls > 0 && m.events > 0;
                 snapshots += 1;
             }
             Update::Progress(p) => {
@@ -152,6 +158,8 @@ fn indexer_thread_is_named_sends_snapshots_and_cancels() {
         "{snapshots} snapshots, {progress} reports"
     );
     assert!(last_events <= full.events);
+    assert!(snapshot_syscalls, "no snapshot with syscalls");
+    assert!(last_syscalls <= full.summary().syscalls);
 
     // Cancel right away: the thread stops and says so.
     let ix = Indexer::spawn(&trace, opts).expect("spawn");

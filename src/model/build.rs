@@ -7,6 +7,7 @@ use super::intern::StrId;
 pub(super) use super::kernel::KernelRules;
 use super::plan::{Kind, Plan, PlanCache};
 use super::record::Fields;
+use super::recorder::{Recorder, Row};
 use super::reduced;
 use super::store::sysflag;
 use super::tids::TidTable;
@@ -14,6 +15,13 @@ use super::{Cpu, Gap, IrqKind, Model, NO_THREAD, Process, SchedState, Thread};
 use crate::ctf::ir::EventClass;
 use crate::ctf::ir::{EnvValue, TraceClass};
 use crate::ctf::message::{EventRecord, LostKind, LostRecord, StreamRef, Timestamp};
+
+/// Moves the recorder's syscall lists (by thread index) into the model's threads.
+fn install_syscalls(m: &mut Model, lists: Vec<super::store::SyscallList>) {
+    for (thread, list) in m.threads.iter_mut().zip(lists) {
+        thread.syscalls = list;
+    }
+}
 
 /// Why a trace cannot be modelled.
 #[derive(Debug, thiserror::Error)]
@@ -145,6 +153,9 @@ pub struct Builder {
     pub(super) addr_buf: String,
     /// Scratch for the reduction of an event fed whole ([`Builder::event`]).
     record: Vec<u8>,
+    /// Where completed syscalls go: the threads' syscall lists are filled on the
+    /// recorder's thread and stay empty in `m` until a snapshot or the finish.
+    pub(super) recorder: Recorder,
 }
 
 impl Default for Builder {
@@ -190,6 +201,7 @@ impl Builder {
             pending_block: HashMap::default(),
             addr_buf: String::new(),
             record: Vec::new(),
+            recorder: Recorder::spawn(),
         }
     }
 
@@ -511,9 +523,7 @@ impl Builder {
         for (ix, l) in self.live.iter_mut().enumerate() {
             if l.last_cpu == cpu && (l.pending.is_some() || l.wake.is_some()) {
                 if let Some(p) = l.pending.take() {
-                    let th = &mut self.m.threads[ix];
-                    th.syscalls
-                        .push(p.begin, t, p.name, 0, p.fd as i32, sysflag::NO_EXIT);
+                    self.recorder.push(Row::abandoned(ix as u32, &p, t));
                 }
                 l.wake = None;
                 invalid += 1;
@@ -526,6 +536,7 @@ impl Builder {
     /// event time.
     pub fn snapshot(&self) -> Model {
         let mut m = self.m.clone();
+        install_syscalls(&mut m, self.recorder.copy());
         self.close_into(&mut m);
         m
     }
@@ -550,6 +561,7 @@ impl Builder {
     /// The finished model.
     pub fn finish(mut self) -> Model {
         let mut m = std::mem::take(&mut self.m);
+        install_syscalls(&mut m, self.recorder.finish());
         self.close_into(&mut m);
         m.shrink();
         m

@@ -2,7 +2,7 @@
 
 use super::build::{Builder, KernelRules, NO_CPU};
 use super::record::Fields;
-use super::store::sysflag;
+use super::recorder::Row;
 use super::{NO_THREAD, SchedState};
 
 type P<'a, 'b> = &'a Fields<'b>;
@@ -205,14 +205,7 @@ impl Builder {
         self.m.threads[th as usize].exited = Some(t);
         // exit/exit_group never return.
         if let Some(pend) = self.live[th as usize].pending.take() {
-            self.m.threads[th as usize].syscalls.push(
-                pend.begin,
-                t,
-                pend.name,
-                0,
-                pend.fd as i32,
-                sysflag::NO_EXIT,
-            );
+            self.recorder.push(Row::abandoned(th, &pend, t));
         }
     }
 

@@ -6,6 +6,7 @@ use super::fd::{FdEntry, FdKind, O_CLOEXEC};
 use super::intern::StrId;
 use super::plan::Plan;
 use super::record::Fields;
+use super::recorder::Row;
 use super::store::sysflag;
 
 type P<'a, 'b> = &'a Fields<'b>;
@@ -100,10 +101,7 @@ impl Builder {
         }
         if let Some(old) = self.live[th as usize].pending.replace(pending) {
             self.m.counters.entries_lost += 1;
-            let thread = &mut self.m.threads[th as usize];
-            thread
-                .syscalls
-                .push(old.begin, t, old.name, 0, old.fd as i32, sysflag::NO_EXIT);
+            self.recorder.push(Row::abandoned(th, &old, t));
         }
     }
 
@@ -124,8 +122,16 @@ impl Builder {
             // The child's return from clone, or a call begun before we knew the thread.
             self.m.counters.exits_without_entry += 1;
             if let Some(n) = name {
-                let thread = &mut self.m.threads[th as usize];
-                thread.syscalls.push(t, t, n, ret, -1, sysflag::NO_ENTRY);
+                self.recorder.push(Row {
+                    thread: th,
+                    fd: -1,
+                    begin: t,
+                    end: t,
+                    ret,
+                    name: n,
+                    flags: sysflag::NO_ENTRY,
+                    out_kind: None,
+                });
             }
             return;
         };
@@ -138,13 +144,16 @@ impl Builder {
                 .fds
                 .kind(self.live[th as usize].args.fd_out as i32)
         });
-        let thread = &mut self.m.threads[th as usize];
-        thread
-            .syscalls
-            .push(pe.begin, t, pe.name, ret, pe.fd as i32, flags);
-        if let Some(kind) = out_kind {
-            thread.syscalls.set_last_out_kind(kind);
-        }
+        self.recorder.push(Row {
+            thread: th,
+            fd: pe.fd as i32,
+            begin: pe.begin,
+            end: t,
+            ret,
+            name: pe.name,
+            flags,
+            out_kind,
+        });
     }
 
     /// Applies the fd table change and I/O accounting of a completed call; returns its flags.
