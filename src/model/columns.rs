@@ -4,9 +4,9 @@
 //!
 //! Use with `#[serde(with = "columns")]` on `Vec<T>` or `ThinVec<T>` fields of the integer types below.
 
-use serde::de::{Error, Visitor};
 use std::mem::MaybeUninit;
 
+use serde::de::{Error, Visitor};
 use serde::{Deserializer, Serializer};
 use thin_vec::ThinVec;
 

@@ -3,7 +3,7 @@
 //! The state machine runs on one core in time order and sets the pace of a build, while the
 //! decoding threads leave part of the other core idle. A syscall's exit was its costliest
 //! step: appending the call to its thread's columns (six of them, in one of thousands of
-//! lists) took about 140 instructions and several cache misses. The state machine now
+//! lists) took about 140 instructions. The state machine now
 //! writes the finished call as one fixed-size [`Row`] into a batch, and this module's
 //! thread appends the batches in order. The lists are only ever appended to while building
 //! (nothing reads them before the model is finished or copied for a snapshot), so moving
@@ -15,8 +15,8 @@ use super::fd::FdKind;
 use super::intern::StrId;
 use super::store::SyscallList;
 
-/// Rows per batch handed over: large enough that the hand-over costs nothing per row, small
-/// enough (40 bytes a row) to stay in cache.
+/// Rows per batch handed over: enough that the hand-over costs nothing per row, few enough
+/// (160 KB) that a batch is still in cache when the recorder reads it.
 const BATCH_ROWS: usize = 4096;
 /// Batches in flight: the state machine blocks when the recorder is this far behind.
 const BATCHES_IN_FLIGHT: usize = 4;
@@ -129,8 +129,9 @@ impl Recorder {
         }
     }
 
-    /// The recording thread stopped early, which only a panic there does: raise it here,
-    /// where the appends used to run, rather than go on with lists that miss calls.
+    /// The recording thread stopped early, which only a panic there does: raise it on the
+    /// building thread, as if the appends had run here, rather than go on with lists that
+    /// miss calls.
     #[cold]
     fn rethrow(&mut self) -> ! {
         self.jobs = None;
@@ -147,7 +148,8 @@ impl Recorder {
     }
 
     /// A copy of every list recorded so far, by thread index (shorter than the threads
-    /// when the last ones made no call).
+    /// when the last ones made no call). Should the recording thread have failed, the copy
+    /// misses what it held; [`Self::finish`] then raises its panic.
     pub fn copy(&self) -> Vec<SyscallList> {
         if let Some(jobs) = &self.jobs {
             let (reply, answer) = bounded(1);
