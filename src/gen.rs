@@ -6,6 +6,7 @@
 //! ([`crate::ctf::writer`]). What the simulation did is recorded in [`truth::GroundTruth`].
 
 pub mod catalog;
+pub mod damage;
 pub mod engine;
 mod parallel;
 pub mod rng;

@@ -16,6 +16,7 @@ use lttng_tui::ctf::message::Message;
 use lttng_tui::ctf::parallel::EventFormatter;
 use lttng_tui::ctf::reader::{Head, StreamReader};
 use lttng_tui::ctf::session::Session;
+use lttng_tui::r#gen::damage::damaged_copy;
 
 /// What one comparison saw.
 #[derive(Debug, Default)]
@@ -163,34 +164,11 @@ fn every_field_read_from_bytes_is_the_decoded_one() {
 fn a_damaged_stream_digests_the_same_either_way() {
     let dir = tempfile::tempdir().unwrap();
     let (_, intact) = common::generated_traces(dir.path()).swap_remove(0);
-    // xorshift64: a failure replays.
-    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
-    let mut below = move |n: usize| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        (rng % n.max(1) as u64) as usize
-    };
+    let mut rng = lttng_tui::r#gen::rng::Rng::new(2, 1);
     let (mut seen, mut errors) = (Seen::default(), 0);
     for case in 0..8 {
         let copy = dir.path().join(format!("damaged-{case}"));
-        std::fs::create_dir_all(&copy).unwrap();
-        for entry in std::fs::read_dir(&intact).unwrap().flatten() {
-            if !entry.file_type().unwrap().is_file() {
-                continue;
-            }
-            let mut bytes = std::fs::read(entry.path()).unwrap();
-            if entry.file_name().to_string_lossy().starts_with("channel") {
-                bytes.truncate(below(bytes.len()));
-                for _ in 0..below(16) {
-                    let i = below(bytes.len());
-                    if let Some(b) = bytes.get_mut(i) {
-                        *b ^= 1 << below(8);
-                    }
-                }
-            }
-            std::fs::write(copy.join(entry.file_name()), bytes).unwrap();
-        }
+        damaged_copy(&intact, &copy, &mut rng).unwrap();
         errors += compare_streams(&copy, &mut seen);
     }
     eprintln!("damaged copies: {seen:?}, {errors} streams ended by an error");

@@ -470,34 +470,11 @@ mod tests {
         assert!(with_strings > 1_000, "{with_strings}");
         // Damaged copies: cut stream files and flipped bytes end the same way either way.
         let intact = generated(dir.path(), ScenarioKind::Web, 9, 0.0);
-        let mut rng = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n.max(1) as u64) as usize
-        };
+        let mut rng = crate::r#gen::rng::Rng::new(9, 1);
         let mut damaged_errors = 0;
         for case in 0..6 {
             let copy = dir.path().join(format!("damaged-{case}"));
-            std::fs::create_dir_all(&copy).unwrap();
-            for entry in std::fs::read_dir(&intact).unwrap() {
-                let entry = entry.unwrap();
-                if !entry.file_type().unwrap().is_file() {
-                    continue;
-                }
-                let mut bytes = std::fs::read(entry.path()).unwrap();
-                if entry.file_name().to_string_lossy().starts_with("channel") {
-                    bytes.truncate(next(bytes.len()));
-                    for _ in 0..next(16) {
-                        let i = next(bytes.len());
-                        if let Some(b) = bytes.get_mut(i) {
-                            *b ^= 1 << next(8);
-                        }
-                    }
-                }
-                std::fs::write(copy.join(entry.file_name()), bytes).unwrap();
-            }
+            crate::r#gen::damage::damaged_copy(&intact, &copy, &mut rng).unwrap();
             damaged_errors += check_raw(&copy).2;
         }
         // The damage was met, not only intact prefixes.
