@@ -308,22 +308,65 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
         eprintln!("babeltrace2 is not installed: dump not compared");
         return;
     }
+    let (ours, theirs) = dump_both(path);
+    assert!(
+        ours == theirs,
+        "dump differs from babeltrace2 at line {}",
+        ours.lines()
+            .zip(theirs.lines())
+            .position(|(a, b)| a != b)
+            .map_or(0, |i| i + 1)
+    );
+
+    // With empty texts, babeltrace2 prints some of them as an older event's value (see
+    // `pretty::recall`), which our model of it does not always predict here. Everything
+    // else must be equal: each line that differs differs only in a text that is empty.
+    // (Once the model is exact, this becomes the equality above.)
+    let (ours, theirs) = dump_both(with_empties.to_str().unwrap());
+    let mut stale = 0;
+    for (n, (a, b)) in ours.lines().zip(theirs.lines()).enumerate() {
+        if a == b {
+            continue;
+        }
+        stale += 1;
+        let k: u32 = field(a, "{ k = ", ",").parse().unwrap();
+        let blank = |line: &str| {
+            let mut line = line.to_owned();
+            for (name, empty) in [("text", k % 10 == 0), ("label", k % 4 == 0)] {
+                let open = format!(" {name} = \"");
+                let value = field(&line, &open, "\"").to_owned();
+                if empty {
+                    line = line.replacen(&format!("{open}{value}\""), &format!("{open}\""), 1);
+                }
+            }
+            line
+        };
+        assert_eq!(
+            blank(a),
+            blank(b),
+            "line {} differs beyond its empty texts",
+            n + 1
+        );
+    }
+    assert_eq!(ours.lines().count(), theirs.lines().count());
+    eprintln!("{stale} lines with a stale text in babeltrace2's output");
+}
+
+/// `dump --clock-gmt` and `babeltrace2 --clock-gmt` of the trace at `path`.
+fn dump_both(path: &str) -> (String, String) {
     let ours = common::lttng_tui(&["dump", "--clock-gmt", path]);
     assert!(ours.status.success());
     let theirs = ok(Command::new("babeltrace2")
         .args(["--clock-gmt", path])
         .env("TZ", "UTC"));
-    assert_eq!(
-        String::from_utf8_lossy(&ours.stdout).lines().count(),
-        EVENTS as usize
-    );
-    assert!(
-        ours.stdout == theirs.stdout,
-        "dump differs from babeltrace2 at line {}",
-        ours.stdout
-            .split(|&b| b == b'\n')
-            .zip(theirs.stdout.split(|&b| b == b'\n'))
-            .position(|(a, b)| a != b)
-            .map_or(0, |i| i + 1)
-    );
+    let ours = String::from_utf8(ours.stdout).unwrap();
+    assert_eq!(ours.lines().count(), EVENTS as usize);
+    (ours, String::from_utf8(theirs.stdout).unwrap())
+}
+
+/// What follows `open` in `line`, up to `close`.
+fn field<'a>(line: &'a str, open: &str, close: &str) -> &'a str {
+    let start = line.find(open).map(|i| i + open.len()).unwrap();
+    let len = line[start..].find(close).unwrap();
+    &line[start..start + len]
 }
