@@ -247,7 +247,7 @@ fn check_values(trace: &Path, empties: bool) {
         assert_eq!(int(&p, "hex"), i128::from(k.wrapping_mul(7) as u16));
         // Written as the host's bytes, declared big-endian.
         assert_eq!(int(&p, "net"), i128::from((k * 11).swap_bytes()));
-        let want_text = if empties && k % 10 == 0 {
+        let want_text = if empties && k.is_multiple_of(10) {
             String::new()
         } else {
             format!("req-{k}")
@@ -332,7 +332,10 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
         let k: u32 = field(a, "{ k = ", ",").parse().unwrap();
         let blank = |line: &str| {
             let mut line = line.to_owned();
-            for (name, empty) in [("text", k % 10 == 0), ("label", k % 4 == 0)] {
+            for (name, empty) in [
+                ("text", k.is_multiple_of(10)),
+                ("label", k.is_multiple_of(4)),
+            ] {
                 let open = format!(" {name} = \"");
                 let value = field(&line, &open, "\"").to_owned();
                 if empty {
