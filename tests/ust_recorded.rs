@@ -6,7 +6,9 @@
 //! both float sizes, an array, byte and text sequences, an enumeration, the `vtid` and
 //! `procname` contexts, and the time order of two threads' events across a pause longer
 //! than a compact header's clock holds. `dump` is also compared with babeltrace2, byte for
-//! byte.
+//! byte. A third recording goes through a channel too small to keep up: the events read and
+//! those the packets count as discarded must add up to what the application emitted, and
+//! `dump` must print babeltrace2's loss warnings.
 //!
 //! Needs `gcc`, the lttng-ust headers and lttng-tools; without them the test says so and
 //! skips, unless `LTTNG_TUI_REQUIRE_UST` is set (as `.ci/run` does, having installed them).
@@ -130,8 +132,18 @@ impl Drop for TracingSession {
     }
 }
 
+/// The channel a recording uses.
+#[derive(Clone, Copy, PartialEq)]
+enum Channel {
+    /// The application waits for room: nothing is lost.
+    Blocking,
+    /// Two 4 KiB sub-buffers, discarding what does not fit: most events are lost, and
+    /// counted in the packets' `events_discarded`.
+    Tiny,
+}
+
 /// Records `app EVENTS [mode]` into `out` and returns the trace's path.
-fn record(app: &Path, out: &Path, mode: Option<&str>) -> PathBuf {
+fn record(app: &Path, out: &Path, mode: Option<&str>, channel: Channel) -> PathBuf {
     let name = format!(
         "lttng-tui-test-{}-{}",
         std::process::id(),
@@ -142,9 +154,13 @@ fn record(app: &Path, out: &Path, mode: Option<&str>) -> PathBuf {
         .arg(format!("--output={}", out.display())));
     let session = TracingSession(name.clone());
     let s = ["-s", name.as_str()];
-    // A blocking channel: the application waits for room instead of discarding events.
+    let channel = match channel {
+        Channel::Blocking => &["--blocking-timeout=inf"][..],
+        Channel::Tiny => &["--subbuf-size=4096", "--num-subbuf=2"][..],
+    };
     ok(Command::new("lttng")
-        .args(["enable-channel", "-u", "--blocking-timeout=inf", "ch"])
+        .args(["enable-channel", "-u", "ch"])
+        .args(channel)
         .args(s));
     ok(Command::new("lttng")
         .args(["enable-event", "-u", "-c", "ch", "lttng_tui_test:*"])
@@ -203,15 +219,18 @@ fn ints(f: &FieldsRef<'_>, name: &str) -> Vec<i128> {
     elements.iter().map(|v| v.as_i128().unwrap()).collect()
 }
 
-/// Checks every event of the trace at `trace` against what the application wrote.
-fn check_values(trace: &Path, empties: bool) {
+/// Checks every event of the trace at `trace` against what the application wrote; returns
+/// how many there are. Unless `lossy`, every event must be there.
+fn check_values(trace: &Path, empties: bool, lossy: bool) -> u32 {
     let session = Session::open(trace).unwrap();
     let mut merger = session.messages();
     let (mut seen, mut last_ts, mut next_k) = (0u32, i64::MIN, [0u32, 1]);
     let mut vtids = [None, None];
     while let Some(msg) = merger.next_message() {
-        let Message::Event(ev) = msg else {
-            panic!("a message other than an event: {msg:?}");
+        let ev = match msg {
+            Message::Event(ev) => ev,
+            Message::Lost(_) if lossy => continue,
+            Message::Lost(lost) => panic!("a loss notice in a lossless recording: {lost:?}"),
         };
         assert_eq!(ev.class.name, "lttng_tui_test:sample");
         let ts = ev.timestamp.and_then(|t| t.ns_from_origin).unwrap();
@@ -221,9 +240,17 @@ fn check_values(trace: &Path, empties: bool) {
         let k = u32::try_from(int(&p, "k")).unwrap();
         let worker = int(&p, "worker") as usize;
         assert_eq!(worker, k as usize % 2);
-        // Each worker's events in the order it emitted them.
-        assert_eq!(k, next_k[worker], "worker {worker}");
-        next_k[worker] += 2;
+        // Each worker's events in the order it emitted them (some of them, if lossy).
+        if lossy {
+            assert!(
+                k >= next_k[worker],
+                "worker {worker}: {k} after {}",
+                next_k[worker]
+            );
+        } else {
+            assert_eq!(k, next_k[worker], "worker {worker}");
+        }
+        next_k[worker] = k + 2;
         let c = ev.stream_event_context.or(ev.event_context).unwrap();
         assert_eq!(text(&c, "procname"), "app");
         let vtid = int(&c, "vtid");
@@ -267,11 +294,16 @@ fn check_values(trace: &Path, empties: bool) {
         assert_eq!(int(&p, "state"), i128::from(k % 7));
         seen += 1;
     }
-    assert_eq!(seen, EVENTS, "every event recorded and read");
-    assert_eq!(next_k, [EVENTS, EVENTS + 1]);
-    assert_ne!(vtids[0], vtids[1]);
+    if !lossy {
+        assert_eq!(seen, EVENTS, "every event recorded and read");
+        assert_eq!(next_k, [EVENTS, EVENTS + 1]);
+    }
+    if !lossy {
+        assert_ne!(vtids[0], vtids[1]);
+    }
     let outcome = merger.outcome();
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    seen
 }
 
 #[test]
@@ -291,11 +323,16 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
     };
     let app = build_app(dir.path());
 
-    let with_empties = record(&app, &dir.path().join("empties"), None);
-    check_values(&with_empties, true);
+    let with_empties = record(&app, &dir.path().join("empties"), None, Channel::Blocking);
+    check_values(&with_empties, true, false);
 
-    let trace = record(&app, &dir.path().join("full"), Some("no-empties"));
-    check_values(&trace, false);
+    let trace = record(
+        &app,
+        &dir.path().join("full"),
+        Some("no-empties"),
+        Channel::Blocking,
+    );
+    check_values(&trace, false, false);
     let path = trace.to_str().unwrap();
     let info = common::lttng_tui(&["info", "--json", path]);
     assert!(info.status.success());
@@ -304,10 +341,39 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
     assert_eq!(info["discarded_events"], 0);
     assert_eq!(info["traces"][0]["domain"], "ust");
 
+    // Through a tiny discarding channel: the events read and the events the packets count
+    // as discarded add up to what the application emitted.
+    let lossy = record(
+        &app,
+        &dir.path().join("lossy"),
+        Some("no-empties"),
+        Channel::Tiny,
+    );
+    let read = check_values(&lossy, false, true);
+    let lossy = lossy.to_str().unwrap();
+    let info = common::lttng_tui(&["info", "--json", lossy]);
+    assert!(info.status.success());
+    let info: serde_json::Value = serde_json::from_slice(&info.stdout).unwrap();
+    let discarded = info["discarded_events"].as_u64().unwrap();
+    assert_eq!(info["events"], u64::from(read));
+    assert_eq!(u64::from(read) + discarded, u64::from(EVENTS));
+    eprintln!("tiny channel: {read} events read, {discarded} discarded");
+
     if !common::has_babeltrace2() {
         eprintln!("babeltrace2 is not installed: dump not compared");
         return;
     }
+    // Loss warnings included.
+    let ours = common::lttng_tui(&["dump", "--clock-gmt", lossy]);
+    let theirs = ok(Command::new("babeltrace2")
+        .args(["--clock-gmt", lossy])
+        .env("TZ", "UTC"));
+    assert!(ours.stdout == theirs.stdout, "dump of the lossy recording");
+    assert_eq!(
+        String::from_utf8_lossy(&ours.stderr),
+        String::from_utf8_lossy(&theirs.stderr)
+    );
+
     let (ours, theirs) = dump_both(path);
     assert!(
         ours == theirs,
