@@ -374,6 +374,15 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
         String::from_utf8_lossy(&theirs.stderr)
     );
 
+    // The second reader (libbabeltrace2 linked in) prints the same.
+    #[cfg(feature = "bt2")]
+    {
+        let native = common::lttng_tui(&["dump", "--clock-gmt", path]);
+        let linked = common::lttng_tui(&["dump", "--clock-gmt", "--reader", "bt2", path]);
+        assert!(linked.status.success());
+        assert!(native.stdout == linked.stdout, "dump --reader bt2 differs");
+    }
+
     let (ours, theirs) = dump_both(path);
     assert!(
         ours == theirs,
