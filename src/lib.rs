@@ -30,4 +30,6 @@ pub mod lami;
 pub mod model;
 pub mod pretty;
 pub mod source;
+#[cfg(test)]
+mod test_corpus;
 pub mod tui;

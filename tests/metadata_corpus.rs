@@ -2,6 +2,8 @@
 //! test traces and babeltrace2's CTF conformance corpus). Skipped when the variable is unset.
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,15 +12,7 @@ use lttng_tui::ctf::ir::{
 };
 use lttng_tui::ctf::metadata::{ParsedMetadata, parse_metadata_file};
 
-fn traces_dir() -> Option<PathBuf> {
-    match std::env::var_os("LTTNG_TUI_TRACES") {
-        Some(d) => Some(PathBuf::from(d)),
-        None => {
-            println!("LTTNG_TUI_TRACES unset, skipping");
-            None
-        }
-    }
-}
+use common::traces_dir;
 
 /// Every file named `metadata` under `dir`, sorted.
 fn metadata_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -3,21 +3,13 @@
 //! the perf-converted trace is refused as "not an LTTng kernel trace". Needs
 //! `LTTNG_TUI_TRACES` (skipped with a note when unset).
 
-use std::path::PathBuf;
+mod common;
 
 use lttng_tui::index::{Indexer, Options};
 use lttng_tui::model::Model;
 use lttng_tui::model::store::sysflag;
 
-fn corpus() -> Option<PathBuf> {
-    match std::env::var_os("LTTNG_TUI_TRACES") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            eprintln!("note: LTTNG_TUI_TRACES is not set; skipping corpus tests");
-            None
-        }
-    }
-}
+use common::traces_dir as corpus;
 
 fn index(path: &std::path::Path) -> anyhow::Result<std::sync::Arc<Model>> {
     let opts = Options {

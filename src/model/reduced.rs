@@ -479,24 +479,20 @@ mod tests {
         }
         // The damage was met, not only intact prefixes.
         assert!(damaged_errors > 0);
-        match std::env::var_os("LTTNG_TUI_TRACES").filter(|r| !r.is_empty()) {
-            Some(root) => {
-                let root = Path::new(&root);
-                for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
-                    let (n, strings, _) = check_raw(&root.join("kernel").join(t));
-                    eprintln!("{t}: {n} events raw, {strings} ending with a string");
-                }
-                // Damaged streams end with the same error either way.
-                let damaged = root.join("conformance/fail");
-                if let Ok(entries) = std::fs::read_dir(&damaged) {
-                    for e in entries.flatten() {
-                        if Session::open(&e.path()).is_ok() {
-                            check_raw(&e.path());
-                        }
+        if let Some(root) = crate::test_corpus::root() {
+            for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
+                let (n, strings, _) = check_raw(&root.join("kernel").join(t));
+                eprintln!("{t}: {n} events raw, {strings} ending with a string");
+            }
+            // Damaged streams end with the same error either way.
+            let damaged = root.join("conformance/fail");
+            if let Ok(entries) = std::fs::read_dir(&damaged) {
+                for e in entries.flatten() {
+                    if Session::open(&e.path()).is_ok() {
+                        check_raw(&e.path());
                     }
                 }
             }
-            None => eprintln!("LTTNG_TUI_TRACES is not set: generated traces only"),
         }
     }
 
@@ -520,13 +516,10 @@ mod tests {
             &mut seen,
         );
         // The real traces add the old field layouts and other byte orders.
-        match std::env::var_os("LTTNG_TUI_TRACES").filter(|r| !r.is_empty()) {
-            Some(root) => {
-                for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
-                    check(&Path::new(&root).join("kernel").join(t), &mut seen);
-                }
+        if let Some(root) = crate::test_corpus::root() {
+            for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
+                check(&root.join("kernel").join(t), &mut seen);
             }
-            None => eprintln!("LTTNG_TUI_TRACES is not set: generated traces only"),
         }
         // Every kind of reading was exercised, not only the absent ones.
         assert!(seen.events > 100_000, "{seen:?}");

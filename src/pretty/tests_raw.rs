@@ -95,11 +95,9 @@ fn a_body_rendered_from_bytes_is_the_decoded_one() {
         assert!(seen.with_text > 1_000, "{scenario:?}: {seen:?}");
         assert_eq!(seen.with_packet, seen.events, "{scenario:?}");
     }
-    let Some(root) = std::env::var_os("LTTNG_TUI_TRACES").filter(|r| !r.is_empty()) else {
-        eprintln!("LTTNG_TUI_TRACES is not set: generated traces only");
+    let Some(root) = crate::test_corpus::root() else {
         return;
     };
-    let root = Path::new(&root);
     // Other byte orders (flipping-endianness), old layouts (scp-*), user-space contexts.
     let mut alternatives = 0;
     for t in ["many-threads", "scp-src", "scp-dest", "flipping-endianness"] {
