@@ -17,7 +17,6 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::ctf::ir::EventClass;
 use crate::ctf::message::{Message, StreamRef, Timestamp};
-use crate::ctf::parallel::EventFormatter;
 use crate::ctf::session::{RenderedSink, Session};
 use crate::model::build::check_kernel;
 use crate::model::reduced::Reducer;
@@ -220,7 +219,7 @@ fn build(
     };
     // Each event is reduced to what the model reads on the thread that decoded it: only
     // those few bytes cross to this thread (see `model::reduced`).
-    let factory = || Box::new(Reducer::default()) as Box<dyn EventFormatter>;
+    let factory = || Box::new(Reducer::default());
     let outcome = session.for_each_rendered(&factory, &mut run);
     let Run {
         b, n, cancelled, ..

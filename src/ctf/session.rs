@@ -141,7 +141,7 @@ impl Session {
     /// walks them in time order without assembling messages: `dump --output-format dummy`.
     pub fn decode_all(&self) -> DecodedAll {
         let total = AtomicU64::new(0);
-        let factory = || -> Box<dyn EventFormatter + '_> { Box::new(FieldDigest::new(&total)) };
+        let factory = || Box::new(FieldDigest::new(&total));
         let mut messages = 0u64;
         let outcome = if self.threaded() {
             // Nothing reads the values after the formatters: they are dropped.
@@ -173,9 +173,9 @@ impl Session {
     /// stream; loss notices come as messages. Both go to `sink`'s methods, inlined into the
     /// merge loop (an enum of the two, built and taken apart per event, cost the indexing
     /// thread 50 of its 585 instructions per event).
-    pub fn for_each_rendered<S: RenderedSink>(
+    pub fn for_each_rendered<S: RenderedSink, E: EventFormatter + ?Sized>(
         &self,
-        factory: &FormatterFactory<'_>,
+        factory: &FormatterFactory<'_, E>,
         sink: &mut S,
     ) -> MergeOutcome {
         if !self.threaded() {
@@ -219,17 +219,18 @@ impl Session {
     where
         F: FnMut(&Message<'_>) -> ControlFlow<()>,
     {
-        self.for_each_formatted(None, |msg, _, _| f(msg))
+        self.for_each_formatted(None::<&FormatterFactory<'_>>, |msg, _, _| f(msg))
     }
 
     /// Like [`Self::for_each_message`], with every event also rendered by a formatter from
     /// `factory` on the thread that decoded it; `f` gets the rendering and its alternative.
-    pub fn for_each_formatted<F>(
+    pub fn for_each_formatted<E, F>(
         &self,
-        factory: Option<&FormatterFactory<'_>>,
+        factory: Option<&FormatterFactory<'_, E>>,
         mut f: F,
     ) -> MergeOutcome
     where
+        E: EventFormatter + ?Sized,
         F: FnMut(&Message<'_>, &[u8], &[u8]) -> ControlFlow<()>,
     {
         if self.threaded() {
@@ -263,7 +264,7 @@ impl Session {
         if self.threaded() {
             return for_each_pending(
                 &self.traces,
-                None,
+                None::<&FormatterFactory<'_>>,
                 EventValues::Keep,
                 Some(pass_over),
                 |pending| match pending.message() {
