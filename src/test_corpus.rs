@@ -1,14 +1,15 @@
-//! Where the unit tests find the shared trace corpus.
+//! Where the tests find the shared trace corpus (the unit tests, and through
+//! `tests/common` the integration tests).
 
 use std::path::PathBuf;
 
 /// The corpus root `LTTNG_TUI_TRACES` names, or `None`, with a note on stderr, when it is
-/// unset or empty (the tests then use generated traces only). A root that is not a
-/// directory fails the test instead of skipping it: a mistyped path must not read as a
-/// corpus that was checked.
+/// unset or empty (the tests then skip the corpus). A root that is not a directory fails
+/// the test instead of skipping it: a mistyped path must not read as a corpus that was
+/// checked.
 pub(crate) fn root() -> Option<PathBuf> {
     let Some(root) = std::env::var_os("LTTNG_TUI_TRACES").filter(|r| !r.is_empty()) else {
-        eprintln!("LTTNG_TUI_TRACES is not set: generated traces only");
+        eprintln!("LTTNG_TUI_TRACES is not set: the shared trace corpus is skipped");
         return None;
     };
     let root = PathBuf::from(root);

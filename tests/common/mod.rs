@@ -5,22 +5,14 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-/// The shared trace corpus, or `None` (with a note) when `LTTNG_TUI_TRACES` is unset. A
-/// path that is not a directory fails the test instead of skipping it: a mistyped path must
-/// not read as a corpus that was checked.
+// The unit tests' reading of the variable, shared rather than written twice.
+#[path = "../../src/test_corpus.rs"]
+mod test_corpus;
+
+/// The shared trace corpus, or `None` (with a note) when `LTTNG_TUI_TRACES` is unset; a
+/// path that is not a directory fails the test (see `src/test_corpus.rs`).
 pub fn traces_dir() -> Option<PathBuf> {
-    let Some(root) = std::env::var_os("LTTNG_TUI_TRACES").filter(|p| !p.is_empty()) else {
-        eprintln!("LTTNG_TUI_TRACES unset, skipping");
-        return None;
-    };
-    let root = PathBuf::from(root);
-    assert!(
-        root.is_dir(),
-        "LTTNG_TUI_TRACES={} is not a directory: point it at the shared trace corpus \
-         (../shared/traces), or unset it to skip the corpus",
-        root.display()
-    );
-    Some(root)
+    test_corpus::root()
 }
 
 /// Runs the lttng-tui binary with `args` (UTC time zone).
