@@ -79,8 +79,8 @@ pub trait EventFormatter: Send {
 }
 
 /// Makes one formatter per decoding thread. A concrete formatter type `E` is called without
-/// a virtual call per event (−20 instructions per event on each decoding thread of
-/// `dump --output-format dummy`).
+/// a virtual call per event: 18 instructions per event fewer over the decoding threads of
+/// `dump --output-format dummy` (379 → 361), and `index` about 6 % faster.
 pub type FormatterFactory<'a, E = dyn EventFormatter + 'a> = dyn Fn() -> Box<E> + Sync + 'a;
 
 /// One message of a batch, in 32 bytes: the merging thread reads one per message, from

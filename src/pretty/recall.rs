@@ -15,8 +15,8 @@
 //! Where it fails: one class filling several streams, whose objects then pass from one
 //! stream to another (a recorded lttng-ust trace, `tests/ust_recorded.rs`: 5 990 of 20 000
 //! lines differ). What babeltrace2 2.0.4 does, checked by a simulation against its output
-//! on two such recordings (every line equal; batches of 14 or 16 instead of 15 leave about
-//! 5 800 lines wrong):
+//! on three such recordings, one of them with loss notices (every line equal; batches of 14
+//! or 16 instead of 15 leave about 5 800 of 20 000 lines wrong):
 //! * Each stream's source iterator hands over its next 15 messages (stream and packet
 //!   beginnings and ends, loss notices and events alike) when the muxer finds that stream's
 //!   queue empty, which it checks before choosing each message it outputs. An event takes
