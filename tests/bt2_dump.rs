@@ -12,25 +12,7 @@ mod common;
 use std::path::Path;
 
 use bt2_support::{AGREED, corpus_traces, short};
-use common::{generated_traces, lttng_tui, traces_dir};
-
-/// First differing line of two texts, for a readable failure.
-fn first_difference(native: &[u8], bt2: &[u8]) -> String {
-    let (native, bt2) = (
-        String::from_utf8_lossy(native),
-        String::from_utf8_lossy(bt2),
-    );
-    for (i, (a, b)) in native.lines().zip(bt2.lines()).enumerate() {
-        if a != b {
-            return format!("line {}:\n  native: {a}\n  bt2:    {b}", i + 1);
-        }
-    }
-    format!(
-        "one output is a prefix of the other ({} vs {} lines)",
-        native.lines().count(),
-        bt2.lines().count()
-    )
-}
+use common::{first_difference, generated_traces, lttng_tui, traces_dir};
 
 /// `Some(lines)` when both readers print the same, `None` when babeltrace2 cannot read the
 /// trace; panics with the first difference otherwise.

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{generated_traces, has_babeltrace2, lttng_tui, sha256_hex, traces_dir};
+use common::{
+    first_difference, generated_traces, has_babeltrace2, lttng_tui, sha256_hex, traces_dir,
+};
 
 /// sha256 of `TZ=UTC babeltrace2 --clock-gmt TRACE` (babeltrace2 2.0.4), from the corpus README.
 const AGREED: &[(&str, &str)] = &[
@@ -77,20 +79,6 @@ fn dump_matches_agreed_checksums() {
     );
 }
 
-/// First differing line of two texts, for a readable failure.
-fn first_difference(ours: &str, theirs: &str) -> String {
-    for (i, (a, b)) in ours.lines().zip(theirs.lines()).enumerate() {
-        if a != b {
-            return format!("line {}:\n  ours:   {a}\n  theirs: {b}", i + 1);
-        }
-    }
-    format!(
-        "one output is a prefix of the other ({} vs {} lines)",
-        ours.lines().count(),
-        theirs.lines().count()
-    )
-}
-
 #[test]
 fn dump_matches_babeltrace2_on_conformance_traces() {
     let Some(root) = traces_dir() else { return };
@@ -123,10 +111,7 @@ fn dump_matches_babeltrace2_on_conformance_traces() {
             failures.push(format!(
                 "{}: {}",
                 path.display(),
-                first_difference(
-                    &String::from_utf8_lossy(&ours.stdout),
-                    &String::from_utf8_lossy(&theirs.stdout)
-                )
+                first_difference(&ours.stdout, &theirs.stdout)
             ));
         }
     }
@@ -161,10 +146,7 @@ fn dump_matches_babeltrace2_on_generated_traces() {
         assert!(
             ours.stdout == theirs.stdout,
             "{case}: {}",
-            first_difference(
-                &String::from_utf8_lossy(&ours.stdout),
-                &String::from_utf8_lossy(&theirs.stdout)
-            )
+            first_difference(&ours.stdout, &theirs.stdout)
         );
         assert_eq!(
             String::from_utf8_lossy(&ours.stderr),

@@ -297,8 +297,6 @@ fn check_values(trace: &Path, empties: bool, lossy: bool) -> u32 {
     if !lossy {
         assert_eq!(seen, EVENTS, "every event recorded and read");
         assert_eq!(next_k, [EVENTS, EVENTS + 1]);
-    }
-    if !lossy {
         assert_ne!(vtids[0], vtids[1]);
     }
     let outcome = merger.outcome();
@@ -368,7 +366,11 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
     let theirs = ok(Command::new("babeltrace2")
         .args(["--clock-gmt", lossy])
         .env("TZ", "UTC"));
-    assert!(ours.stdout == theirs.stdout, "dump of the lossy recording");
+    assert!(
+        ours.stdout == theirs.stdout,
+        "dump of the lossy recording: {}",
+        common::first_difference(&ours.stdout, &theirs.stdout)
+    );
     assert_eq!(
         String::from_utf8_lossy(&ours.stderr),
         String::from_utf8_lossy(&theirs.stderr)
@@ -380,17 +382,18 @@ fn a_recorded_ust_trace_decodes_to_what_the_application_wrote() {
         let native = common::lttng_tui(&["dump", "--clock-gmt", path]);
         let linked = common::lttng_tui(&["dump", "--clock-gmt", "--reader", "bt2", path]);
         assert!(linked.status.success());
-        assert!(native.stdout == linked.stdout, "dump --reader bt2 differs");
+        assert!(
+            native.stdout == linked.stdout,
+            "dump --reader bt2: {}",
+            common::first_difference(&native.stdout, &linked.stdout)
+        );
     }
 
     let (ours, theirs) = dump_both(path);
     assert!(
         ours == theirs,
-        "dump differs from babeltrace2 at line {}",
-        ours.lines()
-            .zip(theirs.lines())
-            .position(|(a, b)| a != b)
-            .map_or(0, |i| i + 1)
+        "dump: {}",
+        common::first_difference(ours.as_bytes(), theirs.as_bytes())
     );
 
     // With empty texts, babeltrace2 prints some of them as an older event's value (see

@@ -117,3 +117,21 @@ pub fn first_line_then_close(mut cmd: Command) -> (String, Output) {
     // The read end is dropped here: the next write the process makes meets a closed pipe.
     (first, child.wait_with_output().unwrap())
 }
+
+/// The first line where two outputs differ, both shown, for a readable failure.
+pub fn first_difference(ours: &[u8], theirs: &[u8]) -> String {
+    let (ours, theirs) = (
+        String::from_utf8_lossy(ours),
+        String::from_utf8_lossy(theirs),
+    );
+    for (i, (a, b)) in ours.lines().zip(theirs.lines()).enumerate() {
+        if a != b {
+            return format!("line {}:\n  ours:   {a}\n  theirs: {b}", i + 1);
+        }
+    }
+    format!(
+        "one output is a prefix of the other ({} vs {} lines)",
+        ours.lines().count(),
+        theirs.lines().count()
+    )
+}
