@@ -47,6 +47,21 @@ pub enum FlatStep {
     },
     /// A NUL-terminated string (its size is only known by scanning it).
     String,
+    /// A sequence of 8-bit encoded integers, shown as text, its length in a save slot.
+    TextSequence {
+        /// Slot holding the length.
+        len_slot: usize,
+    },
+    /// A sequence whose elements are members of constant size (integers, floats, text
+    /// arrays), its length in a save slot: the elements are read as a run of `len` of them.
+    Sequence {
+        /// Slot holding the length.
+        len_slot: usize,
+        /// How to read one element.
+        element: MemberKind,
+        /// Bytes one element takes, never zero (a zero would let a forged length loop).
+        bytes: u32,
+    },
 }
 
 /// A member of a [`FlatStep::Run`].
@@ -95,6 +110,12 @@ pub enum MemberKind {
     /// A text array of `len` bytes.
     Text {
         /// Length in bytes.
+        len: u32,
+    },
+    /// The start of a fixed-length array of `len` elements: reads nothing, gives the array's
+    /// marker value. Its elements are the run's next `len` members.
+    ArrayHead {
+        /// Number of elements.
         len: u32,
     },
 }

@@ -206,8 +206,12 @@ fn int_op(int: &crate::ctf::ir::IntType, name: &str, scope: Scope, save: Option<
 
 /// The flat form of a structure's members, when every member is a whole number of bytes with
 /// an alignment of at most one byte (so no padding can appear once the start is on a byte):
-/// runs of members of constant size, split by strings.
+/// runs of members of constant size (fixed-length arrays of them included), split by strings
+/// and sequences.
 fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatStep]>> {
+    // Longer fixed arrays stay with the general ops: each element is a member of the run, and
+    // the metadata (from a broken machine) may claim billions of them.
+    const MAX_FLAT_ARRAY: u64 = 4096;
     if align > 8 {
         return None;
     }
@@ -224,45 +228,103 @@ fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatStep]>> {
         *bytes = 0;
     };
     for op in body {
-        let (kind, bytes) = match *op {
-            Op::Int {
-                size,
-                align,
-                signed,
-                order,
-                role,
-                save,
-            } if size.is_multiple_of(8) && align <= 8 => {
-                (int_member(size / 8, signed, order, role, save), size / 8)
-            }
-            Op::Float { size, align, order } if align <= 8 => (
-                MemberKind::Float {
-                    bytes: size / 8,
-                    order,
-                },
-                size / 8,
-            ),
-            Op::TextArray { align, len } if align <= 8 => {
-                let len = u32::try_from(len).ok()?;
-                (MemberKind::Text { len }, len)
-            }
+        match op {
             Op::String => {
                 end_run(&mut steps, &mut run, &mut run_bytes);
                 steps.push(FlatStep::String);
-                continue;
             }
-            _ => return None,
-        };
-        run.push(RunMember {
-            at: run_bytes,
-            kind,
-        });
-        // A run longer than 4 GiB could not be in a mapped packet anyway; refusing it keeps
-        // offsets in 32 bits.
-        run_bytes = run_bytes.checked_add(bytes)?;
+            Op::TextSequence { align, len_slot } if *align <= 8 => {
+                end_run(&mut steps, &mut run, &mut run_bytes);
+                steps.push(FlatStep::TextSequence {
+                    len_slot: *len_slot,
+                });
+            }
+            Op::Sequence {
+                align,
+                len_slot,
+                element,
+                ..
+            } if *align <= 8 => {
+                let [element] = &element[..] else {
+                    return None;
+                };
+                let (element, bytes) = scalar_member(element)?;
+                if bytes == 0 {
+                    return None;
+                }
+                end_run(&mut steps, &mut run, &mut run_bytes);
+                steps.push(FlatStep::Sequence {
+                    len_slot: *len_slot,
+                    element,
+                    bytes,
+                });
+            }
+            Op::Array {
+                align,
+                len,
+                element,
+                ..
+            } if *align <= 8 && *len <= MAX_FLAT_ARRAY => {
+                let [element] = &element[..] else {
+                    return None;
+                };
+                let (kind, bytes) = scalar_member(element)?;
+                let len = u32::try_from(*len).ok()?;
+                run.push(RunMember {
+                    at: run_bytes,
+                    kind: MemberKind::ArrayHead { len },
+                });
+                for _ in 0..len {
+                    run.push(RunMember {
+                        at: run_bytes,
+                        kind,
+                    });
+                    run_bytes = run_bytes.checked_add(bytes)?;
+                }
+            }
+            op => {
+                let (kind, bytes) = scalar_member(op)?;
+                run.push(RunMember {
+                    at: run_bytes,
+                    kind,
+                });
+                // A run longer than 4 GiB could not be in a mapped packet anyway; refusing it
+                // keeps offsets in 32 bits.
+                run_bytes = run_bytes.checked_add(bytes)?;
+            }
+        }
     }
     end_run(&mut steps, &mut run, &mut run_bytes);
     Some(steps.into())
+}
+
+/// How a member of constant size and at most byte alignment is read, and the bytes it takes:
+/// a whole-byte integer, a float or a text array; `None` for anything else.
+fn scalar_member(op: &Op) -> Option<(MemberKind, u32)> {
+    Some(match *op {
+        Op::Int {
+            size,
+            align,
+            signed,
+            order,
+            role,
+            save,
+        } if size.is_multiple_of(8) && align <= 8 => {
+            (int_member(size / 8, signed, order, role, save), size / 8)
+        }
+        Op::Float { size, align, order } if align <= 8 => (
+            MemberKind::Float {
+                bytes: size / 8,
+                order,
+            },
+            size / 8,
+        ),
+        Op::TextArray { align, len } if align <= 8 => {
+            let len = u32::try_from(len).ok()?;
+            (MemberKind::Text { len }, len)
+        }
+        _ => return None,
+    })
 }
 
 /// The member kind of a whole-byte integer: one of the plain little-endian kinds when it has

@@ -4,7 +4,7 @@ use std::fmt;
 
 use super::{
     FixedSize, FlatStep, HeaderOption, IntRole, IntSpec, LaidOut, MemberKind, NO_OPTION, Op,
-    RunMember, TaggedHeader, selected_option,
+    TaggedHeader, selected_option,
 };
 use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
 use crate::ctf::ir::VariantRange;
@@ -580,7 +580,7 @@ impl<'d> Decoder<'d> {
 
     /// Decodes the members of a flat structure starting on a byte.
     #[inline(always)]
-    fn flat(
+    pub(super) fn flat(
         &mut self,
         steps: &[FlatStep],
         st: &mut ReadState,
@@ -598,10 +598,35 @@ impl<'d> Decoder<'d> {
                         .unwrap_or_default();
                     out.reserve(members.len());
                     for m in members.iter() {
-                        out.push(read_member(run, start, m, st));
+                        out.push(read_member(run, start, m.at as usize, m.kind, st));
                     }
                 }
                 FlatStep::String => self.string(out)?,
+                FlatStep::TextSequence { len_slot } => {
+                    let len = self.length(st, *len_slot, 8)?;
+                    self.text(len, out)?;
+                }
+                FlatStep::Sequence {
+                    len_slot,
+                    element,
+                    bytes,
+                } => {
+                    let size = u64::from(*bytes);
+                    // `length` checked that `len` elements fit in what is left of the
+                    // content, so neither product overflows.
+                    let len = self.length(st, *len_slot, size * 8)?;
+                    let at = self.take(len * size * 8)?;
+                    let start = (at / 8) as usize;
+                    let run = self
+                        .data
+                        .get(start..start + (len * size) as usize)
+                        .unwrap_or_default();
+                    out.reserve(len as usize + 1);
+                    out.push(Value::Array { len });
+                    for i in 0..len as usize {
+                        out.push(read_member(run, start, i * *bytes as usize, *element, st));
+                    }
+                }
             }
         }
         Ok(())
@@ -713,11 +738,11 @@ fn bytes_at<const N: usize>(run: &[u8], at: usize) -> [u8; N] {
         .unwrap_or([0; N])
 }
 
-/// Reads one member of a run that starts at byte `start` of the data.
+/// Reads the member of kind `kind` at byte `at` of a run that starts at byte `start` of the
+/// data.
 #[inline(always)]
-fn read_member(run: &[u8], start: usize, m: &RunMember, st: &mut ReadState) -> Value {
-    let at = m.at as usize;
-    match m.kind {
+fn read_member(run: &[u8], start: usize, at: usize, kind: MemberKind, st: &mut ReadState) -> Value {
+    match kind {
         MemberKind::U8 => Value::UInt(u64::from(bytes_at::<1>(run, at)[0])),
         MemberKind::U16Le => Value::UInt(u64::from(u16::from_le_bytes(bytes_at(run, at)))),
         MemberKind::U32Le => Value::UInt(u64::from(u32::from_le_bytes(bytes_at(run, at)))),
@@ -759,6 +784,9 @@ fn read_member(run: &[u8], start: usize, m: &RunMember, st: &mut ReadState) -> V
         MemberKind::Text { len } => Value::Text {
             start: start + at,
             len: len as usize,
+        },
+        MemberKind::ArrayHead { len } => Value::Array {
+            len: u64::from(len),
         },
     }
 }
