@@ -245,9 +245,223 @@ impl std::fmt::Write for StackBuf {
 
 /// Appends `v` as C's `printf("%g", v)` does (glibc): 6 significant digits, exponent form when
 /// the decimal exponent is below -4 or at least 6, trailing zeros removed, `inf`/`nan` with
-/// their sign. Rust's exact formatting rounds ties to even on the exact binary value, as glibc
-/// does, so both agree on every double.
+/// their sign.
+///
+/// The digits come from the shortest decimal that reads back as `v`, rounded to six. That
+/// rounding equals the exact binary value's unless the shortest decimal's digits after the
+/// sixth are a lone `5`: were a halfway point of the six-digit grid strictly between `v` and
+/// its shortest decimal, it would read back as `v` too and be as short or shorter, and
+/// closer. That needs a spacing between doubles far below the six-digit grid's, which
+/// subnormals lack. So only ties, subnormals, zeros, infinities and NaNs take
+/// [`push_g_exact`], whose exact formatting (a big-number fallback for many values, a third
+/// of `dump`'s time on a trace of floats) was the only way before.
 pub fn push_g(out: &mut Vec<u8>, v: f64) {
+    if !v.is_normal() {
+        return push_g_exact(out, v);
+    }
+    let negative = v < 0.0;
+    if let Some((digits, exp)) = dyadic_g_digits(v) {
+        return write_g(out, negative, &digits.0[..digits.1], exp);
+    }
+    let mut shortest = ryu::Buffer::new();
+    let Some((mut digits, mut n, mut exp)) = shortest_digits(shortest.format_finite(v.abs()))
+    else {
+        return push_g_exact(out, v);
+    };
+    if n > 6 {
+        let up = if n == 7 && digits[6] == b'5' {
+            // A tie if the shortest decimal is the value itself (common: values of few
+            // binary digits, as 6250.125), which glibc rounds to even.
+            if !decimal_is_exact(v, &digits[..7], exp) {
+                return push_g_exact(out, v);
+            }
+            (digits[5] - b'0') % 2 == 1
+        } else {
+            digits[6] >= b'5'
+        };
+        n = 6;
+        if up {
+            // Carry through the nines; all nines become a 1 of the next power of ten.
+            let mut i = n;
+            loop {
+                if i == 0 {
+                    digits[0] = b'1';
+                    n = 1;
+                    exp += 1;
+                    break;
+                }
+                i -= 1;
+                if digits[i] == b'9' {
+                    digits[i] = b'0';
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
+            }
+        }
+    }
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    write_g(out, negative, &digits[..n], exp);
+}
+
+/// The six significant digits of `%g` for a normal `v` whose exact value is `N / 2^f` with
+/// `N·5^f` within 128 bits (integers, counters over powers of two, most 32-bit floats), by
+/// exact integer arithmetic: the digits without trailing zeros and the decimal exponent of the
+/// first. `None` for other values. The exact decimal of such a value is `N·5^f / 10^f`,
+/// rounded here to six digits, ties to even, as glibc rounds the exact binary value.
+fn dyadic_g_digits(v: f64) -> Option<(([u8; 6], usize), i32)> {
+    let bits = v.abs().to_bits();
+    let mut m = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let mut q = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    let zeros = m.trailing_zeros();
+    m >>= zeros;
+    q += zeros as i32;
+    let exact: u128 = if q >= 0 {
+        u128::from(m)
+            .checked_shl(q as u32)
+            .filter(|x| x >> q == u128::from(m))?
+    } else {
+        let f = (-q) as u32;
+        if f > 55 {
+            return None;
+        }
+        u128::from(m).checked_mul(5u128.pow(f))?
+    };
+    let fraction = q.min(0).unsigned_abs() as i32;
+    let len = exact.ilog10() as i32 + 1;
+    let mut exp = len - 1 - fraction;
+    let mut six = if len > 6 {
+        let p = 10u128.pow((len - 6) as u32);
+        let (kept, dropped) = (exact / p, exact % p);
+        let half = p / 2;
+        let up = dropped > half || (dropped == half && kept % 2 == 1);
+        (kept + u128::from(up)) as u64
+    } else {
+        exact as u64 * 10u64.pow((6 - len) as u32)
+    };
+    if six == 1_000_000 {
+        six = 100_000;
+        exp += 1;
+    }
+    let mut digits = [0u8; 6];
+    put_decimal(&mut digits, six, 6);
+    let mut n = 6;
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    Some(((digits, n), exp))
+}
+
+/// Writes `%g`'s text from its significant digits (no trailing zeros) and the decimal
+/// exponent of the first.
+fn write_g(out: &mut Vec<u8>, negative: bool, digits: &[u8], exp: i32) {
+    if negative {
+        out.push(b'-');
+    }
+    if (-4..6).contains(&exp) {
+        if exp < 0 {
+            out.extend_from_slice(b"0.");
+            out.extend(std::iter::repeat_n(b'0', (-exp - 1) as usize));
+            out.extend_from_slice(digits);
+        } else {
+            let whole = exp as usize + 1;
+            if digits.len() <= whole {
+                out.extend_from_slice(digits);
+                out.extend(std::iter::repeat_n(b'0', whole - digits.len()));
+            } else {
+                out.extend_from_slice(&digits[..whole]);
+                out.push(b'.');
+                out.extend_from_slice(&digits[whole..]);
+            }
+        }
+    } else {
+        out.push(digits[0]);
+        if digits.len() > 1 {
+            out.push(b'.');
+            out.extend_from_slice(&digits[1..]);
+        }
+        out.push(b'e');
+        out.push(if exp < 0 { b'-' } else { b'+' });
+        push_u64_padded(out, u64::from(exp.unsigned_abs()), 2);
+    }
+}
+
+/// The significant digits of a decimal as `ryu` writes it (`6250.125`, `0.001`, `1e16`,
+/// `1.5e-7`), without leading or trailing zeros, their number, and the decimal exponent of
+/// the first; `None` for anything else.
+fn shortest_digits(text: &str) -> Option<([u8; 24], usize, i32)> {
+    let (mantissa, e) = match text.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (text, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = whole.bytes().chain(fraction.bytes());
+    let mut digits = [0u8; 24];
+    let (mut n, mut leading) = (0, 0i32);
+    for b in all {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        if n == 0 && b == b'0' {
+            leading += 1;
+            continue;
+        }
+        *digits.get_mut(n)? = b;
+        n += 1;
+    }
+    while n > 1 && digits[n - 1] == b'0' {
+        n -= 1;
+    }
+    (n > 0).then_some((digits, n, whole.len() as i32 - leading - 1 + e))
+}
+
+/// Whether the decimal `0.d1d2...d7 × 10^(exp + 1)` (seven digits) equals the normal double
+/// `v` exactly. Writing `v = m·2^q` with `m` odd and the decimal as `D·10^-s`, that is
+/// `D = m·5^s·2^(q+s)`; answered with integers, `false` where they would not fit.
+fn decimal_is_exact(v: f64, digits: &[u8], exp: i32) -> bool {
+    let d = digits
+        .iter()
+        .fold(0u128, |acc, &b| acc * 10 + u128::from(b - b'0'));
+    let bits = v.abs().to_bits();
+    let mut m = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
+    let mut q = ((bits >> 52) & 0x7ff) as i32 - 1075;
+    let zeros = m.trailing_zeros();
+    m >>= zeros;
+    q += zeros as i32;
+    let s = 6 - exp;
+    if s >= 0 {
+        // `5^s` up to 5^30 (70 bits) times `m` (53 bits) fits in 128; a larger `s` would need
+        // `m·5^s` below `D`, impossible with `D` below 10^7.
+        if s > 30 {
+            return false;
+        }
+        let lhs = m * 5u128.pow(s as u32);
+        let t = q + s;
+        if t >= 0 {
+            // `m·5^s·2^t` against `D` below 10^7: equal only if small enough.
+            t < 64
+                && lhs
+                    .checked_shl(t as u32)
+                    .is_some_and(|x| x >> t == lhs && x == d)
+        } else {
+            let t = (-t) as u32;
+            t < 100 && d << t == lhs
+        }
+    } else {
+        // An integer `D·10^(-s)` against `m·2^q`, both within 128 bits or not equal.
+        let p = (-s) as u32;
+        if p > 31 || !(0..=74).contains(&q) {
+            return false;
+        }
+        d * 10u128.pow(p) == m << q
+    }
+}
+
+/// [`push_g`] by Rust's exact formatting, which rounds ties to even on the exact binary value
+/// as glibc does, so both agree on every double.
+pub fn push_g_exact(out: &mut Vec<u8>, v: f64) {
     if v.is_nan() {
         out.extend_from_slice(if v.is_sign_negative() {
             b"-nan"
@@ -394,6 +608,70 @@ mod fixed_width_tests {
             let mut b = [0u8; 20];
             let n = put_u64(&mut b, v);
             assert_eq!(std::str::from_utf8(&b[..n]).unwrap(), v.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod g_tests {
+    use super::{push_g, push_g_exact};
+
+    /// C's `%g` of `v`, from the C library itself.
+    fn printf_g(v: f64) -> String {
+        let mut buf = [0u8; 64];
+        // SAFETY: the buffer's length is passed, the format is NUL-terminated and takes
+        // exactly one double.
+        let n = unsafe { libc::snprintf(buf.as_mut_ptr().cast(), buf.len(), c"%g".as_ptr(), v) };
+        String::from_utf8_lossy(&buf[..n as usize]).into_owned()
+    }
+
+    fn g(v: f64) -> String {
+        let mut out = Vec::new();
+        push_g(&mut out, v);
+        String::from_utf8(out).expect("ASCII")
+    }
+
+    fn g_exact(v: f64) -> String {
+        let mut out = Vec::new();
+        push_g_exact(&mut out, v);
+        String::from_utf8(out).expect("ASCII")
+    }
+
+    /// The digits from the shortest decimal against C's `printf` and the exact formatting, on
+    /// random doubles of every exponent, on values of few binary digits as traces hold
+    /// (counters over 8, 10, 100, 3), on subnormals, and on values on and near a six-digit
+    /// tie.
+    #[test]
+    fn shortest_digits_round_as_printf() {
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            x.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        let mut values = Vec::new();
+        for _ in 0..200_000 {
+            values.push(f64::from_bits(next()));
+            let k = (next() % 20_000_000) as f64;
+            values.extend([k / 8.0, k / 10.0, k / 100.0, k / 3.0, -k * 0.25]);
+            values.push(f64::from(f32::from_bits(next() as u32)));
+            values.push(f64::from_bits(next() >> 12) * if next() % 2 == 0 { 1.0 } else { -1.0 });
+        }
+        values.extend([
+            f64::MIN_POSITIVE,
+            f64::MIN_POSITIVE.next_up(),
+            1e-310,
+            5e-324,
+        ]);
+        for k in 0..20_000u64 {
+            let tie = (k * 10 + 5) as f64 * 10f64.powi((k % 40) as i32 - 20);
+            values.extend([tie, tie.next_up(), tie.next_down()]);
+        }
+        for v in values {
+            let expected = printf_g(v);
+            assert_eq!(g(v), expected, "{v:e}");
+            assert_eq!(g_exact(v), expected, "exact {v:e}");
         }
     }
 }
