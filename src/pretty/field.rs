@@ -161,7 +161,7 @@ fn write_text_elements(out: &mut Vec<u8>, len: u64, values: &[Value]) -> Option<
 
 /// Writes `( "A", "B" : container = 3 )`, or `( <unknown> : container = 3 )` when no label
 /// covers the value.
-fn write_enum(out: &mut Vec<u8>, e: &EnumType, value: i128, bits: u64) {
+pub(crate) fn write_enum(out: &mut Vec<u8>, e: &EnumType, value: i128, bits: u64) {
     out.extend_from_slice(b"( ");
     let mut labels = 0usize;
     for label in e.labels_of(value) {

@@ -5,16 +5,17 @@
 //! event costs a lookup in the hidden-field set per member and a dozen small copies for the
 //! separators and names. A template does that walk once per scope class: the constant text
 //! between values (`{ fd = `, `, count = `, ` }`) is stored joined, so rendering a scope is
-//! one copy of constant text, then one value, per member. Scopes of any other shape (enums,
-//! floats, arrays, nested structures, variants) have no template and take the general path
-//! of [`super::field`], as does any scope whose values do not match its class.
+//! one copy of constant text, then one value, per member. Enumerations, floats, and arrays
+//! and sequences of those or of integers render from templates too (lttng-ust payloads).
+//! Scopes of any other shape (nested structures, variants) have no template and take the
+//! general path of [`super::field`], as does any scope whose values do not match its class.
 
 use crate::ctf::decode::{RawKind, RawLayout, RawMember};
-use crate::ctf::ir::{FieldType, IntType};
+use crate::ctf::ir::{ArrayType, EnumType, FieldType, IntType, SequenceType};
 use crate::ctf::value::Value;
 
-use super::field::{is_bt2_text, push_escaped, text_of};
-use super::num::push_int;
+use super::field::{is_bt2_text, push_escaped, text_of, write_enum};
+use super::num::{push_g, push_int, push_u64};
 use super::plan::TracePlan;
 use super::recall::StaleText;
 
@@ -27,6 +28,51 @@ enum Member {
     Int(IntType),
     /// A string, or a text array or sequence, shown quoted and escaped.
     Text,
+    /// A single value of an integer, enumeration or float class.
+    Scalar(Scalar),
+    /// An array or sequence (not shown as text) of such values: `[ [0] = a, [1] = b ]`.
+    Elements(Scalar),
+}
+
+/// How a single value renders.
+#[derive(Debug, Clone)]
+enum Scalar {
+    Int(IntType),
+    Enum(EnumType),
+    Float,
+}
+
+impl Scalar {
+    fn of(ty: &FieldType) -> Option<Scalar> {
+        Some(match ty {
+            FieldType::Int(int) => Scalar::Int(int.clone()),
+            FieldType::Enum(e) => Scalar::Enum(e.clone()),
+            FieldType::Float(_) => Scalar::Float,
+            _ => return None,
+        })
+    }
+
+    /// Whether `v` is a value of this class.
+    fn fits(&self, v: &Value) -> bool {
+        matches!(
+            (self, v),
+            (
+                Scalar::Int(_) | Scalar::Enum(_),
+                Value::UInt(_) | Value::SInt(_)
+            ) | (Scalar::Float, Value::Float(_))
+        )
+    }
+
+    fn write(&self, out: &mut Vec<u8>, v: Value) {
+        match (self, v) {
+            (Scalar::Int(int), Value::UInt(u)) => push_int(out, int, u),
+            (Scalar::Int(int), Value::SInt(i)) => push_int(out, int, i as u64),
+            (Scalar::Enum(e), Value::UInt(u)) => write_enum(out, e, i128::from(u), u),
+            (Scalar::Enum(e), Value::SInt(i)) => write_enum(out, e, i128::from(i), i as u64),
+            (Scalar::Float, Value::Float(f)) => push_g(out, f),
+            _ => {}
+        }
+    }
 }
 
 /// The rendering of a flat structure scope.
@@ -55,9 +101,15 @@ impl Template {
                 _ if hidden => return None,
                 FieldType::Int(int) => Member::Int(int.clone()),
                 FieldType::String(_) => Member::Text,
-                FieldType::Array(a) if is_bt2_text(&a.element) => Member::Text,
-                FieldType::Sequence(q) if is_bt2_text(&q.element) => Member::Text,
-                _ => return None,
+                FieldType::Array(ArrayType { element, .. })
+                | FieldType::Sequence(SequenceType { element, .. }) => {
+                    if is_bt2_text(element) {
+                        Member::Text
+                    } else {
+                        Member::Elements(Scalar::of(element)?)
+                    }
+                }
+                ty => Member::Scalar(Scalar::of(ty)?),
             };
             if !matches!(member, Member::Hidden) {
                 text.extend_from_slice(if shown == 0 { b" " } else { b", " });
@@ -73,17 +125,36 @@ impl Template {
 
     /// Whether `values` (the scope's, structure head included) fit this template.
     fn fits(&self, values: &[Value]) -> bool {
-        values.len() == self.steps.len() + 1
-            && matches!(values[0], Value::Struct)
-            && self.steps.iter().zip(&values[1..]).all(|((_, m), v)| {
-                matches!(
-                    (m, v),
-                    (
-                        Member::Hidden | Member::Int(_),
-                        Value::UInt(_) | Value::SInt(_)
-                    ) | (Member::Text, Value::Text { .. })
-                )
-            })
+        let Some((Value::Struct, mut rest)) = values.split_first() else {
+            return false;
+        };
+        for (_, member) in &self.steps {
+            let Some((v, after)) = rest.split_first() else {
+                return false;
+            };
+            rest = after;
+            let fits = match (member, v) {
+                (Member::Hidden | Member::Int(_), Value::UInt(_) | Value::SInt(_))
+                | (Member::Text, Value::Text { .. }) => true,
+                (Member::Scalar(s), v) => s.fits(v),
+                (Member::Elements(s), Value::Array { len }) => {
+                    let Some((elements, after)) = usize::try_from(*len)
+                        .ok()
+                        .filter(|&n| n <= rest.len())
+                        .map(|n| rest.split_at(n))
+                    else {
+                        return false;
+                    };
+                    rest = after;
+                    elements.iter().all(|e| s.fits(e))
+                }
+                _ => false,
+            };
+            if !fits {
+                return false;
+            }
+        }
+        rest.is_empty()
     }
 
     /// Whether the scope, laid out as `layout` says, renders from its bytes alone
@@ -126,7 +197,8 @@ impl Template {
                 let text = raw.text(bytes).unwrap_or_default();
                 push_escaped(out, stale.resolve(text_of(text, 0, text.len())));
             }
-            Member::Hidden => {}
+            // `reads_bytes` refuses layouts with the other members.
+            Member::Hidden | Member::Scalar(_) | Member::Elements(_) => {}
         });
     }
 
@@ -141,16 +213,31 @@ impl Template {
         if !self.fits(values) {
             return false;
         }
-        self.write_steps(out, &values[1..], |out, member, value| {
-            match (member, *value) {
+        // `fits` checked every member's values: each step below finds what it expects.
+        let mut at = 1;
+        let mut from = 0;
+        for (to, member) in &self.steps {
+            let to = *to as usize;
+            out.extend_from_slice(&self.text[from..to]);
+            from = to;
+            let value = values[at];
+            at += 1;
+            match (member, value) {
                 (Member::Int(int), Value::UInt(u)) => push_int(out, int, u),
                 (Member::Int(int), Value::SInt(i)) => push_int(out, int, i as u64),
                 (Member::Text, Value::Text { start, len }) => {
                     push_escaped(out, stale.resolve(text_of(data, start, len)));
                 }
+                (Member::Scalar(s), v) => s.write(out, v),
+                (Member::Elements(s), Value::Array { len }) => {
+                    let len = len as usize;
+                    write_elements(out, s, &values[at..at + len]);
+                    at += len;
+                }
                 _ => {}
             }
-        });
+        }
+        out.extend_from_slice(&self.text[from..]);
         true
     }
 
@@ -171,5 +258,123 @@ impl Template {
             value(out, member, m);
         }
         out.extend_from_slice(&self.text[from..]);
+    }
+}
+
+/// Writes `[ [0] = a, [1] = b ]` (`[ ]` when empty), as the general path does.
+fn write_elements(out: &mut Vec<u8>, s: &Scalar, elements: &[Value]) {
+    out.push(b'[');
+    for (i, v) in elements.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
+        push_u64(out, i as u64);
+        out.extend_from_slice(b"] = ");
+        s.write(out, *v);
+    }
+    out.extend_from_slice(b" ]");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Template;
+    use crate::ctf::ir::{Encoding, Scope};
+    use crate::ctf::value::Value::{self, *};
+    use crate::pretty::field::write_field;
+    use crate::pretty::plan::TracePlan;
+    use crate::pretty::recall::StaleText;
+    use crate::pretty::tests::{
+        array, char8, enumeration, float, int, int_type, member, sequence, st,
+    };
+
+    /// A payload of lttng-ust's shape renders from its template as the general walk renders
+    /// it, and values that do not fit the class leave the template writing nothing.
+    #[test]
+    fn arrays_sequences_enums_and_floats_render_as_the_general_path() {
+        let ty = st(vec![
+            member("k", int(32, false, 10)),
+            member("d", float(11, 53)),
+            member("f", float(8, 24)),
+            member("triple", array(int(32, true, 10), 3)),
+            member("_n_length", int(8, false, 10)),
+            member("n", sequence(int(16, false, 16), Scope::EventPayload, &[4])),
+            member(
+                "label",
+                sequence(char8(Encoding::Utf8), Scope::EventPayload, &[4]),
+            ),
+            member(
+                "state",
+                enumeration(
+                    int_type(32, true, 10),
+                    &[("IDLE", &[(0, 0)]), ("BUSY", &[(1, 3)])],
+                ),
+            ),
+            member("fs", array(float(8, 24), 2)),
+        ]);
+        let data = b"abc";
+        let cases: [&[Value]; 3] = [
+            &[
+                Struct,
+                UInt(7),
+                Float(6250.125),
+                Float(0.1f32 as f64),
+                Array { len: 3 },
+                SInt(1),
+                SInt(-2),
+                SInt(3),
+                UInt(2),
+                Array { len: 2 },
+                UInt(0xAB),
+                UInt(0),
+                Text { start: 0, len: 3 },
+                SInt(2),
+                Array { len: 2 },
+                Float(0.5),
+                Float(-1e-7),
+            ],
+            &[
+                Struct,
+                UInt(0),
+                Float(0.0),
+                Float(1e300),
+                Array { len: 3 },
+                SInt(0),
+                SInt(0),
+                SInt(0),
+                UInt(0),
+                Array { len: 0 },
+                Text { start: 0, len: 0 },
+                SInt(9),
+                Array { len: 2 },
+                Float(1.0),
+                Float(2.0),
+            ],
+            // A float where an integer belongs.
+            &[Struct, Float(1.0), Float(0.0), Float(0.0), Array { len: 0 }],
+        ];
+        let plan = TracePlan::default();
+        let template = Template::new(&plan, &ty).expect("a template");
+        for (i, values) in cases.iter().enumerate() {
+            let mut general = Vec::new();
+            let used = write_field(
+                &mut general,
+                &plan,
+                &ty,
+                values,
+                data,
+                &mut StaleText::default(),
+            );
+            let mut rendered = Vec::new();
+            let fits = template.render(&mut rendered, values, data, &mut StaleText::default());
+            if i < 2 {
+                assert_eq!(used, Some(values.len()), "case {i}");
+                assert!(fits, "case {i}");
+                assert_eq!(
+                    String::from_utf8_lossy(&rendered),
+                    String::from_utf8_lossy(&general),
+                    "case {i}"
+                );
+            } else {
+                assert!(!fits && rendered.is_empty(), "case {i}");
+            }
+        }
     }
 }
