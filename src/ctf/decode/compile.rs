@@ -209,12 +209,17 @@ fn int_op(int: &crate::ctf::ir::IntType, name: &str, scope: Scope, save: Option<
 /// runs of members of constant size (fixed-length arrays of them included), split by strings
 /// and sequences.
 fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatStep]>> {
-    // Longer fixed arrays stay with the general ops: each element is a member of the run, and
-    // the metadata (from a broken machine) may claim billions of them.
-    const MAX_FLAT_ARRAY: u64 = 4096;
+    // Longer fixed arrays, and structures with more members in all, stay with the general
+    // ops: each element is a member of the run, and the metadata (from a broken machine) may
+    // claim billions of them in a few bytes of text.
+    const MAX_FLAT_ARRAY: u64 = 64;
+    const MAX_FLAT_MEMBERS: usize = 1024;
     if align > 8 {
         return None;
     }
+    // Array members counted so far (the other members each stand for a member of the
+    // metadata's text).
+    let mut members = 0usize;
     let mut steps = Vec::new();
     let mut run: Vec<RunMember> = Vec::new();
     let mut run_bytes: u32 = 0;
@@ -270,6 +275,10 @@ fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatStep]>> {
                 };
                 let (kind, bytes) = scalar_member(element)?;
                 let len = u32::try_from(*len).ok()?;
+                members += 1 + len as usize;
+                if members > MAX_FLAT_MEMBERS {
+                    return None;
+                }
                 run.push(RunMember {
                     at: run_bytes,
                     kind: MemberKind::ArrayHead { len },

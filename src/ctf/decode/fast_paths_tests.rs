@@ -461,3 +461,26 @@ fn flat_structure_with_arrays_and_sequences_matches_the_general_ops() {
     check_payload_within("le", UST_SAMPLE, 10, 400);
     check_payload_within("be", UST_SAMPLE, 11, 400);
 }
+
+/// A fixed array is a run of its elements only while it is short: a long one (metadata may
+/// claim any length) keeps its structure on the general ops, which decode it as one op.
+#[test]
+fn long_arrays_stay_on_the_general_ops() {
+    let compiled = |len: u32| {
+        let payload =
+            format!("struct {{ integer {{ size = 8; align = 8; signed = false; }} a[{len}]; }}");
+        let t = trace(
+            "le",
+            &format!("stream {{ }};\nevent {{ name = e; fields := {payload}; }};"),
+        );
+        let stream = &t.streams[0];
+        let event = &stream.events[0];
+        let compiler = ScopeCompiler::for_stream_class(&t, stream).with_event(event);
+        compiler
+            .compile(event.payload.as_ref().unwrap(), Scope::EventPayload)
+            .unwrap()
+    };
+    assert_eq!(count_flat(&compiled(64)), 1);
+    assert_eq!(count_flat(&compiled(65)), 0);
+    assert_eq!(count_flat(&compiled(4_000_000_000)), 0);
+}
