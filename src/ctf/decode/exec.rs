@@ -601,18 +601,9 @@ impl<'d> Decoder<'d> {
                         out.push(read_member(run, start, m.at as usize, m.kind, st));
                     }
                 }
-                FlatStep::String => {
-                    // `string` without its alignment (a flat structure stays on bytes) and
-                    // without its call; a failure is reported by the general ops.
-                    let start = (self.pos / 8) as usize;
-                    let end = (self.end / 8) as usize;
-                    let bytes = self.data.get(start..end).unwrap_or_default();
-                    let Some(nul) = bytes.iter().position(|&b| b == 0) else {
-                        return Err(self.past_end(8));
-                    };
-                    self.pos += (nul as u64 + 1) * 8;
-                    out.push(Value::Text { start, len: nul });
-                }
+                // Without `string`'s alignment step (a flat structure stays on bytes), and
+                // inlined.
+                FlatStep::String => self.string_on_byte(out)?,
                 FlatStep::TextSequence { len_slot } => {
                     let len = self.length(st, *len_slot, 8)?;
                     self.text(len, out)?;
@@ -702,6 +693,12 @@ impl<'d> Decoder<'d> {
 
     fn string(&mut self, out: &mut Vec<Value>) -> Result<(), DecodeError> {
         self.align(8)?;
+        self.string_on_byte(out)
+    }
+
+    /// A NUL-terminated string starting at the current position, which is on a byte.
+    #[inline(always)]
+    fn string_on_byte(&mut self, out: &mut Vec<Value>) -> Result<(), DecodeError> {
         let start = (self.pos / 8) as usize;
         let end = (self.end / 8) as usize;
         let bytes = self.data.get(start..end).unwrap_or(&[]);
