@@ -284,7 +284,9 @@ impl std::fmt::Write for StackBuf {
 /// sixth are a lone `5`: were a halfway point of the six-digit grid strictly between `v` and
 /// its shortest decimal, it would read back as `v` too and be as short or shorter, and
 /// closer. That needs a spacing between doubles far below the six-digit grid's, which
-/// subnormals lack. So only ties, subnormals, zeros, infinities and NaNs take
+/// subnormals lack. Values of few binary digits are rounded exactly first
+/// (`dyadic_g_digits`), which covers every value on a tie. So only values near a tie,
+/// subnormals, zeros, infinities and NaNs take
 /// [`push_g_exact`], whose exact formatting (a big-number fallback for many values, a third
 /// of `dump`'s time on a trace of floats) was the only way before.
 pub fn push_g(out: &mut Vec<u8>, v: f64) {
@@ -301,16 +303,14 @@ pub fn push_g(out: &mut Vec<u8>, v: f64) {
         return push_g_exact(out, v);
     };
     if n > 6 {
-        let up = if n == 7 && digits[6] == b'5' {
-            // A tie if the shortest decimal is the value itself (common: values of few
-            // binary digits, as 6250.125), which glibc rounds to even.
-            if !decimal_is_exact(v, &digits[..7], exp) {
-                return push_g_exact(out, v);
-            }
-            (digits[5] - b'0') % 2 == 1
-        } else {
-            digits[6] >= b'5'
-        };
+        if n == 7 && digits[6] == b'5' {
+            // The exact value is above, below or on the tie. On it, the shortest decimal is
+            // the value itself, a seven-digit decimal: such a double has few binary digits,
+            // and `dyadic_g_digits` took it. So this is near a tie, and only the exact
+            // digits tell on which side.
+            return push_g_exact(out, v);
+        }
+        let up = digits[6] >= b'5';
         n = 6;
         if up {
             // Carry through the nines; all nines become a 1 of the next power of ten.
@@ -447,48 +447,6 @@ fn shortest_digits(text: &str) -> Option<([u8; 24], usize, i32)> {
         n -= 1;
     }
     (n > 0).then_some((digits, n, whole.len() as i32 - leading - 1 + e))
-}
-
-/// Whether the decimal `0.d1d2...d7 × 10^(exp + 1)` (seven digits) equals the normal double
-/// `v` exactly. Writing `v = m·2^q` with `m` odd and the decimal as `D·10^-s`, that is
-/// `D = m·5^s·2^(q+s)`; answered with integers, `false` where they would not fit.
-fn decimal_is_exact(v: f64, digits: &[u8], exp: i32) -> bool {
-    let d = digits
-        .iter()
-        .fold(0u128, |acc, &b| acc * 10 + u128::from(b - b'0'));
-    let bits = v.abs().to_bits();
-    let mut m = u128::from((bits & ((1 << 52) - 1)) | (1 << 52));
-    let mut q = ((bits >> 52) & 0x7ff) as i32 - 1075;
-    let zeros = m.trailing_zeros();
-    m >>= zeros;
-    q += zeros as i32;
-    let s = 6 - exp;
-    if s >= 0 {
-        // `5^s` up to 5^30 (70 bits) times `m` (53 bits) fits in 128; a larger `s` would need
-        // `m·5^s` below `D`, impossible with `D` below 10^7.
-        if s > 30 {
-            return false;
-        }
-        let lhs = m * 5u128.pow(s as u32);
-        let t = q + s;
-        if t >= 0 {
-            // `m·5^s·2^t` against `D` below 10^7: equal only if small enough.
-            t < 64
-                && lhs
-                    .checked_shl(t as u32)
-                    .is_some_and(|x| x >> t == lhs && x == d)
-        } else {
-            let t = (-t) as u32;
-            t < 100 && d << t == lhs
-        }
-    } else {
-        // An integer `D·10^(-s)` against `m·2^q`, both within 128 bits or not equal.
-        let p = (-s) as u32;
-        if p > 31 || !(0..=74).contains(&q) {
-            return false;
-        }
-        d * 10u128.pow(p) == m << q
-    }
 }
 
 /// [`push_g`] by Rust's exact formatting, which rounds ties to even on the exact binary value
