@@ -84,16 +84,32 @@ fn write_elements(
     data: &[u8],
     stale: &mut StaleText,
 ) -> Option<usize> {
-    out.push(b'[');
     let mut at = 1;
-    for i in 0..len {
-        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
-        push_u64(out, i);
-        out.extend_from_slice(b"] = ");
+    let count = usize::try_from(len).ok()?;
+    write_indexed(out, count, |out, _| {
         at += write_field(out, plan, element, values.get(at..)?, data, stale)?;
+        Some(())
+    })?;
+    Some(at)
+}
+
+/// Writes `count` elements as `[ [0] = a, [1] = b ]` (`[ ]` when none), each value by
+/// `element` given its index; stops at the first `None`, which it returns.
+#[inline(always)]
+pub(crate) fn write_indexed(
+    out: &mut Vec<u8>,
+    count: usize,
+    mut element: impl FnMut(&mut Vec<u8>, usize) -> Option<()>,
+) -> Option<()> {
+    out.push(b'[');
+    for i in 0..count {
+        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
+        push_u64(out, i as u64);
+        out.extend_from_slice(b"] = ");
+        element(out, i)?;
     }
     out.extend_from_slice(b" ]");
-    Some(at)
+    Some(())
 }
 
 /// Whether babeltrace2 shows an array or sequence of `element` as a string: elements are
@@ -122,11 +138,8 @@ fn write_byte_elements(
         .unwrap_or(&[]);
     // The 64-bit two's complement of a byte element.
     let widen = |b: u8, signed: bool| if signed { b as i8 as u64 } else { u64::from(b) };
-    out.push(b'[');
-    for (i, &b) in bytes.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
-        push_u64(out, i as u64);
-        out.extend_from_slice(b"] = ");
+    write_indexed(out, bytes.len(), |out, i| {
+        let b = bytes[i];
         match element {
             FieldType::Enum(e) => {
                 let bits = widen(b, e.container.signed);
@@ -135,8 +148,8 @@ fn write_byte_elements(
             FieldType::Int(int) => push_int(out, int, widen(b, int.signed)),
             _ => {}
         }
-    }
-    out.extend_from_slice(b" ]");
+        Some(())
+    });
 }
 
 /// A text array the decoder gave element by element: a string up to the first NUL.

@@ -14,8 +14,8 @@ use crate::ctf::decode::{RawKind, RawLayout, RawMember};
 use crate::ctf::ir::{ArrayType, EnumType, FieldType, IntType, SequenceType};
 use crate::ctf::value::Value;
 
-use super::field::{is_bt2_text, push_escaped, text_of, write_enum};
-use super::num::{push_g, push_int, push_u64};
+use super::field::{is_bt2_text, push_escaped, text_of, write_enum, write_indexed};
+use super::num::{push_g, push_int};
 use super::plan::TracePlan;
 use super::recall::StaleText;
 
@@ -24,11 +24,10 @@ use super::recall::StaleText;
 enum Member {
     /// An integer babeltrace2 hides: its value is skipped.
     Hidden,
-    /// An integer shown in its preferred base.
-    Int(IntType),
     /// A string, or a text array or sequence, shown quoted and escaped.
     Text,
-    /// A single value of an integer, enumeration or float class.
+    /// A single value of an integer (shown in its preferred base), enumeration or float
+    /// class.
     Scalar(Scalar),
     /// An array or sequence (not shown as text) of such values: `[ [0] = a, [1] = b ]`.
     Elements(Scalar),
@@ -63,6 +62,7 @@ impl Scalar {
         )
     }
 
+    #[inline(always)]
     fn write(&self, out: &mut Vec<u8>, v: Value) {
         match (self, v) {
             (Scalar::Int(int), Value::UInt(u)) => push_int(out, int, u),
@@ -99,7 +99,6 @@ impl Template {
                 FieldType::Int(_) if hidden => Member::Hidden,
                 // Other hidden members would need the general path's subtree walk.
                 _ if hidden => return None,
-                FieldType::Int(int) => Member::Int(int.clone()),
                 FieldType::String(_) => Member::Text,
                 FieldType::Array(ArrayType { element, .. })
                 | FieldType::Sequence(SequenceType { element, .. }) => {
@@ -134,7 +133,7 @@ impl Template {
             };
             rest = after;
             let fits = match (member, v) {
-                (Member::Hidden | Member::Int(_), Value::UInt(_) | Value::SInt(_))
+                (Member::Hidden, Value::UInt(_) | Value::SInt(_))
                 | (Member::Text, Value::Text { .. }) => true,
                 (Member::Scalar(s), v) => s.fits(v),
                 (Member::Elements(s), Value::Array { len }) => {
@@ -170,7 +169,7 @@ impl Template {
                     matches!(
                         (m, r.kind),
                         (Member::Hidden, _)
-                            | (Member::Int(_), RawKind::Int { .. })
+                            | (Member::Scalar(Scalar::Int(_)), RawKind::Int { .. })
                             | (Member::Text, RawKind::Text { .. } | RawKind::String)
                     )
                 })
@@ -188,7 +187,7 @@ impl Template {
     ) {
         // The reader stepped over exactly the layout's bytes: every member is there.
         self.write_steps(out, members, |out, member, raw| match member {
-            Member::Int(int) => {
+            Member::Scalar(Scalar::Int(int)) => {
                 if let Some(v) = raw.int(bytes) {
                     push_int(out, int, v as u64);
                 }
@@ -223,15 +222,17 @@ impl Template {
             let value = values[at];
             at += 1;
             match (member, value) {
-                (Member::Int(int), Value::UInt(u)) => push_int(out, int, u),
-                (Member::Int(int), Value::SInt(i)) => push_int(out, int, i as u64),
                 (Member::Text, Value::Text { start, len }) => {
                     push_escaped(out, stale.resolve(text_of(data, start, len)));
                 }
                 (Member::Scalar(s), v) => s.write(out, v),
                 (Member::Elements(s), Value::Array { len }) => {
                     let len = len as usize;
-                    write_elements(out, s, &values[at..at + len]);
+                    let elements = &values[at..at + len];
+                    write_indexed(out, len, |out, i| {
+                        s.write(out, elements[i]);
+                        Some(())
+                    });
                     at += len;
                 }
                 _ => {}
@@ -259,18 +260,6 @@ impl Template {
         }
         out.extend_from_slice(&self.text[from..]);
     }
-}
-
-/// Writes `[ [0] = a, [1] = b ]` (`[ ]` when empty), as the general path does.
-fn write_elements(out: &mut Vec<u8>, s: &Scalar, elements: &[Value]) {
-    out.push(b'[');
-    for (i, v) in elements.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
-        push_u64(out, i as u64);
-        out.extend_from_slice(b"] = ");
-        s.write(out, *v);
-    }
-    out.extend_from_slice(b" ]");
 }
 
 #[cfg(test)]

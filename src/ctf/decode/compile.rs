@@ -310,17 +310,13 @@ fn flatten(body: &[Op], align: u32) -> Option<Box<[FlatStep]>> {
 /// How a member of constant size and at most byte alignment is read, and the bytes it takes:
 /// a whole-byte integer, a float or a text array; `None` for anything else.
 fn scalar_member(op: &Op) -> Option<(MemberKind, u32)> {
+    if let Some(i) = int_spec(op) {
+        return (i.size.is_multiple_of(8) && i.align <= 8).then(|| {
+            let bytes = i.size / 8;
+            (int_member(bytes, i.signed, i.order, i.role, i.save), bytes)
+        });
+    }
     Some(match *op {
-        Op::Int {
-            size,
-            align,
-            signed,
-            order,
-            role,
-            save,
-        } if size.is_multiple_of(8) && align <= 8 => {
-            (int_member(size / 8, signed, order, role, save), size / 8)
-        }
         Op::Float { size, align, order } if align <= 8 => (
             MemberKind::Float {
                 bytes: size / 8,
