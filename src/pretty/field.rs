@@ -45,7 +45,11 @@ pub fn write_field(
                     at += subtree_len(&field.ty, rest)?;
                     continue;
                 }
-                out.extend_from_slice(if printed == 0 { b" " } else { b", " });
+                if printed == 0 {
+                    out.push(b' ');
+                } else {
+                    out.extend_from_slice(b", ");
+                }
                 out.extend_from_slice(field.display_name.as_bytes());
                 out.extend_from_slice(b" = ");
                 at += write_field(out, plan, &field.ty, rest, data, stale)?;
@@ -103,7 +107,13 @@ pub(crate) fn write_indexed(
 ) -> Option<()> {
     out.push(b'[');
     for i in 0..count {
-        out.extend_from_slice(if i == 0 { b" [" } else { b", [" });
+        // One copy of constant size per branch: a slice of either length was a call to
+        // `memcpy` per element.
+        if i == 0 {
+            out.extend_from_slice(b" [");
+        } else {
+            out.extend_from_slice(b", [");
+        }
         push_u64(out, i as u64);
         out.extend_from_slice(b"] = ");
         element(out, i)?;
@@ -246,9 +256,26 @@ fn push_escaped_byte(out: &mut Vec<u8>, b: u8) {
     }
 }
 
+/// Texts up to this length are escaped byte by byte ([`push_escaped`]).
+const SHORT_TEXT: usize = 16;
+
 /// Writes `bytes` between double quotes with babeltrace2's escaping.
 pub fn push_escaped(out: &mut Vec<u8>, bytes: &[u8]) {
     out.push(b'"');
+    if bytes.len() <= SHORT_TEXT {
+        // Byte by byte: a copy of a varying length is a call to `memcpy`, which costs more
+        // than the loop for names and labels of a few bytes.
+        out.reserve(bytes.len() + 1);
+        for &b in bytes {
+            if needs_escape(b) {
+                push_escaped_byte(out, b);
+            } else {
+                out.push(b);
+            }
+        }
+        out.push(b'"');
+        return;
+    }
     // Copy runs of plain bytes at once: most strings need no escaping at all.
     let mut plain_from = 0;
     for (i, &b) in bytes.iter().enumerate() {

@@ -124,6 +124,13 @@ pub enum StaleMode {
     Stale,
 }
 
+/// A point in an event's texts to come back to ([`StaleText::mark`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StaleMark {
+    ordinal: u32,
+    candidate: bool,
+}
+
 /// Last non-empty text per (event class, text field ordinal).
 #[derive(Debug, Default)]
 pub struct StaleText {
@@ -158,6 +165,22 @@ impl StaleText {
     /// differently.
     pub fn has_stale_candidate(&self) -> bool {
         self.candidate
+    }
+
+    /// Where the current event's texts stand, for [`Self::rewind`].
+    pub fn mark(&self) -> StaleMark {
+        StaleMark {
+            ordinal: self.ordinal,
+            candidate: self.candidate,
+        }
+    }
+
+    /// Forgets the texts resolved since `mark`, to resolve them again: a rendering that
+    /// gave up part-way hands the event to another that starts over. (What they stored is
+    /// stored again, the same.)
+    pub fn rewind(&mut self, mark: StaleMark) {
+        self.ordinal = mark.ordinal;
+        self.candidate = mark.candidate;
     }
 
     /// The text babeltrace2 would print for a text field holding `bytes`.

@@ -15,7 +15,7 @@ use crate::ctf::ir::{ArrayType, EnumType, FieldType, IntType, SequenceType};
 use crate::ctf::value::Value;
 
 use super::field::{is_bt2_text, push_escaped, text_of, write_enum, write_indexed};
-use super::num::{push_g, push_int};
+use super::num::{push_g, push_i64, push_int, push_u64};
 use super::plan::TracePlan;
 use super::recall::StaleText;
 
@@ -36,6 +36,12 @@ enum Member {
 /// How a single value renders.
 #[derive(Debug, Clone)]
 enum Scalar {
+    /// A decimal integer, unsigned: [`push_int`]'s base-10 case without its dispatch on the
+    /// class, which cost an integer field a call and two tests.
+    Unsigned,
+    /// A decimal integer, signed.
+    Signed,
+    /// An integer in base 2, 8 or 16.
     Int(IntType),
     Enum(EnumType),
     Float,
@@ -44,6 +50,10 @@ enum Scalar {
 impl Scalar {
     fn of(ty: &FieldType) -> Option<Scalar> {
         Some(match ty {
+            FieldType::Int(int) if !matches!(int.base, 2 | 8 | 16) => match int.signed {
+                true => Scalar::Signed,
+                false => Scalar::Unsigned,
+            },
             FieldType::Int(int) => Scalar::Int(int.clone()),
             FieldType::Enum(e) => Scalar::Enum(e.clone()),
             FieldType::Float(_) => Scalar::Float,
@@ -51,35 +61,44 @@ impl Scalar {
         })
     }
 
-    /// Whether `v` is a value of this class.
-    fn fits(&self, v: &Value) -> bool {
-        matches!(
-            (self, v),
-            (
-                Scalar::Int(_) | Scalar::Enum(_),
-                Value::UInt(_) | Value::SInt(_)
-            ) | (Scalar::Float, Value::Float(_))
-        )
-    }
-
+    /// Writes `v` (given as its 64-bit two's complement) as an integer of this class.
     #[inline(always)]
-    fn write(&self, out: &mut Vec<u8>, v: Value) {
-        match (self, v) {
-            (Scalar::Int(int), Value::UInt(u)) => push_int(out, int, u),
-            (Scalar::Int(int), Value::SInt(i)) => push_int(out, int, i as u64),
-            (Scalar::Enum(e), Value::UInt(u)) => write_enum(out, e, i128::from(u), u),
-            (Scalar::Enum(e), Value::SInt(i)) => write_enum(out, e, i128::from(i), i as u64),
-            (Scalar::Float, Value::Float(f)) => push_g(out, f),
-            _ => {}
+    fn write_int(&self, out: &mut Vec<u8>, bits: u64) {
+        match self {
+            Scalar::Unsigned => push_u64(out, bits),
+            Scalar::Signed => push_i64(out, bits as i64),
+            Scalar::Int(int) => push_int(out, int, bits),
+            Scalar::Enum(e) => write_enum(out, e, i128::from(bits), bits),
+            Scalar::Float => {}
         }
     }
+
+    /// Writes `v`; `None` when it is not a value of this class.
+    #[inline(always)]
+    fn write(&self, out: &mut Vec<u8>, v: Value) -> Option<()> {
+        match (self, v) {
+            (Scalar::Enum(e), Value::SInt(i)) => write_enum(out, e, i128::from(i), i as u64),
+            (Scalar::Float, Value::Float(f)) => push_g(out, f),
+            (Scalar::Float, _) => return None,
+            (_, Value::UInt(u)) => self.write_int(out, u),
+            (_, Value::SInt(i)) => self.write_int(out, i as u64),
+            _ => return None,
+        }
+        Some(())
+    }
 }
+
+/// Bytes copied at once for a piece of constant text ([`Template::piece`]).
+const PIECE: usize = 32;
 
 /// The rendering of a flat structure scope.
 #[derive(Debug, Clone)]
 pub struct Template {
-    /// All constant text, joined.
+    /// All constant text, joined, then [`PIECE`] zero bytes of padding (see
+    /// [`Self::piece`]).
     text: Vec<u8>,
+    /// Where the constant text ends (before the padding).
+    end: u32,
     /// Per member: the end in `text` of the constant text written before its value.
     steps: Vec<(u32, Member)>,
 }
@@ -119,41 +138,9 @@ impl Template {
             steps.push((text.len() as u32, member));
         }
         text.extend_from_slice(b" }");
-        Some(Template { text, steps })
-    }
-
-    /// Whether `values` (the scope's, structure head included) fit this template.
-    fn fits(&self, values: &[Value]) -> bool {
-        let Some((Value::Struct, mut rest)) = values.split_first() else {
-            return false;
-        };
-        for (_, member) in &self.steps {
-            let Some((v, after)) = rest.split_first() else {
-                return false;
-            };
-            rest = after;
-            let fits = match (member, v) {
-                (Member::Hidden, Value::UInt(_) | Value::SInt(_))
-                | (Member::Text, Value::Text { .. }) => true,
-                (Member::Scalar(s), v) => s.fits(v),
-                (Member::Elements(s), Value::Array { len }) => {
-                    let Some((elements, after)) = usize::try_from(*len)
-                        .ok()
-                        .filter(|&n| n <= rest.len())
-                        .map(|n| rest.split_at(n))
-                    else {
-                        return false;
-                    };
-                    rest = after;
-                    elements.iter().all(|e| s.fits(e))
-                }
-                _ => false,
-            };
-            if !fits {
-                return false;
-            }
-        }
-        rest.is_empty()
+        let end = u32::try_from(text.len()).ok()?;
+        text.extend_from_slice(&[0; PIECE]);
+        Some(Template { text, end, steps })
     }
 
     /// Whether the scope, laid out as `layout` says, renders from its bytes alone
@@ -169,7 +156,10 @@ impl Template {
                     matches!(
                         (m, r.kind),
                         (Member::Hidden, _)
-                            | (Member::Scalar(Scalar::Int(_)), RawKind::Int { .. })
+                            | (
+                                Member::Scalar(Scalar::Unsigned | Scalar::Signed | Scalar::Int(_)),
+                                RawKind::Int { .. }
+                            )
                             | (Member::Text, RawKind::Text { .. } | RawKind::String)
                     )
                 })
@@ -187,9 +177,9 @@ impl Template {
     ) {
         // The reader stepped over exactly the layout's bytes: every member is there.
         self.write_steps(out, members, |out, member, raw| match member {
-            Member::Scalar(Scalar::Int(int)) => {
+            Member::Scalar(s) => {
                 if let Some(v) = raw.int(bytes) {
-                    push_int(out, int, v as u64);
+                    s.write_int(out, v as u64);
                 }
             }
             Member::Text => {
@@ -197,7 +187,7 @@ impl Template {
                 push_escaped(out, stale.resolve(text_of(text, 0, text.len())));
             }
             // `reads_bytes` refuses layouts with the other members.
-            Member::Hidden | Member::Scalar(_) | Member::Elements(_) => {}
+            Member::Hidden | Member::Elements(_) => {}
         });
     }
 
@@ -209,37 +199,71 @@ impl Template {
         data: &[u8],
         stale: &mut StaleText,
     ) -> bool {
-        if !self.fits(values) {
-            return false;
+        // One pass that checks each value as it writes it, where a pass checking them all
+        // first read every value twice (a twentieth of rendering a payload of lttng-ust's
+        // shape). Values that do not fit are rare (damage the decoder let through): what
+        // was written is then taken back, and so are the texts `stale` was told about,
+        // since the general path tells it again.
+        let (start, mark) = (out.len(), stale.mark());
+        let done = self.write_values(out, values, data, stale).is_some();
+        if !done {
+            out.truncate(start);
+            stale.rewind(mark);
         }
-        // `fits` checked every member's values: each step below finds what it expects.
-        let mut at = 1;
+        done
+    }
+
+    #[inline(always)]
+    fn write_values(
+        &self,
+        out: &mut Vec<u8>,
+        values: &[Value],
+        data: &[u8],
+        stale: &mut StaleText,
+    ) -> Option<()> {
+        let (Value::Struct, mut rest) = values.split_first()? else {
+            return None;
+        };
         let mut from = 0;
         for (to, member) in &self.steps {
             let to = *to as usize;
-            out.extend_from_slice(&self.text[from..to]);
+            self.piece(out, from, to);
             from = to;
-            let value = values[at];
-            at += 1;
+            let (&value, after) = rest.split_first()?;
+            rest = after;
             match (member, value) {
+                (Member::Hidden, Value::UInt(_) | Value::SInt(_)) => {}
                 (Member::Text, Value::Text { start, len }) => {
                     push_escaped(out, stale.resolve(text_of(data, start, len)));
                 }
-                (Member::Scalar(s), v) => s.write(out, v),
+                (Member::Scalar(s), v) => s.write(out, v)?,
                 (Member::Elements(s), Value::Array { len }) => {
-                    let len = len as usize;
-                    let elements = &values[at..at + len];
-                    write_indexed(out, len, |out, i| {
-                        s.write(out, elements[i]);
-                        Some(())
-                    });
-                    at += len;
+                    let n = usize::try_from(len).ok().filter(|&n| n <= rest.len())?;
+                    let (elements, after) = rest.split_at(n);
+                    rest = after;
+                    write_indexed(out, n, |out, i| s.write(out, elements[i]))?;
                 }
-                _ => {}
+                _ => return None,
             }
         }
-        out.extend_from_slice(&self.text[from..]);
-        true
+        self.piece(out, from, self.end as usize);
+        rest.is_empty().then_some(())
+    }
+
+    /// Appends the constant text `from..to`. A piece (`, name = `) is short and of varying
+    /// length: copied as such it was a call to `memcpy`, a twentieth of rendering a payload
+    /// of lttng-ust's shape. A short one is copied as [`PIECE`] bytes, which compiles to a
+    /// few moves, and the excess cut off; the padding keeps the last one in bounds.
+    #[inline(always)]
+    fn piece(&self, out: &mut Vec<u8>, from: usize, to: usize) {
+        let len = out.len();
+        match self.text.get(from..from + PIECE) {
+            Some(padded) if to - from <= PIECE => {
+                out.extend_from_slice(padded);
+                out.truncate(len + (to - from));
+            }
+            _ => out.extend_from_slice(&self.text[from..to]),
+        }
     }
 
     /// Writes the constant text around the members, and each member's value with `value`
@@ -254,11 +278,11 @@ impl Template {
         let mut from = 0;
         for ((to, member), m) in self.steps.iter().zip(members) {
             let to = *to as usize;
-            out.extend_from_slice(&self.text[from..to]);
+            self.piece(out, from, to);
             from = to;
             value(out, member, m);
         }
-        out.extend_from_slice(&self.text[from..]);
+        self.piece(out, from, self.end as usize);
     }
 }
 
@@ -299,7 +323,7 @@ mod tests {
             member("fs", array(float(8, 24), 2)),
         ]);
         let data = b"abc";
-        let cases: [&[Value]; 3] = [
+        let cases: [&[Value]; 6] = [
             &[
                 Struct,
                 UInt(7),
@@ -338,6 +362,42 @@ mod tests {
             ],
             // A float where an integer belongs.
             &[Struct, Float(1.0), Float(0.0), Float(0.0), Array { len: 0 }],
+            // A float where the enumeration belongs, after the text was written.
+            &[
+                Struct,
+                UInt(0),
+                Float(0.0),
+                Float(0.0),
+                Array { len: 0 },
+                UInt(0),
+                Array { len: 0 },
+                Text { start: 0, len: 3 },
+                Float(9.0),
+                Array { len: 0 },
+            ],
+            // A value more than the class has.
+            &[
+                Struct,
+                UInt(0),
+                Float(0.0),
+                Float(0.0),
+                Array { len: 0 },
+                UInt(0),
+                Array { len: 0 },
+                Text { start: 0, len: 3 },
+                SInt(9),
+                Array { len: 0 },
+                UInt(1),
+            ],
+            // An array longer than the values left.
+            &[
+                Struct,
+                UInt(0),
+                Float(0.0),
+                Float(0.0),
+                Array { len: 9 },
+                SInt(0),
+            ],
         ];
         let plan = TracePlan::default();
         let template = Template::new(&plan, &ty).expect("a template");
@@ -352,7 +412,10 @@ mod tests {
                 &mut StaleText::default(),
             );
             let mut rendered = Vec::new();
-            let fits = template.render(&mut rendered, values, data, &mut StaleText::default());
+            let mut stale = StaleText::default();
+            stale.start_event(1);
+            let before = stale.mark();
+            let fits = template.render(&mut rendered, values, data, &mut stale);
             if i < 2 {
                 assert_eq!(used, Some(values.len()), "case {i}");
                 assert!(fits, "case {i}");
@@ -363,6 +426,8 @@ mod tests {
                 );
             } else {
                 assert!(!fits && rendered.is_empty(), "case {i}");
+                // The general path, which takes over, resolves the same texts again.
+                assert_eq!(stale.mark(), before, "case {i}");
             }
         }
     }
