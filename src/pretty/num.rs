@@ -338,6 +338,17 @@ pub fn push_g(out: &mut Vec<u8>, v: f64) {
     write_g(out, negative, &digits[..n], exp);
 }
 
+/// `5^i` for the fractions `dyadic_g_digits` takes.
+const POW5: [u128; 56] = {
+    let mut t = [1u128; 56];
+    let mut i = 1;
+    while i < 56 {
+        t[i] = t[i - 1] * 5;
+        i += 1;
+    }
+    t
+};
+
 /// The six significant digits of `%g` for a normal `v` whose exact value is `N / 2^f` with
 /// `N·5^f` within 128 bits (integers, counters over powers of two, most 32-bit floats), by
 /// exact integer arithmetic: the digits without trailing zeros and the decimal exponent of the
@@ -359,20 +370,22 @@ fn dyadic_g_digits(v: f64) -> Option<(([u8; 6], usize), i32)> {
         if f > 55 {
             return None;
         }
-        u128::from(m).checked_mul(5u128.pow(f))?
+        u128::from(m).checked_mul(POW5[f as usize])?
     };
     let fraction = q.min(0).unsigned_abs() as i32;
-    let len = exact.ilog10() as i32 + 1;
-    let mut exp = len - 1 - fraction;
-    let mut six = if len > 6 {
-        let p = 10u128.pow((len - 6) as u32);
-        let (kept, dropped) = (exact / p, exact % p);
-        let half = p / 2;
-        let up = dropped > half || (dropped == half && kept % 2 == 1);
-        (kept + u128::from(up)) as u64
-    } else {
-        exact as u64 * 10u64.pow((6 - len) as u32)
+    // Most values fit 64 bits, where the digit count and the division are single
+    // instructions instead of 128-bit library calls.
+    let (mut six, len) = match u64::try_from(exact) {
+        Ok(exact) => {
+            let len = exact.ilog10() as i32 + 1;
+            (round_to_six(exact, len), len)
+        }
+        Err(_) => {
+            let len = exact.ilog10() as i32 + 1;
+            (round_to_six(exact, len) as u64, len)
+        }
     };
+    let mut exp = len - 1 - fraction;
     if six == 1_000_000 {
         six = 100_000;
         exp += 1;
@@ -386,6 +399,33 @@ fn dyadic_g_digits(v: f64) -> Option<(([u8; 6], usize), i32)> {
     Some(((digits, n), exp))
 }
 
+/// `exact` (of `len` decimal digits) as six digits: rounded to even when longer, padded
+/// with zeros when shorter.
+#[inline(always)]
+fn round_to_six<T>(exact: T, len: i32) -> T
+where
+    T: Copy
+        + From<u32>
+        + PartialOrd
+        + std::ops::Add<Output = T>
+        + std::ops::Mul<Output = T>
+        + std::ops::Div<Output = T>
+        + std::ops::Rem<Output = T>,
+{
+    let ten = T::from(10);
+    let pow10 = |n: i32| (0..n).fold(T::from(1), |p, _| p * ten);
+    if len > 6 {
+        let p = pow10(len - 6);
+        let (kept, dropped) = (exact / p, exact % p);
+        let half = p / T::from(2);
+        let odd = kept % T::from(2) == T::from(1);
+        let up = dropped > half || (dropped == half && odd);
+        kept + T::from(u32::from(up))
+    } else {
+        exact * pow10(6 - len)
+    }
+}
+
 /// Writes `%g`'s text from its significant digits (no trailing zeros) and the decimal
 /// exponent of the first.
 fn write_g(out: &mut Vec<u8>, negative: bool, digits: &[u8], exp: i32) {
@@ -396,27 +436,36 @@ fn write_g(out: &mut Vec<u8>, negative: bool, digits: &[u8], exp: i32) {
         if exp < 0 {
             out.extend_from_slice(b"0.");
             out.extend(std::iter::repeat_n(b'0', (-exp - 1) as usize));
-            out.extend_from_slice(digits);
+            push_digits(out, digits);
         } else {
             let whole = exp as usize + 1;
             if digits.len() <= whole {
-                out.extend_from_slice(digits);
+                push_digits(out, digits);
                 out.extend(std::iter::repeat_n(b'0', whole - digits.len()));
             } else {
-                out.extend_from_slice(&digits[..whole]);
+                push_digits(out, &digits[..whole]);
                 out.push(b'.');
-                out.extend_from_slice(&digits[whole..]);
+                push_digits(out, &digits[whole..]);
             }
         }
     } else {
         out.push(digits[0]);
         if digits.len() > 1 {
             out.push(b'.');
-            out.extend_from_slice(&digits[1..]);
+            push_digits(out, &digits[1..]);
         }
         out.push(b'e');
         out.push(if exp < 0 { b'-' } else { b'+' });
         push_u64_padded(out, u64::from(exp.unsigned_abs()), 2);
+    }
+}
+
+/// Appends a few digits (at most six) one by one: a copy of a varying length is a call to
+/// `memcpy`, which costs more.
+#[inline(always)]
+fn push_digits(out: &mut Vec<u8>, digits: &[u8]) {
+    for &d in digits {
+        out.push(d);
     }
 }
 
