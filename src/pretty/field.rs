@@ -185,6 +185,13 @@ fn write_text_elements(out: &mut Vec<u8>, len: u64, values: &[Value]) -> Option<
 /// Writes `( "A", "B" : container = 3 )`, or `( <unknown> : container = 3 )` when no label
 /// covers the value.
 pub(crate) fn write_enum(out: &mut Vec<u8>, e: &EnumType, value: i128, bits: u64) {
+    write_enum_labels(out, e, value);
+    push_int(out, &e.container, bits);
+    out.extend_from_slice(b" )");
+}
+
+/// What [`write_enum`] writes before the container's value: `( "A", "B" : container = `.
+pub(crate) fn write_enum_labels(out: &mut Vec<u8>, e: &EnumType, value: i128) {
     out.extend_from_slice(b"( ");
     let mut labels = 0usize;
     for label in e.labels_of(value) {
@@ -198,8 +205,6 @@ pub(crate) fn write_enum(out: &mut Vec<u8>, e: &EnumType, value: i128, bits: u64
         out.extend_from_slice(b"<unknown>");
     }
     out.extend_from_slice(b" : container = ");
-    push_int(out, &e.container, bits);
-    out.extend_from_slice(b" )");
 }
 
 /// The bytes of a text value up to its first NUL (babeltrace2 handles C strings); an

@@ -14,7 +14,9 @@ use crate::ctf::decode::{RawKind, RawLayout, RawMember};
 use crate::ctf::ir::{ArrayType, EnumType, FieldType, IntType, SequenceType};
 use crate::ctf::value::Value;
 
-use super::field::{is_bt2_text, push_escaped, text_of, write_enum, write_indexed};
+use super::field::{
+    is_bt2_text, push_escaped, text_of, write_enum, write_enum_labels, write_indexed,
+};
 use super::num::{push_g, push_i64, push_int, push_u64};
 use super::plan::TracePlan;
 use super::recall::StaleText;
@@ -43,8 +45,67 @@ enum Scalar {
     Signed,
     /// An integer in base 2, 8 or 16.
     Int(IntType),
-    Enum(EnumType),
+    Enum(EnumText),
     Float,
+}
+
+/// An enumeration's rendering, with the text before the container's value worked out once
+/// per value when its labels' ranges span few values: finding the labels of a value took a
+/// scan of every range, a fifth of a field's cost.
+#[derive(Debug, Clone)]
+struct EnumText {
+    class: EnumType,
+    /// The lowest value of any range; `prefixes[i]` is for the value `low + i`.
+    low: i128,
+    /// [`write_enum_labels`]'s text for each value of the span of the ranges, when it has at
+    /// most [`ENUM_SPAN`] values.
+    prefixes: Vec<Box<[u8]>>,
+    /// Its text for a value outside that span (no label).
+    outside: Box<[u8]>,
+}
+
+/// The most values an [`EnumText`] works out.
+const ENUM_SPAN: i128 = 64;
+
+impl EnumText {
+    fn new(class: &EnumType) -> EnumText {
+        let ranges = || class.mappings.iter().flat_map(|m| m.ranges.iter().copied());
+        let low = ranges().map(|(lo, _)| lo).min().unwrap_or(0);
+        let high = ranges().map(|(_, hi)| hi).max().unwrap_or(-1);
+        let text = |value: i128| {
+            let mut text = Vec::new();
+            write_enum_labels(&mut text, class, value);
+            text.into_boxed_slice()
+        };
+        let prefixes = match high.checked_sub(low) {
+            Some(span) if (0..ENUM_SPAN).contains(&span) => (low..=high).map(text).collect(),
+            _ => Vec::new(),
+        };
+        // Below (or, at the bottom of i128, above) every range: no label.
+        let outside = text(low.checked_sub(1).unwrap_or(high.saturating_add(1)));
+        EnumText {
+            class: class.clone(),
+            low,
+            prefixes,
+            outside,
+        }
+    }
+
+    /// Writes the enumeration's `value` (`bits`, its two's complement).
+    #[inline(always)]
+    fn write(&self, out: &mut Vec<u8>, value: i128, bits: u64) {
+        if self.prefixes.is_empty() {
+            return write_enum(out, &self.class, value, bits);
+        }
+        let prefix = value
+            .checked_sub(self.low)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.prefixes.get(i))
+            .unwrap_or(&self.outside);
+        out.extend_from_slice(prefix);
+        push_int(out, &self.class.container, bits);
+        out.extend_from_slice(b" )");
+    }
 }
 
 impl Scalar {
@@ -55,7 +116,7 @@ impl Scalar {
                 false => Scalar::Unsigned,
             },
             FieldType::Int(int) => Scalar::Int(int.clone()),
-            FieldType::Enum(e) => Scalar::Enum(e.clone()),
+            FieldType::Enum(e) => Scalar::Enum(EnumText::new(e)),
             FieldType::Float(_) => Scalar::Float,
             _ => return None,
         })
@@ -68,7 +129,7 @@ impl Scalar {
             Scalar::Unsigned => push_u64(out, bits),
             Scalar::Signed => push_i64(out, bits as i64),
             Scalar::Int(int) => push_int(out, int, bits),
-            Scalar::Enum(e) => write_enum(out, e, i128::from(bits), bits),
+            Scalar::Enum(e) => e.write(out, i128::from(bits), bits),
             Scalar::Float => {}
         }
     }
@@ -77,7 +138,7 @@ impl Scalar {
     #[inline(always)]
     fn write(&self, out: &mut Vec<u8>, v: Value) -> Option<()> {
         match (self, v) {
-            (Scalar::Enum(e), Value::SInt(i)) => write_enum(out, e, i128::from(i), i as u64),
+            (Scalar::Enum(e), Value::SInt(i)) => e.write(out, i128::from(i), i as u64),
             (Scalar::Float, Value::Float(f)) => push_g(out, f),
             (Scalar::Float, _) => return None,
             (_, Value::UInt(u)) => self.write_int(out, u),
@@ -288,15 +349,52 @@ impl Template {
 
 #[cfg(test)]
 mod tests {
-    use super::Template;
-    use crate::ctf::ir::{Encoding, Scope};
+    use super::{Scalar, Template};
+    use crate::ctf::ir::{Encoding, FieldType, Scope};
     use crate::ctf::value::Value::{self, *};
+    use crate::pretty::field::write_enum;
     use crate::pretty::field::write_field;
     use crate::pretty::plan::TracePlan;
     use crate::pretty::recall::StaleText;
     use crate::pretty::tests::{
         array, char8, enumeration, float, int, int_type, member, sequence, st,
     };
+
+    /// An enumeration's worked-out texts give what the general writer gives, inside the
+    /// span of its ranges (gaps and overlaps included), below and above it; a wide span
+    /// takes the general writer.
+    #[test]
+    fn enumeration_texts_match_the_general_writer() {
+        let classes = [
+            enumeration(
+                int_type(32, true, 10),
+                &[
+                    ("LOW", &[(-3, -1)]),
+                    ("A\"B", &[(2, 4), (10, 10)]),
+                    ("BOTH", &[(3, 3)]),
+                ],
+            ),
+            enumeration(int_type(16, false, 16), &[("ONE", &[(1, 1)])]),
+            enumeration(int_type(32, true, 10), &[("WIDE", &[(0, 1000)])]),
+            enumeration(int_type(32, true, 10), &[]),
+        ];
+        for (c, ty) in classes.iter().enumerate() {
+            let (Some(Scalar::Enum(text)), FieldType::Enum(class)) = (Scalar::of(ty), ty) else {
+                panic!("class {c}: not an enumeration");
+            };
+            assert_eq!(text.prefixes.is_empty(), c >= 2, "class {c}");
+            for v in -20i64..=1_020 {
+                let (mut fast, mut general) = (Vec::new(), Vec::new());
+                text.write(&mut fast, i128::from(v), v as u64);
+                write_enum(&mut general, class, i128::from(v), v as u64);
+                assert_eq!(
+                    String::from_utf8_lossy(&fast),
+                    String::from_utf8_lossy(&general),
+                    "class {c}, value {v}"
+                );
+            }
+        }
+    }
 
     /// A payload of lttng-ust's shape renders from its template as the general walk renders
     /// it, and values that do not fit the class leave the template writing nothing.
