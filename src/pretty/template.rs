@@ -405,6 +405,7 @@ mod tests {
     #[test]
     fn arrays_sequences_enums_and_floats_render_as_the_general_path() {
         let ty = st(vec![
+            member("delta", int(64, true, 10)),
             member("k", int(32, false, 10)),
             member("d", float(11, 53)),
             member("f", float(8, 24)),
@@ -428,6 +429,7 @@ mod tests {
         let cases: [&[Value]; 6] = [
             &[
                 Struct,
+                SInt(-5),
                 UInt(7),
                 Float(6250.125),
                 Float(0.1f32 as f64),
@@ -447,6 +449,7 @@ mod tests {
             ],
             &[
                 Struct,
+                UInt(5),
                 UInt(0),
                 Float(0.0),
                 Float(1e300),
@@ -467,6 +470,7 @@ mod tests {
             // A float where the enumeration belongs, after the text was written.
             &[
                 Struct,
+                SInt(-5),
                 UInt(0),
                 Float(0.0),
                 Float(0.0),
@@ -480,6 +484,7 @@ mod tests {
             // A value more than the class has.
             &[
                 Struct,
+                SInt(-5),
                 UInt(0),
                 Float(0.0),
                 Float(0.0),
@@ -494,6 +499,7 @@ mod tests {
             // An array longer than the values left.
             &[
                 Struct,
+                SInt(-5),
                 UInt(0),
                 Float(0.0),
                 Float(0.0),
