@@ -65,8 +65,10 @@ fn mask(size: u32) -> u128 {
 }
 
 /// Byte-aligned whole-byte read: the common case on byte-packed traces. Fixed-size loads for
-/// the usual widths (a variable-length copy would be a memcpy call per field).
-#[inline]
+/// the usual widths (a variable-length copy would be a memcpy call per field), inlined; the
+/// loop for odd widths is out of line, as it kept the whole function from being inlined
+/// (its call was a tenth of decoding the floats and saved lengths of an lttng-ust payload).
+#[inline(always)]
 pub fn read_aligned(data: &[u8], byte: usize, nbytes: u32, order: ByteOrder) -> u64 {
     macro_rules! load {
         ($t:ty, $n:expr) => {{
@@ -84,19 +86,22 @@ pub fn read_aligned(data: &[u8], byte: usize, nbytes: u32, order: ByteOrder) -> 
         2 => load!(u16, 2),
         4 => load!(u32, 4),
         8 => load!(u64, 8),
-        n => {
-            let n = n as usize;
-            let mut acc = 0u64;
-            for i in 0..n {
-                let b = u64::from(byte_at(data, byte + i));
-                acc = match order {
-                    ByteOrder::Le => acc | (b << (8 * i)),
-                    ByteOrder::Be => (acc << 8) | b,
-                };
-            }
-            acc
-        }
+        n => read_odd_width(data, byte, n as usize, order),
     }
+}
+
+/// [`read_aligned`] for 3, 5, 6 or 7 bytes.
+#[inline(never)]
+fn read_odd_width(data: &[u8], byte: usize, n: usize, order: ByteOrder) -> u64 {
+    let mut acc = 0u64;
+    for i in 0..n {
+        let b = u64::from(byte_at(data, byte + i));
+        acc = match order {
+            ByteOrder::Le => acc | (b << (8 * i)),
+            ByteOrder::Be => (acc << 8) | b,
+        };
+    }
+    acc
 }
 
 /// Sign-extends the low `size` bits of `raw`.

@@ -7,7 +7,7 @@ use super::{
     TaggedHeader, selected_option,
 };
 use crate::ctf::bits::{read_aligned, read_bits, sign_extend};
-use crate::ctf::ir::{ByteOrder, VariantRange};
+use crate::ctf::ir::VariantRange;
 use crate::ctf::value::Value;
 
 /// What went wrong while decoding a field.
@@ -746,23 +746,6 @@ fn bytes_at<const N: usize>(run: &[u8], at: usize) -> [u8; N] {
         .unwrap_or([0; N])
 }
 
-/// The unsigned integer of `bytes` whole bytes at `at` in `run`: [`read_aligned`] with the
-/// usual widths inlined (it is not, for its loop over odd widths, and its call was a tenth
-/// of decoding the floats and the saved lengths of an lttng-ust payload).
-#[inline(always)]
-fn read_whole(run: &[u8], at: usize, bytes: u32, order: ByteOrder) -> u64 {
-    match (bytes, order) {
-        (1, _) => u64::from(bytes_at::<1>(run, at)[0]),
-        (2, ByteOrder::Le) => u64::from(u16::from_le_bytes(bytes_at(run, at))),
-        (4, ByteOrder::Le) => u64::from(u32::from_le_bytes(bytes_at(run, at))),
-        (8, ByteOrder::Le) => u64::from_le_bytes(bytes_at(run, at)),
-        (2, ByteOrder::Be) => u64::from(u16::from_be_bytes(bytes_at(run, at))),
-        (4, ByteOrder::Be) => u64::from(u32::from_be_bytes(bytes_at(run, at))),
-        (8, ByteOrder::Be) => u64::from_be_bytes(bytes_at(run, at)),
-        _ => read_aligned(run, at, bytes, order),
-    }
-}
-
 /// Reads the member of kind `kind` at byte `at` of a run that starts at byte `start` of the
 /// data.
 #[inline(always)]
@@ -783,7 +766,7 @@ fn read_member(run: &[u8], start: usize, at: usize, kind: MemberKind, st: &mut R
             role,
             save,
         } => {
-            let raw = read_whole(run, at, bytes, order);
+            let raw = read_aligned(run, at, bytes, order);
             let size = bytes * 8;
             st.apply_role(role, raw, size);
             let value = if signed {
@@ -799,7 +782,7 @@ fn read_member(run: &[u8], start: usize, at: usize, kind: MemberKind, st: &mut R
             value
         }
         MemberKind::Float { bytes, order } => {
-            let raw = read_whole(run, at, bytes, order);
+            let raw = read_aligned(run, at, bytes, order);
             Value::Float(if bytes == 4 {
                 f64::from(f32::from_bits(raw as u32))
             } else {
