@@ -122,15 +122,16 @@ impl Scalar {
         })
     }
 
-    /// Writes `v` (given as its 64-bit two's complement) as an integer of this class.
+    /// Writes an integer (`bits`, its 64-bit two's complement) of an integer class; the
+    /// callers hand it no other (`reads_bytes` admits only those, and [`Self::write`] sends
+    /// enumerations and floats their own way), so the other classes write nothing.
     #[inline(always)]
     fn write_int(&self, out: &mut Vec<u8>, bits: u64) {
         match self {
             Scalar::Unsigned => push_u64(out, bits),
             Scalar::Signed => push_i64(out, bits as i64),
             Scalar::Int(int) => push_int(out, int, bits),
-            Scalar::Enum(e) => e.write(out, i128::from(bits), bits),
-            Scalar::Float => {}
+            Scalar::Enum(_) | Scalar::Float => {}
         }
     }
 
@@ -138,11 +139,15 @@ impl Scalar {
     #[inline(always)]
     fn write(&self, out: &mut Vec<u8>, v: Value) -> Option<()> {
         match (self, v) {
-            (Scalar::Enum(e), Value::SInt(i)) => e.write(out, i128::from(i), i as u64),
             (Scalar::Float, Value::Float(f)) => push_g(out, f),
-            (Scalar::Float, _) => return None,
-            (_, Value::UInt(u)) => self.write_int(out, u),
-            (_, Value::SInt(i)) => self.write_int(out, i as u64),
+            (Scalar::Enum(e), Value::UInt(u)) => e.write(out, i128::from(u), u),
+            (Scalar::Enum(e), Value::SInt(i)) => e.write(out, i128::from(i), i as u64),
+            (Scalar::Unsigned | Scalar::Signed | Scalar::Int(_), Value::UInt(u)) => {
+                self.write_int(out, u)
+            }
+            (Scalar::Unsigned | Scalar::Signed | Scalar::Int(_), Value::SInt(i)) => {
+                self.write_int(out, i as u64)
+            }
             _ => return None,
         }
         Some(())
@@ -426,7 +431,7 @@ mod tests {
             member("fs", array(float(8, 24), 2)),
         ]);
         let data = b"abc";
-        let cases: [&[Value]; 6] = [
+        let fitting: [&[Value]; 2] = [
             &[
                 Struct,
                 SInt(-5),
@@ -465,48 +470,29 @@ mod tests {
                 Float(1.0),
                 Float(2.0),
             ],
-            // A float where an integer belongs.
-            &[Struct, Float(1.0), Float(0.0), Float(0.0), Array { len: 0 }],
-            // A float where the enumeration belongs, after the text was written.
-            &[
-                Struct,
-                SInt(-5),
-                UInt(0),
-                Float(0.0),
-                Float(0.0),
-                Array { len: 0 },
-                UInt(0),
-                Array { len: 0 },
-                Text { start: 0, len: 3 },
-                Float(9.0),
-                Array { len: 0 },
-            ],
-            // A value more than the class has.
-            &[
-                Struct,
-                SInt(-5),
-                UInt(0),
-                Float(0.0),
-                Float(0.0),
-                Array { len: 0 },
-                UInt(0),
-                Array { len: 0 },
-                Text { start: 0, len: 3 },
-                SInt(9),
-                Array { len: 0 },
-                UInt(1),
-            ],
-            // An array longer than the values left.
-            &[
-                Struct,
-                SInt(-5),
-                UInt(0),
-                Float(0.0),
-                Float(0.0),
-                Array { len: 9 },
-                SInt(0),
-            ],
         ];
+        // Each case that does not fit differs from the first fitting one in one place; the
+        // last three fail after its text was written.
+        let changed = |at: usize, v: Value| {
+            let mut values = fitting[0].to_vec();
+            values[at] = v;
+            values
+        };
+        let longer = [fitting[0], &[UInt(1)]].concat();
+        let failing = [
+            // A float where an integer belongs.
+            changed(1, Float(1.0)),
+            // A float where the enumeration belongs.
+            changed(14, Float(9.0)),
+            // A value more than the class has.
+            longer,
+            // An array longer than the values left.
+            changed(15, Array { len: 3 }),
+        ];
+        let cases: Vec<&[Value]> = fitting
+            .into_iter()
+            .chain(failing.iter().map(Vec::as_slice))
+            .collect();
         let plan = TracePlan::default();
         let template = Template::new(&plan, &ty).expect("a template");
         for (i, values) in cases.iter().enumerate() {
